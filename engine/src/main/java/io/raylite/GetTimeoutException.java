@@ -1,0 +1,8 @@
+package io.raylite;
+
+/** {@code get} with a timeout gave up before the object was ready; the task goes on. */
+public class GetTimeoutException extends RayliteException {
+  public GetTimeoutException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,306 @@
+package io.raylite;
+
+import io.raylite.function.RayFunc;
+import io.raylite.internal.LocalRuntime;
+import io.raylite.internal.RuntimeConfig;
+import io.raylite.internal.TaskRecord;
+import io.raylite.spi.GpuProvider;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A Raylite runtime: Ray Core's tasks, actors and objects in this JVM. Create one with
+ * {@link #init()} (resources from the machine) or {@link #builder()}, use it, and close it:
+ *
+ * <pre>{@code
+ * try (Raylite ray = Raylite.init()) {
+ *   ObjectRef<double[]> data = ray.put(rows);
+ *   List<ObjectRef<Double>> scores = new ArrayList<>();
+ *   for (int n = 8; n <= 84; n += 4) {
+ *     scores.add(ray.task(Models::trainAndScore, data, n).remote());
+ *   }
+ *   List<Double> mse = ray.get(scores);
+ * }
+ * }</pre>
+ *
+ * <p>Several runtimes may live in one JVM; each has its own workers, resources and object store.
+ * All methods are thread-safe and may be called from inside tasks. After {@link #close()}, every
+ * method throws {@link RuntimeClosedException}.
+ */
+public final class Raylite extends TaskCalls implements AutoCloseable {
+  private final LocalRuntime runtime;
+
+  private Raylite(RuntimeConfig config) {
+    this.runtime = new LocalRuntime(this, config);
+  }
+
+  /** A runtime with the machine's processors as CPUs and the GPUs a {@link GpuProvider} finds. */
+  public static Raylite init() {
+    return builder().build();
+  }
+
+  /** A builder for a runtime with chosen resources. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The context of the task or actor call running on this thread.
+   *
+   * @throws IllegalStateException when called outside a task
+   */
+  public static RuntimeContext context() {
+    TaskRecord current = TaskRecord.current();
+    if (current == null) {
+      throw new IllegalStateException("Raylite.context() is only available inside a task or actor call");
+    }
+    return current;
+  }
+
+  /**
+   * The runtime running the current task, for tasks that submit tasks.
+   *
+   * @throws IllegalStateException when called outside a task
+   */
+  public static Raylite current() {
+    return context().runtime();
+  }
+
+  @Override
+  <R> TaskCall<R> newTask(int refMask, RayFunc f, Object[] args) {
+    Objects.requireNonNull(f, "function");
+    return new TaskCall<>(runtime, refMask, f, args);
+  }
+
+  /** Stores {@code value} (not copied: do not mutate it afterwards) and returns its ref. */
+  public <T> ObjectRef<T> put(T value) {
+    return runtime.put(value);
+  }
+
+  /**
+   * Waits for the object and returns it. Inside a task, the task's CPUs are lent to other tasks
+   * while it waits.
+   *
+   * @throws TaskFailedException with the original exception as cause if the producing task threw
+   * @throws TaskCancelledException if the producing task was cancelled
+   */
+  public <T> T get(ObjectRef<T> ref) {
+    return runtime.get(ref, -1);
+  }
+
+  /**
+   * As {@link #get(ObjectRef)}, waiting at most {@code timeout}.
+   *
+   * @throws GetTimeoutException if the object is not ready in time
+   */
+  public <T> T get(ObjectRef<T> ref, Duration timeout) {
+    return runtime.get(ref, nanos(timeout));
+  }
+
+  /** Waits for every object and returns them in the order of {@code refs}. */
+  public <T> List<T> get(List<? extends ObjectRef<? extends T>> refs) {
+    return runtime.getAll(refs, -1);
+  }
+
+  /** As {@link #get(List)}, waiting at most {@code timeout} in all. */
+  public <T> List<T> get(List<? extends ObjectRef<? extends T>> refs, Duration timeout) {
+    return runtime.getAll(refs, nanos(timeout));
+  }
+
+  /**
+   * Waits until {@code numReturns} of {@code refs} are ready or {@code timeout} passes, and returns
+   * the ready and not-ready refs in input order. A failed task counts as ready.
+   *
+   * @param numReturns how many ready refs to wait for, 1 to {@code refs.size()}
+   * @param timeout how long to wait at most; {@code null} waits without limit
+   */
+  public <T> WaitResult<T> wait(List<ObjectRef<T>> refs, int numReturns, Duration timeout) {
+    Objects.requireNonNull(refs, "refs");
+    if (numReturns < 1 || numReturns > refs.size()) {
+      throw new IllegalArgumentException(
+          "numReturns must be between 1 and refs.size() = " + refs.size() + ", got " + numReturns);
+    }
+    return runtime.waitFor(refs, numReturns, timeout == null ? -1 : nanos(timeout));
+  }
+
+  /** Waits until every ref is ready; see {@link #wait(List, int, Duration)}. */
+  public <T> WaitResult<T> wait(List<ObjectRef<T>> refs) {
+    return wait(refs, refs.size(), null);
+  }
+
+  /**
+   * Cancels the task that produces {@code ref}. A task that has not started never runs. A running
+   * task is told through {@link RuntimeContext#isCancelled()}, and with {@code force} its thread is
+   * also interrupted. Either way, {@code get} of the ref throws {@link TaskCancelledException} from
+   * now on, and the task is not retried.
+   *
+   * @return whether the task was cancelled; false if it had already finished
+   */
+  public boolean cancel(ObjectRef<?> ref, boolean force) {
+    return runtime.cancel(ref, force);
+  }
+
+  /** The runtime's total resources, by name. */
+  public Map<String, Double> totalResources() {
+    return runtime.totalResources();
+  }
+
+  /** The resources not held by any task right now, by name. */
+  public Map<String, Double> availableResources() {
+    return runtime.availableResources();
+  }
+
+  /**
+   * Writes the recorded task lifecycles as Chrome trace-event JSON (open it in Perfetto or
+   * chrome://tracing): one row per worker, one bar per task run, with the time each task waited
+   * for its arguments and resources.
+   */
+  public void timeline(Path file) throws IOException {
+    runtime.writeTimeline(file);
+  }
+
+  /** Whether {@link #close()} was called. */
+  public boolean isClosed() {
+    return runtime.isClosed();
+  }
+
+  /**
+   * Cancels every task not yet started, interrupts those running, waits for every worker thread to
+   * end, and releases the object store. Idempotent.
+   */
+  @Override
+  public void close() {
+    runtime.close();
+  }
+
+  @Override
+  public String toString() {
+    return runtime.toString();
+  }
+
+  private static long nanos(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must be >= 0, got " + timeout);
+    }
+    return timeout.toNanos();
+  }
+
+  /** Builds a {@link Raylite} runtime. Setters check their arguments at once. */
+  public static final class Builder {
+    private double cpus = Runtime.getRuntime().availableProcessors();
+    private Integer gpus;
+    private GpuProvider gpuProvider;
+    private boolean discoverGpus = true;
+    private final Map<String, Double> custom = new LinkedHashMap<>();
+    private Long memory;
+    private Long objectStoreMemory;
+    private int timelineCapacity = 100_000;
+    private PrintStream logStream = System.out;
+    private String name;
+
+    private Builder() {}
+
+    /** Processor capacity: how many 1-CPU tasks run at once; also the size of the worker pool. */
+    public Builder cpus(double count) {
+      TaskOptions.Builder.checkAmount(Resources.CPU, count);
+      if (count < 1) {
+        throw new IllegalArgumentException("cpus must be >= 1, got " + count);
+      }
+      this.cpus = count;
+      return this;
+    }
+
+    /** Declares {@code count} GPU devices, ids 0..count-1, instead of discovering them. */
+    public Builder gpus(int count) {
+      if (count < 0) {
+        throw new IllegalArgumentException("gpus must be >= 0, got " + count);
+      }
+      this.gpus = count;
+      return this;
+    }
+
+    /** Discovers GPUs with this provider instead of the ones found by {@link java.util.ServiceLoader}. */
+    public Builder gpuProvider(GpuProvider provider) {
+      this.gpuProvider = Objects.requireNonNull(provider, "gpuProvider");
+      return this;
+    }
+
+    /** Whether to look for GPU providers on the class path when no GPU count is declared (default on). */
+    public Builder discoverGpus(boolean discover) {
+      this.discoverGpus = discover;
+      return this;
+    }
+
+    /** Declares a custom resource with a total capacity. */
+    public Builder resource(String resourceName, double capacity) {
+      Objects.requireNonNull(resourceName, "resourceName");
+      if (Resources.CPU.equals(resourceName) || Resources.GPU.equals(resourceName)
+          || Resources.MEMORY.equals(resourceName)) {
+        throw new IllegalArgumentException("resource '" + resourceName
+            + "' is built in: use cpus(), gpus() or memory()");
+      }
+      TaskOptions.Builder.checkAmount(resourceName, capacity);
+      custom.put(resourceName, capacity);
+      return this;
+    }
+
+    /** The logical {@code memory} resource in bytes (default: the JVM's maximum heap). */
+    public Builder memory(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("memory must be >= 0 bytes, got " + bytes);
+      }
+      this.memory = bytes;
+      return this;
+    }
+
+    /** The object store's in-memory capacity in bytes (default: 30% of the maximum heap). */
+    public Builder objectStoreMemory(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("objectStoreMemory must be >= 1 byte, got " + bytes);
+      }
+      this.objectStoreMemory = bytes;
+      return this;
+    }
+
+    /** How many finished tasks the timeline keeps, the most recent (default 100,000; 0 turns it off). */
+    public Builder timelineCapacity(int tasks) {
+      if (tasks < 0) {
+        throw new IllegalArgumentException("timelineCapacity must be >= 0, got " + tasks);
+      }
+      this.timelineCapacity = tasks;
+      return this;
+    }
+
+    /** Where {@link RuntimeContext#log} writes (default {@code System.out}). */
+    public Builder logStream(PrintStream stream) {
+      this.logStream = Objects.requireNonNull(stream, "logStream");
+      return this;
+    }
+
+    /** A name for the runtime, used in its thread names (default {@code raylite-N}). */
+    public Builder name(String runtimeName) {
+      if (runtimeName == null || runtimeName.isBlank()) {
+        throw new IllegalArgumentException("name must be a non-blank string, got '" + runtimeName + "'");
+      }
+      this.name = runtimeName;
+      return this;
+    }
+
+    public Raylite build() {
+      long heap = Runtime.getRuntime().maxMemory();
+      RuntimeConfig config = new RuntimeConfig(
+          name, cpus, gpus, discoverGpus ? gpuProvider : null, discoverGpus, Map.copyOf(custom),
+          memory != null ? memory : heap,
+          objectStoreMemory != null ? objectStoreMemory : (long) (heap * 0.3),
+          timelineCapacity, logStream);
+      return new Raylite(config);
+    }
+  }
+}

@@ -1,0 +1,8 @@
+package io.raylite;
+
+/** The task was cancelled with {@link Raylite#cancel} or by closing the runtime before it finished. */
+public class TaskCancelledException extends RayliteException {
+  public TaskCancelledException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,215 @@
+package io.raylite;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How a task runs: the resources it holds while running, its name, and how failures are retried.
+ * Immutable; build one with {@link #builder()} to reuse it across calls, or set the same options
+ * directly on a {@link TaskCall}. Every setter checks its argument at once.
+ *
+ * <p>Defaults, as in Ray: 1 CPU, no other resource, a name derived from the function, at most 3
+ * retries but of no exception type (so nothing is retried until {@link Builder#retryExceptions} or
+ * {@link Builder#retryAllExceptions} says which failures are worth retrying).
+ */
+public final class TaskOptions {
+  /** Ray's default number of retries. */
+  public static final int DEFAULT_MAX_RETRIES = 3;
+
+  private static final TaskOptions DEFAULTS = builder().build();
+
+  private final Map<String, Double> resources;
+  private final String name;
+  private final int maxRetries;
+  private final List<Class<? extends Throwable>> retryExceptions;
+  private final boolean retryAllExceptions;
+  private final boolean blocking;
+
+  private TaskOptions(Builder b) {
+    this.resources = Map.copyOf(b.resources);
+    this.name = b.name;
+    this.maxRetries = b.maxRetries;
+    this.retryExceptions = List.copyOf(b.retryExceptions);
+    this.retryAllExceptions = b.retryAllExceptions;
+    this.blocking = b.blocking;
+  }
+
+  /** The default options: 1 CPU, no retries. */
+  public static TaskOptions defaults() {
+    return DEFAULTS;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder that starts from these options. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.resources.putAll(resources);
+    b.name = name;
+    b.maxRetries = maxRetries;
+    b.retryExceptions.addAll(retryExceptions);
+    b.retryAllExceptions = retryAllExceptions;
+    b.blocking = blocking;
+    return b;
+  }
+
+  /** The requested resources by name, with the 1-CPU default filled in when CPU was not set. */
+  public Map<String, Double> resources() {
+    return resources;
+  }
+
+  /** The task name, or null to derive it from the function. */
+  public String name() {
+    return name;
+  }
+
+  public int maxRetries() {
+    return maxRetries;
+  }
+
+  public List<Class<? extends Throwable>> retryExceptions() {
+    return retryExceptions;
+  }
+
+  public boolean retryAllExceptions() {
+    return retryAllExceptions;
+  }
+
+  /** Whether the task blocks on I/O and so runs on a virtual thread. */
+  public boolean blocking() {
+    return blocking;
+  }
+
+  /** Whether a failure with {@code error} may be retried under these options. */
+  public boolean isRetryable(Throwable error) {
+    if (retryAllExceptions) {
+      return true;
+    }
+    for (Class<? extends Throwable> type : retryExceptions) {
+      if (type.isInstance(error)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public String toString() {
+    return "TaskOptions" + resources + (name == null ? "" : " name=" + name)
+        + " maxRetries=" + maxRetries + (blocking ? " blocking" : "");
+  }
+
+  /** Builds {@link TaskOptions}; each setter validates its argument immediately. */
+  public static final class Builder {
+    private final Map<String, Double> resources = new LinkedHashMap<>(Map.of(Resources.CPU, 1.0));
+    private String name;
+    private int maxRetries = DEFAULT_MAX_RETRIES;
+    private final java.util.ArrayList<Class<? extends Throwable>> retryExceptions = new java.util.ArrayList<>();
+    private boolean retryAllExceptions;
+    private boolean blocking;
+
+    private Builder() {}
+
+    /** CPUs held while running (default 1); 0 runs the task on a virtual thread. */
+    public Builder numCpus(double cpus) {
+      return resource(Resources.CPU, cpus);
+    }
+
+    /** GPUs held while running: a fraction below 1 shares one device, above 1 a whole number. */
+    public Builder numGpus(double gpus) {
+      return resource(Resources.GPU, gpus);
+    }
+
+    /** Logical memory in bytes held while running. */
+    public Builder memory(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("memory must be >= 0 bytes, got " + bytes);
+      }
+      return resource(Resources.MEMORY, bytes);
+    }
+
+    /**
+     * An amount of any resource held while running. Amounts are rounded to 1/10,000; they must be
+     * finite and >= 0, and a GPU amount above 1 must be whole. 0 removes the request.
+     */
+    public Builder resource(String resourceName, double amount) {
+      Objects.requireNonNull(resourceName, "resourceName");
+      checkAmount(resourceName, amount);
+      if (amount == 0 && !Resources.CPU.equals(resourceName)) {
+        resources.remove(resourceName);
+      } else {
+        resources.put(resourceName, amount);
+      }
+      return this;
+    }
+
+    /** The task name shown in logs, errors and the timeline. */
+    public Builder name(String taskName) {
+      if (taskName == null || taskName.isBlank()) {
+        throw new IllegalArgumentException("name must be a non-blank string, got '" + taskName + "'");
+      }
+      this.name = taskName;
+      return this;
+    }
+
+    /** How many times a retryable failure is retried (0 or more; -1 for no limit). */
+    public Builder maxRetries(int retries) {
+      if (retries < -1) {
+        throw new IllegalArgumentException("maxRetries must be >= 0, or -1 for no limit, got " + retries);
+      }
+      this.maxRetries = retries;
+      return this;
+    }
+
+    /** The exception types that are retried (subtypes included); none by default. */
+    @SafeVarargs
+    public final Builder retryExceptions(Class<? extends Throwable>... types) {
+      for (Class<? extends Throwable> type : types) {
+        retryExceptions.add(Objects.requireNonNull(type, "retryExceptions element"));
+      }
+      return this;
+    }
+
+    /** Retries every exception, as Ray's {@code retry_exceptions=True}. */
+    public Builder retryAllExceptions() {
+      this.retryAllExceptions = true;
+      return this;
+    }
+
+    /** Marks the task as blocking (I/O, sleeping, waiting): it runs on a virtual thread. */
+    public Builder blocking(boolean isBlocking) {
+      this.blocking = isBlocking;
+      return this;
+    }
+
+    public TaskOptions build() {
+      return new TaskOptions(this);
+    }
+
+    static void checkAmount(String resourceName, double amount) {
+      if (resourceName.isBlank()) {
+        throw new IllegalArgumentException("resource name must not be blank");
+      }
+      if (!Double.isFinite(amount) || amount < 0) {
+        throw new IllegalArgumentException("resource '" + resourceName
+            + "' amount must be a finite number >= 0, got " + amount);
+      }
+      if (amount > 0 && amount < Resources.RESOLUTION / 2) {
+        throw new IllegalArgumentException("resource '" + resourceName + "' amount " + amount
+            + " is below the resolution of " + Resources.RESOLUTION);
+      }
+      if (amount > 1e14) {
+        throw new IllegalArgumentException("resource '" + resourceName + "' amount " + amount
+            + " is above the maximum of 1e14");
+      }
+      if (Resources.GPU.equals(resourceName) && amount > 1 && amount != Math.rint(amount)) {
+        throw new IllegalArgumentException(
+            "GPU amount above 1 must be a whole number of devices, got " + amount);
+      }
+    }
+  }
+}

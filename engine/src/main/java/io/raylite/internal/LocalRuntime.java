@@ -1,0 +1,235 @@
+package io.raylite.internal;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.raylite.ObjectRef;
+import io.raylite.Raylite;
+import io.raylite.RuntimeClosedException;
+import io.raylite.TaskOptions;
+import io.raylite.WaitResult;
+import io.raylite.function.RayFunc;
+import io.raylite.spi.GpuProvider;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The implementation behind {@link Raylite}: it wires the ledger, scheduler, workers, timeline
+ * and object entries together and implements each public call. See {@link Scheduler},
+ * {@link TaskRecord} and {@link Blocking} for how tasks move and wait.
+ */
+public final class LocalRuntime {
+  private static final AtomicInteger RUNTIMES = new AtomicInteger();
+  private static final System.Logger LOG = System.getLogger("io.raylite");
+  private static final String DEFAULT_GPU_HINT = "No GPU provider found: add the raylite-gpu module "
+      + "(OpenCL) to the class path, or declare GPUs with Raylite.builder().gpus(n)";
+
+  final Raylite api;
+  final String name;
+  final Scheduler scheduler;
+  final Workers workers;
+  final Timeline timeline;
+  final PrintStream logStream;
+  private final ResourceRequest defaultRequest;
+  private final Cache<Map<String, Double>, ResourceRequest> shapes;
+  private final AtomicLong objectIds = new AtomicLong();
+  private final AtomicLong taskIds = new AtomicLong();
+  private final Object closeLock = new Object();
+  private volatile boolean closed;
+
+  public LocalRuntime(Raylite api, RuntimeConfig config) {
+    this.api = api;
+    this.name = config.name() != null ? config.name() : "raylite-" + RUNTIMES.incrementAndGet();
+    this.logStream = config.logStream();
+    String hint = DEFAULT_GPU_HINT;
+    int gpus;
+    if (config.gpus() != null) {
+      gpus = config.gpus();
+    } else if (config.discoverGpus()) {
+      GpuProvider provider = config.gpuProvider() != null ? config.gpuProvider()
+          : ServiceLoader.load(GpuProvider.class).findFirst().orElse(null);
+      if (provider != null) {
+        List<GpuProvider.GpuDevice> devices = provider.discover();
+        gpus = devices.size();
+        hint = provider.noDeviceHint();
+        LOG.log(System.Logger.Level.DEBUG, "{0}: GPUs {1}", name, devices);
+      } else {
+        gpus = 0;
+      }
+    } else {
+      gpus = 0;
+    }
+    ResourceLedger ledger = new ResourceLedger(
+        config.cpus(), gpus, config.memoryBytes(), config.customResources(), hint);
+    this.workers = new Workers(name, (int) Math.ceil(config.cpus()));
+    this.scheduler = new Scheduler(ledger, workers::dispatch);
+    this.timeline = new Timeline(config.timelineCapacity(), name);
+    this.defaultRequest = ledger.toRequest(TaskOptions.defaults().resources(), "default");
+    this.shapes = Caffeine.newBuilder().maximumSize(1_024).build();
+  }
+
+  long nextObjectId() {
+    return objectIds.incrementAndGet();
+  }
+
+  /* ---------------- Tasks ---------------- */
+
+  public <R> ObjectRef<R> submitTask(RayFunc function, Object[] args, int refMask, TaskOptions options) {
+    checkOpen();
+    String taskName = options.name() != null ? options.name() : FunctionNames.of(function);
+    ResourceRequest request = options == TaskOptions.defaults() ? defaultRequest
+        : shapes.get(options.resources(), amounts -> scheduler.ledger().toRequest(amounts, taskName));
+    TaskRecord task = new TaskRecord(this, taskIds.incrementAndGet(), taskName, options, request,
+        function, args, refMask);
+    ObjectRefImpl<R> ref = new ObjectRefImpl<>(task.result);
+    task.resolveArguments();
+    return ref;
+  }
+
+  /* ---------------- Objects ---------------- */
+
+  public <T> ObjectRef<T> put(T value) {
+    checkOpen();
+    ObjectEntry entry = new ObjectEntry(nextObjectId(), this, null);
+    entry.complete(value);
+    return new ObjectRefImpl<>(entry);
+  }
+
+  /** The entry behind a ref of this runtime; {@code what} names the argument in errors. */
+  ObjectEntry entryOf(Object ref, String what) {
+    if (!(ref instanceof ObjectRefImpl<?> impl)) {
+      throw new IllegalArgumentException(what + " must be an ObjectRef created by a Raylite runtime, got "
+          + (ref == null ? "null" : ref.getClass().getName()));
+    }
+    if (impl.entry.owner != this) {
+      throw new IllegalArgumentException(what + " belongs to runtime '" + impl.entry.owner.name
+          + "', not to '" + name + "'");
+    }
+    return impl.entry;
+  }
+
+  @SuppressWarnings("unchecked")
+  public <T> T get(ObjectRef<T> ref, long timeoutNanos) {
+    checkOpen();
+    return (T) Blocking.await(entryOf(ref, "ref"), timeoutNanos);
+  }
+
+  @SuppressWarnings("unchecked")
+  public <T> List<T> getAll(List<? extends ObjectRef<? extends T>> refs, long timeoutNanos) {
+    checkOpen();
+    ObjectEntry[] entries = new ObjectEntry[refs.size()];
+    for (int i = 0; i < entries.length; i++) {
+      entries[i] = entryOf(refs.get(i), "refs[" + i + "]");
+    }
+    long deadline = timeoutNanos < 0 ? 0 : System.nanoTime() + timeoutNanos;
+    List<T> values = new ArrayList<>(entries.length);
+    for (ObjectEntry entry : entries) {
+      long left = timeoutNanos < 0 ? -1 : Math.max(0, deadline - System.nanoTime());
+      values.add((T) Blocking.await(entry, left));
+    }
+    return values;
+  }
+
+  public <T> WaitResult<T> waitFor(List<ObjectRef<T>> refs, int numReturns, long timeoutNanos) {
+    checkOpen();
+    ObjectEntry[] entries = new ObjectEntry[refs.size()];
+    int ready = 0;
+    for (int i = 0; i < entries.length; i++) {
+      entries[i] = entryOf(refs.get(i), "refs[" + i + "]");
+      if (entries[i].isDone()) {
+        ready++;
+      }
+    }
+    if (ready < numReturns && timeoutNanos != 0) {
+      AtomicInteger missing = new AtomicInteger(numReturns - ready);
+      CompletableFuture<Void> enough = new CompletableFuture<>();
+      for (ObjectEntry entry : entries) {
+        if (!entry.isDone()) {
+          entry.ready.whenComplete((v, e) -> {
+            if (missing.decrementAndGet() == 0) {
+              enough.complete(null);
+            }
+          });
+        }
+      }
+      Blocking.block(TaskRecord.current(), enough, timeoutNanos, null);
+    }
+    List<ObjectRef<T>> readyRefs = new ArrayList<>();
+    List<ObjectRef<T>> unready = new ArrayList<>();
+    for (int i = 0; i < entries.length; i++) {
+      if (entries[i].isDone() && readyRefs.size() < numReturns) {
+        readyRefs.add(refs.get(i));
+      } else {
+        unready.add(refs.get(i));
+      }
+    }
+    return new WaitResult<>(readyRefs, unready);
+  }
+
+  public boolean cancel(ObjectRef<?> ref, boolean force) {
+    checkOpen();
+    ObjectEntry entry = entryOf(ref, "ref");
+    TaskRecord producer = entry.producer;
+    return producer != null && producer.cancel(force, "task '" + producer.name + "' ("
+        + producer.idString() + ") was cancelled" + (force ? " (forced)" : ""));
+  }
+
+  /* ---------------- Resources and observability ---------------- */
+
+  public Map<String, Double> totalResources() {
+    checkOpen();
+    return scheduler.ledger().capacityMap();
+  }
+
+  public Map<String, Double> availableResources() {
+    checkOpen();
+    return scheduler.available();
+  }
+
+  /** Whether no resource is over-allocated right now; for invariant checks in tests. */
+  public boolean resourcesWithinCapacity() {
+    return scheduler.withinCapacity();
+  }
+
+  public void writeTimeline(Path file) throws IOException {
+    checkOpen();
+    timeline.write(file);
+  }
+
+  /* ---------------- Lifecycle ---------------- */
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new RuntimeClosedException("runtime '" + name + "' is closed");
+    }
+  }
+
+  public void close() {
+    synchronized (closeLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    for (TaskRecord task : scheduler.close()) {
+      task.cancelForClose();
+    }
+    workers.close();
+  }
+
+  @Override
+  public String toString() {
+    return "Raylite(" + name + ", " + scheduler.ledger().capacityMap() + (closed ? ", closed" : "") + ")";
+  }
+}

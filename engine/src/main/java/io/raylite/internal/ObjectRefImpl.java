@@ -1,0 +1,61 @@
+package io.raylite.internal;
+
+import io.raylite.ObjectRef;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/** The runtime's {@link ObjectRef}: a handle on an {@link ObjectEntry}. */
+public final class ObjectRefImpl<T> implements ObjectRef<T> {
+  final ObjectEntry entry;
+
+  ObjectRefImpl(ObjectEntry entry) {
+    this.entry = entry;
+  }
+
+  @Override
+  public String id() {
+    return entry.idString();
+  }
+
+  @Override
+  public T get() {
+    return entry.owner.get(this, -1);
+  }
+
+  @Override
+  public T get(Duration timeout) {
+    return entry.owner.get(this, timeout.toNanos());
+  }
+
+  @Override
+  public boolean isReady() {
+    return entry.isDone();
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public CompletableFuture<T> toCompletableFuture() {
+    return entry.ready.handle((ignored, error) -> {
+      if (error != null) {
+        throw new CompletionException(error instanceof CompletionException c ? c.getCause() : error);
+      }
+      return (T) entry.valueOrThrow();
+    });
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ObjectRefImpl<?> other && other.entry == entry;
+  }
+
+  @Override
+  public int hashCode() {
+    return Long.hashCode(entry.id) * 31 + System.identityHashCode(entry.owner);
+  }
+
+  @Override
+  public String toString() {
+    return "ObjectRef(" + id() + ")";
+  }
+}

@@ -1,0 +1,241 @@
+package io.raylite.internal;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/*
+ * Implementation overview
+ *
+ * The scheduler decides when a task whose arguments are ready may take its resources. It owns the
+ * ResourceLedger and one FIFO queue per resource shape, all guarded by one lock that is held only
+ * for arithmetic and queue operations, never while running user code or starting threads.
+ *
+ * Shapes: tasks that ask for the same resources (say {CPU:1}, or {CPU:1, GPU:0.5}) wait in the same
+ * queue. When resources come back, every shape's queue is offered them in turn, and each queue
+ * dispatches as many of its head tasks as now fit. A head that does not fit stops only its own
+ * queue, so a queue of GPU tasks never holds back CPU tasks: there is no head-of-line blocking
+ * across shapes, and within a shape tasks start in submission order.
+ *
+ * Claims: a queued task may be taken out of turn by a task that blocks on its result and can run it
+ * inline with its own resources (see Blocking). That claim is a CAS on the task's state; the queue
+ * still holds the task and skips it when it reaches the head (lazy removal). Cancellation works the
+ * same way.
+ *
+ * Lending: a running task that blocks in get or wait lends its CPUs back (lendCpu) and reclaims them
+ * before it continues (reclaimCpu). Reclaimers are served before any queued task, so a task that
+ * was already running finishes before new work starts; capacity is never exceeded.
+ *
+ * Dispatch: tasks that won resources are collected under the lock and handed to Workers after it
+ * is released.
+ */
+final class Scheduler {
+  private final ReentrantLock lock = new ReentrantLock();
+  private final ResourceLedger ledger;
+  private final Consumer<TaskRecord> dispatcher;
+  /** Waiting tasks by shape; a shape is removed when its queue empties. Guarded by lock. */
+  private final Map<ResourceRequest, ArrayDeque<TaskRecord>> queues = new HashMap<>();
+  /** Blocked tasks waiting to take their CPUs back, in arrival order. Guarded by lock. */
+  private final ArrayDeque<Reclaim> reclaims = new ArrayDeque<>();
+  /** Set once by close; afterwards nothing is queued. Guarded by lock. */
+  private boolean closed;
+
+  private record Reclaim(Allocation allocation, CompletableFuture<Void> granted) {}
+
+  Scheduler(ResourceLedger ledger, Consumer<TaskRecord> dispatcher) {
+    this.ledger = ledger;
+    this.dispatcher = dispatcher;
+  }
+
+  ResourceLedger ledger() {
+    return ledger;
+  }
+
+  /**
+   * Starts a task whose arguments are ready: dispatches it at once if its resources are free and
+   * nothing of its shape is waiting ahead of it, else queues it.
+   *
+   * @return false if the scheduler is closed (the caller cancels the task)
+   */
+  boolean submit(TaskRecord task) {
+    Allocation allocation;
+    lock.lock();
+    try {
+      if (closed) {
+        return false;
+      }
+      ArrayDeque<TaskRecord> queue = queues.get(task.request);
+      allocation = (queue == null && reclaims.isEmpty()) ? ledger.tryAcquire(task.request) : null;
+      if (allocation == null) {
+        if (queue == null) {
+          queue = new ArrayDeque<>();
+          queues.put(task.request, queue);
+        }
+        task.markQueued();
+        queue.addLast(task);
+        return true;
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (task.markDispatched(allocation)) {
+      dispatcher.accept(task);
+    } else {
+      release(allocation);
+    }
+    return true;
+  }
+
+  /** Returns a finished task's resources and starts whatever now fits. */
+  void release(Allocation allocation) {
+    List<TaskRecord> ready;
+    lock.lock();
+    try {
+      ledger.release(allocation);
+      ready = drainLocked();
+    } finally {
+      lock.unlock();
+    }
+    dispatchAll(ready);
+  }
+
+  /** Lends a blocked task's CPUs to others until {@link #reclaimCpu}. */
+  void lendCpu(Allocation allocation) {
+    List<TaskRecord> ready;
+    lock.lock();
+    try {
+      ledger.lendCpu(allocation);
+      allocation.cpuLent = true;
+      ready = drainLocked();
+    } finally {
+      lock.unlock();
+    }
+    dispatchAll(ready);
+  }
+
+  /**
+   * Takes lent CPUs back, or returns a future that completes when they are granted (the caller
+   * blocks on it). Reclaimers are served before queued tasks.
+   */
+  CompletableFuture<Void> reclaimCpu(Allocation allocation) {
+    lock.lock();
+    try {
+      if (reclaims.isEmpty() && ledger.tryReclaimCpu(allocation)) {
+        allocation.cpuLent = false;
+        return null;
+      }
+      Reclaim r = new Reclaim(allocation, new CompletableFuture<>());
+      reclaims.addLast(r);
+      return r.granted;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Withdraws a reclaim that its waiter gave up on; the CPUs stay lent until release. */
+  void abandonReclaim(Allocation allocation) {
+    lock.lock();
+    try {
+      reclaims.removeIf(r -> r.allocation == allocation);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether allocations never exceed capacity; for tests. */
+  boolean withinCapacity() {
+    lock.lock();
+    try {
+      return ledger.withinCapacity();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  java.util.Map<String, Double> available() {
+    lock.lock();
+    try {
+      return ledger.availableMap();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Closes the scheduler and returns every task still queued, for the caller to cancel. */
+  List<TaskRecord> close() {
+    List<TaskRecord> queued = new ArrayList<>();
+    lock.lock();
+    try {
+      closed = true;
+      for (ArrayDeque<TaskRecord> queue : queues.values()) {
+        queued.addAll(queue);
+      }
+      queues.clear();
+      for (Reclaim r : reclaims) {
+        r.granted.complete(null);
+      }
+      reclaims.clear();
+    } finally {
+      lock.unlock();
+    }
+    return queued;
+  }
+
+  /* ---------------- Dispatch ---------------- */
+
+  private List<TaskRecord> drainLocked() {
+    while (!reclaims.isEmpty()) {
+      Reclaim head = reclaims.peekFirst();
+      if (!ledger.tryReclaimCpu(head.allocation)) {
+        return List.of();  // a reclaimer waits: nothing new starts before it
+      }
+      head.allocation.cpuLent = false;
+      reclaims.pollFirst();
+      head.granted.complete(null);
+    }
+    if (queues.isEmpty()) {
+      return List.of();
+    }
+    List<TaskRecord> ready = null;
+    Iterator<ArrayDeque<TaskRecord>> it = queues.values().iterator();
+    while (it.hasNext()) {
+      ArrayDeque<TaskRecord> queue = it.next();
+      TaskRecord head;
+      while ((head = queue.peekFirst()) != null) {
+        if (!head.isQueued()) {
+          queue.pollFirst();  // claimed inline or cancelled since it was queued
+          continue;
+        }
+        Allocation allocation = ledger.tryAcquire(head.request);
+        if (allocation == null) {
+          break;  // only this shape waits
+        }
+        queue.pollFirst();
+        if (head.markDispatched(allocation)) {
+          if (ready == null) {
+            ready = new ArrayList<>();
+          }
+          ready.add(head);
+        } else {
+          ledger.release(allocation);
+        }
+      }
+      if (queue.isEmpty()) {
+        it.remove();
+      }
+    }
+    return ready == null ? List.of() : ready;
+  }
+
+  private void dispatchAll(List<TaskRecord> ready) {
+    for (int i = 0; i < ready.size(); i++) {
+      dispatcher.accept(ready.get(i));
+    }
+  }
+}

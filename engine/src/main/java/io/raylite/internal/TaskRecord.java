@@ -1,0 +1,442 @@
+package io.raylite.internal;
+
+import io.raylite.Raylite;
+import io.raylite.RayliteException;
+import io.raylite.RuntimeContext;
+import io.raylite.TaskCancelledException;
+import io.raylite.TaskFailedException;
+import io.raylite.TaskOptions;
+import io.raylite.function.*;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/*
+ * Implementation overview
+ *
+ * One submitted task, from submission to its end: the function, its arguments, its options and
+ * resource shape, its state, the resources it holds, its result entry, and the timestamps of its
+ * lifecycle for the timeline. While it runs it is also the RuntimeContext of its thread, bound in a
+ * ScopedValue, so a context costs nothing extra.
+ *
+ * States (field `state`, changed only by CAS through the methods below):
+ *   PENDING    waiting for ObjectRef arguments (argsPending counts them down)
+ *   QUEUED     arguments ready, waiting in the Scheduler for resources
+ *   DISPATCHED resources acquired, handed to a worker, not started yet
+ *   RUNNING    the function is running (on a worker, or inline in a task that waits for it)
+ *   DONE       finished, failed or cancelled; the result entry says which. Terminal.
+ * A retry goes RUNNING -> PENDING -> QUEUED again with the same record.
+ *
+ * Cancellation is a CAS to DONE from any state before RUNNING, so the task never runs; a task
+ * already RUNNING gets `cancelled` set (and its thread interrupted when forced), its result entry
+ * fails at once, and whatever it returns later is dropped. Whoever wins the CAS out of DISPATCHED
+ * owns the allocation: run() releases it if cancellation won.
+ *
+ * Threads: the submitting thread writes every field before the record is published to the
+ * Scheduler or a dependency callback (both through locks or CompletableFuture, which order the
+ * writes). Timestamps are written by whichever thread makes the transition and read by the
+ * timeline after DONE.
+ */
+public final class TaskRecord implements Runnable, RuntimeContext {
+  static final int PENDING = 0;
+  static final int QUEUED = 1;
+  static final int DISPATCHED = 2;
+  static final int RUNNING = 3;
+  static final int DONE = 4;
+
+  /** Outcomes, for the timeline. */
+  static final int FINISHED = 0;
+  static final int FAILED = 1;
+  static final int CANCELLED = 2;
+
+  private static final ScopedValue<TaskRecord> CURRENT = ScopedValue.newInstance();
+  private static final VarHandle STATE;
+
+  static {
+    try {
+      STATE = MethodHandles.lookup().findVarHandle(TaskRecord.class, "state", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  final LocalRuntime runtime;
+  final long id;
+  final String name;
+  final TaskOptions options;
+  final ResourceRequest request;
+  final boolean onVirtualThread;
+  final ObjectEntry result;
+  private RayFunc function;
+  private Object[] args;
+  private int refMask;
+  private final AtomicInteger argsPending = new AtomicInteger();
+
+  private volatile int state;
+  private volatile boolean cancelled;
+  private volatile Thread runner;
+  /** The resources held while dispatched or running; borrowed from the waiter when run inline. */
+  Allocation allocation;
+  private boolean borrowed;
+  int attempt;
+  int outcome;
+  String workerLabel;
+  int workerTid;
+
+  long submittedNanos;
+  long argsReadyNanos;
+  long dispatchedNanos;
+  long startedNanos;
+  long finishedNanos;
+
+  TaskRecord(LocalRuntime runtime, long id, String name, TaskOptions options, ResourceRequest request,
+      RayFunc function, Object[] args, int refMask) {
+    this.runtime = runtime;
+    this.id = id;
+    this.name = name;
+    this.options = options;
+    this.request = request;
+    this.onVirtualThread = request.cpu() == 0 || options.blocking();
+    this.function = function;
+    this.args = args;
+    this.refMask = refMask;
+    this.result = new ObjectEntry(runtime.nextObjectId(), runtime, this);
+  }
+
+  /** The task running on this thread, or null. */
+  public static TaskRecord current() {
+    return CURRENT.isBound() ? CURRENT.get() : null;
+  }
+
+  /* ---------------- Arguments ---------------- */
+
+  /**
+   * Registers the ObjectRef arguments named by refMask. Called once by the submitting thread;
+   * when every argument is ready, the task goes to the scheduler.
+   */
+  void resolveArguments() {
+    submittedNanos = System.nanoTime();
+    int mask = refMask;
+    if (mask == 0) {
+      argsReady();
+      return;
+    }
+    // One extra count held by this method so that the task cannot start while it registers.
+    argsPending.set(1);
+    for (int i = 0; i < args.length; i++) {
+      if ((mask & (1 << i)) != 0) {
+        ObjectEntry dep = runtime.entryOf(args[i], "argument " + i + " of task '" + name + "'");
+        args[i] = dep;
+        if (dep.isDone()) {
+          if (dep.ready.isCompletedExceptionally()) {
+            failFromDependency(dep.failure());
+            return;
+          }
+        } else {
+          argsPending.incrementAndGet();
+          dep.ready.whenComplete((v, error) -> {
+            if (error != null) {
+              failFromDependency(dep.failure());
+            } else if (argsPending.decrementAndGet() == 0) {
+              argsReady();
+            }
+          });
+        }
+      }
+    }
+    if (argsPending.decrementAndGet() == 0) {
+      argsReady();
+    }
+  }
+
+  private void argsReady() {
+    argsReadyNanos = System.nanoTime();
+    if (state != PENDING) {
+      return;  // cancelled while waiting
+    }
+    if (!runtime.scheduler.submit(this)) {
+      cancelForClose();
+    }
+  }
+
+  /** A dependency failed: this task fails with the same exception, as in Ray. */
+  private void failFromDependency(RayliteException error) {
+    if (STATE.compareAndSet(this, PENDING, DONE)) {
+      outcome = error instanceof TaskCancelledException ? CANCELLED : FAILED;
+      finishedNanos = System.nanoTime();
+      result.fail(error);
+      clear();
+      runtime.timeline.record(this);
+    }
+  }
+
+  /** The argument values, read from their entries just before the call. */
+  private Object[] argumentValues() {
+    if (refMask == 0) {
+      return args;
+    }
+    Object[] values = args.clone();
+    for (int i = 0; i < values.length; i++) {
+      if ((refMask & (1 << i)) != 0) {
+        values[i] = ((ObjectEntry) values[i]).valueOrThrow();
+      }
+    }
+    return values;
+  }
+
+  /* ---------------- State transitions ---------------- */
+
+  void markQueued() {
+    STATE.compareAndSet(this, PENDING, QUEUED);
+  }
+
+  boolean isQueued() {
+    return state == QUEUED;
+  }
+
+  /** Takes the allocation if the task was not cancelled; false hands it back to the caller. */
+  boolean markDispatched(Allocation granted) {
+    int s = state;
+    if ((s == PENDING || s == QUEUED) && STATE.compareAndSet(this, s, DISPATCHED)) {
+      allocation = granted;
+      dispatchedNanos = System.nanoTime();
+      return true;
+    }
+    return false;
+  }
+
+  /** Whether a task blocked with {@code held} resources could run this one inline on its thread. */
+  boolean canRunInline(Allocation held) {
+    return state == QUEUED && !onVirtualThread && request.isCpuOnly()
+        && request.fitsWithin(held.request);
+  }
+
+  /** Claims a queued task for inline execution with borrowed resources. */
+  boolean claimInline(Allocation held) {
+    if (STATE.compareAndSet(this, QUEUED, RUNNING)) {
+      allocation = held;
+      borrowed = true;
+      dispatchedNanos = System.nanoTime();
+      return true;
+    }
+    return false;
+  }
+
+  /* ---------------- Running ---------------- */
+
+  /** Runs a dispatched task on a worker thread. */
+  @Override
+  public void run() {
+    if (runtime.isClosed()) {
+      cancelForClose();  // moves DISPATCHED to DONE, so the CAS below fails
+    }
+    if (!STATE.compareAndSet(this, DISPATCHED, RUNNING)) {
+      runtime.scheduler.release(allocation);  // cancelled after dispatch: the allocation is ours
+      return;
+    }
+    execute();
+    // A forced cancel may land just after the function returned; keep it from leaking into the
+    // next task on this worker.
+    Thread.interrupted();
+  }
+
+  /** Runs the function on the current thread; the state is already RUNNING. */
+  void execute() {
+    Thread thread = Thread.currentThread();
+    runner = thread;
+    workerLabel = runtime.workers.label(thread);
+    workerTid = runtime.workers.tid(thread);
+    startedNanos = System.nanoTime();
+    Object value = null;
+    Throwable failure = null;
+    try {
+      Object[] values = argumentValues();
+      value = ScopedValue.where(CURRENT, this).call(() -> invoke(function, values));
+    } catch (Throwable t) {
+      failure = t;
+    }
+    runner = null;
+    finish(value, failure);
+  }
+
+  private void finish(Object value, Throwable failure) {
+    finishedNanos = System.nanoTime();
+    if (failure != null && !cancelled && !runtime.isClosed() && options.isRetryable(failure)
+        && (options.maxRetries() < 0 || attempt < options.maxRetries())) {
+      attempt++;
+      releaseAllocation();
+      state = PENDING;
+      argsReady();
+      return;
+    }
+    releaseAllocation();
+    state = DONE;
+    if (cancelled) {
+      outcome = CANCELLED;
+    } else if (failure == null) {
+      outcome = FINISHED;
+      result.complete(value);
+    } else {
+      outcome = FAILED;
+      result.fail(new TaskFailedException(name, idString(), failure));
+    }
+    clear();
+    runtime.timeline.record(this);
+  }
+
+  private void releaseAllocation() {
+    Allocation held = allocation;
+    allocation = null;
+    if (held != null && !borrowed) {
+      runtime.scheduler.release(held);
+    }
+    borrowed = false;
+  }
+
+  /** Drops what the record no longer needs, so the timeline keeps only names and times. */
+  private void clear() {
+    function = null;
+    args = null;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Object invoke(RayFunc f, Object[] a) throws Exception {
+    return switch (f) {
+      case RayFunc0 g -> g.apply();
+      case RayFunc1 g -> g.apply(a[0]);
+      case RayFunc2 g -> g.apply(a[0], a[1]);
+      case RayFunc3 g -> g.apply(a[0], a[1], a[2]);
+      case RayFunc4 g -> g.apply(a[0], a[1], a[2], a[3]);
+      case RayFunc5 g -> g.apply(a[0], a[1], a[2], a[3], a[4]);
+      case RayFunc6 g -> g.apply(a[0], a[1], a[2], a[3], a[4], a[5]);
+      case RayFuncVoid0 g -> {
+        g.apply();
+        yield null;
+      }
+      case RayFuncVoid1 g -> {
+        g.apply(a[0]);
+        yield null;
+      }
+      case RayFuncVoid2 g -> {
+        g.apply(a[0], a[1]);
+        yield null;
+      }
+      case RayFuncVoid3 g -> {
+        g.apply(a[0], a[1], a[2]);
+        yield null;
+      }
+      case RayFuncVoid4 g -> {
+        g.apply(a[0], a[1], a[2], a[3]);
+        yield null;
+      }
+      case RayFuncVoid5 g -> {
+        g.apply(a[0], a[1], a[2], a[3], a[4]);
+        yield null;
+      }
+      case RayFuncVoid6 g -> {
+        g.apply(a[0], a[1], a[2], a[3], a[4], a[5]);
+        yield null;
+      }
+      default -> throw new IllegalArgumentException("unsupported function type " + f.getClass());
+    };
+  }
+
+  /* ---------------- Cancellation ---------------- */
+
+  /**
+   * Cancels the task; see {@link io.raylite.Raylite#cancel}.
+   *
+   * @return whether this call cancelled it
+   */
+  boolean cancel(boolean force, String why) {
+    for (;;) {
+      int s = state;
+      if (s == DONE) {
+        return false;
+      }
+      if (s == RUNNING) {
+        cancelled = true;
+        boolean won = result.fail(new TaskCancelledException(why));
+        Thread t = runner;
+        if (force && t != null) {
+          t.interrupt();  // racy by nature: the task may have just returned; run() clears it
+        }
+        return won;
+      }
+      if (STATE.compareAndSet(this, s, DONE)) {
+        cancelled = true;
+        outcome = CANCELLED;
+        finishedNanos = System.nanoTime();
+        result.fail(new TaskCancelledException(why));
+        clear();
+        runtime.timeline.record(this);
+        return true;
+      }
+    }
+  }
+
+  void cancelForClose() {
+    cancel(true, "task '" + name + "' (" + idString() + ") was cancelled because runtime '"
+        + runtime.name + "' closed");
+  }
+
+  /* ---------------- RuntimeContext ---------------- */
+
+  String idString() {
+    return String.format("task-%x", id);
+  }
+
+  @Override
+  public Raylite runtime() {
+    return runtime.api;
+  }
+
+  @Override
+  public String taskId() {
+    return idString();
+  }
+
+  @Override
+  public String taskName() {
+    return name;
+  }
+
+  @Override
+  public int attempt() {
+    return attempt;
+  }
+
+  @Override
+  public Map<String, Double> resources() {
+    return request.toMap(runtime.scheduler.ledger().names());
+  }
+
+  @Override
+  public List<Integer> gpuIds() {
+    Allocation held = allocation;
+    return held == null ? List.of() : held.gpuIdList();
+  }
+
+  @Override
+  public String workerName() {
+    return workerLabel;
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return cancelled;
+  }
+
+  @Override
+  public void log(String format, Object... logArgs) {
+    String line = logArgs.length == 0 ? format : String.format(format, logArgs);
+    runtime.logStream.println("(" + name + " worker=" + workerLabel + ") " + line);
+  }
+
+  @Override
+  public String toString() {
+    return "Task(" + name + ", " + idString() + ", state=" + state + ")";
+  }
+}

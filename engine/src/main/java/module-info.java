@@ -1,0 +1,14 @@
+/**
+ * Raylite: Ray Core's tasks, actors and objects in one JVM. The API is {@code io.raylite}; the
+ * implementation lives in {@code io.raylite.internal}, which is not exported.
+ */
+module io.raylite {
+  requires com.github.benmanes.caffeine;
+  requires it.unimi.dsi.fastutil;
+
+  exports io.raylite;
+  exports io.raylite.function;
+  exports io.raylite.spi;
+
+  uses io.raylite.spi.GpuProvider;
+}
