@@ -5,6 +5,7 @@
 module io.raylite {
   requires com.github.benmanes.caffeine;
   requires it.unimi.dsi.fastutil;
+  requires jdk.management;
 
   exports io.raylite;
   exports io.raylite.function;

@@ -5,8 +5,10 @@ import io.raylite.internal.LocalRuntime;
 import io.raylite.internal.RuntimeConfig;
 import io.raylite.internal.TaskRecord;
 import io.raylite.spi.GpuProvider;
+import io.raylite.spi.SpillCodec;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -78,7 +80,17 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
     return new TaskCall<>(runtime, refMask, f, args);
   }
 
-  /** Stores {@code value} (not copied: do not mutate it afterwards) and returns its ref. */
+  /**
+   * Stores {@code value} and returns its ref. The value is stored by reference, not copied, and
+   * readers in this JVM get that same object back while it stays in memory: do not mutate it after
+   * {@code put}. A value read back after it was spilled to disk is a copy.
+   *
+   * <p>The object lives while any ref to it is reachable or a pending task takes it as an argument,
+   * or until {@link #free}.
+   *
+   * @throws ObjectStoreFullException if the value cannot be kept within the store's capacity and
+   *     neither it nor anything else in memory can be spilled to make room
+   */
   public <T> ObjectRef<T> put(T value) {
     return runtime.put(value);
   }
@@ -146,6 +158,22 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
     return runtime.cancel(ref, force);
   }
 
+  /**
+   * Releases the objects now, from memory and disk, whatever refs to them remain; a later
+   * {@code get} of one of them, or a task that takes one as an argument, fails with
+   * {@link ObjectLostException}. A task that produces one of them still runs; its result is
+   * dropped.
+   */
+  public void free(List<? extends ObjectRef<?>> refs) {
+    Objects.requireNonNull(refs, "refs");
+    runtime.free(refs);
+  }
+
+  /** The object store's statistics now: objects and bytes in memory and spilled, restores, releases. */
+  public ObjectStoreStats objectStoreStats() {
+    return runtime.objectStoreStats();
+  }
+
   /** The runtime's total resources, by name. */
   public Map<String, Double> totalResources() {
     return runtime.totalResources();
@@ -184,6 +212,11 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
     return runtime.toString();
   }
 
+  /** The implementation, for tests in this package. */
+  LocalRuntime runtime() {
+    return runtime;
+  }
+
   private static long nanos(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
     if (timeout.isNegative()) {
@@ -201,6 +234,8 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
     private final Map<String, Double> custom = new LinkedHashMap<>();
     private Long memory;
     private Long objectStoreMemory;
+    private Path spillDirectory;
+    private SpillCodec spillCodec;
     private int timelineCapacity = 100_000;
     private PrintStream logStream = System.out;
     private String name;
@@ -260,12 +295,42 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
       return this;
     }
 
-    /** The object store's in-memory capacity in bytes (default: 30% of the maximum heap). */
+    /**
+     * The object store's in-memory capacity in bytes (default: 30% of the maximum heap). Past it,
+     * objects are spilled to disk and read back when needed.
+     *
+     * <p>The default leaves 70% of the heap to what tasks allocate while they run, to copies read
+     * back from disk, and to the collector's headroom; stored values are on the same heap, so a
+     * store allowed most of it would make every task allocation a full collection.
+     */
     public Builder objectStoreMemory(long bytes) {
       if (bytes < 1) {
         throw new IllegalArgumentException("objectStoreMemory must be >= 1 byte, got " + bytes);
       }
       this.objectStoreMemory = bytes;
+      return this;
+    }
+
+    /**
+     * Where the object store spills: the runtime creates its own directory inside {@code directory}
+     * on the first spill and deletes it on {@link Raylite#close()} (default: the system temp
+     * directory, {@code java.io.tmpdir}).
+     */
+    public Builder spillDirectory(Path directory) {
+      Objects.requireNonNull(directory, "spillDirectory");
+      if (Files.exists(directory) && !Files.isDirectory(directory)) {
+        throw new IllegalArgumentException("spillDirectory must be a directory, got the file " + directory);
+      }
+      this.spillDirectory = directory;
+      return this;
+    }
+
+    /**
+     * How spilled objects are written and read back (default: {@link
+     * io.raylite.spi.JavaSerializationCodec}). Objects the codec cannot write stay in memory.
+     */
+    public Builder spillCodec(SpillCodec codec) {
+      this.spillCodec = Objects.requireNonNull(codec, "spillCodec");
       return this;
     }
 
@@ -299,7 +364,7 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
           name, cpus, gpus, discoverGpus ? gpuProvider : null, discoverGpus, Map.copyOf(custom),
           memory != null ? memory : heap,
           objectStoreMemory != null ? objectStoreMemory : (long) (heap * 0.3),
-          timelineCapacity, logStream);
+          timelineCapacity, logStream, spillDirectory, spillCodec);
       return new Raylite(config);
     }
   }

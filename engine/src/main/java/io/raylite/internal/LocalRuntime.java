@@ -3,14 +3,17 @@ package io.raylite.internal;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.raylite.ObjectRef;
+import io.raylite.ObjectStoreStats;
 import io.raylite.Raylite;
 import io.raylite.RuntimeClosedException;
 import io.raylite.TaskOptions;
 import io.raylite.WaitResult;
 import io.raylite.function.RayFunc;
 import io.raylite.spi.GpuProvider;
+import io.raylite.spi.JavaSerializationCodec;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.ref.Reference;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +40,7 @@ public final class LocalRuntime {
   final Workers workers;
   final Timeline timeline;
   final PrintStream logStream;
+  final ObjectStore store;
   private final ResourceRequest defaultRequest;
   private final Cache<Map<String, Double>, ResourceRequest> shapes;
   private final AtomicLong objectIds = new AtomicLong();
@@ -73,6 +77,9 @@ public final class LocalRuntime {
     this.timeline = new Timeline(config.timelineCapacity(), name);
     this.defaultRequest = ledger.toRequest(TaskOptions.defaults().resources(), "default");
     this.shapes = Caffeine.newBuilder().maximumSize(1_024).build();
+    this.store = new ObjectStore(name, config.objectStoreBytes(),
+        config.spillDirectory() != null ? config.spillDirectory() : Path.of(System.getProperty("java.io.tmpdir")),
+        config.spillCodec() != null ? config.spillCodec() : new JavaSerializationCodec());
   }
 
   long nextObjectId() {
@@ -98,7 +105,7 @@ public final class LocalRuntime {
   public <T> ObjectRef<T> put(T value) {
     checkOpen();
     ObjectEntry entry = new ObjectEntry(nextObjectId(), this, null);
-    entry.complete(value);
+    entry.store(value);
     return new ObjectRefImpl<>(entry);
   }
 
@@ -118,7 +125,11 @@ public final class LocalRuntime {
   @SuppressWarnings("unchecked")
   public <T> T get(ObjectRef<T> ref, long timeoutNanos) {
     checkOpen();
-    return (T) Blocking.await(entryOf(ref, "ref"), timeoutNanos);
+    try {
+      return (T) Blocking.await(entryOf(ref, "ref"), timeoutNanos);
+    } finally {
+      Reference.reachabilityFence(ref);  // the ref's use keeps the object until it is read
+    }
   }
 
   @SuppressWarnings("unchecked")
@@ -134,6 +145,7 @@ public final class LocalRuntime {
       long left = timeoutNanos < 0 ? -1 : Math.max(0, deadline - System.nanoTime());
       values.add((T) Blocking.await(entry, left));
     }
+    Reference.reachabilityFence(refs);
     return values;
   }
 
@@ -181,6 +193,28 @@ public final class LocalRuntime {
         + producer.idString() + ") was cancelled" + (force ? " (forced)" : ""));
   }
 
+  /** Releases the objects at once, whatever refs remain; see {@link Raylite#free}. */
+  public void free(List<? extends ObjectRef<?>> refs) {
+    checkOpen();
+    ObjectEntry[] entries = new ObjectEntry[refs.size()];
+    for (int i = 0; i < entries.length; i++) {
+      entries[i] = entryOf(refs.get(i), "refs[" + i + "]");
+    }
+    for (ObjectEntry entry : entries) {
+      store.release(entry, ObjectStore.FREED);
+    }
+  }
+
+  public ObjectStoreStats objectStoreStats() {
+    checkOpen();
+    return store.stats();
+  }
+
+  /** The object store, for tests that watch releases and check its accounting. */
+  public ObjectStore objectStore() {
+    return store;
+  }
+
   /* ---------------- Resources and observability ---------------- */
 
   public Map<String, Double> totalResources() {
@@ -226,6 +260,7 @@ public final class LocalRuntime {
       task.cancelForClose();
     }
     workers.close();
+    store.close();
   }
 
   @Override

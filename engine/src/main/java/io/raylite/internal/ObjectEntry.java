@@ -1,23 +1,46 @@
 package io.raylite.internal;
 
 import io.raylite.RayliteException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One object of a runtime: its id, its value once known, and the future that says when it is
- * ready. A put object is ready at once; a task result when its task ends. {@code producer} is the
- * task that will produce it, cleared when it is ready, so that a blocked reader can run that task
- * inline and {@code cancel} can find it.
+ * One object of a runtime: its id, the future that says when it is ready, and the object store's
+ * bookkeeping for its value. A put object is ready at once; a task result when its task ends.
+ * {@code producer} is the task that will produce it, cleared when it is ready, so that a blocked
+ * reader can run that task inline and {@code cancel} can find it.
  *
- * <p>Memory: the value is written before {@code ready} completes, and readers read it only after
- * observing completion, so the future's completion orders the two.
+ * <p>Memory: the value is stored in the {@link ObjectStore} before {@code ready} completes, and
+ * readers read it only after observing completion, so the future's completion orders the two.
+ *
+ * <p>Uses: {@code uses} counts the live {@link ObjectRefImpl}s of the entry (each drops its use
+ * when the garbage collector finds it unreachable, through a {@link java.lang.ref.Cleaner}) and the
+ * pending tasks that take it as an argument (from submission until the task is done). When the
+ * count drops to zero nothing can read the object any more, and the store releases it.
  */
 public final class ObjectEntry {
+  private static final VarHandle USES;
+
+  static {
+    try {
+      USES = MethodHandles.lookup().findVarHandle(ObjectEntry.class, "uses", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   final long id;
   final LocalRuntime owner;
   final CompletableFuture<Void> ready = new CompletableFuture<>();
   volatile TaskRecord producer;
-  private Object value;
+  private volatile int uses;
+
+  /* Owned by ObjectStore; see its overview. */
+  long size;
+  volatile Object held;
+  volatile long spillBytes;
+  volatile int released;
 
   ObjectEntry(long id, LocalRuntime owner, TaskRecord producer) {
     this.id = id;
@@ -29,14 +52,35 @@ public final class ObjectEntry {
     return ready.isDone();
   }
 
-  /** Sets the value; returns false if the entry was already complete (for example cancelled). */
+  /**
+   * Stores a put value and makes the entry ready.
+   *
+   * @throws io.raylite.ObjectStoreFullException if the store cannot take it
+   */
+  void store(Object value) {
+    owner.store.admit(this, value);
+    ready.complete(null);
+  }
+
+  /**
+   * Stores a task's result and makes the entry ready; a result the store cannot take fails the
+   * entry instead. Returns false if the entry was already complete (for example cancelled).
+   */
   boolean complete(Object result) {
     if (ready.isDone()) {
       return false;
     }
-    value = result;
+    try {
+      owner.store.admit(this, result);
+    } catch (RuntimeException e) {
+      return fail(e instanceof RayliteException r ? r
+          : new RayliteException("cannot store object " + idString() + ": " + e, e));
+    }
     boolean won = ready.complete(null);
     producer = null;
+    if (!won) {
+      owner.store.release(this, ObjectStore.DISCARDED);  // cancelled meanwhile: nobody reads it
+    }
     return won;
   }
 
@@ -51,7 +95,7 @@ public final class ObjectEntry {
     if (ready.isCompletedExceptionally()) {
       throw failure();
     }
-    return value;
+    return owner.store.read(this);
   }
 
   /** The failure of an entry that completed exceptionally. */
@@ -59,7 +103,29 @@ public final class ObjectEntry {
     return (RayliteException) ready.exceptionNow();
   }
 
+  /** Adds a use: a new ref, or a pending task that takes the entry as an argument. */
+  void retain() {
+    USES.getAndAdd(this, 1);
+  }
+
+  /** Drops a use; the last one releases the object. */
+  void drop() {
+    if ((int) USES.getAndAdd(this, -1) == 1) {
+      owner.store.release(this, ObjectStore.UNREACHABLE);
+    }
+  }
+
   String idString() {
     return String.format("%016x", id);
+  }
+
+  @Override
+  public int hashCode() {
+    return Long.hashCode(id * 0x9E3779B97F4A7C15L);  // identity equality; ids are unique per runtime
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return this == o;
   }
 }

@@ -1,7 +1,9 @@
 package io.raylite.internal;
 
 import io.raylite.spi.GpuProvider;
+import io.raylite.spi.SpillCodec;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -17,6 +19,9 @@ import java.util.Map;
  * @param objectStoreBytes the object store's in-memory capacity
  * @param timelineCapacity how many finished tasks the timeline keeps
  * @param logStream where task logs go
+ * @param spillDirectory where the object store makes its spill directory, or null for the system
+ *     temp directory
+ * @param spillCodec how spilled objects are written, or null for Java serialization
  */
 public record RuntimeConfig(
     String name,
@@ -28,4 +33,6 @@ public record RuntimeConfig(
     long memoryBytes,
     long objectStoreBytes,
     int timelineCapacity,
-    PrintStream logStream) {}
+    PrintStream logStream,
+    Path spillDirectory,
+    SpillCodec spillCodec) {}

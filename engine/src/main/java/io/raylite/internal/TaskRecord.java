@@ -114,7 +114,8 @@ public final class TaskRecord implements Runnable, RuntimeContext {
 
   /**
    * Registers the ObjectRef arguments named by refMask. Called once by the submitting thread;
-   * when every argument is ready, the task goes to the scheduler.
+   * when every argument is ready, the task goes to the scheduler. Each argument's object is
+   * retained until the task is done (see clear), so dropping the ref after submitting keeps it.
    */
   void resolveArguments() {
     submittedNanos = System.nanoTime();
@@ -123,12 +124,27 @@ public final class TaskRecord implements Runnable, RuntimeContext {
       argsReady();
       return;
     }
+    // Our own copy: the caller's array may be submitted again (TaskCall.remote), and a failing
+    // dependency may clear the field while this method still runs.
+    Object[] refs = args;
+    Object[] a = refs.clone();
+    for (int i = 0; i < a.length; i++) {
+      if ((mask & (1 << i)) != 0) {
+        a[i] = runtime.entryOf(a[i], "argument " + i + " of task '" + name + "'");  // may throw
+      }
+    }
+    for (int i = 0; i < a.length; i++) {
+      if ((mask & (1 << i)) != 0) {
+        ((ObjectEntry) a[i]).retain();
+      }
+    }
+    java.lang.ref.Reference.reachabilityFence(refs);  // the refs' uses hold until ours are added
+    args = a;
     // One extra count held by this method so that the task cannot start while it registers.
     argsPending.set(1);
-    for (int i = 0; i < args.length; i++) {
+    for (int i = 0; i < a.length; i++) {
       if ((mask & (1 << i)) != 0) {
-        ObjectEntry dep = runtime.entryOf(args[i], "argument " + i + " of task '" + name + "'");
-        args[i] = dep;
+        ObjectEntry dep = (ObjectEntry) a[i];
         if (dep.isDone()) {
           if (dep.ready.isCompletedExceptionally()) {
             failFromDependency(dep.failure());
@@ -295,10 +311,21 @@ public final class TaskRecord implements Runnable, RuntimeContext {
     borrowed = false;
   }
 
-  /** Drops what the record no longer needs, so the timeline keeps only names and times. */
+  /**
+   * Drops what the record no longer needs, so the timeline keeps only names and times, and gives
+   * back the uses its ObjectRef arguments hold.
+   */
   private void clear() {
+    Object[] a = args;
     function = null;
     args = null;
+    if (a != null && refMask != 0) {
+      for (int i = 0; i < a.length; i++) {
+        if ((refMask & (1 << i)) != 0 && a[i] instanceof ObjectEntry dep) {
+          dep.drop();
+        }
+      }
+    }
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

@@ -1,0 +1,712 @@
+package io.raylite.internal;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Policy;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.raylite.ObjectLostException;
+import io.raylite.ObjectStoreFullException;
+import io.raylite.ObjectStoreStats;
+import io.raylite.RuntimeClosedException;
+import io.raylite.spi.JavaSerializationCodec;
+import io.raylite.spi.SpillCodec;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.StampedLock;
+
+/*
+ * Implementation overview
+ *
+ * The object store of one runtime: where the value of every ObjectEntry lives, bounded in memory
+ * by `capacity` bytes, spilling to disk past it, and dropping values nobody can read any more.
+ *
+ * Where a value lives. Values are stored by reference, never copied. A live value is always in at
+ * least one of these places, and every move adds the new place before it clears the old one, so a
+ * reader that misses in one place finds the value in the next:
+ *   1. the Caffeine cache `cache` (key: the entry, weight: its size in 8-byte words): the usual
+ *      place for a value the spill codec can write;
+ *   2. the entry's `held` field: a value that was evicted and waits for its spill file to be
+ *      written, a Pinned value that the codec cannot write (it stays there until released), or
+ *      NULL_VALUE for null;
+ *   3. the entry's spill file (`spillBytes` > 0 once written), kept until the entry is released,
+ *      so a value read back and evicted again costs no second write.
+ * read() looks in `held`, then the cache, then reads the spill file back (a restore) and offers the
+ * restored copy to the cache again. A restored value is a copy: identity survives only while a
+ * value stays in memory. Two readers that miss at once may both decode the file; putIfAbsent keeps
+ * one copy and hands it to both when it can (benign: the loser's copy is garbage at once).
+ *
+ * Accounting and the capacity invariant. `bytesInMemory` counts the size of every value the store
+ * holds in places 1 and 2 (not null values), and objects being admitted. The invariant is
+ *     bytesInMemory <= capacity + the size of the one object being admitted,
+ * and it holds at every instant, not only after Caffeine has caught up:
+ *   - Caffeine applies writes to its policy in batches and evicts during maintenance, which with
+ *     `executor(Runnable::run)` runs on whichever caller gets its eviction lock, so its weighted
+ *     size lags the map and, under concurrency, a put returns before its own eviction has run. It
+ *     therefore cannot be the guard; it chooses what to evict (W-TinyLFU), and our counter decides
+ *     whether anything must be.
+ *   - Fast path: an admission reserves its size with a CAS on bytesInMemory that succeeds only if
+ *     the total stays <= capacity, then puts into the cache. Caffeine's maximum is always at least
+ *     capacity - unspillableBytes, so such a put never makes Caffeine evict.
+ *   - Slow path: an admission that does not fit takes the write side of `admission`, which waits
+ *     out every fast-path admission in flight (they hold the read side from reservation to put), so
+ *     under it the counter equals exactly what the cache, the held values and the unspillable set
+ *     contain. It adds its size (the only moment the total may exceed capacity), puts, and then
+ *     makes room: sets Caffeine's maximum to capacity - unspillableBytes, runs cleanUp() (which
+ *     evicts synchronously), and writes the evicted values out, until bytesInMemory <= capacity.
+ *     Only one slow path runs at a time, and fast paths fail their CAS while the total is over
+ *     capacity, so at most one object is ever admitted beyond it.
+ *   - Removals (evictions written out, releases) only lower the counter and need no lock. Each is
+ *     counted exactly once by whoever claims the value: the thread whose remove() takes the
+ *     mapping out of the cache, the eviction listener (for a value already on disk or already
+ *     released), or the thread whose getAndSet/compareAndSet takes `held` from a value to null.
+ *   - Values the codec cannot write (canEncode false at admission, or encode failed) are Pinned in
+ *     `held`, counted in unspillableBytes, and lower Caffeine's maximum by as much, so the rest
+ *     still fits. When nothing spillable is left and the total is still over capacity, the object
+ *     being admitted is taken out again and put() fails with ObjectStoreFullException.
+ *   - An object larger than everything spillable could ever make room for (capacity minus the
+ *     unspillable bytes) is written straight to its spill file and never counted in memory.
+ *
+ * Eviction. Caffeine's eviction listener runs inside the atomic removal of the mapping, so it does
+ * no I/O: it moves the value to `held` and queues the entry on `evicted`. Spill files are written
+ * by admissions (under their side of `admission`) right after the cache operation that evicted,
+ * outside Caffeine's locks. A value that is already on disk or already released is simply dropped.
+ *
+ * Release. An entry is released once (a CAS on `released`): when its last use goes (no reachable
+ * ObjectRef, no pending task argument; see ObjectEntry), by Raylite.free, or when its task is
+ * cancelled after the result was stored. Release claims the value from every place and deletes the
+ * spill file. It may race with an admission of the same entry (a task result whose ref was dropped
+ * while the task ran), a restore, an eviction or a spill write; each of those re-checks `released`
+ * after it has put the value somewhere and claims it back (a Dekker pair of volatile write then
+ * read on each side), so whichever runs second cleans up. The spill file is deleted by whoever
+ * takes `spillBytes` from n to 0.
+ *
+ * Threads. Every method may be called from any thread. Fields of ObjectEntry that the store owns:
+ * `size` (written before the entry is published to the cache or the queue), `held`, `spillBytes`
+ * and `released` (volatile, changed by the CAS/getAndSet above). Codec calls and Sized.sizeInBytes
+ * run on the caller's thread and must not call back into the runtime.
+ */
+public final class ObjectStore {
+  /** Values of ObjectEntry.released. */
+  static final int LIVE = 0;
+  /** No ObjectRef to it is reachable and no pending task needs it. */
+  static final int UNREACHABLE = 1;
+  /** Freed with Raylite.free. */
+  static final int FREED = 2;
+  /** Its task was cancelled after the result was stored, or it could not be stored. */
+  static final int DISCARDED = 3;
+  /** The runtime closed before the value was stored. */
+  static final int CLOSED = 4;
+
+  /** What `held` holds for a null value. */
+  static final Object NULL_VALUE = new Object();
+
+  private static final System.Logger LOG = System.getLogger("io.raylite");
+  private static final VarHandle HELD;
+  private static final VarHandle SPILL_BYTES;
+  private static final VarHandle RELEASED;
+  /** How many unspillable objects the full message names. */
+  private static final int NAMED_IN_MESSAGE = 8;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      HELD = lookup.findVarHandle(ObjectEntry.class, "held", Object.class);
+      SPILL_BYTES = lookup.findVarHandle(ObjectEntry.class, "spillBytes", long.class);
+      RELEASED = lookup.findVarHandle(ObjectEntry.class, "released", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /**
+   * A value kept in memory for good because the codec cannot write it.
+   *
+   * @param failure why encode failed, or null when the codec declined the value up front
+   */
+  record Pinned(Object value, Throwable failure) {}
+
+  private final String runtimeName;
+  private final long capacity;
+  private final SpillFiles files;
+  private final Cache<ObjectEntry, Object> cache;
+  private final Policy.Eviction<ObjectEntry, Object> eviction;
+  /** Read side: an admission that fits, from reservation to put. Write side: making room, close. */
+  private final StampedLock admission = new StampedLock();
+  /** Entries evicted from the cache whose value waits in `held` for its spill file. */
+  private final ConcurrentLinkedQueue<ObjectEntry> evicted = new ConcurrentLinkedQueue<>();
+  /** Entries with a Pinned value, for the full message. */
+  private final Set<ObjectEntry> unspillable = ConcurrentHashMap.newKeySet();
+
+  private final AtomicLong bytesInMemory = new AtomicLong();
+  private final AtomicLong peakBytes = new AtomicLong();
+  private final AtomicLong unspillableBytes = new AtomicLong();
+  private final LongAdder objectsInMemory = new LongAdder();
+  private final LongAdder objectsSpilled = new LongAdder();
+  private final LongAdder bytesSpilled = new LongAdder();
+  private final LongAdder spills = new LongAdder();
+  private final LongAdder restores = new LongAdder();
+  private final AtomicLong releases = new AtomicLong();
+
+  /** Signals awaitReleases; taken by release only while someone waits. */
+  private final ReentrantLock releaseLock = new ReentrantLock();
+  private final Condition released = releaseLock.newCondition();
+  private volatile int releaseWaiters;
+  private volatile boolean closed;
+
+  ObjectStore(String runtimeName, long capacity, Path spillParent, SpillCodec codec) {
+    this.runtimeName = runtimeName;
+    this.capacity = capacity;
+    this.files = new SpillFiles(spillParent, runtimeName, codec);
+    this.cache = Caffeine.newBuilder()
+        .executor(Runnable::run)
+        .maximumWeight(capacity >>> 3)
+        .weigher((ObjectEntry e, Object v) -> (int) (e.size >>> 3))
+        .evictionListener((ObjectEntry e, Object v, RemovalCause cause) -> onEvicted(e, v))
+        .build();
+    this.eviction = cache.policy().eviction().orElseThrow();
+  }
+
+  /* ---------------- Admission ---------------- */
+
+  /**
+   * Stores the value of a new entry (a put or a task result), before the entry is ready.
+   *
+   * @throws ObjectStoreFullException if the value cannot be kept in memory nor spilled
+   */
+  void admit(ObjectEntry e, Object value) {
+    if (value == null) {
+      e.held = NULL_VALUE;
+      return;
+    }
+    long size = SizeEstimator.sizeOf(value);
+    e.size = size;
+    if (closed) {
+      RELEASED.setVolatile(e, CLOSED);
+      return;
+    }
+    if (!files.codec().canEncode(value)) {
+      keep(e, new Pinned(value, null), size, false);
+    } else if (size > capacity - unspillableBytes.get() || (size >>> 3) > Integer.MAX_VALUE) {
+      spillDirectly(e, value, size);
+    } else {
+      keep(e, value, size, false);
+    }
+  }
+
+  /** Writes a value too large to ever fit straight to disk; one the codec fails on is kept instead. */
+  private void spillDirectly(ObjectEntry e, Object value, long size) {
+    long written;
+    try {
+      written = files.write(e, value);
+    } catch (IOException | RuntimeException failure) {
+      logUnspillable(e, value, failure);
+      keep(e, new Pinned(value, failure), size, false);
+      return;
+    }
+    long stamp = admission.readLock();
+    try {
+      publishSpill(e, written);
+      if (e.released != LIVE) {
+        dropValue(e);  // released while being written: see "Release" above
+      }
+    } finally {
+      admission.unlockRead(stamp);
+    }
+  }
+
+  /**
+   * Puts {@code stored} (a value for the cache, or a Pinned one for `held`) in memory, making room
+   * if needed. For a restore, a copy another reader restored first wins and is returned; a restored
+   * value that cannot be kept is returned without being kept.
+   *
+   * @return the value now stored for the entry
+   */
+  private Object keep(ObjectEntry e, Object stored, long size, boolean restoring) {
+    Object kept = null;
+    long stamp = admission.readLock();
+    try {
+      if (closed) {
+        kept = stored;
+      } else if (tryReserve(size)) {
+        kept = place(e, stored, size, restoring);
+        writeEvicted();
+        if (e.released != LIVE) {
+          dropValue(e);  // released while being stored: see "Release" above
+        }
+      }
+    } finally {
+      admission.unlockRead(stamp);
+    }
+    if (kept == null) {
+      kept = keepOverCapacity(e, stored, size, restoring);
+    }
+    return kept instanceof Pinned p ? p.value() : kept;
+  }
+
+  private Object keepOverCapacity(ObjectEntry e, Object stored, long size, boolean restoring) {
+    long stamp = admission.writeLock();
+    try {
+      if (closed) {
+        return stored;
+      }
+      notePeak(bytesInMemory.addAndGet(size));
+      Object kept = place(e, stored, size, restoring);
+      if (kept != stored || makeRoom()) {
+        if (e.released != LIVE) {
+          dropValue(e);  // released while being stored: see "Release" above
+        }
+        return kept;
+      }
+      Object held = e.held;  // Pinned, with the codec's failure, if a spill of it was tried
+      dropValue(e);
+      if (restoring) {
+        return stored;  // the reader still gets the value; it stays on disk only
+      }
+      RELEASED.setVolatile(e, DISCARDED);
+      throw full(e, held instanceof Pinned ? held : stored, size);
+    } finally {
+      admission.unlockWrite(stamp);
+    }
+  }
+
+  /** Puts a reserved value in its place; returns what is stored (another restorer's copy, if first). */
+  private Object place(ObjectEntry e, Object stored, long size, boolean restoring) {
+    if (stored instanceof Pinned) {
+      unspillable.add(e);
+      unspillableBytes.addAndGet(size);
+      e.held = stored;
+    } else if (restoring) {
+      Object prior = cache.asMap().putIfAbsent(e, stored);
+      if (prior != null) {
+        bytesInMemory.addAndGet(-size);
+        return prior;
+      }
+    } else {
+      cache.put(e, stored);
+    }
+    objectsInMemory.increment();
+    return stored;
+  }
+
+  /** Reserves {@code size} bytes if they fit under the capacity. */
+  private boolean tryReserve(long size) {
+    for (;;) {
+      long used = bytesInMemory.get();
+      long total = used + size;
+      if (total > capacity) {
+        return false;
+      }
+      if (bytesInMemory.compareAndSet(used, total)) {
+        notePeak(total);
+        return true;
+      }
+    }
+  }
+
+  private void notePeak(long total) {
+    long peak;
+    while (total > (peak = peakBytes.get()) && !peakBytes.compareAndSet(peak, total)) {
+      // another admission raised the peak meanwhile: compare again
+    }
+  }
+
+  /**
+   * Under the write side of `admission`: evicts and spills until the store is within capacity.
+   *
+   * @return false if it is still over capacity with nothing left that can be spilled
+   */
+  private boolean makeRoom() {
+    for (;;) {
+      long before = bytesInMemory.get();
+      long pinnedBefore = unspillableBytes.get();
+      long target = Math.max(0, capacity - pinnedBefore) >>> 3;
+      if (eviction.getMaximum() != target) {
+        eviction.setMaximum(target);  // evicts down to the new maximum at once
+      }
+      cache.cleanUp();
+      writeEvicted();
+      if (bytesInMemory.get() <= capacity) {
+        return true;
+      }
+      // A release may be waiting for our lock after marking its entry: take its value now.
+      for (ObjectEntry e : unspillable) {
+        if (e.released != LIVE) {
+          dropValue(e);
+        }
+      }
+      long after = bytesInMemory.get();
+      if (after <= capacity) {
+        return true;
+      }
+      if (after == before && unspillableBytes.get() == pinnedBefore) {
+        return false;  // nothing left that eviction or spilling can move out of memory
+      }
+    }
+  }
+
+  /* ---------------- Eviction and spilling ---------------- */
+
+  /** Caffeine's eviction listener; runs inside the atomic removal of the mapping, so no I/O here. */
+  private void onEvicted(ObjectEntry e, Object value) {
+    if (e.released != LIVE || e.spillBytes > 0) {
+      unaccount(e);  // released, or a restored copy of what is on disk: nothing to write
+      return;
+    }
+    e.held = value;
+    evicted.add(e);
+  }
+
+  /** Writes the spill files of evicted entries; a value the codec fails on is kept in memory. */
+  private void writeEvicted() {
+    for (ObjectEntry e; (e = evicted.poll()) != null; ) {
+      Object value = e.held;
+      if (value == null || value instanceof Pinned) {
+        continue;  // released, and its release claimed the value
+      }
+      if (e.released != LIVE) {
+        if (HELD.compareAndSet(e, value, null)) {
+          unaccount(e);  // released, and its release may be waiting for our lock: claim it here
+        }
+        continue;
+      }
+      long written;
+      try {
+        written = files.write(e, value);
+      } catch (IOException | RuntimeException failure) {
+        logUnspillable(e, value, failure);
+        pin(e, value, failure);
+        continue;
+      }
+      publishSpill(e, written);
+      if (HELD.compareAndSet(e, value, null)) {
+        unaccount(e);
+      } else {
+        dropSpillFile(e);  // released while being written; its release counted the value
+      }
+    }
+  }
+
+  private void pin(ObjectEntry e, Object value, Throwable failure) {
+    unspillable.add(e);
+    unspillableBytes.addAndGet(e.size);
+    if (!HELD.compareAndSet(e, value, new Pinned(value, failure))) {
+      unspillable.remove(e);  // released meanwhile, and its release counted the value
+      unspillableBytes.addAndGet(-e.size);
+    }
+  }
+
+  private void publishSpill(ObjectEntry e, long written) {
+    SPILL_BYTES.setVolatile(e, written);
+    objectsSpilled.increment();
+    bytesSpilled.add(written);
+    spills.increment();
+  }
+
+  private void logUnspillable(ObjectEntry e, Object value, Throwable failure) {
+    LOG.log(System.Logger.Level.WARNING, "{0}: object {1} ({2}) cannot be spilled and stays in memory: {3}",
+        runtimeName, e.idString(), value.getClass().getName(), failure.toString());
+  }
+
+  /* ---------------- Reading ---------------- */
+
+  /** The value of a ready entry that did not fail. */
+  Object read(ObjectEntry e) {
+    if (e.held == null) {
+      Object value = cache.getIfPresent(e);
+      if (value != null) {
+        return value;
+      }
+    }
+    return readElsewhere(e);
+  }
+
+  private Object readElsewhere(ObjectEntry e) {
+    Object held = e.held;
+    if (held != null) {
+      return held == NULL_VALUE ? null : held instanceof Pinned p ? p.value() : held;
+    }
+    Object value = cache.getIfPresent(e);
+    if (value != null) {
+      return value;  // restored by another reader meanwhile
+    }
+    int why = e.released;
+    if (why != LIVE) {
+      throw lost(e, why);
+    }
+    if (e.spillBytes > 0) {
+      return restore(e);
+    }
+    if (closed) {
+      throw new RuntimeClosedException("runtime '" + runtimeName + "' is closed");
+    }
+    throw new IllegalStateException("object " + e.idString() + " is ready but has no value in the store");
+  }
+
+  private Object restore(ObjectEntry e) {
+    Object value;
+    try {
+      value = files.read(e);
+    } catch (IOException | RuntimeException failure) {
+      if (e.released != LIVE) {
+        throw lost(e, e.released);
+      }
+      if (closed) {
+        throw new RuntimeClosedException("runtime '" + runtimeName + "' is closed");
+      }
+      throw new ObjectLostException("object " + e.idString() + " could not be read back from its spill file "
+          + files.describe(e) + ": " + failure, failure);
+    }
+    restores.increment();
+    if (e.size > capacity - unspillableBytes.get()) {
+      return value;  // too large to keep in memory: every read comes from disk
+    }
+    return keep(e, value, e.size, true);
+  }
+
+  private ObjectLostException lost(ObjectEntry e, int why) {
+    return new ObjectLostException(switch (why) {
+      case FREED -> "object " + e.idString() + " was freed with Raylite.free";
+      case CLOSED -> "object " + e.idString() + " was not stored because runtime '" + runtimeName + "' closed";
+      case DISCARDED -> "object " + e.idString() + " was discarded: its task was cancelled or it could not be stored";
+      default -> "object " + e.idString() + " was released: no ObjectRef to it was reachable";
+    });
+  }
+
+  /* ---------------- Release ---------------- */
+
+  /**
+   * Releases the entry's value from memory and disk, once.
+   *
+   * @param why UNREACHABLE, FREED or DISCARDED
+   * @return whether this call released it
+   */
+  boolean release(ObjectEntry e, int why) {
+    if (!RELEASED.compareAndSet(e, LIVE, why)) {
+      return false;
+    }
+    long stamp = admission.readLock();  // keeps verifyAccounting's view still
+    try {
+      dropValue(e);
+    } finally {
+      admission.unlockRead(stamp);
+    }
+    if (why != DISCARDED) {
+      releases.incrementAndGet();
+      if (releaseWaiters > 0) {
+        releaseLock.lock();
+        try {
+          released.signalAll();
+        } finally {
+          releaseLock.unlock();
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Claims the value from every place it may be, counting each claim once. */
+  private void dropValue(ObjectEntry e) {
+    if (cache.asMap().remove(e) != null) {
+      unaccount(e);
+    }
+    Object held = HELD.getAndSet(e, null);
+    if (held instanceof Pinned) {
+      unspillable.remove(e);
+      unspillableBytes.addAndGet(-e.size);
+      unaccount(e);
+      long target = Math.max(0, capacity - unspillableBytes.get()) >>> 3;
+      if (eviction.getMaximum() < target) {
+        eviction.setMaximum(target);  // give the room back, so the cache does not evict early
+      }
+    } else if (held != null && held != NULL_VALUE) {
+      unaccount(e);  // evicted, its spill file not yet written
+    }
+    dropSpillFile(e);
+  }
+
+  private void dropSpillFile(ObjectEntry e) {
+    long written = (long) SPILL_BYTES.getAndSet(e, 0L);
+    if (written > 0) {
+      objectsSpilled.decrement();
+      bytesSpilled.add(-written);
+      try {
+        files.delete(e);
+      } catch (IOException failure) {
+        LOG.log(System.Logger.Level.WARNING, "{0}: cannot delete the spill file of object {1}: {2}",
+            runtimeName, e.idString(), failure.toString());
+      }
+    }
+  }
+
+  private void unaccount(ObjectEntry e) {
+    bytesInMemory.addAndGet(-e.size);
+    objectsInMemory.decrement();
+  }
+
+  /**
+   * Waits until at least {@code total} objects have been released since the runtime started, for
+   * tests and tools that watch the garbage collector release objects.
+   *
+   * @return whether that many were released within the timeout
+   */
+  public boolean awaitReleases(long total, long timeoutNanos) throws InterruptedException {
+    releaseLock.lock();
+    try {
+      releaseWaiters++;
+      long left = timeoutNanos;
+      while (releases.get() < total) {
+        if (left <= 0) {
+          return false;
+        }
+        left = released.awaitNanos(left);
+      }
+      return true;
+    } finally {
+      releaseWaiters--;
+      releaseLock.unlock();
+    }
+  }
+
+  /* ---------------- Statistics and checks ---------------- */
+
+  ObjectStoreStats stats() {
+    return new ObjectStoreStats(capacity, objectsInMemory.sum(), bytesInMemory.get(), peakBytes.get(),
+        unspillable.size(), unspillableBytes.get(), objectsSpilled.sum(), bytesSpilled.sum(),
+        spills.sum(), restores.sum(), releases.get());
+  }
+
+  /** The runtime's spill directory, or null while nothing has been spilled. */
+  public Path spillDirectory() {
+    return files.directoryIfCreated();
+  }
+
+  /**
+   * Checks that the counters agree with what the cache, the held values and the unspillable set
+   * contain, and that the store is within capacity; for tests. Waits for admissions in flight.
+   *
+   * @throws IllegalStateException describing the first disagreement
+   */
+  public void verifyAccounting() {
+    long stamp = admission.writeLock();
+    try {
+      cache.cleanUp();
+      long bytes = eviction.weightedSize().orElseThrow() << 3;
+      long objects = cache.estimatedSize();
+      long pinned = 0;
+      for (ObjectEntry e : unspillable) {
+        pinned += e.size;
+      }
+      bytes += pinned;
+      objects += unspillable.size();
+      for (ObjectEntry e : evicted) {
+        if (e.held != null && !(e.held instanceof Pinned)) {
+          bytes += e.size;
+          objects++;
+        }
+      }
+      String problem = null;
+      if (bytes != bytesInMemory.get()) {
+        problem = "bytesInMemory is " + bytesInMemory.get() + " but the store holds " + bytes;
+      } else if (objects != objectsInMemory.sum()) {
+        problem = "objectsInMemory is " + objectsInMemory.sum() + " but the store holds " + objects;
+      } else if (pinned != unspillableBytes.get()) {
+        problem = "unspillableBytes is " + unspillableBytes.get() + " but the unspillable objects weigh " + pinned;
+      } else if (bytes > capacity) {
+        problem = bytes + " bytes in memory exceed the capacity of " + capacity;
+      }
+      if (problem != null) {
+        throw new IllegalStateException("object store accounting: " + problem);
+      }
+    } finally {
+      admission.unlockWrite(stamp);
+    }
+  }
+
+  private ObjectStoreFullException full(ObjectEntry e, Object stored, long size) {
+    Object value = stored instanceof Pinned p ? p.value() : stored;
+    StringBuilder m = new StringBuilder()
+        .append("object store of runtime '").append(runtimeName).append("' is full: cannot keep object ")
+        .append(e.idString()).append(" (").append(value.getClass().getName()).append(", ").append(bytes(size))
+        .append(") in memory, and it cannot be spilled: ").append(reason(stored)).append(". ")
+        .append(bytes(bytesInMemory.get())).append(" of the ").append(bytes(capacity))
+        .append(" capacity are in use by ").append(objectsInMemory.sum()).append(" objects, of which ")
+        .append(unspillable.size()).append(" (").append(bytes(unspillableBytes.get()))
+        .append(") cannot be spilled");
+    int named = 0;
+    for (Iterator<ObjectEntry> it = unspillable.iterator(); it.hasNext() && named < NAMED_IN_MESSAGE; named++) {
+      ObjectEntry other = it.next();
+      if (other.held instanceof Pinned p) {
+        m.append(named == 0 ? ": " : "; ").append(other.idString()).append(" (")
+            .append(p.value().getClass().getName()).append(", ").append(bytes(other.size)).append("): ")
+            .append(reason(p));
+      }
+    }
+    if (unspillable.size() > named) {
+      m.append("; and ").append(unspillable.size() - named).append(" more");
+    }
+    return new ObjectStoreFullException(m.append(". Raise objectStoreMemory, free objects no longer needed,"
+        + " or make them writable by the spill codec (Serializable for the default codec)").toString());
+  }
+
+  private String reason(Object stored) {
+    if (stored instanceof Pinned p && p.failure() != null) {
+      return "the spill codec failed: " + p.failure();
+    }
+    return "the spill codec (" + files.codec() + ") cannot write it"
+        + (files.codec() instanceof JavaSerializationCodec ? ": it is not Serializable" : "");
+  }
+
+  private static String bytes(long n) {
+    if (n < 1024) {
+      return n + " bytes";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB"};
+    double v = n;
+    int u = -1;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return n + " bytes (" + String.format("%.1f %s", v, units[u]) + ")";
+  }
+
+  /* ---------------- Lifecycle ---------------- */
+
+  /** Drops every value and deletes the spill directory. Idempotent. */
+  void close() {
+    long stamp = admission.writeLock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      cache.invalidateAll();
+      cache.cleanUp();
+      for (ObjectEntry e; (e = evicted.poll()) != null; ) {
+        e.held = null;
+      }
+      for (ObjectEntry e : unspillable) {
+        e.held = null;
+      }
+      unspillable.clear();
+    } finally {
+      admission.unlockWrite(stamp);
+    }
+    try {
+      files.close();
+    } catch (IOException failure) {
+      LOG.log(System.Logger.Level.WARNING, "{0}: cannot delete the spill directory {1}: {2}",
+          runtimeName, files.directoryIfCreated(), failure.toString());
+    }
+  }
+}
