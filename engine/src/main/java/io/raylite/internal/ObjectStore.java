@@ -84,7 +84,8 @@ import java.util.concurrent.locks.StampedLock;
  * Release. An entry is released once (a CAS on `released`): when its last use goes (no reachable
  * ObjectRef, no pending task argument; see ObjectEntry), by Raylite.free, or when its task is
  * cancelled after the result was stored. Release claims the value from every place and deletes the
- * spill file. It may race with an admission of the same entry (a task result whose ref was dropped
+ * spill file. It takes no admission lock, so the cleaner thread never waits behind a spill in
+ * progress; it holds the read side of `releasing`, which only verifyAccounting takes exclusively. It may race with an admission of the same entry (a task result whose ref was dropped
  * while the task ran), a restore, an eviction or a spill write; each of those re-checks `released`
  * after it has put the value somewhere and claims it back (a Dekker pair of volatile write then
  * read on each side), so whichever runs second cleans up. The spill file is deleted by whoever
@@ -142,6 +143,8 @@ public final class ObjectStore {
   private final Policy.Eviction<ObjectEntry, Object> eviction;
   /** Read side: an admission that fits, from reservation to put. Write side: making room, close. */
   private final StampedLock admission = new StampedLock();
+  /** Read side: a release in progress. Write side: verifyAccounting, which needs a still view. */
+  private final StampedLock releasing = new StampedLock();
   /** Entries evicted from the cache whose value waits in `held` for its spill file. */
   private final ConcurrentLinkedQueue<ObjectEntry> evicted = new ConcurrentLinkedQueue<>();
   /** Entries with a Pinned value, for the full message. */
@@ -298,6 +301,20 @@ public final class ObjectStore {
     return stored;
   }
 
+  /**
+   * Sets Caffeine's maximum to what spillable values may weigh: capacity - unspillableBytes, in
+   * words. Serialized, so that the last caller's view of unspillableBytes is the one that stays.
+   * Caffeine evicts down to a lowered maximum before setMaximum returns.
+   */
+  private void syncMaximum() {
+    synchronized (eviction) {
+      long target = Math.max(0, capacity - unspillableBytes.get()) >>> 3;
+      if (eviction.getMaximum() != target) {
+        eviction.setMaximum(target);
+      }
+    }
+  }
+
   /** Reserves {@code size} bytes if they fit under the capacity. */
   private boolean tryReserve(long size) {
     for (;;) {
@@ -329,16 +346,13 @@ public final class ObjectStore {
     for (;;) {
       long before = bytesInMemory.get();
       long pinnedBefore = unspillableBytes.get();
-      long target = Math.max(0, capacity - pinnedBefore) >>> 3;
-      if (eviction.getMaximum() != target) {
-        eviction.setMaximum(target);  // evicts down to the new maximum at once
-      }
+      syncMaximum();
       cache.cleanUp();
       writeEvicted();
       if (bytesInMemory.get() <= capacity) {
         return true;
       }
-      // A release may be waiting for our lock after marking its entry: take its value now.
+      // A release may be between marking its entry and claiming the value: claim it here.
       for (ObjectEntry e : unspillable) {
         if (e.released != LIVE) {
           dropValue(e);
@@ -494,11 +508,11 @@ public final class ObjectStore {
     if (!RELEASED.compareAndSet(e, LIVE, why)) {
       return false;
     }
-    long stamp = admission.readLock();  // keeps verifyAccounting's view still
+    long stamp = releasing.readLock();  // not `admission`: a release never waits for a spill to finish
     try {
       dropValue(e);
     } finally {
-      admission.unlockRead(stamp);
+      releasing.unlockRead(stamp);
     }
     if (why != DISCARDED) {
       releases.incrementAndGet();
@@ -524,10 +538,7 @@ public final class ObjectStore {
       unspillable.remove(e);
       unspillableBytes.addAndGet(-e.size);
       unaccount(e);
-      long target = Math.max(0, capacity - unspillableBytes.get()) >>> 3;
-      if (eviction.getMaximum() < target) {
-        eviction.setMaximum(target);  // give the room back, so the cache does not evict early
-      }
+      syncMaximum();  // give the room back, so the cache does not evict early
     } else if (held != null && held != NULL_VALUE) {
       unaccount(e);  // evicted, its spill file not yet written
     }
@@ -598,6 +609,7 @@ public final class ObjectStore {
    */
   public void verifyAccounting() {
     long stamp = admission.writeLock();
+    long quiet = releasing.writeLock();
     try {
       cache.cleanUp();
       long bytes = eviction.weightedSize().orElseThrow() << 3;
@@ -628,6 +640,7 @@ public final class ObjectStore {
         throw new IllegalStateException("object store accounting: " + problem);
       }
     } finally {
+      releasing.unlockWrite(quiet);
       admission.unlockWrite(stamp);
     }
   }

@@ -35,6 +35,8 @@ final class SpillFiles {
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   /** Created by the first write; guarded by {@code this}. */
   private Path directory;
+  /** Deletes the directory if the JVM exits without close; guarded by {@code this}. */
+  private Thread onExit;
   /** Set once by close; guarded by {@code lock}. */
   private boolean closed;
 
@@ -137,11 +139,29 @@ final class SpillFiles {
       } catch (IOException e) {
         failure = addTo(failure, e);
       }
+      synchronized (this) {
+        if (onExit != null && Thread.currentThread() != onExit) {
+          try {
+            Runtime.getRuntime().removeShutdownHook(onExit);
+          } catch (IllegalStateException exiting) {
+            // Closed from another shutdown hook: ours still runs, and finds nothing left to do.
+          }
+        }
+      }
       if (failure != null) {
         throw failure;
       }
     } finally {
       lock.writeLock().unlock();
+    }
+  }
+
+  private void closeOnExit() {
+    try {
+      close();
+    } catch (IOException e) {
+      System.getLogger("io.raylite").log(System.Logger.Level.WARNING, "cannot delete spill directory {0}: {1}",
+          directoryIfCreated(), e.toString());
     }
   }
 
@@ -163,6 +183,8 @@ final class SpillFiles {
     if (directory == null) {
       Files.createDirectories(parent);
       directory = Files.createTempDirectory(parent, prefix);
+      onExit = new Thread(this::closeOnExit, prefix + "spill-cleanup");
+      Runtime.getRuntime().addShutdownHook(onExit);
     }
     return directory;
   }
