@@ -6,11 +6,15 @@ package io.raylite;
  * objects the set need not add up at one instant.
  *
  * @param capacityBytes the in-memory capacity ({@link Raylite.Builder#objectStoreMemory})
- * @param objectsInMemory objects whose value the store holds in memory
+ * @param objectsInMemory objects larger than 256 bytes whose value the store holds in memory
  * @param bytesInMemory their size, as weighed when stored; never more than {@code capacityBytes}
  *     plus the size of one object being admitted
  * @param peakBytesInMemory the highest {@code bytesInMemory} since the runtime started
- * @param objectsUnspillable objects held in memory because the spill codec cannot write them
+ * @param objectsSmall objects of at most 256 bytes (and nulls are not counted): kept in memory,
+ *     never spilled, and not counted against the capacity, as Ray keeps small objects out of its
+ *     object store; a file per small object would cost more than it frees
+ * @param bytesSmall their size
+ * @param objectsUnspillable larger objects held in memory because the spill codec cannot write them
  * @param bytesUnspillable their size
  * @param objectsSpilled objects with a spill file on disk now (an object read back since is also in
  *     memory, and keeps its file until it is released)
@@ -24,6 +28,8 @@ public record ObjectStoreStats(
     long objectsInMemory,
     long bytesInMemory,
     long peakBytesInMemory,
+    long objectsSmall,
+    long bytesSmall,
     long objectsUnspillable,
     long bytesUnspillable,
     long objectsSpilled,

@@ -112,6 +112,42 @@ class ObjectStoreTest {
     }
   }
 
+  @Test
+  void smallObjects_areKeptOutsideTheCapacity_andNeverSpilled() {
+    try (Raylite ray = runtime(4 * KiB)) {
+      List<ObjectRef<Integer>> numbers = new ArrayList<>();
+      for (int i = 0; i < 10_000; i++) {
+        numbers.add(ray.put(i));
+      }
+      ObjectRef<String> text = ray.put("a short string");
+      ObjectRef<long[]> array = ray.put(longs(1, 4 * KiB));  // 32 KiB: more than the capacity
+      for (int i = 0; i < numbers.size(); i++) {
+        assertEquals(i, ray.get(numbers.get(i)));
+      }
+      assertEquals("a short string", ray.get(text));
+      assertArrayEquals(longs(1, 4 * KiB), ray.get(array));
+      ObjectStoreStats stats = ray.objectStoreStats();
+      assertEquals(10_001, stats.objectsSmall(), stats.toString());
+      assertEquals(10_000 * 16 + 24 + 32, stats.bytesSmall(), stats.toString());
+      assertEquals(0, stats.objectsInMemory(), stats.toString());
+      assertEquals(1, stats.spills(), "only the array went to disk: " + stats);
+    }
+  }
+
+  @Test
+  void smallPutsInALoop_withDroppedRefs_areReleasedAsTheyGo() throws Exception {
+    try (Raylite ray = runtime(MiB)) {
+      int count = 200_000;
+      for (int i = 0; i < count; i++) {
+        ray.put((long) i);
+      }
+      awaitReleases(ray, count);
+      ObjectStoreStats stats = ray.objectStoreStats();
+      assertEquals(0, stats.objectsSmall(), stats.toString());
+      assertEquals(0, stats.bytesSmall(), stats.toString());
+    }
+  }
+
   /* ---------------- Objects that cannot be spilled ---------------- */
 
   @Test

@@ -104,9 +104,7 @@ public final class LocalRuntime {
 
   public <T> ObjectRef<T> put(T value) {
     checkOpen();
-    ObjectEntry entry = new ObjectEntry(nextObjectId(), this, null);
-    entry.store(value);
-    return new ObjectRefImpl<>(entry);
+    return new ObjectRefImpl<>(ObjectEntry.stored(nextObjectId(), this, value));
   }
 
   /** The entry behind a ref of this runtime; {@code what} names the argument in errors. */

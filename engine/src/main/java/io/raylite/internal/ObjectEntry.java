@@ -11,16 +11,19 @@ import java.util.concurrent.CompletableFuture;
  * {@code producer} is the task that will produce it, cleared when it is ready, so that a blocked
  * reader can run that task inline and {@code cancel} can find it.
  *
- * <p>Memory: the value is stored in the {@link ObjectStore} before {@code ready} completes, and
- * readers read it only after observing completion, so the future's completion orders the two.
+ * <p>Memory: the value is stored in the {@link ObjectStore} before {@code ready} completes (for a
+ * put, before the entry is handed to anyone), and readers read it only after observing completion,
+ * so the future's completion orders the two.
  *
  * <p>Uses: {@code uses} counts the live {@link ObjectRefImpl}s of the entry (each drops its use
- * when the garbage collector finds it unreachable, through a {@link java.lang.ref.Cleaner}) and the
+ * when the garbage collector finds it unreachable, through {@link RefTracker}) and the
  * pending tasks that take it as an argument (from submission until the task is done). When the
  * count drops to zero nothing can read the object any more, and the store releases it.
  */
 public final class ObjectEntry {
   private static final VarHandle USES;
+  /** The future of every put entry: a put object is ready at once, and nothing completes it again. */
+  private static final CompletableFuture<Void> STORED = CompletableFuture.completedFuture(null);
 
   static {
     try {
@@ -32,34 +35,40 @@ public final class ObjectEntry {
 
   final long id;
   final LocalRuntime owner;
-  final CompletableFuture<Void> ready = new CompletableFuture<>();
+  final CompletableFuture<Void> ready;
   volatile TaskRecord producer;
   private volatile int uses;
 
   /* Owned by ObjectStore; see its overview. */
-  long size;
+  volatile long size;
   volatile Object held;
   volatile long spillBytes;
   volatile int released;
 
   ObjectEntry(long id, LocalRuntime owner, TaskRecord producer) {
+    this(id, owner, producer, new CompletableFuture<>());
+  }
+
+  private ObjectEntry(long id, LocalRuntime owner, TaskRecord producer, CompletableFuture<Void> ready) {
     this.id = id;
     this.owner = owner;
     this.producer = producer;
+    this.ready = ready;
+  }
+
+  /**
+   * A put entry: {@code value} stored, and ready at once.
+   *
+   * @throws io.raylite.ObjectStoreFullException if the store cannot take it
+   */
+  static ObjectEntry stored(long id, LocalRuntime owner, Object value) {
+    ObjectEntry entry = new ObjectEntry(id, owner, null, STORED);
+    owner.store.admit(entry, value);
+    return entry;
   }
 
   boolean isDone() {
     return ready.isDone();
-  }
-
-  /**
-   * Stores a put value and makes the entry ready.
-   *
-   * @throws io.raylite.ObjectStoreFullException if the store cannot take it
-   */
-  void store(Object value) {
-    owner.store.admit(this, value);
-    ready.complete(null);
   }
 
   /**

@@ -1,27 +1,22 @@
 package io.raylite.internal;
 
 import io.raylite.ObjectRef;
-import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
  * The runtime's {@link ObjectRef}: a handle on an {@link ObjectEntry}. Each ref holds one use of
- * its entry and gives it back when the garbage collector finds the ref unreachable; the cleaning
- * action holds the entry, never the ref.
+ * its entry and gives it back when the garbage collector finds the ref unreachable (see
+ * {@link RefTracker}).
  */
 public final class ObjectRefImpl<T> implements ObjectRef<T> {
-  /** One thread for every runtime in the JVM: it only drops uses, and releases run quickly. */
-  private static final Cleaner CLEANER =
-      Cleaner.create(Thread.ofPlatform().daemon().name("raylite-ref-cleaner").factory());
-
   final ObjectEntry entry;
 
   ObjectRefImpl(ObjectEntry entry) {
     this.entry = entry;
     entry.retain();
-    CLEANER.register(this, entry::drop);
+    RefTracker.track(this, entry);
   }
 
   @Override

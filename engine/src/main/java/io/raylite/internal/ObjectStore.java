@@ -29,52 +29,60 @@ import java.util.concurrent.locks.StampedLock;
  *
  * The object store of one runtime: where the value of every ObjectEntry lives, bounded in memory
  * by `capacity` bytes, spilling to disk past it, and dropping values nobody can read any more.
+ * Values are stored by reference, never copied.
  *
- * Where a value lives. Values are stored by reference, never copied. A live value is always in at
- * least one of these places, and every move adds the new place before it clears the old one, so a
- * reader that misses in one place finds the value in the next:
- *   1. the Caffeine cache `cache` (key: the entry, weight: its size in 8-byte words): the usual
- *      place for a value the spill codec can write;
- *   2. the entry's `held` field: a value that was evicted and waits for its spill file to be
- *      written, a Pinned value that the codec cannot write (it stays there until released), or
- *      NULL_VALUE for null;
- *   3. the entry's spill file (`spillBytes` > 0 once written), kept until the entry is released,
- *      so a value read back and evicted again costs no second write.
- * read() looks in `held`, then the cache, then reads the spill file back (a restore) and offers the
- * restored copy to the cache again. A restored value is a copy: identity survives only while a
- * value stays in memory. Two readers that miss at once may both decode the file; putIfAbsent keeps
- * one copy and hands it to both when it can (benign: the loser's copy is garbage at once).
+ * Kinds of value, by the size SizeEstimator gives (fixed per entry, so every path can tell):
+ *   - Small (at most SMALL_MAX bytes, and null): kept in the entry's `held` field, never in the
+ *     cache, never spilled, and not counted against the capacity (smallBytes reports them). A spill
+ *     file per small object would cost more than it frees (the entry, ref and phantom that track
+ *     an object already take about as much heap); keeping them out of Caffeine makes the common
+ *     put of a number or a short string cost two counter updates instead of a cache write; and if
+ *     they counted, a loop of small puts whose refs the collector has not yet found would fill a
+ *     small store with garbage that nothing could spill. They are bounded by the heap, as any
+ *     collection of small objects is. Ray does the same: small objects live in the owner's
+ *     in-process store, outside plasma and its object_store_memory.
+ *   - Unspillable (larger, and the codec declines it or fails to write it): Pinned in `held` for
+ *     good, and listed in `unspillable`.
+ *   - Too large (more than everything spillable could ever make room for, capacity minus the
+ *     unspillable bytes): written straight to its spill file, never counted in memory.
+ *   - The rest: in the Caffeine cache `cache` (key: the entry, weight: its size in 8-byte words).
+ *     When evicted, the value waits in `held` until its spill file is written; the file is kept
+ *     until the entry is released, so a value read back (a restore) and evicted again costs no
+ *     second write. A restored value is a copy: identity survives only while a value stays in
+ *     memory. Two readers that miss at once may both decode the file; putIfAbsent keeps one copy
+ *     and hands it to both (benign: the other copy is garbage at once).
+ * A value is always in at least one of `held`, the cache and its spill file, and every move adds the
+ * new place before it clears the old one, so read(), which looks in that order, always finds it.
  *
- * Accounting and the capacity invariant. `bytesInMemory` counts the size of every value the store
- * holds in places 1 and 2 (not null values), and objects being admitted. The invariant is
+ * Accounting and the capacity invariant. `bytesInMemory` counts every value other than a small one
+ * that the store holds in memory (in the cache or in `held`), and every object being admitted.
+ * The invariant is
  *     bytesInMemory <= capacity + the size of the one object being admitted,
  * and it holds at every instant, not only after Caffeine has caught up:
  *   - Caffeine applies writes to its policy in batches and evicts during maintenance, which with
- *     `executor(Runnable::run)` runs on whichever caller gets its eviction lock, so its weighted
- *     size lags the map and, under concurrency, a put returns before its own eviction has run. It
- *     therefore cannot be the guard; it chooses what to evict (W-TinyLFU), and our counter decides
- *     whether anything must be.
+ *     `executor(Runnable::run)` runs on whichever caller gets its eviction lock; its weighted size
+ *     lags the map, and under concurrency a put returns before its own eviction has run. So it
+ *     cannot be the guard: it chooses what to evict (W-TinyLFU), and our counter decides whether
+ *     anything must be. Runnable::run keeps that maintenance off other threads (it measured about
+ *     twice as fast as the default ForkJoinPool hand-off for a put-get-remove loop).
  *   - Fast path: an admission reserves its size with a CAS on bytesInMemory that succeeds only if
- *     the total stays <= capacity, then puts into the cache. Caffeine's maximum is always at least
- *     capacity - unspillableBytes, so such a put never makes Caffeine evict.
+ *     the total stays <= capacity, then stores the value, holding the read side of `admission`
+ *     from reservation to store. Caffeine's maximum is capacity - unspillableBytes (or more, for a
+ *     moment, after a fast-path admission of an unspillable value), so such a put never makes
+ *     Caffeine evict.
  *   - Slow path: an admission that does not fit takes the write side of `admission`, which waits
- *     out every fast-path admission in flight (they hold the read side from reservation to put), so
- *     under it the counter equals exactly what the cache, the held values and the unspillable set
- *     contain. It adds its size (the only moment the total may exceed capacity), puts, and then
- *     makes room: sets Caffeine's maximum to capacity - unspillableBytes, runs cleanUp() (which
- *     evicts synchronously), and writes the evicted values out, until bytesInMemory <= capacity.
- *     Only one slow path runs at a time, and fast paths fail their CAS while the total is over
- *     capacity, so at most one object is ever admitted beyond it.
+ *     out the admissions in flight, so under it the cache holds everything the counter says it
+ *     does. It adds its size (the only moment the total may exceed capacity), stores the value,
+ *     and makes room: sets Caffeine's maximum to capacity - unspillableBytes, runs cleanUp() (which
+ *     evicts synchronously) and writes the evicted values out, until bytesInMemory <= capacity.
+ *     Only one slow path runs at a time and fast paths fail their CAS while the total is over
+ *     capacity, so at most one object is admitted beyond it.
  *   - Removals (evictions written out, releases) only lower the counter and need no lock. Each is
- *     counted exactly once by whoever claims the value: the thread whose remove() takes the
- *     mapping out of the cache, the eviction listener (for a value already on disk or already
- *     released), or the thread whose getAndSet/compareAndSet takes `held` from a value to null.
- *   - Values the codec cannot write (canEncode false at admission, or encode failed) are Pinned in
- *     `held`, counted in unspillableBytes, and lower Caffeine's maximum by as much, so the rest
- *     still fits. When nothing spillable is left and the total is still over capacity, the object
- *     being admitted is taken out again and put() fails with ObjectStoreFullException.
- *   - An object larger than everything spillable could ever make room for (capacity minus the
- *     unspillable bytes) is written straight to its spill file and never counted in memory.
+ *     counted once, by whoever claims the value: the thread whose remove() takes the mapping out of
+ *     the cache, the eviction listener (for a value already on disk or already released), or the
+ *     thread whose getAndSet/compareAndSet takes `held` from the value to null.
+ *   - When nothing spillable is left and the total is still over capacity, the object being
+ *     admitted is taken out again and put() fails with ObjectStoreFullException.
  *
  * Eviction. Caffeine's eviction listener runs inside the atomic removal of the mapping, so it does
  * no I/O: it moves the value to `held` and queues the entry on `evicted`. Spill files are written
@@ -82,19 +90,20 @@ import java.util.concurrent.locks.StampedLock;
  * outside Caffeine's locks. A value that is already on disk or already released is simply dropped.
  *
  * Release. An entry is released once (a CAS on `released`): when its last use goes (no reachable
- * ObjectRef, no pending task argument; see ObjectEntry), by Raylite.free, or when its task is
- * cancelled after the result was stored. Release claims the value from every place and deletes the
- * spill file. It takes no admission lock, so the cleaner thread never waits behind a spill in
- * progress; it holds the read side of `releasing`, which only verifyAccounting takes exclusively. It may race with an admission of the same entry (a task result whose ref was dropped
- * while the task ran), a restore, an eviction or a spill write; each of those re-checks `released`
- * after it has put the value somewhere and claims it back (a Dekker pair of volatile write then
- * read on each side), so whichever runs second cleans up. The spill file is deleted by whoever
- * takes `spillBytes` from n to 0.
+ * ObjectRef, no pending task argument; see ObjectEntry and RefTracker), by Raylite.free, or when
+ * its task is cancelled after the result was stored. Release claims the value from every place and
+ * deletes the spill file. It takes no admission lock, so it never waits behind a spill; it holds
+ * the read side of `releasing`, which only verifyAccounting takes exclusively. It may race with an
+ * admission of the same entry (a task result whose ref was dropped while the task ran), a restore,
+ * an eviction or a spill write; each of those re-checks `released` after it has put the value
+ * somewhere and claims it back (a Dekker pair: each side writes its volatile, then reads the
+ * other's), so whichever runs second cleans up. The spill file is deleted by whoever takes
+ * `spillBytes` from n to 0.
  *
  * Threads. Every method may be called from any thread. Fields of ObjectEntry that the store owns:
- * `size` (written before the entry is published to the cache or the queue), `held`, `spillBytes`
- * and `released` (volatile, changed by the CAS/getAndSet above). Codec calls and Sized.sizeInBytes
- * run on the caller's thread and must not call back into the runtime.
+ * `size` (written before the entry is published to the cache, the queue or a reader), `held`,
+ * `spillBytes` and `released` (volatile, changed by the CAS/getAndSet above). Codec calls and
+ * Sized.sizeInBytes run on the caller's thread and must not call back into the runtime.
  */
 public final class ObjectStore {
   /** Values of ObjectEntry.released. */
@@ -110,6 +119,8 @@ public final class ObjectStore {
 
   /** What `held` holds for a null value. */
   static final Object NULL_VALUE = new Object();
+  /** Values of at most this many bytes are small: kept in their entry, never spilled. */
+  static final long SMALL_MAX = 256;
 
   private static final System.Logger LOG = System.getLogger("io.raylite");
   private static final VarHandle HELD;
@@ -153,6 +164,8 @@ public final class ObjectStore {
   private final AtomicLong bytesInMemory = new AtomicLong();
   private final AtomicLong peakBytes = new AtomicLong();
   private final AtomicLong unspillableBytes = new AtomicLong();
+  private final LongAdder smallBytes = new LongAdder();
+  private final LongAdder smallObjects = new LongAdder();
   private final LongAdder objectsInMemory = new LongAdder();
   private final LongAdder objectsSpilled = new LongAdder();
   private final LongAdder bytesSpilled = new LongAdder();
@@ -197,12 +210,24 @@ public final class ObjectStore {
       RELEASED.setVolatile(e, CLOSED);
       return;
     }
-    if (!files.codec().canEncode(value)) {
+    if (size <= SMALL_MAX) {
+      keepSmall(e, value, size);
+    } else if (!files.codec().canEncode(value)) {
       keep(e, new Pinned(value, null), size, false);
     } else if (size > capacity - unspillableBytes.get() || (size >>> 3) > Integer.MAX_VALUE) {
       spillDirectly(e, value, size);
     } else {
       keep(e, value, size, false);
+    }
+  }
+
+  /** Keeps a small value in its entry, outside the capacity; see "Kinds of value" above. */
+  private void keepSmall(ObjectEntry e, Object value, long size) {
+    smallBytes.add(size);
+    smallObjects.increment();
+    e.held = value;
+    if (e.released != LIVE) {
+      dropValue(e);  // released while being stored: see "Release" above
     }
   }
 
@@ -302,15 +327,15 @@ public final class ObjectStore {
   }
 
   /**
-   * Sets Caffeine's maximum to what spillable values may weigh: capacity - unspillableBytes, in
-   * words. Serialized, so that the last caller's view of unspillableBytes is the one that stays.
+   * Sets Caffeine's maximum to what cached values may weigh: the capacity less the unspillable
+   * bytes. Serialized, so that the last caller's view of unspillableBytes is the one that stays.
    * Caffeine evicts down to a lowered maximum before setMaximum returns.
    */
   private void syncMaximum() {
     synchronized (eviction) {
-      long target = Math.max(0, capacity - unspillableBytes.get()) >>> 3;
-      if (eviction.getMaximum() != target) {
-        eviction.setMaximum(target);
+      long words = Math.max(0, capacity - unspillableBytes.get()) >>> 3;
+      if (eviction.getMaximum() != words) {
+        eviction.setMaximum(words);
       }
     }
   }
@@ -530,6 +555,16 @@ public final class ObjectStore {
 
   /** Claims the value from every place it may be, counting each claim once. */
   private void dropValue(ObjectEntry e) {
+    if (e.size <= SMALL_MAX) {
+      Object held = HELD.getAndSet(e, null);
+      if (held != null && held != NULL_VALUE) {
+        smallBytes.add(-e.size);
+        smallObjects.decrement();
+      }
+      return;  // a small value is never in the cache nor on disk
+    }
+    // The cache first: an eviction racing this removal has moved the value to `held` by the time
+    // remove() returns (both run under the mapping's lock), so the claim below sees it.
     if (cache.asMap().remove(e) != null) {
       unaccount(e);
     }
@@ -539,7 +574,7 @@ public final class ObjectStore {
       unspillableBytes.addAndGet(-e.size);
       unaccount(e);
       syncMaximum();  // give the room back, so the cache does not evict early
-    } else if (held != null && held != NULL_VALUE) {
+    } else if (held != null) {
       unaccount(e);  // evicted, its spill file not yet written
     }
     dropSpillFile(e);
@@ -592,8 +627,8 @@ public final class ObjectStore {
 
   ObjectStoreStats stats() {
     return new ObjectStoreStats(capacity, objectsInMemory.sum(), bytesInMemory.get(), peakBytes.get(),
-        unspillable.size(), unspillableBytes.get(), objectsSpilled.sum(), bytesSpilled.sum(),
-        spills.sum(), restores.sum(), releases.get());
+        smallObjects.sum(), smallBytes.sum(), unspillable.size(), unspillableBytes.get(),
+        objectsSpilled.sum(), bytesSpilled.sum(), spills.sum(), restores.sum(), releases.get());
   }
 
   /** The runtime's spill directory, or null while nothing has been spilled. */
