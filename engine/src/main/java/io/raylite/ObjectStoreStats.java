@@ -6,14 +6,13 @@ package io.raylite;
  * objects the set need not add up at one instant.
  *
  * @param capacityBytes the in-memory capacity ({@link Raylite.Builder#objectStoreMemory})
- * @param objectsInMemory objects larger than 256 bytes whose value the store holds in memory
+ * @param objectsInMemory objects whose value the store holds in memory. Objects of at most 256 bytes
+ *     are not counted here nor anywhere in these statistics: they stay with their refs, are never
+ *     spilled, and the garbage collector frees them with their last ref, as Ray keeps small
+ *     objects out of its object store
  * @param bytesInMemory their size, as weighed when stored; never more than {@code capacityBytes}
  *     plus the size of one object being admitted
  * @param peakBytesInMemory the highest {@code bytesInMemory} since the runtime started
- * @param objectsSmall objects of at most 256 bytes (and nulls are not counted): kept in memory,
- *     never spilled, and not counted against the capacity, as Ray keeps small objects out of its
- *     object store; a file per small object would cost more than it frees
- * @param bytesSmall their size
  * @param objectsUnspillable larger objects held in memory because the spill codec cannot write them
  * @param bytesUnspillable their size
  * @param objectsSpilled objects with a spill file on disk now (an object read back since is also in
@@ -21,15 +20,14 @@ package io.raylite;
  * @param bytesSpilled the size of those files
  * @param spills spill files written since the runtime started
  * @param restores objects read back from spill files since the runtime started
- * @param releases objects released since the runtime started: unreachable, or freed
+ * @param releases objects released since the runtime started: unreachable, or freed (small
+ *     objects that the collector frees with their refs are not counted)
  */
 public record ObjectStoreStats(
     long capacityBytes,
     long objectsInMemory,
     long bytesInMemory,
     long peakBytesInMemory,
-    long objectsSmall,
-    long bytesSmall,
     long objectsUnspillable,
     long bytesUnspillable,
     long objectsSpilled,

@@ -298,7 +298,7 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
     /**
      * The object store's in-memory capacity in bytes (default: 30% of the maximum heap). Past it,
      * objects are spilled to disk and read back when needed. Objects of at most 256 bytes are not
-     * counted and never spilled (see {@link ObjectStoreStats#objectsSmall()}).
+     * counted and never spilled (see {@link ObjectStoreStats#objectsInMemory()}).
      *
      * <p>The default leaves 70% of the heap to what tasks allocate while they run, to copies read
      * back from disk, and to the collector's headroom; stored values are on the same heap, so a

@@ -127,24 +127,27 @@ class ObjectStoreTest {
       assertEquals("a short string", ray.get(text));
       assertArrayEquals(longs(1, 4 * KiB), ray.get(array));
       ObjectStoreStats stats = ray.objectStoreStats();
-      assertEquals(10_001, stats.objectsSmall(), stats.toString());
-      assertEquals(10_000 * 16 + 24 + 32, stats.bytesSmall(), stats.toString());
       assertEquals(0, stats.objectsInMemory(), stats.toString());
+      assertEquals(0, stats.bytesInMemory(), stats.toString());
       assertEquals(1, stats.spills(), "only the array went to disk: " + stats);
+      ray.free(List.of(numbers.get(7)));
+      assertThrows(ObjectLostException.class, () -> ray.get(numbers.get(7)));
+      assertEquals(8, ray.get(numbers.get(8)));
     }
   }
 
   @Test
-  void smallPutsInALoop_withDroppedRefs_areReleasedAsTheyGo() throws Exception {
+  void putsInALoop_withDroppedRefs_areAllReleased() throws Exception {
     try (Raylite ray = runtime(MiB)) {
-      int count = 200_000;
+      int count = 50_000;
       for (int i = 0; i < count; i++) {
-        ray.put((long) i);
+        ray.put(new long[40]);  // 336 bytes: tracked, unlike a small value
       }
       awaitReleases(ray, count);
       ObjectStoreStats stats = ray.objectStoreStats();
-      assertEquals(0, stats.objectsSmall(), stats.toString());
-      assertEquals(0, stats.bytesSmall(), stats.toString());
+      assertEquals(0, stats.objectsInMemory(), stats.toString());
+      assertEquals(0, stats.bytesInMemory(), stats.toString());
+      assertEquals(0, stats.objectsSpilled(), stats.toString());
     }
   }
 
@@ -238,7 +241,7 @@ class ObjectStoreTest {
     try (Raylite ray = runtime(4 * MiB)) {
       GATE.set(new CountDownLatch(1));
       ObjectRef<Long> sum = submitWithDroppedArgument(ray);
-      putAndDrop(ray, 1, 8);  // a witness that the collector does run
+      putAndDrop(ray, 1, 64);  // a witness that the collector does run (tracked: over 256 bytes)
       awaitReleases(ray, 1);
       // Even with further collections, the argument stays: its pending task needs it.
       System.gc();

@@ -18,7 +18,8 @@ import java.util.concurrent.CompletableFuture;
  * <p>Uses: {@code uses} counts the live {@link ObjectRefImpl}s of the entry (each drops its use
  * when the garbage collector finds it unreachable, through {@link RefTracker}) and the
  * pending tasks that take it as an argument (from submission until the task is done). When the
- * count drops to zero nothing can read the object any more, and the store releases it.
+ * count drops to zero nothing can read the object any more, and the store releases it. A small
+ * put value is not tracked (see {@link #stored}): the collector frees it with its entry.
  */
 public final class ObjectEntry {
   private static final VarHandle USES;
@@ -38,6 +39,8 @@ public final class ObjectEntry {
   final CompletableFuture<Void> ready;
   volatile TaskRecord producer;
   private volatile int uses;
+  /** Whether each ref holds a use that it drops when unreachable; set before any ref exists. */
+  boolean tracked = true;
 
   /* Owned by ObjectStore; see its overview. */
   volatile long size;
@@ -64,6 +67,12 @@ public final class ObjectEntry {
   static ObjectEntry stored(long id, LocalRuntime owner, Object value) {
     ObjectEntry entry = new ObjectEntry(id, owner, null, STORED);
     owner.store.admit(entry, value);
+    if (ObjectStore.isSmall(entry.size)) {
+      // Only refs and pending tasks reach a small value, so the collector frees it with them: its
+      // refs need no tracking, and this use, never dropped, keeps tasks from releasing it.
+      entry.tracked = false;
+      entry.uses = 1;
+    }
     return entry;
   }
 

@@ -15,8 +15,10 @@ public final class ObjectRefImpl<T> implements ObjectRef<T> {
 
   ObjectRefImpl(ObjectEntry entry) {
     this.entry = entry;
-    entry.retain();
-    RefTracker.track(this, entry);
+    if (entry.tracked) {
+      entry.retain();
+      RefTracker.track(this, entry);
+    }
   }
 
   @Override

@@ -32,15 +32,15 @@ import java.util.concurrent.locks.StampedLock;
  * Values are stored by reference, never copied.
  *
  * Kinds of value, by the size SizeEstimator gives (fixed per entry, so every path can tell):
- *   - Small (at most SMALL_MAX bytes, and null): kept in the entry's `held` field, never in the
- *     cache, never spilled, and not counted against the capacity (smallBytes reports them). A spill
- *     file per small object would cost more than it frees (the entry, ref and phantom that track
- *     an object already take about as much heap); keeping them out of Caffeine makes the common
- *     put of a number or a short string cost two counter updates instead of a cache write; and if
- *     they counted, a loop of small puts whose refs the collector has not yet found would fill a
- *     small store with garbage that nothing could spill. They are bounded by the heap, as any
- *     collection of small objects is. Ray does the same: small objects live in the owner's
- *     in-process store, outside plasma and its object_store_memory.
+ *   - Small (at most SMALL_MAX bytes, and null): kept in the entry's `held` field only: never in
+ *     the cache, never spilled, not counted against the capacity nor in the statistics. Only its
+ *     refs and pending tasks reach the entry, so the collector frees a small value with its last
+ *     ref, and a put of one needs no phantom reference either (see ObjectEntry.stored): the common
+ *     put of a number or a short string costs two allocations. A spill file per small object would
+ *     cost more than it frees (the entry and ref take about as much heap), and if small values
+ *     counted, a loop of small puts whose refs the collector has not yet found would fill a small
+ *     store with garbage that nothing could spill. Ray does the same: small objects live in the
+ *     owner's in-process store, outside plasma and its object_store_memory.
  *   - Unspillable (larger, and the codec declines it or fails to write it): Pinned in `held` for
  *     good, and listed in `unspillable`.
  *   - Too large (more than everything spillable could ever make room for, capacity minus the
@@ -164,8 +164,6 @@ public final class ObjectStore {
   private final AtomicLong bytesInMemory = new AtomicLong();
   private final AtomicLong peakBytes = new AtomicLong();
   private final AtomicLong unspillableBytes = new AtomicLong();
-  private final LongAdder smallBytes = new LongAdder();
-  private final LongAdder smallObjects = new LongAdder();
   private final LongAdder objectsInMemory = new LongAdder();
   private final LongAdder objectsSpilled = new LongAdder();
   private final LongAdder bytesSpilled = new LongAdder();
@@ -211,7 +209,7 @@ public final class ObjectStore {
       return;
     }
     if (size <= SMALL_MAX) {
-      keepSmall(e, value, size);
+      keepSmall(e, value);
     } else if (!files.codec().canEncode(value)) {
       keep(e, new Pinned(value, null), size, false);
     } else if (size > capacity - unspillableBytes.get() || (size >>> 3) > Integer.MAX_VALUE) {
@@ -222,9 +220,7 @@ public final class ObjectStore {
   }
 
   /** Keeps a small value in its entry, outside the capacity; see "Kinds of value" above. */
-  private void keepSmall(ObjectEntry e, Object value, long size) {
-    smallBytes.add(size);
-    smallObjects.increment();
+  private void keepSmall(ObjectEntry e, Object value) {
     e.held = value;
     if (e.released != LIVE) {
       dropValue(e);  // released while being stored: see "Release" above
@@ -523,6 +519,11 @@ public final class ObjectStore {
 
   /* ---------------- Release ---------------- */
 
+  /** Whether a value of this size is small: kept in its entry only, see "Kinds of value" above. */
+  static boolean isSmall(long size) {
+    return size <= SMALL_MAX;
+  }
+
   /**
    * Releases the entry's value from memory and disk, once.
    *
@@ -556,12 +557,8 @@ public final class ObjectStore {
   /** Claims the value from every place it may be, counting each claim once. */
   private void dropValue(ObjectEntry e) {
     if (e.size <= SMALL_MAX) {
-      Object held = HELD.getAndSet(e, null);
-      if (held != null && held != NULL_VALUE) {
-        smallBytes.add(-e.size);
-        smallObjects.decrement();
-      }
-      return;  // a small value is never in the cache nor on disk
+      e.held = null;
+      return;  // a small value is never counted, in the cache, nor on disk
     }
     // The cache first: an eviction racing this removal has moved the value to `held` by the time
     // remove() returns (both run under the mapping's lock), so the claim below sees it.
@@ -627,8 +624,8 @@ public final class ObjectStore {
 
   ObjectStoreStats stats() {
     return new ObjectStoreStats(capacity, objectsInMemory.sum(), bytesInMemory.get(), peakBytes.get(),
-        smallObjects.sum(), smallBytes.sum(), unspillable.size(), unspillableBytes.get(),
-        objectsSpilled.sum(), bytesSpilled.sum(), spills.sum(), restores.sum(), releases.get());
+        unspillable.size(), unspillableBytes.get(), objectsSpilled.sum(), bytesSpilled.sum(),
+        spills.sum(), restores.sum(), releases.get());
   }
 
   /** The runtime's spill directory, or null while nothing has been spilled. */
