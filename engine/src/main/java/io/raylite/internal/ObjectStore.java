@@ -8,13 +8,11 @@ import io.raylite.ObjectLostException;
 import io.raylite.ObjectStoreFullException;
 import io.raylite.ObjectStoreStats;
 import io.raylite.RuntimeClosedException;
-import io.raylite.spi.JavaSerializationCodec;
 import io.raylite.spi.SpillCodec;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -126,8 +124,6 @@ public final class ObjectStore {
   private static final VarHandle HELD;
   private static final VarHandle SPILL_BYTES;
   private static final VarHandle RELEASED;
-  /** How many unspillable objects the full message names. */
-  private static final int NAMED_IN_MESSAGE = 8;
 
   static {
     try {
@@ -540,7 +536,7 @@ public final class ObjectStore {
     } finally {
       releasing.unlockRead(stamp);
     }
-    if (why != DISCARDED) {
+    if (why != DISCARDED && !isSmall(e.size)) {
       releases.incrementAndGet();
       if (releaseWaiters > 0) {
         releaseLock.lock();
@@ -678,51 +674,8 @@ public final class ObjectStore {
   }
 
   private ObjectStoreFullException full(ObjectEntry e, Object stored, long size) {
-    Object value = stored instanceof Pinned p ? p.value() : stored;
-    StringBuilder m = new StringBuilder()
-        .append("object store of runtime '").append(runtimeName).append("' is full: cannot keep object ")
-        .append(e.idString()).append(" (").append(value.getClass().getName()).append(", ").append(bytes(size))
-        .append(") in memory, and it cannot be spilled: ").append(reason(stored)).append(". ")
-        .append(bytes(bytesInMemory.get())).append(" of the ").append(bytes(capacity))
-        .append(" capacity are in use by ").append(objectsInMemory.sum()).append(" objects, of which ")
-        .append(unspillable.size()).append(" (").append(bytes(unspillableBytes.get()))
-        .append(") cannot be spilled");
-    int named = 0;
-    for (Iterator<ObjectEntry> it = unspillable.iterator(); it.hasNext() && named < NAMED_IN_MESSAGE; named++) {
-      ObjectEntry other = it.next();
-      if (other.held instanceof Pinned p) {
-        m.append(named == 0 ? ": " : "; ").append(other.idString()).append(" (")
-            .append(p.value().getClass().getName()).append(", ").append(bytes(other.size)).append("): ")
-            .append(reason(p));
-      }
-    }
-    if (unspillable.size() > named) {
-      m.append("; and ").append(unspillable.size() - named).append(" more");
-    }
-    return new ObjectStoreFullException(m.append(". Raise objectStoreMemory, free objects no longer needed,"
-        + " or make them writable by the spill codec (Serializable for the default codec)").toString());
-  }
-
-  private String reason(Object stored) {
-    if (stored instanceof Pinned p && p.failure() != null) {
-      return "the spill codec failed: " + p.failure();
-    }
-    return "the spill codec (" + files.codec() + ") cannot write it"
-        + (files.codec() instanceof JavaSerializationCodec ? ": it is not Serializable" : "");
-  }
-
-  private static String bytes(long n) {
-    if (n < 1024) {
-      return n + " bytes";
-    }
-    String[] units = {"KiB", "MiB", "GiB", "TiB"};
-    double v = n;
-    int u = -1;
-    while (v >= 1024 && u < units.length - 1) {
-      v /= 1024;
-      u++;
-    }
-    return n + " bytes (" + String.format("%.1f %s", v, units[u]) + ")";
+    return new ObjectStoreFullException(StoreFullMessage.of(runtimeName, e, stored, size, capacity,
+        bytesInMemory.get(), objectsInMemory.sum(), unspillable, unspillableBytes.get(), files.codec()));
   }
 
   /* ---------------- Lifecycle ---------------- */
