@@ -138,8 +138,8 @@ class ObjectStoreTest {
 
   @Test
   void putsInALoop_withDroppedRefs_areAllReleased() throws Exception {
-    try (Raylite ray = runtime(MiB)) {
-      int count = 50_000;
+    try (Raylite ray = runtime(4 * MiB)) {
+      int count = 20_000;
       for (int i = 0; i < count; i++) {
         ray.put(new long[40]);  // 336 bytes: tracked, unlike a small value
       }

@@ -76,9 +76,13 @@ import java.util.concurrent.locks.StampedLock;
  *     Only one slow path runs at a time and fast paths fail their CAS while the total is over
  *     capacity, so at most one object is admitted beyond it.
  *   - Removals (evictions written out, releases) only lower the counter and need no lock. Each is
- *     counted once, by whoever claims the value: the thread whose remove() takes the mapping out of
- *     the cache, the eviction listener (for a value already on disk or already released), or the
- *     thread whose getAndSet/compareAndSet takes `held` from the value to null.
+ *     counted once, by whoever claims the value: the thread whose computeIfPresent takes the
+ *     mapping out of the cache (counting inside it, so the counter drops no later than Caffeine's
+ *     weighted size), the eviction listener (for a value already on disk or already released), or
+ *     the thread whose getAndSet/compareAndSet takes `held` from the value to null. Under the
+ *     write side of `admission` the counter is therefore never more than what the cache, `held`
+ *     and the unspillable set hold, which is what lets the slow path tell "nothing left to spill"
+ *     from "not yet".
  *   - When nothing spillable is left and the total is still over capacity, the object being
  *     admitted is taken out again and put() fails with ObjectStoreFullException.
  *
@@ -557,10 +561,13 @@ public final class ObjectStore {
       return;  // a small value is never counted, in the cache, nor on disk
     }
     // The cache first: an eviction racing this removal has moved the value to `held` by the time
-    // remove() returns (both run under the mapping's lock), so the claim below sees it.
-    if (cache.asMap().remove(e) != null) {
-      unaccount(e);
-    }
+    // the removal returns (both run under the mapping's lock), so the claim below sees it. The
+    // counter drops inside the removal, before Caffeine's weighted size does, so the counter never
+    // lags what the cache holds and a slow path never waits on an eviction that cannot come.
+    cache.asMap().computeIfPresent(e, (key, value) -> {
+      unaccount(key);
+      return null;
+    });
     Object held = HELD.getAndSet(e, null);
     if (held instanceof Pinned) {
       unspillable.remove(e);

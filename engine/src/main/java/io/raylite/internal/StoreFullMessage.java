@@ -52,6 +52,10 @@ final class StoreFullMessage {
     if (stored instanceof ObjectStore.Pinned p && p.failure() != null) {
       return "the spill codec failed: " + p.failure();
     }
+    Object value = stored instanceof ObjectStore.Pinned p ? p.value() : stored;
+    if (codec.canEncode(value)) {
+      return "the objects that cannot be spilled leave no room for it";
+    }
     return "the spill codec (" + codec + ") cannot write it"
         + (codec instanceof JavaSerializationCodec ? ": it is not Serializable" : "");
   }
