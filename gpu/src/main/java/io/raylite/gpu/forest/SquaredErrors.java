@@ -21,7 +21,7 @@ final class SquaredErrors {
     try (GpuKernel partial = program.kernel("sse_partial");
          GpuKernel total = program.kernel("sum_partial")) {
       int local = groupSize(gpu, partial, total);
-      int groups = (int) Math.min(MAX_GROUPS, Math.ceilDiv(n, local));
+      int groups = Math.min(MAX_GROUPS, Math.ceilDiv(n, local));
       try (GpuBuffer<double[]> partials = gpu.allocateDoubles(groups);
            GpuBuffer<double[]> result = gpu.allocateDoubles(1)) {
         partial.arg(0, predicted).arg(1, truth).arg(2, n).arg(3, partials)
@@ -40,7 +40,7 @@ final class SquaredErrors {
     try (GpuKernel partial = program.kernel("sse_partial");
          GpuKernel total = program.kernel("sum_partial")) {
       int local = groupSize(gpu, partial, total);
-      int groups = (int) Math.min(MAX_GROUPS, Math.ceilDiv(n, local));
+      int groups = Math.min(MAX_GROUPS, Math.ceilDiv(n, local));
       try (GpuBuffer<float[]> partials = gpu.allocateFloats(groups);
            GpuBuffer<float[]> result = gpu.allocateFloats(1)) {
         partial.arg(0, predicted).arg(1, truth).arg(2, n).arg(3, partials)
