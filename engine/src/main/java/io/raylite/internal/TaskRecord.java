@@ -273,6 +273,12 @@ public final class TaskRecord implements Runnable, RuntimeContext {
     }
     releaseAllocation();
     state = DONE;
+    if (failure != null && runtime.isClosed() && isInterruption(failure)) {
+      // close() interrupted it: report the cancellation, not the InterruptedException it caused.
+      cancelled = true;
+      result.fail(new TaskCancelledException("task '" + name + "' (" + idString()
+          + ") was interrupted because runtime '" + runtime.name + "' closed"));
+    }
     if (cancelled) {
       outcome = CANCELLED;
     } else if (failure == null) {
@@ -284,6 +290,15 @@ public final class TaskRecord implements Runnable, RuntimeContext {
     }
     clear();
     runtime.timeline.record(this);
+  }
+
+  private static boolean isInterruption(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof InterruptedException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void releaseAllocation() {
