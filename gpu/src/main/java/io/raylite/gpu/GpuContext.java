@@ -92,10 +92,15 @@ public final class GpuContext implements AutoCloseable {
 
   /** Opens a context for each GPU assigned to the running task, in ascending id order. */
   public static List<GpuContext> openAll() {
+    return openAll(OpenClDevices.system());
+  }
+
+  /** As {@link #openAll()}, mapping GPU ids through {@code devices}. */
+  public static List<GpuContext> openAll(OpenClDevices devices) {
     List<GpuContext> opened = new ArrayList<>();
     try {
       for (int id : assignedGpuIds()) {
-        opened.add(open(OpenClDevices.system().gpu(id)));
+        opened.add(open(devices.gpu(id)));
       }
     } catch (RuntimeException e) {
       opened.forEach(GpuContext::close);

@@ -51,7 +51,8 @@ class GpuTasksTest {
 
   @Test
   void twoHalfGpuTasks_runTogetherOnOneDeviceWithTheirOwnQueues() {
-    try (Raylite ray = Raylite.builder().cpus(2).build()) {
+    // One GPU declared, so both halves must land on device 0 even on a multi-GPU machine.
+    try (Raylite ray = Raylite.builder().cpus(2).gpus(1).build()) {
       CyclicBarrier rendezvous = new CyclicBarrier(2);
       ObjectRef<Share> a = ray.task(GpuTasksTest::shareDevice, rendezvous).numGpus(0.5).remote();
       ObjectRef<Share> b = ray.task(GpuTasksTest::shareDevice, rendezvous).numGpus(0.5).remote();
@@ -65,6 +66,28 @@ class GpuTasksTest {
       assertArrayEquals(new int[] {1, 4, 9}, sb.squared());
     }
     assertTrue(GpuStats.live().noTaskObjects(), GpuStats.live().toString());
+  }
+
+  static List<String> openEveryAssignedDevice(OpenClDevices devices) {
+    List<GpuContext> contexts = GpuContext.openAll(devices);
+    try {
+      return contexts.stream().map(c -> c.device().gpuId() + ":" + c.device().name()).toList();
+    } finally {
+      contexts.forEach(GpuContext::close);
+    }
+  }
+
+  @Test
+  void configuredProvider_mapsTheTasksGpuIdsThroughItsOwnDevices() {
+    OpenClGpuProvider provider = new OpenClGpuProvider(GpuConfig.builder().maxDevices(1).build());
+    OpenClDevice only = provider.devices().gpu(0);
+    try (Raylite ray = Raylite.builder().cpus(1).gpuProvider(provider).build()) {
+      assertEquals(1.0, ray.totalResources().get(Resources.GPU));
+      List<String> opened = ray.get(ray.task(GpuTasksTest::openEveryAssignedDevice,
+          provider.devices()).numGpus(1).remote());
+      assertEquals(List.of("0:" + only.name()), opened);
+    }
+    assertEquals(0, GpuStats.openContexts());
   }
 
   static int squareSum(int seed, int mode) {
