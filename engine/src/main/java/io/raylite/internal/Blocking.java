@@ -51,7 +51,7 @@ final class Blocking {
     Allocation held = current.allocation;
     TaskRecord producer = entry.producer;
     if (held != null && producer != null && producer.canRunInline(held) && producer.claimInline(held)) {
-      producer.execute();
+      producer.execute(false);
     }
   }
 

@@ -105,6 +105,31 @@ final class Scheduler {
     dispatchAll(ready);
   }
 
+  /**
+   * As {@link #release}, but keeps one of the tasks that now start, of the given thread kind, for
+   * the calling thread to run next instead of dispatching it.
+   */
+  TaskRecord releaseAndTakeNext(Allocation allocation, boolean virtual) {
+    List<TaskRecord> ready;
+    lock.lock();
+    try {
+      ledger.release(allocation);
+      ready = drainLocked();
+    } finally {
+      lock.unlock();
+    }
+    TaskRecord mine = null;
+    for (int i = 0; i < ready.size(); i++) {
+      TaskRecord task = ready.get(i);
+      if (mine == null && task.onVirtualThread == virtual) {
+        mine = task;
+      } else {
+        dispatcher.accept(task);
+      }
+    }
+    return mine;
+  }
+
   /** Lends a blocked task's CPUs to others until {@link #reclaimCpu}. */
   void lendCpu(Allocation allocation) {
     List<TaskRecord> ready;

@@ -310,7 +310,7 @@ public final class GpuContext implements AutoCloseable {
     }
     kernels.clear();
     for (GpuBuffer<?> b : List.copyOf(buffers)) {
-      failure = attempt(failure, b::release);
+      // mutation
     }
     buffers.clear();
     for (GpuProgram p : programs.values()) {

@@ -55,6 +55,7 @@ final class JsonReport {
             .append(", \"mse\": ").append(number(run.mse()))
             .append(", \"seconds\": ").append(number(run.seconds()))
             .append(", \"worker\": ").append(string(run.worker()))
+            .append(", \"tree_threads\": ").append(run.treeThreads())
             .append(", \"start_seconds\": ").append(number((run.startNanos() - r.startNanos()) / 1e9))
             .append(", \"end_seconds\": ").append(number((run.endNanos() - r.startNanos()) / 1e9))
             .append('}');

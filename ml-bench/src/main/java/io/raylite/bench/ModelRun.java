@@ -1,5 +1,9 @@
 package io.raylite.bench;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import smile.regression.RandomForest;
+
 /**
  * One model as the experiment saw it run: its score, how long it took and where it ran. Times are
  * {@link System#nanoTime()} readings, so they compare only within one JVM.
@@ -7,15 +11,19 @@ package io.raylite.bench;
  * @param nEstimators the number of trees
  * @param mse the test-set mean squared error
  * @param worker the thread or engine worker that ran the model
+ * @param treeThreads how many distinct threads grew the forest's trees
  * @param startNanos when training started
  * @param endNanos when scoring ended
  */
-public record ModelRun(int nEstimators, double mse, String worker, long startNanos, long endNanos) {
-  /** Trains and scores one model on the calling thread, timing it. */
+public record ModelRun(int nEstimators, double mse, String worker, int treeThreads, long startNanos,
+    long endNanos) {
+  /** Trains and scores one model from the calling thread, timing it and counting the tree threads. */
   static ModelRun timed(HousingData train, HousingData test, int nEstimators, String worker) {
+    Set<Thread> treeThreads = ConcurrentHashMap.newKeySet();
     long start = System.nanoTime();
-    ModelScore score = Models.trainAndScore(train, test, nEstimators);
-    return new ModelRun(nEstimators, score.mse(), worker, start, System.nanoTime());
+    RandomForest forest = Models.fit(train, nEstimators, treeThreads::add);
+    double mse = Models.meanSquaredError(forest, test);
+    return new ModelRun(nEstimators, mse, worker, treeThreads.size(), start, System.nanoTime());
   }
 
   /** The wall time from start to end, in seconds. */
