@@ -310,7 +310,7 @@ public final class GpuContext implements AutoCloseable {
     }
     kernels.clear();
     for (GpuBuffer<?> b : List.copyOf(buffers)) {
-      // mutation
+      failure = attempt(failure, b::release);
     }
     buffers.clear();
     for (GpuProgram p : programs.values()) {
