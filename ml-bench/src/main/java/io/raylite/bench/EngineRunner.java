@@ -8,7 +8,9 @@ import io.raylite.WaitResult;
 import io.raylite.function.RayFunc3;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.FutureTask;
 import java.util.function.Consumer;
 
 /**
@@ -63,11 +65,29 @@ final class EngineRunner {
    * would. Smile's tree stream runs in a private pool of one worker, so the forest never spreads
    * beyond the 1 CPU the task holds.
    */
-  static ModelRun trainAndScoreAlone(HousingData train, HousingData test, int nEstimators) {
+  static ModelRun trainAndScoreAlone(HousingData train, HousingData test, int nEstimators)
+      throws InterruptedException {
     RuntimeContext context = Raylite.context();
+    FutureTask<ModelRun> training =
+        new FutureTask<>(() -> ModelRun.timed(train, test, nEstimators, context.workerName()));
     ModelRun run;
     try (ForkJoinPool alone = new ForkJoinPool(1)) {
-      run = alone.submit(() -> ModelRun.timed(train, test, nEstimators, context.workerName())).join();
+      alone.execute(training);
+      // FutureTask.get parks this engine worker plainly. ForkJoinTask.join would count it as a
+      // blocked worker, and the engine's pool would start a spare thread to make up for it.
+      run = training.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      if (e.getCause() instanceof Error cause) {
+        throw cause;
+      }
+      throw new IllegalStateException("training n_estimators=" + nEstimators + " failed", e.getCause());
+    } catch (InterruptedException e) {
+      // Cancelled: tell the training thread; closing the pool then waits for the tree in progress.
+      training.cancel(true);
+      throw e;
     }
     context.log(run.line());
     return run;

@@ -83,6 +83,8 @@ class ModesTest {
     for (ModelRun run : result.runs()) {
       assertEquals(1, run.treeThreads(), "n_estimators=" + run.nEstimators());
     }
+    // Waiting for its private pool must not make the engine start spare workers.
+    assertTrue(result.runs().stream().map(ModelRun::worker).distinct().count() <= 2, result.runs().toString());
     List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
     assertEquals(SIZES.size(), lines.size(), String.join("\n", lines));
     for (String line : lines) {
