@@ -14,10 +14,9 @@ kernel void predict_double(global const ulong2* nodes, global const int* roots, 
                            global const double* rows, const int nRows, const int nFeatures,
                            global double* out) {
   const int r = get_global_id(0);
-  if (r >= nRows) {
-    return;  // padding work-item: the global size is rounded up to whole work-groups
-  }
-  global const double* x = rows + (size_t) r * nFeatures;
+  // Padding work-items (the global size is rounded up to whole work-groups) walk the last row
+  // and write nothing: they must still reach every barrier of their group.
+  global const double* x = rows + (size_t) min(r, nRows - 1) * nFeatures;
   double sum = 0.0;
   for (int t = 0; t < nTrees; t++) {
     ulong2 node = nodes[roots[t]];
@@ -29,6 +28,11 @@ kernel void predict_double(global const ulong2* nodes, global const int* roots, 
       feature = as_int((uint) node.y);
     }
     sum += as_double(node.x);
+    // The whole work-group finishes a tree before any work-item starts the next, so the group's
+    // rows walk the same tree while its nodes are in cache.
+    barrier(CLK_LOCAL_MEM_FENCE);  // only the execution order matters, no memory is shared
   }
-  out[r] = sum / (double) nTrees;
+  if (r < nRows) {
+    out[r] = sum / (double) nTrees;
+  }
 }

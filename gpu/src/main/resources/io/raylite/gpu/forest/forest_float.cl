@@ -9,10 +9,8 @@ kernel void predict_float(global const int4* nodes, global const int* roots, con
                           global const float* rows, const int nRows, const int nFeatures,
                           global float* out) {
   const int r = get_global_id(0);
-  if (r >= nRows) {
-    return;  // padding work-item
-  }
-  global const float* x = rows + (size_t) r * nFeatures;
+  // Padding work-items walk the last row and write nothing; they must reach every barrier.
+  global const float* x = rows + (size_t) min(r, nRows - 1) * nFeatures;
   float sum = 0.0f;
   for (int t = 0; t < nTrees; t++) {
     int4 node = nodes[roots[t]];
@@ -20,6 +18,10 @@ kernel void predict_float(global const int4* nodes, global const int* roots, con
       node = nodes[node.z + (x[node.y] <= as_float(node.x) ? 0 : 1)];
     }
     sum += as_float(node.x);
+    // The work-group walks one tree at a time, while that tree's nodes are in cache.
+    barrier(CLK_LOCAL_MEM_FENCE);
   }
-  out[r] = sum / (float) nTrees;
+  if (r < nRows) {
+    out[r] = sum / (float) nTrees;
+  }
 }
