@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
@@ -77,10 +78,16 @@ public final class OpenClDevices {
 
   /** Looks for devices now; logs what it offers, and the CPU fallback when it applies. */
   public static OpenClDevices discover(GpuConfig config) {
+    return discover(config, OpenClDevices::enumerate);
+  }
+
+  /** As {@link #discover(GpuConfig)} with the OpenCL queries replaceable, to test the failures. */
+  static OpenClDevices discover(GpuConfig config,
+      Function<GpuConfig, List<OpenClDevice>> enumerator) {
     Objects.requireNonNull(config, "config");
     List<OpenClDevice> found;
     try {
-      found = enumerate(config);
+      found = enumerator.apply(config);
     } catch (LinkageError e) {
       // The JOCL native library or the ICD loader (libOpenCL.so.1) is missing or broken.
       String why = "OpenCL is not available (" + e + "). " + INSTALL_HINT;

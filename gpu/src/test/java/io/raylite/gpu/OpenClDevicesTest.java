@@ -13,6 +13,7 @@ import static org.jocl.CL.CL_DEVICE_TYPE_GPU;
 
 import java.util.List;
 import java.util.Properties;
+import org.jocl.CLException;
 import org.junit.jupiter.api.Test;
 
 class OpenClDevicesTest {
@@ -113,6 +114,26 @@ class OpenClDevicesTest {
     OpenClDevices d = OpenClDevices.discover(GpuConfig.builder().platform("no such platform").build());
     assertTrue(d.found().isEmpty());
     assertTrue(d.noDeviceHint().contains("no such platform"), d.noDeviceHint());
+    assertTrue(d.noDeviceHint().contains("pocl-opencl-icd"), d.noDeviceHint());
+  }
+
+  @Test
+  void discover_whenTheNativeLibraryDoesNotLoad_isEmptyWithTheInstallHint() {
+    OpenClDevices d = OpenClDevices.discover(GpuConfig.defaults(), config -> {
+      throw new UnsatisfiedLinkError("libOpenCL.so.1: cannot open shared object file");
+    });
+    assertTrue(d.found().isEmpty());
+    assertTrue(d.noDeviceHint().contains("libOpenCL.so.1"), d.noDeviceHint());
+    assertTrue(d.noDeviceHint().contains("pocl-opencl-icd"), d.noDeviceHint());
+  }
+
+  @Test
+  void discover_whenTheLoaderReportsNoPlatform_isEmptyWithTheInstallHint() {
+    OpenClDevices d = OpenClDevices.discover(GpuConfig.defaults(), config -> {
+      throw new CLException("CL_PLATFORM_NOT_FOUND_KHR", -1001);
+    });
+    assertTrue(d.found().isEmpty());
+    assertTrue(d.noDeviceHint().contains("No OpenCL platform"), d.noDeviceHint());
     assertTrue(d.noDeviceHint().contains("pocl-opencl-icd"), d.noDeviceHint());
   }
 
