@@ -5,7 +5,7 @@ import io.raylite.Raylite;
 import io.raylite.Resources;
 import io.raylite.RuntimeContext;
 import io.raylite.WaitResult;
-import io.raylite.function.RayFunc3;
+import io.raylite.function.RayFunc4;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -29,7 +29,13 @@ final class EngineRunner {
    */
   static ModeResult run(Raylite ray, Mode mode, HousingData train, HousingData test, List<Integer> sizes,
       Consumer<ModelRun> onModel) {
-    RayFunc3<HousingData, HousingData, Integer, ModelRun> trainAndScore = switch (mode) {
+    return run(ray, mode, train, test, sizes, false, onModel);
+  }
+
+  /** As {@link #run(Raylite, Mode, HousingData, HousingData, List, Consumer)}, scoring on a GPU if asked. */
+  static ModeResult run(Raylite ray, Mode mode, HousingData train, HousingData test, List<Integer> sizes,
+      boolean gpu, Consumer<ModelRun> onModel) {
+    RayFunc4<HousingData, HousingData, Integer, Scoring, ModelRun> trainAndScore = switch (mode) {
       case PARALLEL -> EngineRunner::trainAndScoreAlone;
       case NESTED -> EngineRunner::trainAndScoreNested;
       case SEQUENTIAL -> throw new IllegalArgumentException("sequential mode does not run on the engine");
@@ -39,9 +45,10 @@ final class EngineRunner {
 
     ObjectRef<HousingData> trainRef = ray.put(train);
     ObjectRef<HousingData> testRef = ray.put(test);
+    Scoring scoring = gpu ? Scoring.gpu(ray, test) : Scoring.cpu();
     List<ObjectRef<ModelRun>> refs = new ArrayList<>(sizes.size());
     for (int n : sizes) {
-      refs.add(ray.task(trainAndScore, trainRef, testRef, n).name(TASK_NAME).remote());
+      refs.add(ray.task(trainAndScore, trainRef, testRef, n, scoring).name(TASK_NAME).remote());
     }
     // Reported in completion order for the progress bar; the results below keep submission order.
     List<ObjectRef<ModelRun>> pending = refs;
@@ -65,11 +72,11 @@ final class EngineRunner {
    * would. Smile's tree stream runs in a private pool of one worker, so the forest never spreads
    * beyond the 1 CPU the task holds.
    */
-  static ModelRun trainAndScoreAlone(HousingData train, HousingData test, int nEstimators)
+  static ModelRun trainAndScoreAlone(HousingData train, HousingData test, int nEstimators, Scoring scoring)
       throws InterruptedException {
     RuntimeContext context = Raylite.context();
     FutureTask<ModelRun> training =
-        new FutureTask<>(() -> ModelRun.timed(train, test, nEstimators, context.workerName()));
+        new FutureTask<>(() -> ModelRun.timed(train, test, nEstimators, context.workerName(), scoring));
     ModelRun run;
     try (ForkJoinPool alone = new ForkJoinPool(1)) {
       alone.execute(training);
@@ -97,9 +104,9 @@ final class EngineRunner {
    * The nested mode's task: grows the forest on the engine worker itself, so Smile's tree stream
    * forks into the engine's work-stealing pool and idle workers take trees from it.
    */
-  static ModelRun trainAndScoreNested(HousingData train, HousingData test, int nEstimators) {
+  static ModelRun trainAndScoreNested(HousingData train, HousingData test, int nEstimators, Scoring scoring) {
     RuntimeContext context = Raylite.context();
-    ModelRun run = ModelRun.timed(train, test, nEstimators, context.workerName());
+    ModelRun run = ModelRun.timed(train, test, nEstimators, context.workerName(), scoring);
     context.log(run.line());
     return run;
   }

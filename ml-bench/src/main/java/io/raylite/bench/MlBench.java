@@ -119,7 +119,7 @@ public final class MlBench {
     private ModeResult runMode(Mode mode, TrainTestSplit split, PrintStream lines, boolean last)
         throws IOException {
       List<Integer> sizes = options.sizes();
-      if (mode == Mode.SEQUENTIAL) {
+      if (mode == Mode.SEQUENTIAL && !options.gpu()) {
         ModeResult result = new SequentialRunner().run(split.train(), split.test(), sizes, run -> {
           lines.println(run.line());
           progress.step();
@@ -129,13 +129,24 @@ public final class MlBench {
         }
         return result;
       }
+      // The sequential mode needs the engine only to run its GPU scoring tasks.
       try (Raylite ray = Raylite.builder()
-          .cpus(options.cpus())
+          .cpus(mode == Mode.SEQUENTIAL ? 1 : options.cpus())
           .discoverGpus(options.gpu())
           .logStream(lines)
           .name("ml-bench-" + mode.label())
           .build()) {
-        ModeResult result = EngineRunner.run(ray, mode, split.train(), split.test(), sizes, run -> progress.step());
+        ModeResult result;
+        if (mode == Mode.SEQUENTIAL) {
+          result = new SequentialRunner().run(split.train(), split.test(), sizes, Scoring.gpu(ray, split.test()),
+              run -> {
+                lines.println(run.line());
+                progress.step();
+              });
+        } else {
+          result = EngineRunner.run(ray, mode, split.train(), split.test(), sizes, options.gpu(),
+              run -> progress.step());
+        }
         if (last && options.timeline() != null) {
           createParent(options.timeline());
           ray.timeline(options.timeline());

@@ -18,11 +18,11 @@ import smile.regression.RandomForest;
 public record ModelRun(int nEstimators, double mse, String worker, int treeThreads, long startNanos,
     long endNanos) {
   /** Trains and scores one model from the calling thread, timing it and counting the tree threads. */
-  static ModelRun timed(HousingData train, HousingData test, int nEstimators, String worker) {
+  static ModelRun timed(HousingData train, HousingData test, int nEstimators, String worker, Scoring scoring) {
     Set<Thread> treeThreads = ConcurrentHashMap.newKeySet();
     long start = System.nanoTime();
     RandomForest forest = Models.fit(train, nEstimators, treeThreads::add);
-    double mse = Models.meanSquaredError(forest, test);
+    double mse = scoring.mse(forest, test);
     return new ModelRun(nEstimators, mse, worker, treeThreads.size(), start, System.nanoTime());
   }
 

@@ -30,6 +30,12 @@ final class SequentialRunner {
 
   /** Trains and scores one model per size, in order, calling {@code onModel} after each. */
   ModeResult run(HousingData train, HousingData test, List<Integer> sizes, Consumer<ModelRun> onModel) {
+    return run(train, test, sizes, Scoring.cpu(), onModel);
+  }
+
+  /** As {@link #run(HousingData, HousingData, List, Consumer)}, scoring as {@code scoring} says. */
+  ModeResult run(HousingData train, HousingData test, List<Integer> sizes, Scoring scoring,
+      Consumer<ModelRun> onModel) {
     List<ModelRun> runs = new ArrayList<>(sizes.size());
     long cpuStart = CpuClock.processNanos();
     long start = System.nanoTime();
@@ -37,7 +43,7 @@ final class SequentialRunner {
     try (ForkJoinPool pool = new ForkJoinPool(1, this::newThread, null, false,
         0, 1, 1, p -> true, 1, TimeUnit.HOURS)) {
       for (int n : sizes) {
-        ModelRun run = pool.submit(() -> ModelRun.timed(train, test, n, WORKER_NAME)).join();
+        ModelRun run = pool.submit(() -> ModelRun.timed(train, test, n, WORKER_NAME, scoring)).join();
         runs.add(run);
         onModel.accept(run);
       }

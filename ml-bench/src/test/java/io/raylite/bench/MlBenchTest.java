@@ -138,6 +138,23 @@ class MlBenchTest {
     assertEquals(8, trace.get("traceEvents").get(1).get("args").get("n_estimators").asInt());
   }
 
+  @Test
+  void gpuOption_scoresOnTheDevice_andPrintsTheCpuMses() {
+    try (io.raylite.Raylite probe = io.raylite.Raylite.builder().cpus(1)
+        .logStream(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).build()) {
+      org.junit.jupiter.api.Assumptions.assumeTrue(probe.totalResources().getOrDefault("GPU", 0.0) > 0,
+          "no OpenCL device: install ocl-icd-libopencl1 and pocl-opencl-icd");
+    }
+    Result result = run("--gpu", "--mode", "parallel", "--models", "2");
+    assertEquals(0, result.status(), result.err());
+    List<String> cpuLines = out.lines().filter(l -> l.startsWith("Best model:")).toList();
+    assertEquals(cpuLines.getFirst(), result.out().lines().filter(l -> l.startsWith("Best model:")).findFirst().orElseThrow());
+    for (String mse : List.of("n_estimators=8, mse=", "n_estimators=12, mse=")) {
+      String expected = out.lines().filter(l -> l.startsWith(mse)).findFirst().orElseThrow().substring(0, mse.length() + 6);
+      assertTrue(result.out().contains(expected), expected + " missing from\n" + result.out());
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"--mode=fast", "--models=0", "--cpus=-1", "--cpus=two", "--frobnicate", "--json", "--gpu=yes"})
   void badOption_failsWithUsageAndStatus2(String option) {
