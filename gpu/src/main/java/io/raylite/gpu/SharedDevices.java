@@ -58,20 +58,27 @@ final class SharedDevices {
   /** Open GpuContexts; guarded by {@code lock}. */
   private int open;
 
-  private final Cache<ProgramKey, CachedProgram> programs = Caffeine.newBuilder()
-      .maximumSize(MAX_PROGRAMS)
-      // Release on the thread that removed the entry, not later on a pool thread: releaseAll()
-      // must leave no program behind when it returns.
-      .executor(Runnable::run)
-      .removalListener((ProgramKey key, CachedProgram program, RemovalCause cause) -> {
-        if (program != null) {
-          program.evict();
-        }
-      })
-      .build();
+  private final Cache<ProgramKey, CachedProgram> programs;
   private final AtomicLong builds = new AtomicLong();
 
-  private SharedDevices() {}
+  private SharedDevices() {
+    this(MAX_PROGRAMS);
+  }
+
+  /** An instance of its own, with a small cache, for tests of eviction. */
+  SharedDevices(int maxPrograms) {
+    this.programs = Caffeine.newBuilder()
+        .maximumSize(maxPrograms)
+        // Release on the thread that removed the entry, not later on a pool thread: releaseAll()
+        // must leave no program behind when it returns.
+        .executor(Runnable::run)
+        .removalListener((ProgramKey key, CachedProgram program, RemovalCause cause) -> {
+          if (program != null) {
+            program.evict();
+          }
+        })
+        .build();
+  }
 
   /** A physical device: the same whichever configuration offered it. */
   record DeviceKey(int platformIndex, int deviceIndex) {
@@ -152,6 +159,11 @@ final class SharedDevices {
 
   long builds() {
     return builds.get();
+  }
+
+  /** Runs the cache's pending evictions now. */
+  void cleanUp() {
+    programs.cleanUp();
   }
 
   private CachedProgram build(OpenClDevice device, cl_context context, ProgramKey key) {
