@@ -2,6 +2,7 @@ package io.raylite.gpu.forest;
 
 import io.raylite.bench.CaliforniaHousing;
 import io.raylite.bench.HousingData;
+import io.raylite.bench.MlBenchInternals;
 import io.raylite.bench.Models;
 import io.raylite.bench.TrainTestSplit;
 import io.raylite.gpu.GpuBuffer;
@@ -9,7 +10,6 @@ import io.raylite.gpu.GpuContext;
 import io.raylite.gpu.GpuKernel;
 import io.raylite.gpu.OpenClDevices;
 import io.raylite.gpu.forest.ForestInference.Precision;
-import io.raylite.jmh.SmileForests;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -46,6 +46,10 @@ import smile.regression.RandomForest;
  *   <li>{@code java_mseLoop}: the MSE of given predictions in a Java loop, the baseline of
  *       {@code device_mseEndToEnd} (both arrays copied in, the two-stage reduction, one number
  *       back) and {@code device_mseResident} (both arrays already on the device).
+ *   <li>{@code smile_forestMse}: a forest's test-set MSE as ml-bench computes it on the CPU (data
+ *       frame, Smile's predict, Java loop), against {@code device_forestMseEndToEnd}, the call
+ *       ml-bench's {@code --gpu} GPU task makes: {@link ForestInference#mse}, predictions and
+ *       squared errors on the device, one number back.
  * </ul>
  *
  * <p>This class lives in the kernels' package to run the prediction kernel on resident buffers
@@ -68,6 +72,7 @@ public class ForestInferenceBenchmark {
     @Param({"84"})
     int trees;
 
+    HousingData test;
     RandomForest smileForest;
     DataFrame smileRows;
     FlatForest flatForest;
@@ -79,10 +84,10 @@ public class ForestInferenceBenchmark {
     @Setup(Level.Trial)
     public void load() {
       TrainTestSplit split = TrainTestSplit.reference(CaliforniaHousing.load());
-      HousingData test = split.test();
+      test = split.test();
       smileForest = Models.fit(split.train(), trees);
-      smileRows = frame(test);
-      flatForest = SmileForests.flatten(smileForest, FEATURES);
+      smileRows = MlBenchInternals.frame(test);
+      flatForest = MlBenchInternals.flatten(smileForest);
       nRows = test.size();
       rows = new double[nRows * FEATURES];
       for (int r = 0; r < nRows; r++) {
@@ -93,17 +98,6 @@ public class ForestInferenceBenchmark {
       if (!Arrays.equals(predicted, flatForest.predict(rows, nRows, FEATURES))) {
         throw new IllegalStateException("the flattened forest does not predict what Smile predicts");
       }
-    }
-
-    private static DataFrame frame(HousingData data) {
-      double[][] x = new double[data.size()][];
-      for (int r = 0; r < x.length; r++) {
-        x[r] = Arrays.copyOf(data.features()[r], FEATURES + 1);
-        x[r][FEATURES] = data.target()[r];
-      }
-      String[] names = HousingData.FEATURE_NAMES.toArray(new String[FEATURES + 1]);
-      names[FEATURES] = HousingData.TARGET_NAME;
-      return DataFrame.of(x, names);
     }
   }
 
@@ -259,6 +253,16 @@ public class ForestInferenceBenchmark {
   @Benchmark
   public double device_mseEndToEnd(Data data, Device device) {
     return ForestInference.sumOfSquaredErrors(device.gpu, data.predicted, data.truth) / data.nRows;
+  }
+
+  @Benchmark
+  public double smile_forestMse(Data data) {
+    return Models.meanSquaredError(data.smileForest, data.test);
+  }
+
+  @Benchmark
+  public double device_forestMseEndToEnd(Data data, Device device) {
+    return ForestInference.mse(device.gpu, data.flatForest, data.rows, data.nRows, FEATURES, data.truth);
   }
 
   @Benchmark
