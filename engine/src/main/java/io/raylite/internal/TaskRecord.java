@@ -166,9 +166,9 @@ public final class TaskRecord implements Runnable, RuntimeContext {
     if (STATE.compareAndSet(this, PENDING, DONE)) {
       outcome = error instanceof TaskCancelledException ? CANCELLED : FAILED;
       finishedNanos = System.nanoTime();
-      result.fail(error);
       clear();
       runtime.timeline.record(this);
+      result.fail(error);
     }
   }
 
@@ -298,17 +298,15 @@ public final class TaskRecord implements Runnable, RuntimeContext {
       result.fail(new TaskCancelledException("task '" + name + "' (" + idString()
           + ") was interrupted because runtime '" + runtime.name + "' closed"));
     }
-    if (cancelled) {
-      outcome = CANCELLED;
-    } else if (failure == null) {
-      outcome = FINISHED;
-      result.complete(value);
-    } else {
-      outcome = FAILED;
-      result.fail(new TaskFailedException(name, idString(), failure));
-    }
+    // Recorded before the result completes, so a caller of get sees the task in the timeline.
+    outcome = cancelled ? CANCELLED : failure == null ? FINISHED : FAILED;
     clear();
     runtime.timeline.record(this);
+    if (outcome == FINISHED) {
+      result.complete(value);
+    } else if (outcome == FAILED) {
+      result.fail(new TaskFailedException(name, idString(), failure));
+    }
     return next;
   }
 
@@ -411,9 +409,9 @@ public final class TaskRecord implements Runnable, RuntimeContext {
         cancelled = true;
         outcome = CANCELLED;
         finishedNanos = System.nanoTime();
-        result.fail(new TaskCancelledException(why));
         clear();
         runtime.timeline.record(this);
+        result.fail(new TaskCancelledException(why));
         return true;
       }
     }
