@@ -41,9 +41,9 @@ final class ProgressBar implements AutoCloseable {
     return new ProgressBar(target, terminal);
   }
 
-  /** A bar that is never drawn. */
-  static ProgressBar disabled(PrintStream target) {
-    return new ProgressBar(target, false);
+  /** A bar drawn on {@code target} whatever it is, for tests. */
+  static ProgressBar onTerminal(PrintStream target) {
+    return new ProgressBar(target, true);
   }
 
   /** Where to print lines so that they appear above the bar. */
