@@ -30,8 +30,9 @@ import smile.regression.RandomForest;
 
 /**
  * Forest inference on the reference test set (4,128 rows of 8 features) with one of the
- * reference's forests ({@code trees} trees, trained on the reference training set as ml-bench
- * trains them), on OpenCL GPU 0 against Smile on the CPU; and the test-set MSE reduction on the
+ * reference's forests ({@code trees} trees, trained as ml-bench trains them on the reference
+ * training set, or on its first {@code trainRows} rows for a smaller forest), on OpenCL GPU 0
+ * against Smile on the CPU; and the test-set MSE reduction on the
  * device against a Java loop. Microseconds per call.
  *
  * <ul>
@@ -72,6 +73,10 @@ public class ForestInferenceBenchmark {
     @Param({"84"})
     int trees;
 
+    /** The first rows of the reference training set the forest is trained on (all by default). */
+    @Param({"16512"})
+    int trainRows;
+
     HousingData test;
     RandomForest smileForest;
     DataFrame smileRows;
@@ -85,7 +90,11 @@ public class ForestInferenceBenchmark {
     public void load() {
       TrainTestSplit split = TrainTestSplit.reference(CaliforniaHousing.load());
       test = split.test();
-      smileForest = Models.fit(split.train(), trees);
+      if (trainRows < 1 || trainRows > split.train().size()) {
+        throw new IllegalArgumentException("trainRows must be between 1 and " + split.train().size()
+            + ", got " + trainRows);
+      }
+      smileForest = Models.fit(split.train().head(trainRows), trees);
       smileRows = MlBenchInternals.frame(test);
       flatForest = MlBenchInternals.flatten(smileForest);
       nRows = test.size();
