@@ -54,7 +54,11 @@ record BenchOptions(List<Mode> modes, int models, int cpus, boolean gpu, Path ti
     }
   }
 
-  /** Parses {@code args}. @throws UsageException naming the first bad option */
+  /**
+   * Parses {@code args}.
+   *
+   * @throws UsageException naming the first bad option
+   */
   static BenchOptions parse(String... args) {
     List<Mode> modes = List.of(Mode.SEQUENTIAL, Mode.PARALLEL);
     int models = 20;
