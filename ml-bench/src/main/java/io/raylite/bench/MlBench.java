@@ -119,40 +119,47 @@ public final class MlBench {
     private ModeResult runMode(Mode mode, TrainTestSplit split, PrintStream lines, boolean last)
         throws IOException {
       List<Integer> sizes = options.sizes();
-      if (mode == Mode.SEQUENTIAL && !options.gpu()) {
-        ModeResult result = new SequentialRunner().run(split.train(), split.test(), sizes, run -> {
-          lines.println(run.line());
-          progress.step();
-        });
+      if (mode == Mode.SEQUENTIAL) {
+        ModeResult result;
+        if (options.gpu()) {
+          // The sequential mode needs the engine only to run its GPU scoring tasks.
+          try (Raylite ray = runtime(mode, lines)) {
+            result = runSequential(split, sizes, Scoring.gpu(ray, split.test()), lines);
+          }
+        } else {
+          result = runSequential(split, sizes, Scoring.cpu(), lines);
+        }
         if (last && options.timeline() != null) {
           ChromeTrace.write(options.timeline(), result);
         }
         return result;
       }
-      // The sequential mode needs the engine only to run its GPU scoring tasks.
-      try (Raylite ray = Raylite.builder()
-          .cpus(mode == Mode.SEQUENTIAL ? 1 : options.cpus())
-          .discoverGpus(options.gpu())
-          .logStream(lines)
-          .name("ml-bench-" + mode.label())
-          .build()) {
-        ModeResult result;
-        if (mode == Mode.SEQUENTIAL) {
-          result = new SequentialRunner().run(split.train(), split.test(), sizes, Scoring.gpu(ray, split.test()),
-              run -> {
-                lines.println(run.line());
-                progress.step();
-              });
-        } else {
-          result = EngineRunner.run(ray, mode, split.train(), split.test(), sizes, options.gpu(),
-              run -> progress.step());
-        }
+      try (Raylite ray = runtime(mode, lines)) {
+        ModeResult result = EngineRunner.run(ray, mode, split.train(), split.test(), sizes, options.gpu(),
+            run -> progress.step());
         if (last && options.timeline() != null) {
           createParent(options.timeline());
           ray.timeline(options.timeline());
         }
         return result;
       }
+    }
+
+    private ModeResult runSequential(TrainTestSplit split, List<Integer> sizes, Scoring scoring, PrintStream lines) {
+      return new SequentialRunner().run(split.train(), split.test(), sizes, scoring, run -> {
+        lines.println(run.line());
+        progress.step();
+      });
+    }
+
+    /** A runtime for one mode; GPUs are looked for only when asked, as discovery takes a moment. */
+    private Raylite runtime(Mode mode, PrintStream lines) {
+      return Raylite.builder()
+          .cpus(mode == Mode.SEQUENTIAL ? 1 : options.cpus())
+          .discoverGpus(options.gpu())
+          .logStream(lines)
+          .name("ml-bench-" + mode.label())
+          .build();
     }
 
     private static void createParent(java.nio.file.Path file) throws IOException {

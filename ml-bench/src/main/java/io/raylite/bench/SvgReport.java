@@ -89,8 +89,9 @@ final class SvgReport {
           "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" rx=\"2\" fill=\"%s\" stroke=\"#ffffff\" stroke-width=\"0.5\">"
               + "<title>%s</title></rect>%n",
           x, y, width, ROW - 6, color(run.nEstimators(), maxTrees), escape(
-              String.format(Locale.ROOT, "n_estimators=%d, mse=%.4f, %.2f s on %s",
-                  run.nEstimators(), run.mse(), run.seconds(), run.worker()))));
+              String.format(Locale.ROOT, "n_estimators=%d, mse=%.4f, %.2f s on %s, trees grown by %d thread%s",
+                  run.nEstimators(), run.mse(), run.seconds(), run.worker(), run.treeThreads(),
+                  run.treeThreads() == 1 ? "" : "s"))));
       String treeLabel = Integer.toString(run.nEstimators());
       if (width >= 7.5 * treeLabel.length() + 4) {
         svg.append(text(x + width / 2, y + (ROW - 6) / 2.0 + 4, 11, "middle", "normal", treeLabel,
