@@ -41,8 +41,10 @@ final class SvgReport {
   /** Writes every picture and the index into {@code dir}, creating it if needed. */
   static void write(Path dir, List<ModeResult> results) throws IOException {
     Files.createDirectories(dir);
+    // One time scale for every mode, so that the bars of two timelines compare by length.
+    double span = results.stream().mapToDouble(SvgReport::span).max().orElseThrow();
     for (ModeResult result : results) {
-      Files.writeString(dir.resolve(timelineFile(result.mode())), timeline(result), StandardCharsets.UTF_8);
+      Files.writeString(dir.resolve(timelineFile(result.mode())), timeline(result, span), StandardCharsets.UTF_8);
     }
     Files.writeString(dir.resolve(MSE_CHART), mseChart(results.getFirst().runs()), StandardCharsets.UTF_8);
     Files.writeString(dir.resolve(INDEX), index(results), StandardCharsets.UTF_8);
@@ -50,14 +52,26 @@ final class SvgReport {
 
   /* ---------------- Timeline ---------------- */
 
-  static String timeline(ModeResult result) {
-    List<String> workers = new ArrayList<>(new TreeSet<>(result.runs().stream().map(ModelRun::worker).toList()));
-    workers.sort(Comparator.comparing((String w) -> !w.chars().allMatch(Character::isDigit))
-        .thenComparingInt(String::length).thenComparing(Comparator.naturalOrder()));
+  /** The seconds a mode's timeline must show: its wall time, or its last model's end if later. */
+  private static double span(ModeResult result) {
     double span = result.wallSeconds();
     for (ModelRun run : result.runs()) {
       span = Math.max(span, (run.endNanos() - result.startNanos()) / 1e9);
     }
+    return span;
+  }
+
+  /** A mode's timeline on its own time scale. */
+  static String timeline(ModeResult result) {
+    return timeline(result, span(result));
+  }
+
+  /** A mode's timeline with an axis of {@code seconds} (at least the mode's own span). */
+  static String timeline(ModeResult result, double seconds) {
+    List<String> workers = new ArrayList<>(new TreeSet<>(result.runs().stream().map(ModelRun::worker).toList()));
+    workers.sort(Comparator.comparing((String w) -> !w.chars().allMatch(Character::isDigit))
+        .thenComparingInt(String::length).thenComparing(Comparator.naturalOrder()));
+    double span = Math.max(seconds, span(result));
     double plotWidth = WIDTH - LEFT - RIGHT;
     double scale = plotWidth / span;
     int height = TOP + ROW * workers.size() + AXIS;
