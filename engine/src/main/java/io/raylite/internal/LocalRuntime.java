@@ -141,18 +141,21 @@ public final class LocalRuntime {
     checkOpen();
     ObjectEntry[] entries = new ObjectEntry[refs.size()];
     int ready = 0;
+    boolean[] counted = new boolean[entries.length];
     for (int i = 0; i < entries.length; i++) {
       entries[i] = entryOf(refs.get(i), "refs[" + i + "]");
       if (entries[i].isDone()) {
+        counted[i] = true;
         ready++;
       }
     }
     if (ready < numReturns && timeoutNanos != 0) {
       AtomicInteger missing = new AtomicInteger(numReturns - ready);
       CompletableFuture<Void> enough = new CompletableFuture<>();
-      for (ObjectEntry entry : entries) {
-        if (!entry.isDone()) {
-          entry.ready.whenComplete((v, e) -> {
+      for (int i = 0; i < entries.length; i++) {
+        // Every entry not counted above, even one done since: its callback then runs at once.
+        if (!counted[i]) {
+          entries[i].ready.whenComplete((v, e) -> {
             if (missing.decrementAndGet() == 0) {
               enough.complete(null);
             }
