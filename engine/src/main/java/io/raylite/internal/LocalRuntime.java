@@ -36,6 +36,7 @@ public final class LocalRuntime {
   final Scheduler scheduler;
   final Workers workers;
   final Timeline timeline;
+  final ActorRegistry actors;
   final PrintStream logStream;
   private final ResourceRequest defaultRequest;
   private final Cache<Map<String, Double>, ResourceRequest> shapes;
@@ -71,6 +72,7 @@ public final class LocalRuntime {
     this.workers = new Workers(name, (int) Math.ceil(config.cpus()));
     this.scheduler = new Scheduler(ledger, workers::dispatch);
     this.timeline = new Timeline(config.timelineCapacity(), name);
+    this.actors = new ActorRegistry(this);
     this.defaultRequest = ledger.toRequest(TaskOptions.defaults().resources(), "default");
     this.shapes = Caffeine.newBuilder().maximumSize(1_024).build();
   }
@@ -91,6 +93,13 @@ public final class LocalRuntime {
     ObjectRefImpl<R> ref = new ObjectRefImpl<>(task.result);
     task.resolveArguments();
     return ref;
+  }
+
+  /* ---------------- Actors ---------------- */
+
+  /** The runtime's actors: creation, lookup by name, kill. */
+  public ActorRegistry actors() {
+    return actors;
   }
 
   /* ---------------- Objects ---------------- */
@@ -228,6 +237,7 @@ public final class LocalRuntime {
     for (TaskRecord task : scheduler.close()) {
       task.cancelForClose();
     }
+    actors.close();
     workers.close();
   }
 

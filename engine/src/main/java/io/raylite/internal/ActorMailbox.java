@@ -1,0 +1,65 @@
+package io.raylite.internal;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The queue of one concurrency group of an actor (the default group, or a named one), with the
+ * count of the virtual threads draining it. Guarded by the monitor of its {@link ActorRecord}; the
+ * queue is allocated at the first call, so an actor that is never called costs only this object.
+ */
+final class ActorMailbox {
+  /** The group name, or null for the default group. */
+  final String group;
+  /** The most calls of this group that run at once. */
+  final int limit;
+  private ArrayDeque<ActorTask> queue;
+  /** Threads draining this mailbox, at most {@link #limit}. */
+  int drainers;
+  /** Drainers running a call right now; the others are about to take one or to end. */
+  int busy;
+
+  ActorMailbox(String group, int limit) {
+    this.group = group;
+    this.limit = limit;
+  }
+
+  void addLast(ActorTask call) {
+    queue().addLast(call);
+  }
+
+  void addFirst(ActorTask call) {
+    queue().addFirst(call);
+  }
+
+  ActorTask poll() {
+    return queue == null ? null : queue.pollFirst();
+  }
+
+  int size() {
+    return queue == null ? 0 : queue.size();
+  }
+
+  /** Whether another drainer should start: queued calls outnumber idle drainers and the limit allows it. */
+  boolean wantsDrainer() {
+    return drainers < limit && size() > drainers - busy;
+  }
+
+  /** Removes and returns every queued call, in order. */
+  List<ActorTask> takeAll() {
+    if (queue == null || queue.isEmpty()) {
+      return List.of();
+    }
+    List<ActorTask> all = new ArrayList<>(queue);
+    queue.clear();
+    return all;
+  }
+
+  private ArrayDeque<ActorTask> queue() {
+    if (queue == null) {
+      queue = new ArrayDeque<>(4);
+    }
+    return queue;
+  }
+}
