@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * The queue of one concurrency group of an actor (the default group, or a named one), with the
  * count of the virtual threads draining it. Guarded by the monitor of its {@link ActorRecord}; the
- * queue is allocated at the first call, so an actor that is never called costs only this object.
+ * queue exists only while calls wait, so an idle actor costs only this object.
  */
 final class ActorMailbox {
   /** The group name, or null for the default group. */
@@ -33,8 +33,16 @@ final class ActorMailbox {
     queue().addFirst(call);
   }
 
+  /** The next call, or null; an emptied queue is dropped, so an idle actor keeps none. */
   ActorTask poll() {
-    return queue == null ? null : queue.pollFirst();
+    if (queue == null) {
+      return null;
+    }
+    ActorTask next = queue.pollFirst();
+    if (next == null) {
+      queue = null;
+    }
+    return next;
   }
 
   int size() {

@@ -68,10 +68,10 @@ public final class ActorRecord {
   final long id;
   final ActorOptions options;
   final ResourceRequest request;
-  private final String displayName;
   private final RayFunc constructor;
   private final String constructorName;
-  private final Object[] constructorArgs;
+  /** The arguments as given, refs included; read once by the creation thread, then dropped. */
+  private Object[] constructorArgs;
   private final int constructorRefMask;
   private final ActorMailbox defaultMailbox;
   /** Named groups' mailboxes by group name, and by method key; both empty without groups. */
@@ -81,6 +81,7 @@ public final class ActorRecord {
   // Guarded by this.
   private int state = CREATING;
   private Object instance;
+  /** The resolved arguments; kept after construction only for restarts. */
   private Object[] constructorValues;
   private int restarts;
   private Allocation allocation;
@@ -111,9 +112,6 @@ public final class ActorRecord {
     this.constructorName = constructorName;
     this.constructorArgs = args;
     this.constructorRefMask = refMask;
-    this.displayName = options.name() != null ? options.name()
-        : constructorName.endsWith(".new") ? constructorName.substring(0, constructorName.length() - 4)
-        : constructorName;
     this.defaultMailbox = new ActorMailbox(null, options.maxConcurrency());
     if (options.concurrencyGroups().isEmpty()) {
       this.groups = Map.of();
@@ -127,7 +125,7 @@ public final class ActorRecord {
         for (RayFunc method : group.methods()) {
           ActorMailbox previous = methodGroups.putIfAbsent(FunctionNames.methodKey(method), box);
           if (previous != null && previous != box) {
-            throw new IllegalArgumentException("method " + FunctionNames.of(method) + " of actor '" + displayName
+            throw new IllegalArgumentException("method " + FunctionNames.of(method) + " of actor '" + displayName()
                 + "' is assigned to two concurrency groups, '" + previous.group + "' and '" + group.name() + "'");
           }
         }
@@ -146,7 +144,12 @@ public final class ActorRecord {
 
   /** The given name, else the class name: how errors and logs name the actor. */
   public String displayName() {
-    return displayName;
+    String name = options.name();
+    if (name != null) {
+      return name;
+    }
+    return constructorName.endsWith(".new") ? constructorName.substring(0, constructorName.length() - 4)
+        : constructorName;
   }
 
   synchronized List<Integer> gpuIds() {
@@ -178,7 +181,7 @@ public final class ActorRecord {
       if (dead == null) {
         int max = options.maxPendingCalls();
         if (max >= 0 && pendingCalls >= max) {
-          throw new PendingCallsExceededException("actor '" + displayName + "' (" + idString() + ") has "
+          throw new PendingCallsExceededException("actor '" + displayName() + "' (" + idString() + ") has "
               + pendingCalls + " calls queued or running, the most its maxPendingCalls(" + max
               + ") allows; call '" + name + "' was not submitted");
         }
@@ -200,7 +203,7 @@ public final class ActorRecord {
     if (group != null) {
       ActorMailbox box = groups.get(group);
       if (box == null) {
-        throw new IllegalArgumentException("actor '" + displayName + "' has no concurrency group '" + group
+        throw new IllegalArgumentException("actor '" + displayName() + "' has no concurrency group '" + group
             + "'; it has " + groups.keySet());
       }
       return box;
@@ -327,7 +330,7 @@ public final class ActorRecord {
       run.run(null);
       Throwable failure = run.thrown;
       if (failure == null && run.value == null) {
-        failure = new NullPointerException("the constructor of actor '" + displayName + "' returned null");
+        failure = new NullPointerException("the constructor of actor '" + displayName() + "' returned null");
       }
       Thread.interrupted();  // an interrupt from kill or close has done its work
       List<ActorTask> settled = new ArrayList<>(0);
@@ -349,6 +352,9 @@ public final class ActorRecord {
             instance = run.value;
             state = ALIVE;
             startDrainersLocked();
+          }
+          if (options.maxRestarts() == 0) {
+            constructorValues = null;  // never needed again
           }
           creator = null;
           release = quiescentLocked();
@@ -377,6 +383,7 @@ public final class ActorRecord {
     }
     Scheduler.Reservation waiting = null;
     synchronized (this) {
+      constructorArgs = null;
       if (argumentFailure != null) {
         failLocked("an argument of its constructor failed", argumentFailure, false, settled);
       } else if (state != DEAD) {
@@ -430,7 +437,7 @@ public final class ActorRecord {
   /** Ends the actor from one of its own calls; see {@link io.raylite.Raylite#exitActor()}. */
   void exitFromInside() {
     end("it called Raylite.exitActor()", false);
-    throw new ActorExit("actor '" + displayName + "' (" + idString() + ") exited");
+    throw new ActorExit("actor '" + displayName() + "' (" + idString() + ") exited");
   }
 
   private void end(String reason, boolean restartable) {
@@ -462,7 +469,7 @@ public final class ActorRecord {
         state = RESTARTING;
         restarts++;
         instance = null;
-        abortCallsLocked(new ActorDiedException(displayName, idString(),
+        abortCallsLocked(new ActorDiedException(displayName(), idString(),
             reason + ", and the call has no retry left (maxTaskRetries " + options.maxTaskRetries() + ")", cause),
             true, settled);
       }
@@ -470,7 +477,7 @@ public final class ActorRecord {
     }
     state = DEAD;
     instance = null;
-    death = new ActorDiedException(displayName, idString(), reason, cause);
+    death = new ActorDiedException(displayName(), idString(), reason, cause);
     if (reservation != null) {
       // The creation thread still waits for resources: take them back now, not when it wakes.
       allocation = runtime.scheduler.withdraw(reservation);
@@ -566,7 +573,7 @@ public final class ActorRecord {
 
   @Override
   public String toString() {
-    return "Actor(" + displayName + ", " + idString() + ")";
+    return "Actor(" + displayName() + ", " + idString() + ")";
   }
 
   /** Unwinds the call that ended its actor with exitActor. No stack trace: it is control flow. */

@@ -3,24 +3,24 @@ package io.raylite.internal;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The virtual threads that run a runtime's actors: constructors and mailbox drains. Each is
- * started through {@link #start} and remembered until it is seen terminated, so that
- * {@link #interruptAndJoinAll} can join every one, including a thread that has finished its work
- * but not yet terminated. Threads never remove themselves (that would open exactly that window);
- * instead the set is pruned of terminated threads whenever it has doubled since the last pruning,
- * which keeps it near the number of live threads at amortized constant cost per start.
+ * started through {@link #start} and stays in {@code threads} until it is known to have
+ * terminated, so that {@link #interruptAndJoinAll} can join every one, including a thread that has
+ * finished its work but not yet terminated.
+ *
+ * <p>A thread cannot remove itself without opening exactly that window, so threads retire each
+ * other: the last thing a thread does is swap itself into {@code lastRetired}, join the thread it
+ * displaced (which is past its own last step, so the join is brief) and remove that one from the
+ * set. The set thus holds the live threads plus at most one retired thread, with no pruning pass.
+ * The swap orders retiring threads, so the joins form chains, never cycles.
  */
 final class ActorThreads {
-  private static final int MIN_PRUNE_SIZE = 1_024;
-
   private final ThreadFactory factory;
   private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
-  private final AtomicBoolean pruning = new AtomicBoolean();
-  /** The set size at which the next start prunes; racy by design, a late or early prune is harmless. */
-  private volatile int pruneAt = MIN_PRUNE_SIZE;
+  private final AtomicReference<Thread> lastRetired = new AtomicReference<>();
 
   ActorThreads(String prefix) {
     this.factory = Thread.ofVirtual().name(prefix + "-actor-", 0).factory();
@@ -28,23 +28,23 @@ final class ActorThreads {
 
   /** Starts {@code body} on a new virtual thread and returns the thread. */
   Thread start(Runnable body) {
-    Thread thread = factory.newThread(body);
+    Thread thread = factory.newThread(() -> {
+      try {
+        body.run();
+      } finally {
+        retire();
+      }
+    });
     threads.add(thread);
-    if (threads.size() >= pruneAt) {
-      prune();
-    }
     thread.start();
     return thread;
   }
 
-  private void prune() {
-    if (pruning.compareAndSet(false, true)) {
-      try {
-        threads.removeIf(t -> t.getState() == Thread.State.TERMINATED);
-        pruneAt = Math.max(MIN_PRUNE_SIZE, 2 * threads.size());
-      } finally {
-        pruning.set(false);
-      }
+  private void retire() {
+    Thread previous = lastRetired.getAndSet(Thread.currentThread());
+    if (previous != null) {
+      joinUninterruptibly(previous);
+      threads.remove(previous);
     }
   }
 
@@ -61,18 +61,26 @@ final class ActorThreads {
     }
     boolean interrupted = false;
     for (Thread t : threads) {
-      while (t != self) {
-        try {
-          t.join();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
+      if (t != self) {
+        interrupted |= joinUninterruptibly(t);
       }
     }
     threads.clear();
     if (interrupted) {
       self.interrupt();
+    }
+  }
+
+  /** Joins {@code thread}, waiting on through interrupts; returns whether one arrived. */
+  private static boolean joinUninterruptibly(Thread thread) {
+    boolean interrupted = false;
+    for (;;) {
+      try {
+        thread.join();
+        return interrupted;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
     }
   }
 }
