@@ -22,6 +22,11 @@ import java.util.Objects;
  * failed (see {@link ActorHandle} for what follows). Not thread-safe; each {@code remote()} creates a
  * new actor.
  *
+ * <p>When the class has several constructors, {@code Counter::new} names all of them, and Java
+ * cannot tell whether an {@code ObjectRef} argument is meant as the value or as the ref: pass such
+ * arguments to a static factory method instead ({@code ray.actor(Counter::startingAt, ref)}). The
+ * same holds for overloaded methods in {@code handle.task(...)} calls.
+ *
  * @param <A> the actor's class
  */
 public final class ActorCreation<A> {
