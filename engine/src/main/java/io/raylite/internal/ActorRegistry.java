@@ -23,14 +23,15 @@ public final class ActorRegistry {
   private final ConcurrentHashMap<String, ActorRecord> names = new ConcurrentHashMap<>();
   private final AtomicLong actorIds = new AtomicLong();
   private final AtomicLong taskIds = new AtomicLong();
-  /** The resources of an actor with default options, shared by all such actors. */
+  /** The resources of an actor with default options, shared by all such actors (shapes are canonical). */
   private final ResourceRequest defaultRequest;
   private volatile boolean closed;
 
   ActorRegistry(LocalRuntime runtime) {
     this.runtime = runtime;
     this.threads = new ActorThreads(runtime.name);
-    this.defaultRequest = runtime.scheduler.ledger().toRequest(ActorOptions.defaults().resources(), "actor");
+    this.defaultRequest = runtime.scheduler.canonical(
+        runtime.scheduler.ledger().toRequest(ActorOptions.defaults().resources(), "actor"));
   }
 
   long nextTaskId() {
@@ -51,7 +52,7 @@ public final class ActorRegistry {
       }
     }
     ResourceRequest request = options.resources().equals(ActorOptions.defaults().resources()) ? defaultRequest
-        : runtime.scheduler.ledger().toRequest(options.resources(), constructorName);
+        : runtime.scheduler.canonical(runtime.scheduler.ledger().toRequest(options.resources(), constructorName));
     ActorRecord actor = new ActorRecord(this, actorIds.incrementAndGet(), constructor, constructorName, args,
         refMask, options, request);
     String name = options.name();

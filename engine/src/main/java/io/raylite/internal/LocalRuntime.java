@@ -72,8 +72,8 @@ public final class LocalRuntime {
     this.workers = new Workers(name, (int) Math.ceil(config.cpus()));
     this.scheduler = new Scheduler(ledger, workers::dispatch);
     this.timeline = new Timeline(config.timelineCapacity(), name);
+    this.defaultRequest = scheduler.canonical(ledger.toRequest(TaskOptions.defaults().resources(), "default"));
     this.actors = new ActorRegistry(this);
-    this.defaultRequest = ledger.toRequest(TaskOptions.defaults().resources(), "default");
     this.shapes = Caffeine.newBuilder().maximumSize(1_024).build();
   }
 
@@ -87,7 +87,8 @@ public final class LocalRuntime {
     checkOpen();
     String taskName = options.name() != null ? options.name() : FunctionNames.of(function);
     ResourceRequest request = options == TaskOptions.defaults() ? defaultRequest
-        : shapes.get(options.resources(), amounts -> scheduler.ledger().toRequest(amounts, taskName));
+        : shapes.get(options.resources(),
+            amounts -> scheduler.canonical(scheduler.ledger().toRequest(amounts, taskName)));
     TaskRecord task = new TaskRecord(this, taskIds.incrementAndGet(), taskName, options, request,
         function, args, refMask);
     ObjectRefImpl<R> ref = new ObjectRefImpl<>(task.result);

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * for arithmetic and queue operations, never while running user code or starting threads.
  *
  * Shapes: tasks that ask for the same resources (say {CPU:1}, or {CPU:1, GPU:0.5}) wait in the same
- * queue. When resources come back, every shape's queue is offered them in turn, and each queue
+ * queue, held by the shape's canonical ResourceRequest so that no lookup is needed per task. When resources come back, every shape's queue is offered them in turn, and each queue
  * dispatches as many of its head tasks as now fit. A head that does not fit stops only its own
  * queue, so a queue of GPU tasks never holds back CPU tasks: there is no head-of-line blocking
  * across shapes, and within a shape tasks start in submission order.
@@ -44,8 +44,10 @@ final class Scheduler {
   private final ReentrantLock lock = new ReentrantLock();
   private final ResourceLedger ledger;
   private final Consumer<TaskRecord> dispatcher;
-  /** Waiting tasks by shape; a shape is removed when its queue empties. Guarded by lock. */
-  private final Map<ResourceRequest, ArrayDeque<TaskRecord>> queues = new HashMap<>();
+  /** The shapes that have waiting tasks, in the order they started waiting. Guarded by lock. */
+  private final ArrayList<ResourceRequest> waitingShapes = new ArrayList<>();
+  /** One canonical request per shape, so that each shape has exactly one queue. Guarded by lock. */
+  private final Map<ResourceRequest, ResourceRequest> canonical = new HashMap<>();
   /** Blocked tasks waiting to take their CPUs back, in arrival order. Guarded by lock. */
   private final ArrayDeque<Reclaim> reclaims = new ArrayDeque<>();
   /** Set once by close; afterwards nothing is queued. Guarded by lock. */
@@ -74,6 +76,16 @@ final class Scheduler {
     return ledger;
   }
 
+  /** The one request object of this shape, whose {@code waiting} queue all its tasks share. */
+  ResourceRequest canonical(ResourceRequest request) {
+    lock.lock();
+    try {
+      return canonical.computeIfAbsent(request, r -> r);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /**
    * Starts a task whose arguments are ready: dispatches it at once if its resources are free and
    * nothing of its shape is waiting ahead of it, else queues it.
@@ -87,12 +99,12 @@ final class Scheduler {
       if (closed) {
         return false;
       }
-      ArrayDeque<TaskRecord> queue = queues.get(task.request);
-      allocation = (queue == null && reclaims.isEmpty()) ? ledger.tryAcquire(task.request) : null;
+      ResourceRequest shape = task.request;
+      ArrayDeque<TaskRecord> queue = shape.waiting;
+      allocation = (queue.isEmpty() && reclaims.isEmpty()) ? ledger.tryAcquire(shape) : null;
       if (allocation == null) {
-        if (queue == null) {
-          queue = new ArrayDeque<>();
-          queues.put(task.request, queue);
+        if (queue.isEmpty()) {
+          waitingShapes.add(shape);
         }
         task.markQueued();
         queue.addLast(task);
@@ -120,6 +132,31 @@ final class Scheduler {
       lock.unlock();
     }
     dispatchAll(ready);
+  }
+
+  /**
+   * As {@link #release}, but keeps one of the tasks that now start, of the given thread kind, for
+   * the calling thread to run next instead of dispatching it.
+   */
+  TaskRecord releaseAndTakeNext(Allocation allocation, boolean virtual) {
+    List<TaskRecord> ready;
+    lock.lock();
+    try {
+      ledger.release(allocation);
+      ready = drainLocked();
+    } finally {
+      lock.unlock();
+    }
+    TaskRecord mine = null;
+    for (int i = 0; i < ready.size(); i++) {
+      TaskRecord task = ready.get(i);
+      if (mine == null && task.onVirtualThread == virtual) {
+        mine = task;
+      } else {
+        dispatcher.accept(task);
+      }
+    }
+    return mine;
   }
 
   /** Lends a blocked task's CPUs to others until {@link #reclaimCpu}. */
@@ -226,10 +263,11 @@ final class Scheduler {
     lock.lock();
     try {
       closed = true;
-      for (ArrayDeque<TaskRecord> queue : queues.values()) {
-        queued.addAll(queue);
+      for (ResourceRequest shape : waitingShapes) {
+        queued.addAll(shape.waiting);
+        shape.waiting.clear();
       }
-      queues.clear();
+      waitingShapes.clear();
       for (Reclaim r : reclaims) {
         r.granted.complete(null);
       }
@@ -267,13 +305,12 @@ final class Scheduler {
         }
       }
     }
-    if (queues.isEmpty()) {
+    if (waitingShapes.isEmpty()) {
       return List.of();
     }
     List<TaskRecord> ready = null;
-    Iterator<ArrayDeque<TaskRecord>> it = queues.values().iterator();
-    while (it.hasNext()) {
-      ArrayDeque<TaskRecord> queue = it.next();
+    for (int i = 0; i < waitingShapes.size(); ) {
+      ArrayDeque<TaskRecord> queue = waitingShapes.get(i).waiting;
       TaskRecord head;
       while ((head = queue.peekFirst()) != null) {
         if (!head.isQueued()) {
@@ -295,7 +332,9 @@ final class Scheduler {
         }
       }
       if (queue.isEmpty()) {
-        it.remove();
+        waitingShapes.remove(i);
+      } else {
+        i++;
       }
     }
     return ready == null ? List.of() : ready;
