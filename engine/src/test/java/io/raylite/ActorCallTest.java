@@ -16,8 +16,10 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Calling actors: ordering, concurrency, arguments, results, handles in tasks, context. */
+@Timeout(60)
 class ActorCallTest {
 
   static final class Counter {

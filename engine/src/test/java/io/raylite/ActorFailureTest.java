@@ -12,12 +12,15 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The failure model: exceptions, actor death, restarts, retries of lost calls, kill and exit. */
+@Timeout(60)
 class ActorFailureTest {
 
   static final class Fragile {
@@ -199,7 +202,7 @@ class ActorFailureTest {
       CountDownLatch entered = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
       ObjectRef<Integer> crashing = actor.task(Fragile::blockThenCrash, entered, release).remote();
-      entered.await();
+      assertTrue(entered.await(30, TimeUnit.SECONDS), "the first call started");
       ObjectRef<Integer> first = actor.task(Fragile::add, 1).remote();
       ObjectRef<Integer> second = actor.task(Fragile::add, 2).remote();
       release.countDown();
@@ -218,7 +221,7 @@ class ActorFailureTest {
       CountDownLatch entered = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
       ObjectRef<Integer> crashing = actor.task(Fragile::blockThenCrash, entered, release).remote();
-      entered.await();
+      assertTrue(entered.await(30, TimeUnit.SECONDS), "the first call started");
       ObjectRef<Integer> queued = actor.task(Fragile::add, 1).remote();
       release.countDown();
       assertInstanceOf(AssertionError.class, died(crashing).getCause());
@@ -236,7 +239,7 @@ class ActorFailureTest {
       ActorHandle<Fragile> actor = ray.actor(Fragile::new, builds).name("doomed").maxRestarts(3).remote();
       CountDownLatch entered = new CountDownLatch(1);
       ObjectRef<Integer> running = actor.task(Fragile::block, entered, new CountDownLatch(1)).remote();
-      entered.await();
+      assertTrue(entered.await(30, TimeUnit.SECONDS), "the first call started");
       ObjectRef<Integer> queued = actor.task(Fragile::add, 1).remote();
 
       ray.kill(actor);

@@ -11,10 +11,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Many actors at once, and closing a runtime that has actors. */
+@Timeout(300)
 class ActorLifecycleTest {
 
   static final class Counter {
@@ -105,7 +108,7 @@ class ActorLifecycleTest {
     ActorHandle<Tracked> threaded = ray.actor(Tracked::new, actorThreads).maxConcurrency(4).remote();
     ObjectRef<Integer> stuckA = threaded.task(Tracked::block, entered, never).remote();
     ObjectRef<Integer> stuckB = threaded.task(Tracked::block, entered, never).remote();
-    entered.await();
+    assertTrue(entered.await(30, TimeUnit.SECONDS), "the blocking calls started");
 
     ray.close();
 

@@ -13,8 +13,10 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Named actors, back-pressure with maxPendingCalls, and concurrency groups. */
+@Timeout(60)
 class ActorNamesAndLimitsTest {
   /** Guards waits that must end; reached only when the behaviour under test is broken. */
   private static final Duration GUARD = Duration.ofSeconds(30);
@@ -136,7 +138,7 @@ class ActorNamesAndLimitsTest {
       CountDownLatch entered = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
       ObjectRef<Integer> running = counter.task(Counter::block, entered, release).remote();
-      entered.await();
+      assertTrue(entered.await(30, TimeUnit.SECONDS), "the first call started");
       ObjectRef<Integer> queued = counter.task(Counter::add, 1).remote();
 
       PendingCallsExceededException e = assertThrows(PendingCallsExceededException.class,
@@ -159,7 +161,7 @@ class ActorNamesAndLimitsTest {
       CountDownLatch entered = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
       ObjectRef<String> blocked = store.task(Store::read, entered, release).remote();
-      entered.await();
+      assertTrue(entered.await(30, TimeUnit.SECONDS), "the first call started");
       ObjectRef<String> queuedInIo = store.task(Store::quickRead).remote();
 
       assertEquals("pong", ray.get(store.task(Store::ping).remote(), GUARD));
@@ -178,7 +180,7 @@ class ActorNamesAndLimitsTest {
       CountDownLatch entered = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
       ObjectRef<Void> held = store.task(Store::hold, entered, release).remote();
-      entered.await();
+      assertTrue(entered.await(30, TimeUnit.SECONDS), "the first call started");
       assertEquals("quick", ray.get(store.task(Store::quickRead).remote(), GUARD));
       release.countDown();
       ray.get(held);
@@ -205,7 +207,7 @@ class ActorNamesAndLimitsTest {
       CountDownLatch entered = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
       ObjectRef<Void> heldInIo = store.task(Store::hold, entered, release).concurrencyGroup("io").remote();
-      entered.await();
+      assertTrue(entered.await(30, TimeUnit.SECONDS), "the first call started");
       ObjectRef<String> queuedInIo = store.task(Store::quickRead).remote();
       assertEquals("pong", ray.get(store.task(Store::ping).remote(), GUARD), "the default group is free");
       assertFalse(queuedInIo.isReady(), "io is held by the call sent there");

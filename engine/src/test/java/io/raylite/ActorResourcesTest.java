@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Resources an actor holds for its lifetime, GPU devices included. */
+@Timeout(60)
 class ActorResourcesTest {
 
   static final class Device {

@@ -6,15 +6,21 @@ import java.util.List;
 
 /**
  * The queue of one concurrency group of an actor (the default group, or a named one), with the
- * count of the virtual threads draining it. Guarded by the monitor of its {@link ActorRecord}; the
- * queue exists only while calls wait, so an idle actor costs only this object.
+ * count of the virtual threads draining it. Guarded by the monitor of its {@link ActorRecord}. The
+ * queue is created by the first call and dropped once empty if it grew large, so an actor never
+ * called costs only this object and an idle one at most a small empty queue.
  */
 final class ActorMailbox {
+  /** Queues up to this size are kept while empty, so that a steady trickle of calls allocates none. */
+  private static final int SMALL = 16;
+
   /** The group name, or null for the default group. */
   final String group;
   /** The most calls of this group that run at once. */
   final int limit;
   private ArrayDeque<ActorTask> queue;
+  /** Whether the queue grew past {@link #SMALL}: then it is dropped once empty. */
+  private boolean grown;
   /** Threads draining this mailbox, at most {@link #limit}. */
   int drainers;
   /** Drainers running a call right now; the others are about to take one or to end. */
@@ -26,21 +32,26 @@ final class ActorMailbox {
   }
 
   void addLast(ActorTask call) {
-    queue().addLast(call);
+    ArrayDeque<ActorTask> q = queue();
+    q.addLast(call);
+    if (q.size() > SMALL) {
+      grown = true;
+    }
   }
 
   void addFirst(ActorTask call) {
     queue().addFirst(call);
   }
 
-  /** The next call, or null; an emptied queue is dropped, so an idle actor keeps none. */
+  /** The next call, or null; an emptied queue that had grown is dropped. */
   ActorTask poll() {
     if (queue == null) {
       return null;
     }
     ActorTask next = queue.pollFirst();
-    if (next == null) {
+    if (next == null && grown) {
       queue = null;
+      grown = false;
     }
     return next;
   }

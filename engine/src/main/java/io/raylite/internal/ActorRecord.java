@@ -166,14 +166,14 @@ public final class ActorRecord {
     if (runtime.isClosed()) {
       throw new RuntimeClosedException("runtime '" + runtime.name + "' is closed");
     }
-    String name = callName != null ? callName : FunctionNames.of(method);
     for (int i = 0; i < args.length; i++) {
       if ((refMask & (1 << i)) != 0) {
-        runtime.entryOf(args[i], "argument " + i + " of actor call '" + name + "'");
+        runtime.entryOf(args[i], "argument " + i + " of actor call '"
+            + (callName != null ? callName : FunctionNames.of(method)) + "'");
       }
     }
     ActorMailbox box = mailboxFor(method, group);
-    ActorTask call = new ActorTask(this, box, registry.nextTaskId(), name, method, args, refMask, true);
+    ActorTask call = new ActorTask(this, box, registry.nextTaskId(), callName, method, args, refMask, true);
     ObjectRef<R> ref = call.ref();
     ActorDiedException dead;
     synchronized (this) {
@@ -183,7 +183,7 @@ public final class ActorRecord {
         if (max >= 0 && pendingCalls >= max) {
           throw new PendingCallsExceededException("actor '" + displayName() + "' (" + idString() + ") has "
               + pendingCalls + " calls queued or running, the most its maxPendingCalls(" + max
-              + ") allows; call '" + name + "' was not submitted");
+              + ") allows; call '" + call.name() + "' was not submitted");
         }
         pendingCalls++;
         box.addLast(call);
@@ -248,7 +248,7 @@ public final class ActorRecord {
           if (!previous.aborted) {
             if (previous.thrown instanceof Error error && !previous.argumentFailed) {
               settled = new ArrayList<>();
-              failLocked("method " + previous.name + " threw an Error", error, true, settled);
+              failLocked("method " + previous.name() + " threw an Error", error, true, settled);
             } else {
               running.remove(previous);
               pendingCalls--;

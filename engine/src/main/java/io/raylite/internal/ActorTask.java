@@ -28,9 +28,10 @@ public final class ActorTask implements RuntimeContext {
   final ActorRecord actor;
   final ActorMailbox mailbox;
   final long id;
-  final String name;
+  /** The name given to the call, or null to derive it from the function when first needed. */
+  private final String givenName;
   final ObjectEntry result;
-  private RayFunc function;
+  private final RayFunc function;
   private Object[] args;
   private final int refMask;
 
@@ -51,7 +52,7 @@ public final class ActorTask implements RuntimeContext {
     this.actor = actor;
     this.mailbox = mailbox;
     this.id = id;
-    this.name = name;
+    this.givenName = name;
     this.function = function;
     this.args = args;
     this.refMask = refMask;
@@ -117,7 +118,7 @@ public final class ActorTask implements RuntimeContext {
     } else if (argumentFailed) {
       result.fail((RayliteException) thrown);
     } else {
-      result.fail(new TaskFailedException(name, taskId(), thrown));
+      result.fail(new TaskFailedException(name(), taskId(), thrown));
     }
     clear();
   }
@@ -128,9 +129,8 @@ public final class ActorTask implements RuntimeContext {
     clear();
   }
 
-  /** Drops what a finished call no longer needs. */
+  /** Drops what a finished call no longer needs (the function stays: it names the call). */
   private void clear() {
-    function = null;
     args = null;
     value = null;
     thrown = null;
@@ -153,9 +153,14 @@ public final class ActorTask implements RuntimeContext {
     return String.format("actor-task-%x", id);
   }
 
+  /** The call's name: the one given, else {@code Class.method} of the function. */
+  String name() {
+    return givenName != null ? givenName : FunctionNames.of(function);
+  }
+
   @Override
   public String taskName() {
-    return name;
+    return name();
   }
 
   @Override
@@ -196,11 +201,11 @@ public final class ActorTask implements RuntimeContext {
   @Override
   public void log(String format, Object... logArgs) {
     String line = logArgs.length == 0 ? format : String.format(format, logArgs);
-    actor.runtime.logStream.println("(" + name + " actor=" + actor.idString() + ") " + line);
+    actor.runtime.logStream.println("(" + name() + " actor=" + actor.idString() + ") " + line);
   }
 
   @Override
   public String toString() {
-    return "ActorTask(" + name + ", " + taskId() + ", " + actor.idString() + ")";
+    return "ActorTask(" + name() + ", " + taskId() + ", " + actor.idString() + ")";
   }
 }
