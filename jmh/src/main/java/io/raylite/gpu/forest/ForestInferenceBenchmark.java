@@ -31,7 +31,7 @@ import smile.regression.RandomForest;
 /**
  * Forest inference on the reference test set (4,128 rows of 8 features) with one of the
  * reference's forests ({@code trees} trees, trained as ml-bench trains them on the reference
- * training set, or on its first {@code trainRows} rows for a smaller forest), on OpenCL GPU 0
+ * training set, or on its first {@code fitRows} rows for a smaller forest), on OpenCL GPU 0
  * against Smile on the CPU; and the test-set MSE reduction on the
  * device against a Java loop. Microseconds per call.
  *
@@ -75,7 +75,7 @@ public class ForestInferenceBenchmark {
 
     /** The first rows of the reference training set the forest is trained on (all by default). */
     @Param({"16512"})
-    int trainRows;
+    int fitRows;
 
     HousingData test;
     RandomForest smileForest;
@@ -90,11 +90,11 @@ public class ForestInferenceBenchmark {
     public void load() {
       TrainTestSplit split = TrainTestSplit.reference(CaliforniaHousing.load());
       test = split.test();
-      if (trainRows < 1 || trainRows > split.train().size()) {
-        throw new IllegalArgumentException("trainRows must be between 1 and " + split.train().size()
-            + ", got " + trainRows);
+      if (fitRows < 1 || fitRows > split.train().size()) {
+        throw new IllegalArgumentException("fitRows must be between 1 and " + split.train().size()
+            + ", got " + fitRows);
       }
-      smileForest = Models.fit(split.train().head(trainRows), trees);
+      smileForest = Models.fit(split.train().head(fitRows), trees);
       smileRows = MlBenchInternals.frame(test);
       flatForest = MlBenchInternals.flatten(smileForest);
       nRows = test.size();
