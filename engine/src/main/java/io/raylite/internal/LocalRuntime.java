@@ -36,6 +36,7 @@ public final class LocalRuntime {
   final Scheduler scheduler;
   final Workers workers;
   final Timeline timeline;
+  final ActorRegistry actors;
   final PrintStream logStream;
   private final ResourceRequest defaultRequest;
   private final Cache<Map<String, Double>, ResourceRequest> shapes;
@@ -72,6 +73,7 @@ public final class LocalRuntime {
     this.scheduler = new Scheduler(ledger, workers::dispatch);
     this.timeline = new Timeline(config.timelineCapacity(), name);
     this.defaultRequest = scheduler.canonical(ledger.toRequest(TaskOptions.defaults().resources(), "default"));
+    this.actors = new ActorRegistry(this);
     this.shapes = Caffeine.newBuilder().maximumSize(1_024).build();
   }
 
@@ -92,6 +94,13 @@ public final class LocalRuntime {
     ObjectRefImpl<R> ref = new ObjectRefImpl<>(task.result);
     task.resolveArguments();
     return ref;
+  }
+
+  /* ---------------- Actors ---------------- */
+
+  /** The runtime's actors: creation, lookup by name, kill. */
+  public ActorRegistry actors() {
+    return actors;
   }
 
   /* ---------------- Objects ---------------- */
@@ -142,18 +151,21 @@ public final class LocalRuntime {
     checkOpen();
     ObjectEntry[] entries = new ObjectEntry[refs.size()];
     int ready = 0;
+    boolean[] counted = new boolean[entries.length];
     for (int i = 0; i < entries.length; i++) {
       entries[i] = entryOf(refs.get(i), "refs[" + i + "]");
       if (entries[i].isDone()) {
+        counted[i] = true;
         ready++;
       }
     }
     if (ready < numReturns && timeoutNanos != 0) {
       AtomicInteger missing = new AtomicInteger(numReturns - ready);
       CompletableFuture<Void> enough = new CompletableFuture<>();
-      for (ObjectEntry entry : entries) {
-        if (!entry.isDone()) {
-          entry.ready.whenComplete((v, e) -> {
+      for (int i = 0; i < entries.length; i++) {
+        // Every entry not counted above, even one done since: its callback then runs at once.
+        if (!counted[i]) {
+          entries[i].ready.whenComplete((v, e) -> {
             if (missing.decrementAndGet() == 0) {
               enough.complete(null);
             }
@@ -226,6 +238,7 @@ public final class LocalRuntime {
     for (TaskRecord task : scheduler.close()) {
       task.cancelForClose();
     }
+    actors.close();
     workers.close();
   }
 

@@ -3,6 +3,7 @@ package io.raylite.internal;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -33,6 +34,11 @@ import java.util.function.Consumer;
  *
  * Dispatch: tasks that won resources are collected under the lock and handed to Workers after it
  * is released.
+ *
+ * Reservations: an actor takes its resources for its lifetime through reserve(). A reservation that
+ * does not fit waits in its own list and is served, first fit, when resources come back, after
+ * reclaimers and before queued tasks. Like reclaim futures, reservations are completed under the
+ * lock: their only waiter is the actor's creation thread, blocked in get, never a callback.
  */
 final class Scheduler {
   private final ReentrantLock lock = new ReentrantLock();
@@ -47,7 +53,19 @@ final class Scheduler {
   /** Set once by close; afterwards nothing is queued. Guarded by lock. */
   private boolean closed;
 
+  /** Actors waiting for the resources they hold for their lifetime, in arrival order. Guarded by lock. */
+  private final ArrayDeque<Reservation> reservations = new ArrayDeque<>();
+
   private record Reclaim(Allocation allocation, CompletableFuture<Void> granted) {}
+
+  /** An actor's claim on resources: completes with its allocation, or with null if the scheduler closed. */
+  static final class Reservation extends CompletableFuture<Allocation> {
+    final ResourceRequest request;
+
+    Reservation(ResourceRequest request) {
+      this.request = request;
+    }
+  }
 
   Scheduler(ResourceLedger ledger, Consumer<TaskRecord> dispatcher) {
     this.ledger = ledger;
@@ -184,6 +202,42 @@ final class Scheduler {
     }
   }
 
+  /** Takes {@code request} for an actor's lifetime: at once if it fits, else when it comes free. */
+  Reservation reserve(ResourceRequest request) {
+    Reservation reservation = new Reservation(request);
+    lock.lock();
+    try {
+      Allocation allocation = closed || !reclaims.isEmpty() ? null : ledger.tryAcquire(request);
+      if (closed) {
+        reservation.complete(null);
+      } else if (allocation != null) {
+        reservation.complete(allocation);
+      } else {
+        reservations.addLast(reservation);
+      }
+    } finally {
+      lock.unlock();
+    }
+    return reservation;
+  }
+
+  /**
+   * Gives up a reservation whose waiter stops waiting.
+   *
+   * @return the allocation if it was granted meanwhile, for the caller to release; else null
+   */
+  Allocation withdraw(Reservation reservation) {
+    lock.lock();
+    try {
+      if (reservations.remove(reservation)) {
+        return null;
+      }
+    } finally {
+      lock.unlock();
+    }
+    return reservation.getNow(null);
+  }
+
   /** Whether allocations never exceed capacity; for tests. */
   boolean withinCapacity() {
     lock.lock();
@@ -218,6 +272,10 @@ final class Scheduler {
         r.granted.complete(null);
       }
       reclaims.clear();
+      for (Reservation r : reservations) {
+        r.complete(null);
+      }
+      reservations.clear();
     } finally {
       lock.unlock();
     }
@@ -235,6 +293,17 @@ final class Scheduler {
       head.allocation.cpuLent = false;
       reclaims.pollFirst();
       head.granted.complete(null);
+    }
+    if (!reservations.isEmpty()) {
+      Iterator<Reservation> waiting = reservations.iterator();
+      while (waiting.hasNext()) {
+        Reservation r = waiting.next();
+        Allocation allocation = ledger.tryAcquire(r.request);
+        if (allocation != null) {
+          waiting.remove();
+          r.complete(allocation);
+        }
+      }
     }
     if (waitingShapes.isEmpty()) {
       return List.of();

@@ -341,8 +341,9 @@ public final class TaskRecord implements Runnable, RuntimeContext {
     args = null;
   }
 
+  /** Calls {@code f} with the arguments {@code a}; also used for actor constructors and methods. */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static Object invoke(RayFunc f, Object[] a) throws Exception {
+  static Object invoke(RayFunc f, Object[] a) throws Exception {
     return switch (f) {
       case RayFunc0 g -> g.apply();
       case RayFunc1 g -> g.apply(a[0]);
@@ -351,6 +352,7 @@ public final class TaskRecord implements Runnable, RuntimeContext {
       case RayFunc4 g -> g.apply(a[0], a[1], a[2], a[3]);
       case RayFunc5 g -> g.apply(a[0], a[1], a[2], a[3], a[4]);
       case RayFunc6 g -> g.apply(a[0], a[1], a[2], a[3], a[4], a[5]);
+      case RayFunc7 g -> g.apply(a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
       case RayFuncVoid0 g -> {
         g.apply();
         yield null;
@@ -377,6 +379,10 @@ public final class TaskRecord implements Runnable, RuntimeContext {
       }
       case RayFuncVoid6 g -> {
         g.apply(a[0], a[1], a[2], a[3], a[4], a[5]);
+        yield null;
+      }
+      case RayFuncVoid7 g -> {
+        g.apply(a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
         yield null;
       }
       default -> throw new IllegalArgumentException("unsupported function type " + f.getClass());
