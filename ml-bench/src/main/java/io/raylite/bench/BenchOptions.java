@@ -21,7 +21,7 @@ record BenchOptions(List<Mode> modes, int models, int cpus, boolean gpu, Path ti
     Path json, boolean help) {
 
   static final String USAGE = """
-      Usage: ml-bench [options]
+      Usage: java -jar ml-bench/target/raylite-ml-bench.jar [options]
         Trains random forests on California housing, first one after another, then as parallel tasks.
 
         --mode MODE      sequential, parallel, nested or all (default: sequential, then parallel)

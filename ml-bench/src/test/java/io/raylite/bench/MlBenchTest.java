@@ -161,7 +161,7 @@ class MlBenchTest {
     Result result = run(option);
     assertEquals(MlBench.EXIT_USAGE, result.status());
     assertTrue(result.err().startsWith("ml-bench: "), result.err());
-    assertTrue(result.err().contains("Usage: ml-bench"), result.err());
+    assertTrue(result.err().contains("Usage: java -jar ml-bench/target/raylite-ml-bench.jar [options]"), result.err());
     assertEquals("", result.out());
   }
 
@@ -176,6 +176,7 @@ class MlBenchTest {
   void help_printsUsageAndExitsWithZero() {
     Result result = run("--help");
     assertEquals(0, result.status());
-    assertTrue(result.out().startsWith("Usage: ml-bench"));
+    assertTrue(result.out().startsWith("Usage: "));
+    assertTrue(result.out().contains("--mode MODE"), result.out());
   }
 }
