@@ -49,7 +49,9 @@ public interface RuntimeContext {
 
   /**
    * Writes one line to the runtime's log stream, prefixed with the task name and worker, as Ray
-   * prefixes worker output: {@code (train_and_score worker=3) n_estimators=8, ...}.
+   * prefixes worker output: {@code (train_and_score worker=3) n_estimators=8, ...}. With
+   * arguments, {@code format} is a {@link String#format} pattern applied in {@link java.util.Locale#ROOT},
+   * so numbers print the same on every machine; without, the line is printed as it is.
    */
   void log(String format, Object... args);
 }

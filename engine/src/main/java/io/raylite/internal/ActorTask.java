@@ -200,7 +200,7 @@ public final class ActorTask implements RuntimeContext {
 
   @Override
   public void log(String format, Object... logArgs) {
-    String line = logArgs.length == 0 ? format : String.format(format, logArgs);
+    String line = logArgs.length == 0 ? format : String.format(java.util.Locale.ROOT, format, logArgs);
     actor.runtime.logStream.println("(" + name() + " actor=" + actor.idString() + ") " + line);
   }
 

@@ -477,7 +477,7 @@ public final class TaskRecord implements Runnable, RuntimeContext {
 
   @Override
   public void log(String format, Object... logArgs) {
-    String line = logArgs.length == 0 ? format : String.format(format, logArgs);
+    String line = logArgs.length == 0 ? format : String.format(java.util.Locale.ROOT, format, logArgs);
     runtime.logStream.println("(" + name + " worker=" + workerLabel + ") " + line);
   }
 
