@@ -42,7 +42,7 @@ public class ForestExperimentBenchmark {
   /** The reference experiment's number of models. */
   static final int MODELS = 20;
 
-  @Param({"2000", "16512"})
+  @Param({"1000", "16512"})
   int trainRows;
 
   HousingData train;
