@@ -1,6 +1,7 @@
 package io.raylite;
 
 import io.raylite.function.RayFunc;
+import io.raylite.internal.ActorTask;
 import io.raylite.internal.LocalRuntime;
 import io.raylite.internal.RuntimeConfig;
 import io.raylite.internal.TaskRecord;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A Raylite runtime: Ray Core's tasks, actors and objects in this JVM. Create one with
@@ -58,7 +60,10 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
    * @throws IllegalStateException when called outside a task
    */
   public static RuntimeContext context() {
-    TaskRecord current = TaskRecord.current();
+    RuntimeContext current = TaskRecord.current();
+    if (current == null) {
+      current = ActorTask.current();
+    }
     if (current == null) {
       throw new IllegalStateException("Raylite.context() is only available inside a task or actor call");
     }
@@ -78,6 +83,57 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
   <R> TaskCall<R> newTask(int refMask, RayFunc f, Object[] args) {
     Objects.requireNonNull(f, "function");
     return new TaskCall<>(runtime, refMask, f, args);
+  }
+
+  @Override
+  <A> ActorCreation<A> newActor(int refMask, RayFunc f, Object[] args) {
+    Objects.requireNonNull(f, "constructor");
+    return new ActorCreation<>(runtime, refMask, f, args);
+  }
+
+  /**
+   * The live actor created with {@code .name(name)}, if there is one. The handle's type is not
+   * checked: ask for the class the actor was created with.
+   */
+  @SuppressWarnings("unchecked")
+  public <A> Optional<ActorHandle<A>> getActor(String name) {
+    Objects.requireNonNull(name, "name");
+    return runtime.actors().named(name).map(actor -> (ActorHandle<A>) new ActorHandle<>(actor));
+  }
+
+  /**
+   * Kills the actor without restarting it, as Ray's {@code kill(actor)}: see
+   * {@link #kill(ActorHandle, boolean)}.
+   */
+  public void kill(ActorHandle<?> actor) {
+    kill(actor, true);
+  }
+
+  /**
+   * Kills the actor: its running calls are interrupted. With {@code noRestart}, or when it has no
+   * restart left, the actor dies, and its queued and running calls fail with
+   * {@link ActorDiedException}. Otherwise it counts as a failure and the actor is rebuilt (see
+   * {@link ActorHandle}). Killing a dead actor does nothing.
+   */
+  public void kill(ActorHandle<?> actor, boolean noRestart) {
+    Objects.requireNonNull(actor, "actor");
+    runtime.actors().kill(actor.actor, noRestart);
+  }
+
+  /**
+   * Ends the actor whose method (or constructor) is running on this thread, without restart, as
+   * Ray's {@code exitActor}: the current call's ref and every queued call fail with
+   * {@link ActorDiedException}, and the actor's name and resources are freed. Never returns
+   * normally: it throws an {@link Error} that unwinds the call, which must not be caught.
+   *
+   * @throws IllegalStateException when called outside an actor
+   */
+  public static void exitActor() {
+    ActorTask current = ActorTask.current();
+    if (current == null) {
+      throw new IllegalStateException("Raylite.exitActor() is only available inside an actor method or constructor");
+    }
+    current.exitActor();
   }
 
   /**
@@ -199,8 +255,9 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
   }
 
   /**
-   * Cancels every task not yet started, interrupts those running, waits for every worker thread to
-   * end, and releases the object store. Idempotent.
+   * Cancels every task not yet started, interrupts those running, kills every actor (their pending
+   * calls fail with {@link ActorDiedException}), waits for every worker and actor thread to end,
+   * and releases the object store. Idempotent.
    */
   @Override
   public void close() {

@@ -2,6 +2,7 @@ package io.raylite;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What a running task or actor call knows about itself. Obtain it with {@link Raylite#context()}
@@ -12,7 +13,7 @@ public interface RuntimeContext {
   /** The runtime that runs this task. */
   Raylite runtime();
 
-  /** The task id, unique within the runtime. */
+  /** The task id, unique within the runtime; for an actor, the id of the call or constructor run. */
   String taskId();
 
   /** The task name: the one given in the options, else derived from the function. */
@@ -21,7 +22,7 @@ public interface RuntimeContext {
   /** Which attempt this is: 0 for the first run, 1 for the first retry, and so on. */
   int attempt();
 
-  /** The resources this task holds while it runs, by name. */
+  /** The resources this task holds while it runs, by name; for an actor, what it holds for its lifetime. */
   Map<String, Double> resources();
 
   /** The GPU device ids assigned to this task, in ascending order; empty when it asked for none. */
@@ -33,9 +34,24 @@ public interface RuntimeContext {
   /** Whether {@link Raylite#cancel} was called for this task; long-running code may check it. */
   boolean isCancelled();
 
+  /** The id of the actor whose method or constructor is running ({@link ActorHandle#id()}); empty in a task. */
+  default Optional<String> actorId() {
+    return Optional.empty();
+  }
+
+  /**
+   * Whether this actor method or constructor runs on an actor that was rebuilt after a failure
+   * (see {@link ActorCreation#maxRestarts}); false in a task and in an actor's first life.
+   */
+  default boolean wasActorRestarted() {
+    return false;
+  }
+
   /**
    * Writes one line to the runtime's log stream, prefixed with the task name and worker, as Ray
-   * prefixes worker output: {@code (train_and_score worker=3) n_estimators=8, ...}.
+   * prefixes worker output: {@code (train_and_score worker=3) n_estimators=8, ...}. With
+   * arguments, {@code format} is a {@link String#format} pattern applied in {@link java.util.Locale#ROOT},
+   * so numbers print the same on every machine; without, the line is printed as it is.
    */
   void log(String format, Object... args);
 }

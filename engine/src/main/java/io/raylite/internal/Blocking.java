@@ -24,6 +24,10 @@ import java.util.concurrent.TimeoutException;
  *    any queued task, waiting for them if needed. If it is interrupted while waiting, it keeps
  *    waiting and restores the interrupt afterwards, so the allocation stays consistent.
  *
+ * Lending is bounded: every task that lends while blocked may make the pool add a thread, so once
+ * Workers.MAX_SPARES tasks are blocked with their CPUs lent, further waiters keep their CPUs and
+ * just block, which bounds the threads at the cost of parallelism in such extreme graphs.
+ *
  * Threads outside any task (the driver) simply block.
  */
 final class Blocking {
@@ -47,7 +51,7 @@ final class Blocking {
     Allocation held = current.allocation;
     TaskRecord producer = entry.producer;
     if (held != null && producer != null && producer.canRunInline(held) && producer.claimInline(held)) {
-      producer.execute();
+      producer.execute(false);
     }
   }
 
@@ -62,6 +66,11 @@ final class Blocking {
   static boolean block(TaskRecord current, CompletableFuture<?> future, long timeoutNanos, ObjectEntry what) {
     Allocation held = current == null ? null : current.allocation;
     boolean lend = held != null && !held.cpuLent && held.request.cpu() > 0;
+    // Only pool threads need a spare to replace them; a blocked virtual thread costs nothing.
+    boolean counted = lend && !current.onVirtualThread;
+    if (counted && !current.runtime.workers.tryEnterLentBlock()) {
+      lend = counted = false;
+    }
     if (lend) {
       current.runtime.scheduler.lendCpu(held);
     }
@@ -85,6 +94,9 @@ final class Blocking {
       throw new RayliteException("interrupted while waiting for "
           + (what == null ? "objects" : "object " + what.idString()), e);
     } finally {
+      if (counted) {
+        current.runtime.workers.exitLentBlock();
+      }
       if (lend) {
         reclaim(current.runtime.scheduler, held);
       }

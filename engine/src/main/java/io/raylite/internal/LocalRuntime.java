@@ -39,6 +39,7 @@ public final class LocalRuntime {
   final Scheduler scheduler;
   final Workers workers;
   final Timeline timeline;
+  final ActorRegistry actors;
   final PrintStream logStream;
   final ObjectStore store;
   private final ResourceRequest defaultRequest;
@@ -75,7 +76,8 @@ public final class LocalRuntime {
     this.workers = new Workers(name, (int) Math.ceil(config.cpus()));
     this.scheduler = new Scheduler(ledger, workers::dispatch);
     this.timeline = new Timeline(config.timelineCapacity(), name);
-    this.defaultRequest = ledger.toRequest(TaskOptions.defaults().resources(), "default");
+    this.defaultRequest = scheduler.canonical(ledger.toRequest(TaskOptions.defaults().resources(), "default"));
+    this.actors = new ActorRegistry(this);
     this.shapes = Caffeine.newBuilder().maximumSize(1_024).build();
     this.store = new ObjectStore(name, config.objectStoreBytes(),
         config.spillDirectory() != null ? config.spillDirectory() : Path.of(System.getProperty("java.io.tmpdir")),
@@ -92,12 +94,20 @@ public final class LocalRuntime {
     checkOpen();
     String taskName = options.name() != null ? options.name() : FunctionNames.of(function);
     ResourceRequest request = options == TaskOptions.defaults() ? defaultRequest
-        : shapes.get(options.resources(), amounts -> scheduler.ledger().toRequest(amounts, taskName));
+        : shapes.get(options.resources(),
+            amounts -> scheduler.canonical(scheduler.ledger().toRequest(amounts, taskName)));
     TaskRecord task = new TaskRecord(this, taskIds.incrementAndGet(), taskName, options, request,
         function, args, refMask);
     ObjectRefImpl<R> ref = new ObjectRefImpl<>(task.result);
     task.resolveArguments();
     return ref;
+  }
+
+  /* ---------------- Actors ---------------- */
+
+  /** The runtime's actors: creation, lookup by name, kill. */
+  public ActorRegistry actors() {
+    return actors;
   }
 
   /* ---------------- Objects ---------------- */
@@ -151,18 +161,21 @@ public final class LocalRuntime {
     checkOpen();
     ObjectEntry[] entries = new ObjectEntry[refs.size()];
     int ready = 0;
+    boolean[] counted = new boolean[entries.length];
     for (int i = 0; i < entries.length; i++) {
       entries[i] = entryOf(refs.get(i), "refs[" + i + "]");
       if (entries[i].isDone()) {
+        counted[i] = true;
         ready++;
       }
     }
     if (ready < numReturns && timeoutNanos != 0) {
       AtomicInteger missing = new AtomicInteger(numReturns - ready);
       CompletableFuture<Void> enough = new CompletableFuture<>();
-      for (ObjectEntry entry : entries) {
-        if (!entry.isDone()) {
-          entry.ready.whenComplete((v, e) -> {
+      for (int i = 0; i < entries.length; i++) {
+        // Every entry not counted above, even one done since: its callback then runs at once.
+        if (!counted[i]) {
+          entries[i].ready.whenComplete((v, e) -> {
             if (missing.decrementAndGet() == 0) {
               enough.complete(null);
             }
@@ -257,6 +270,7 @@ public final class LocalRuntime {
     for (TaskRecord task : scheduler.close()) {
       task.cancelForClose();
     }
+    actors.close();
     workers.close();
     store.close();
   }

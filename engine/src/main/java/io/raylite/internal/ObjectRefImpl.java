@@ -28,12 +28,12 @@ public final class ObjectRefImpl<T> implements ObjectRef<T> {
 
   @Override
   public T get() {
-    return entry.owner.get(this, -1);
+    return entry.owner.api.get(this);
   }
 
   @Override
   public T get(Duration timeout) {
-    return entry.owner.get(this, timeout.toNanos());
+    return entry.owner.api.get(this, timeout);
   }
 
   @Override

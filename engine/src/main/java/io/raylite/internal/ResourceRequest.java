@@ -1,5 +1,6 @@
 package io.raylite.internal;
 
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,6 +11,11 @@ import java.util.Map;
  */
 final class ResourceRequest {
   final long[] units;
+  /**
+   * Tasks of this shape waiting for resources, in submission order. Used only on the canonical
+   * instance (see Scheduler.canonical) and guarded by the scheduler's lock.
+   */
+  final ArrayDeque<TaskRecord> waiting = new ArrayDeque<>(0);
   private final int hash;
   private final boolean cpuOnly;
 

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * for arithmetic and queue operations, never while running user code or starting threads.
  *
  * Shapes: tasks that ask for the same resources (say {CPU:1}, or {CPU:1, GPU:0.5}) wait in the same
- * queue. When resources come back, every shape's queue is offered them in turn, and each queue
+ * queue, held by the shape's canonical ResourceRequest so that no lookup is needed per task. When resources come back, every shape's queue is offered them in turn, and each queue
  * dispatches as many of its head tasks as now fit. A head that does not fit stops only its own
  * queue, so a queue of GPU tasks never holds back CPU tasks: there is no head-of-line blocking
  * across shapes, and within a shape tasks start in submission order.
@@ -34,19 +34,38 @@ import java.util.function.Consumer;
  *
  * Dispatch: tasks that won resources are collected under the lock and handed to Workers after it
  * is released.
+ *
+ * Reservations: an actor takes its resources for its lifetime through reserve(). A reservation that
+ * does not fit waits in its own list and is served, first fit, when resources come back, after
+ * reclaimers and before queued tasks. Like reclaim futures, reservations are completed under the
+ * lock: their only waiter is the actor's creation thread, blocked in get, never a callback.
  */
 final class Scheduler {
   private final ReentrantLock lock = new ReentrantLock();
   private final ResourceLedger ledger;
   private final Consumer<TaskRecord> dispatcher;
-  /** Waiting tasks by shape; a shape is removed when its queue empties. Guarded by lock. */
-  private final Map<ResourceRequest, ArrayDeque<TaskRecord>> queues = new HashMap<>();
+  /** The shapes that have waiting tasks, in the order they started waiting. Guarded by lock. */
+  private final ArrayList<ResourceRequest> waitingShapes = new ArrayList<>();
+  /** One canonical request per shape, so that each shape has exactly one queue. Guarded by lock. */
+  private final Map<ResourceRequest, ResourceRequest> canonical = new HashMap<>();
   /** Blocked tasks waiting to take their CPUs back, in arrival order. Guarded by lock. */
   private final ArrayDeque<Reclaim> reclaims = new ArrayDeque<>();
   /** Set once by close; afterwards nothing is queued. Guarded by lock. */
   private boolean closed;
 
+  /** Actors waiting for the resources they hold for their lifetime, in arrival order. Guarded by lock. */
+  private final ArrayDeque<Reservation> reservations = new ArrayDeque<>();
+
   private record Reclaim(Allocation allocation, CompletableFuture<Void> granted) {}
+
+  /** An actor's claim on resources: completes with its allocation, or with null if the scheduler closed. */
+  static final class Reservation extends CompletableFuture<Allocation> {
+    final ResourceRequest request;
+
+    Reservation(ResourceRequest request) {
+      this.request = request;
+    }
+  }
 
   Scheduler(ResourceLedger ledger, Consumer<TaskRecord> dispatcher) {
     this.ledger = ledger;
@@ -55,6 +74,16 @@ final class Scheduler {
 
   ResourceLedger ledger() {
     return ledger;
+  }
+
+  /** The one request object of this shape, whose {@code waiting} queue all its tasks share. */
+  ResourceRequest canonical(ResourceRequest request) {
+    lock.lock();
+    try {
+      return canonical.computeIfAbsent(request, r -> r);
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -70,12 +99,12 @@ final class Scheduler {
       if (closed) {
         return false;
       }
-      ArrayDeque<TaskRecord> queue = queues.get(task.request);
-      allocation = (queue == null && reclaims.isEmpty()) ? ledger.tryAcquire(task.request) : null;
+      ResourceRequest shape = task.request;
+      ArrayDeque<TaskRecord> queue = shape.waiting;
+      allocation = (queue.isEmpty() && reclaims.isEmpty()) ? ledger.tryAcquire(shape) : null;
       if (allocation == null) {
-        if (queue == null) {
-          queue = new ArrayDeque<>();
-          queues.put(task.request, queue);
+        if (queue.isEmpty()) {
+          waitingShapes.add(shape);
         }
         task.markQueued();
         queue.addLast(task);
@@ -103,6 +132,31 @@ final class Scheduler {
       lock.unlock();
     }
     dispatchAll(ready);
+  }
+
+  /**
+   * As {@link #release}, but keeps one of the tasks that now start, of the given thread kind, for
+   * the calling thread to run next instead of dispatching it.
+   */
+  TaskRecord releaseAndTakeNext(Allocation allocation, boolean virtual) {
+    List<TaskRecord> ready;
+    lock.lock();
+    try {
+      ledger.release(allocation);
+      ready = drainLocked();
+    } finally {
+      lock.unlock();
+    }
+    TaskRecord mine = null;
+    for (int i = 0; i < ready.size(); i++) {
+      TaskRecord task = ready.get(i);
+      if (mine == null && task.onVirtualThread == virtual) {
+        mine = task;
+      } else {
+        dispatcher.accept(task);
+      }
+    }
+    return mine;
   }
 
   /** Lends a blocked task's CPUs to others until {@link #reclaimCpu}. */
@@ -148,6 +202,42 @@ final class Scheduler {
     }
   }
 
+  /** Takes {@code request} for an actor's lifetime: at once if it fits, else when it comes free. */
+  Reservation reserve(ResourceRequest request) {
+    Reservation reservation = new Reservation(request);
+    lock.lock();
+    try {
+      Allocation allocation = closed || !reclaims.isEmpty() ? null : ledger.tryAcquire(request);
+      if (closed) {
+        reservation.complete(null);
+      } else if (allocation != null) {
+        reservation.complete(allocation);
+      } else {
+        reservations.addLast(reservation);
+      }
+    } finally {
+      lock.unlock();
+    }
+    return reservation;
+  }
+
+  /**
+   * Gives up a reservation whose waiter stops waiting.
+   *
+   * @return the allocation if it was granted meanwhile, for the caller to release; else null
+   */
+  Allocation withdraw(Reservation reservation) {
+    lock.lock();
+    try {
+      if (reservations.remove(reservation)) {
+        return null;
+      }
+    } finally {
+      lock.unlock();
+    }
+    return reservation.getNow(null);
+  }
+
   /** Whether allocations never exceed capacity; for tests. */
   boolean withinCapacity() {
     lock.lock();
@@ -173,14 +263,19 @@ final class Scheduler {
     lock.lock();
     try {
       closed = true;
-      for (ArrayDeque<TaskRecord> queue : queues.values()) {
-        queued.addAll(queue);
+      for (ResourceRequest shape : waitingShapes) {
+        queued.addAll(shape.waiting);
+        shape.waiting.clear();
       }
-      queues.clear();
+      waitingShapes.clear();
       for (Reclaim r : reclaims) {
         r.granted.complete(null);
       }
       reclaims.clear();
+      for (Reservation r : reservations) {
+        r.complete(null);
+      }
+      reservations.clear();
     } finally {
       lock.unlock();
     }
@@ -199,13 +294,23 @@ final class Scheduler {
       reclaims.pollFirst();
       head.granted.complete(null);
     }
-    if (queues.isEmpty()) {
+    if (!reservations.isEmpty()) {
+      Iterator<Reservation> waiting = reservations.iterator();
+      while (waiting.hasNext()) {
+        Reservation r = waiting.next();
+        Allocation allocation = ledger.tryAcquire(r.request);
+        if (allocation != null) {
+          waiting.remove();
+          r.complete(allocation);
+        }
+      }
+    }
+    if (waitingShapes.isEmpty()) {
       return List.of();
     }
     List<TaskRecord> ready = null;
-    Iterator<ArrayDeque<TaskRecord>> it = queues.values().iterator();
-    while (it.hasNext()) {
-      ArrayDeque<TaskRecord> queue = it.next();
+    for (int i = 0; i < waitingShapes.size(); ) {
+      ArrayDeque<TaskRecord> queue = waitingShapes.get(i).waiting;
       TaskRecord head;
       while ((head = queue.peekFirst()) != null) {
         if (!head.isQueued()) {
@@ -227,7 +332,9 @@ final class Scheduler {
         }
       }
       if (queue.isEmpty()) {
-        it.remove();
+        waitingShapes.remove(i);
+      } else {
+        i++;
       }
     }
     return ready == null ? List.of() : ready;

@@ -182,9 +182,9 @@ public final class TaskRecord implements Runnable, RuntimeContext {
     if (STATE.compareAndSet(this, PENDING, DONE)) {
       outcome = error instanceof TaskCancelledException ? CANCELLED : FAILED;
       finishedNanos = System.nanoTime();
-      result.fail(error);
       clear();
       runtime.timeline.record(this);
+      result.fail(error);
     }
   }
 
@@ -242,24 +242,43 @@ public final class TaskRecord implements Runnable, RuntimeContext {
 
   /* ---------------- Running ---------------- */
 
-  /** Runs a dispatched task on a worker thread. */
+  /** Runs of queued tasks that one dispatch may chain on its thread before yielding to the pool. */
+  private static final int MAX_CHAIN = 64;
+
+  /**
+   * Runs a dispatched task on a worker thread, then, while the scheduler hands back a queued task
+   * of the same kind for the resources this one released, runs that one too (up to MAX_CHAIN),
+   * saving a pool submission and a thread wake-up per task.
+   */
   @Override
   public void run() {
+    TaskRecord task = this;
+    for (int chained = 0; task != null; chained++) {
+      TaskRecord next = task.runDispatched(chained < MAX_CHAIN);
+      // A forced cancel may land just after the function returned; keep it from leaking into the
+      // next task on this thread.
+      Thread.interrupted();
+      task = next;
+    }
+  }
+
+  private TaskRecord runDispatched(boolean mayChain) {
     if (runtime.isClosed()) {
       cancelForClose();  // moves DISPATCHED to DONE, so the CAS below fails
     }
     if (!STATE.compareAndSet(this, DISPATCHED, RUNNING)) {
       runtime.scheduler.release(allocation);  // cancelled after dispatch: the allocation is ours
-      return;
+      return null;
     }
-    execute();
-    // A forced cancel may land just after the function returned; keep it from leaking into the
-    // next task on this worker.
-    Thread.interrupted();
+    return execute(mayChain);
   }
 
-  /** Runs the function on the current thread; the state is already RUNNING. */
-  void execute() {
+  /**
+   * Runs the function on the current thread; the state is already RUNNING.
+   *
+   * @return a dispatched task for this thread to run next, or null
+   */
+  TaskRecord execute(boolean mayChain) {
     Thread thread = Thread.currentThread();
     runner = thread;
     workerLabel = runtime.workers.label(thread);
@@ -274,41 +293,62 @@ public final class TaskRecord implements Runnable, RuntimeContext {
       failure = t;
     }
     runner = null;
-    finish(value, failure);
+    return finish(value, failure, mayChain);
   }
 
-  private void finish(Object value, Throwable failure) {
+  private TaskRecord finish(Object value, Throwable failure, boolean mayChain) {
     finishedNanos = System.nanoTime();
     if (failure != null && !cancelled && !runtime.isClosed() && options.isRetryable(failure)
         && (options.maxRetries() < 0 || attempt < options.maxRetries())) {
       attempt++;
-      releaseAllocation();
+      releaseAllocation(false);
       state = PENDING;
       argsReady();
-      return;
+      return null;
     }
-    releaseAllocation();
+    TaskRecord next = releaseAllocation(mayChain);
     state = DONE;
-    if (cancelled) {
-      outcome = CANCELLED;
-    } else if (failure == null) {
-      outcome = FINISHED;
-      result.complete(value);
-    } else {
-      outcome = FAILED;
-      result.fail(new TaskFailedException(name, idString(), failure));
+    if (failure != null && runtime.isClosed() && isInterruption(failure)) {
+      // close() interrupted it: report the cancellation, not the InterruptedException it caused.
+      cancelled = true;
+      result.fail(new TaskCancelledException("task '" + name + "' (" + idString()
+          + ") was interrupted because runtime '" + runtime.name + "' closed"));
     }
+    // Recorded before the result completes, so a caller of get sees the task in the timeline.
+    outcome = cancelled ? CANCELLED : failure == null ? FINISHED : FAILED;
     clear();
     runtime.timeline.record(this);
+    if (outcome == FINISHED) {
+      result.complete(value);
+    } else if (outcome == FAILED) {
+      result.fail(new TaskFailedException(name, idString(), failure));
+    }
+    return next;
   }
 
-  private void releaseAllocation() {
+  private static boolean isInterruption(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof InterruptedException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Returns the resources; with {@code takeNext}, may get back a task for this thread to run. */
+  private TaskRecord releaseAllocation(boolean takeNext) {
     Allocation held = allocation;
     allocation = null;
-    if (held != null && !borrowed) {
-      runtime.scheduler.release(held);
-    }
+    boolean wasBorrowed = borrowed;
     borrowed = false;
+    if (held == null || wasBorrowed) {
+      return null;
+    }
+    if (takeNext) {
+      return runtime.scheduler.releaseAndTakeNext(held, onVirtualThread);
+    }
+    runtime.scheduler.release(held);
+    return null;
   }
 
   /**
@@ -328,8 +368,9 @@ public final class TaskRecord implements Runnable, RuntimeContext {
     }
   }
 
+  /** Calls {@code f} with the arguments {@code a}; also used for actor constructors and methods. */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static Object invoke(RayFunc f, Object[] a) throws Exception {
+  static Object invoke(RayFunc f, Object[] a) throws Exception {
     return switch (f) {
       case RayFunc0 g -> g.apply();
       case RayFunc1 g -> g.apply(a[0]);
@@ -338,6 +379,7 @@ public final class TaskRecord implements Runnable, RuntimeContext {
       case RayFunc4 g -> g.apply(a[0], a[1], a[2], a[3]);
       case RayFunc5 g -> g.apply(a[0], a[1], a[2], a[3], a[4]);
       case RayFunc6 g -> g.apply(a[0], a[1], a[2], a[3], a[4], a[5]);
+      case RayFunc7 g -> g.apply(a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
       case RayFuncVoid0 g -> {
         g.apply();
         yield null;
@@ -364,6 +406,10 @@ public final class TaskRecord implements Runnable, RuntimeContext {
       }
       case RayFuncVoid6 g -> {
         g.apply(a[0], a[1], a[2], a[3], a[4], a[5]);
+        yield null;
+      }
+      case RayFuncVoid7 g -> {
+        g.apply(a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
         yield null;
       }
       default -> throw new IllegalArgumentException("unsupported function type " + f.getClass());
@@ -396,9 +442,9 @@ public final class TaskRecord implements Runnable, RuntimeContext {
         cancelled = true;
         outcome = CANCELLED;
         finishedNanos = System.nanoTime();
-        result.fail(new TaskCancelledException(why));
         clear();
         runtime.timeline.record(this);
+        result.fail(new TaskCancelledException(why));
         return true;
       }
     }
@@ -458,7 +504,7 @@ public final class TaskRecord implements Runnable, RuntimeContext {
 
   @Override
   public void log(String format, Object... logArgs) {
-    String line = logArgs.length == 0 ? format : String.format(format, logArgs);
+    String line = logArgs.length == 0 ? format : String.format(java.util.Locale.ROOT, format, logArgs);
     runtime.logStream.println("(" + name + " worker=" + workerLabel + ") " + line);
   }
 

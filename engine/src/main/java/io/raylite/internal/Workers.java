@@ -15,12 +15,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * say they block. Every thread is tracked so that {@link #close} can interrupt and join it.
  *
  * <p>The pool may add spare threads while tasks block in get or wait (ForkJoinPool's managed
- * blocking compensates); spares count against a limit of 256 beyond the parallelism, past which
+ * blocking compensates); spares count against a limit of MAX_SPARES beyond the parallelism, past which
  * a blocked worker simply blocks. Inline execution of queued dependencies (see
  * {@link Blocking}) keeps blocking, and so spares, rare.
  */
 final class Workers {
-  private static final int MAX_SPARES = 256;
+  static final int MAX_SPARES = 1024;
 
   private final String prefix;
   private final ForkJoinPool pool;
@@ -28,6 +28,8 @@ final class Workers {
   private final Set<Thread> virtualThreads = ConcurrentHashMap.newKeySet();
   private final AtomicInteger workerIndex = new AtomicInteger();
   private final ThreadFactory virtualFactory;
+  /** Tasks blocked in get or wait with their CPUs lent; bounded by MAX_SPARES. */
+  private final AtomicInteger lentBlocks = new AtomicInteger();
 
   /** A pool thread that knows its index, for log prefixes and timeline rows. */
   static final class WorkerThread extends ForkJoinWorkerThread {
@@ -53,6 +55,23 @@ final class Workers {
     WorkerThread t = new WorkerThread(p, prefix + "-worker-" + index, index);
     platformThreads.add(t);
     return t;
+  }
+
+  /** Reserves a place for one more task blocked with its CPUs lent; false when all are taken. */
+  boolean tryEnterLentBlock() {
+    for (;;) {
+      int n = lentBlocks.get();
+      if (n >= MAX_SPARES) {
+        return false;
+      }
+      if (lentBlocks.compareAndSet(n, n + 1)) {
+        return true;
+      }
+    }
+  }
+
+  void exitLentBlock() {
+    lentBlocks.decrementAndGet();
   }
 
   ForkJoinPool pool() {

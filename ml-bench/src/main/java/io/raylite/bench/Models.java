@@ -1,9 +1,11 @@
 package io.raylite.bench;
 
 import java.util.Objects;
+import java.util.function.Consumer;
 import smile.data.DataFrame;
 import smile.data.formula.Formula;
 import smile.regression.RandomForest;
+import smile.util.IterativeAlgorithmController;
 
 /**
  * The model of the reference experiment: a Smile random forest configured like scikit-learn's
@@ -66,13 +68,23 @@ public final class Models {
 
   /** Trains a forest of {@code nEstimators} trees, in the fork/join pool of the calling thread. */
   public static RandomForest fit(HousingData train, int nEstimators) {
+    return fit(train, nEstimators, null);
+  }
+
+  /**
+   * As {@link #fit(HousingData, int)}, telling {@code treeGrown} (if not null) on which thread each
+   * tree was grown, from that thread, as soon as the tree is done.
+   */
+  public static RandomForest fit(HousingData train, int nEstimators, Consumer<Thread> treeGrown) {
     Objects.requireNonNull(train, "train");
     if (nEstimators < 1) {
       throw new IllegalArgumentException("nEstimators must be >= 1, got " + nEstimators);
     }
-    var options = new RandomForest.Options(
-        nEstimators, FEATURES, Integer.MAX_VALUE, Integer.MAX_VALUE, 1, 1.0, treeSeeds(nEstimators), null);
-    return RandomForest.fit(Formula.lhs(HousingData.TARGET_NAME), frame(train), options);
+    try (TreeWatcher watcher = treeGrown == null ? null : new TreeWatcher(treeGrown)) {
+      var options = new RandomForest.Options(nEstimators, FEATURES, Integer.MAX_VALUE, Integer.MAX_VALUE, 1, 1.0,
+          treeSeeds(nEstimators), watcher);
+      return RandomForest.fit(Formula.lhs(HousingData.TARGET_NAME), frame(train), options);
+    }
   }
 
   /** The mean of the squared differences between the forest's predictions and the targets. */
@@ -104,6 +116,25 @@ public final class Models {
       seeds[t] = random.interval(Integer.MAX_VALUE - 1L);
     }
     return seeds;
+  }
+
+  /**
+   * Smile reports every finished tree to the options' controller, on the thread that grew it; this
+   * one passes that thread on instead of publishing the status. Its publisher runs subscribers
+   * inline, so it starts no thread of its own.
+   */
+  private static final class TreeWatcher extends IterativeAlgorithmController<RandomForest.TrainingStatus> {
+    private final Consumer<Thread> treeGrown;
+
+    TreeWatcher(Consumer<Thread> treeGrown) {
+      super(Runnable::run, 1);
+      this.treeGrown = treeGrown;
+    }
+
+    @Override
+    public void submit(RandomForest.TrainingStatus status) {
+      treeGrown.accept(Thread.currentThread());
+    }
   }
 
   /** The rows as a Smile data frame: the 8 features, then the target. */

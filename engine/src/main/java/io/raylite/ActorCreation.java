@@ -1,0 +1,136 @@
+package io.raylite;
+
+import io.raylite.function.RayFunc;
+import io.raylite.internal.LocalRuntime;
+import java.util.Objects;
+
+/**
+ * An actor about to be created: set its options, then call {@link #remote()} for its handle.
+ * Created by the {@code actor} methods of {@link Raylite}, which take the constructor (usually a
+ * constructor reference) and its arguments:
+ *
+ * <pre>{@code
+ * ActorHandle<Counter> counter = ray.actor(Counter::new, 10)
+ *     .name("counter")
+ *     .maxRestarts(2)
+ *     .remote();
+ * }</pre>
+ *
+ * <p>Creation is asynchronous, as in Ray: {@code remote()} returns at once, and the constructor runs
+ * on a virtual thread once its {@code ObjectRef} arguments are ready and the actor's resources are
+ * free. Calls made meanwhile wait in the actor's mailbox. A constructor that throws marks the actor
+ * failed (see {@link ActorHandle} for what follows). Not thread-safe; each {@code remote()} creates a
+ * new actor.
+ *
+ * <p>When the class has several constructors, {@code Counter::new} names all of them, and Java
+ * cannot tell whether an {@code ObjectRef} argument is meant as the value or as the ref: pass such
+ * arguments to a static factory method instead ({@code ray.actor(Counter::startingAt, ref)}). The
+ * same holds for overloaded methods in {@code handle.task(...)} calls.
+ *
+ * @param <A> the actor's class
+ */
+public final class ActorCreation<A> {
+  private final LocalRuntime runtime;
+  private final int refMask;
+  private final RayFunc constructor;
+  private final Object[] args;
+  private ActorOptions options = ActorOptions.defaults();
+  private ActorOptions.Builder builder;
+
+  ActorCreation(LocalRuntime runtime, int refMask, RayFunc constructor, Object[] args) {
+    this.runtime = runtime;
+    this.refMask = refMask;
+    this.constructor = constructor;
+    this.args = args;
+  }
+
+  private ActorOptions.Builder builder() {
+    if (builder == null) {
+      builder = options.toBuilder();
+    }
+    return builder;
+  }
+
+  /** Replaces every option with {@code actorOptions}. */
+  public ActorCreation<A> options(ActorOptions actorOptions) {
+    this.options = Objects.requireNonNull(actorOptions, "options");
+    this.builder = null;
+    return this;
+  }
+
+  /** See {@link ActorOptions.Builder#numCpus}. */
+  public ActorCreation<A> numCpus(double cpus) {
+    builder().numCpus(cpus);
+    return this;
+  }
+
+  /** See {@link ActorOptions.Builder#numGpus}. */
+  public ActorCreation<A> numGpus(double gpus) {
+    builder().numGpus(gpus);
+    return this;
+  }
+
+  /** See {@link ActorOptions.Builder#memory}. */
+  public ActorCreation<A> memory(long bytes) {
+    builder().memory(bytes);
+    return this;
+  }
+
+  /** See {@link ActorOptions.Builder#resource}. */
+  public ActorCreation<A> resource(String name, double amount) {
+    builder().resource(name, amount);
+    return this;
+  }
+
+  /** See {@link ActorOptions.Builder#name}. */
+  public ActorCreation<A> name(String name) {
+    builder().name(name);
+    return this;
+  }
+
+  /** See {@link ActorOptions.Builder#maxRestarts}. */
+  public ActorCreation<A> maxRestarts(int restarts) {
+    builder().maxRestarts(restarts);
+    return this;
+  }
+
+  /** See {@link ActorOptions.Builder#maxTaskRetries}. */
+  public ActorCreation<A> maxTaskRetries(int retries) {
+    builder().maxTaskRetries(retries);
+    return this;
+  }
+
+  /** See {@link ActorOptions.Builder#maxConcurrency}. */
+  public ActorCreation<A> maxConcurrency(int calls) {
+    builder().maxConcurrency(calls);
+    return this;
+  }
+
+  /** See {@link ActorOptions.Builder#maxPendingCalls}. */
+  public ActorCreation<A> maxPendingCalls(int calls) {
+    builder().maxPendingCalls(calls);
+    return this;
+  }
+
+  /** See {@link ActorOptions.Builder#concurrencyGroups}. */
+  public ActorCreation<A> concurrencyGroups(ConcurrencyGroup... groups) {
+    builder().concurrencyGroups(groups);
+    return this;
+  }
+
+  /**
+   * Creates the actor and returns its handle at once; the constructor runs asynchronously.
+   *
+   * @throws IllegalArgumentException if the name is taken by a live actor, or a method is assigned
+   *     to two concurrency groups
+   * @throws InfeasibleResourceException if the runtime can never provide the requested resources
+   * @throws RuntimeClosedException if the runtime was closed
+   */
+  public ActorHandle<A> remote() {
+    if (builder != null) {
+      options = builder.build();
+      builder = null;
+    }
+    return new ActorHandle<>(runtime.actors().create(constructor, args, refMask, options));
+  }
+}

@@ -1,0 +1,97 @@
+package io.raylite;
+
+import io.raylite.function.RayFunc;
+import io.raylite.internal.ActorRecord;
+import java.util.Optional;
+
+/**
+ * A handle on an actor: a stateful worker, an instance of {@code A} that lives in the runtime and
+ * runs the method calls sent to it, as Ray's actors do. Create one with the {@code actor} methods
+ * of {@link Raylite}, call it with {@code task}:
+ *
+ * <pre>{@code
+ * ActorHandle<Counter> counter = ray.actor(Counter::new, 10).remote();
+ * ObjectRef<Integer> eleven = counter.task(Counter::add, 1).remote();
+ * counter.task(Counter::reset).remote();            // a void method: ObjectRef<Void>
+ * System.out.println(ray.get(eleven));              // 11
+ * }</pre>
+ *
+ * <p>Handles are thread-safe: pass them to tasks and to other actors, keep them in fields, call
+ * them from any thread. Two handles on the same actor are equal.
+ *
+ * <h2>Execution</h2>
+ * Calls go to the actor's mailbox and run in the order they were submitted, one at a time, so the
+ * actor's methods need no locking. With {@link ActorCreation#maxConcurrency maxConcurrency(n)} up
+ * to n calls run at once (a threaded actor), and {@link ConcurrencyGroup}s give groups of methods
+ * their own queue and limit. {@code ObjectRef} arguments are resolved before a call starts; the call
+ * waits for them at the head of its mailbox, so later calls never overtake it. Calls run on virtual
+ * threads that exist only while the mailbox has work: an idle actor holds no thread, and a runtime
+ * can hold hundreds of thousands of them. Inside a call (and the constructor),
+ * {@link Raylite#context()} describes the call, including {@link RuntimeContext#actorId()},
+ * {@link RuntimeContext#wasActorRestarted()} and the actor's {@link RuntimeContext#gpuIds()};
+ * {@code get} and {@code wait} simply block the call's virtual thread.
+ *
+ * <h2>Resources</h2>
+ * An actor takes the resources it asks for ({@link ActorCreation#numCpus}, {@code numGpus},
+ * {@code resource}; 0 CPU by default, as in Ray) from the runtime before its constructor runs,
+ * waiting for them if they are in use, and holds them until it dies, across restarts. A request the
+ * runtime can never meet fails at creation with {@link InfeasibleResourceException}.
+ *
+ * <h2>Failures</h2>
+ * <ul>
+ *   <li>A method that throws an {@link Exception} fails only that call: its ref throws
+ *       {@link TaskFailedException} with the exception as cause, and the actor keeps its state.
+ *   <li>A constructor that throws, a method that throws an {@link Error}, and
+ *       {@link Raylite#kill(ActorHandle, boolean) kill(handle, false)} fail the actor. With
+ *       {@link ActorCreation#maxRestarts maxRestarts(n)} it is rebuilt up to n times by running its
+ *       constructor again, once every call still running has returned (those calls are
+ *       interrupted). The calls that were queued or running when it failed run again on the rebuilt
+ *       actor up to {@link ActorCreation#maxTaskRetries maxTaskRetries} times, else they fail with
+ *       {@link ActorDiedException}; calls made while it is rebuilt simply wait.
+ *   <li>Without a restart left, {@link Raylite#kill(ActorHandle) kill(handle)} (or
+ *       {@code kill(handle, true)}), {@link Raylite#exitActor()} from inside, and closing the
+ *       runtime end the actor: its pending calls fail with {@link ActorDiedException}, which names
+ *       the actor and the original cause; later calls fail at once with it; its name is freed, and
+ *       its resources return to the runtime when its last running call returns.
+ * </ul>
+ *
+ * @param <A> the actor's class
+ */
+public final class ActorHandle<A> extends ActorCalls<A> {
+  final ActorRecord actor;
+
+  ActorHandle(ActorRecord actor) {
+    this.actor = actor;
+  }
+
+  /** The actor's id, unique within the runtime. */
+  public String id() {
+    return actor.idString();
+  }
+
+  /** The name given at creation, if any. */
+  public Optional<String> name() {
+    return Optional.ofNullable(actor.registeredName());
+  }
+
+  @Override
+  <R> ActorCall<R> newCall(int refMask, RayFunc f, Object[] args) {
+    java.util.Objects.requireNonNull(f, "method");
+    return new ActorCall<>(actor, refMask, f, args);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ActorHandle<?> other && other.actor == actor;
+  }
+
+  @Override
+  public int hashCode() {
+    return actor.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "ActorHandle(" + actor.displayName() + ", " + actor.idString() + ")";
+  }
+}

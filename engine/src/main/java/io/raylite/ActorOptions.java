@@ -1,0 +1,226 @@
+package io.raylite;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How an actor lives: the resources it holds for its lifetime, its name, how many calls it runs at
+ * once, how it recovers from failures and how many calls may wait for it. Immutable; build one with
+ * {@link #builder()} to reuse it across actors, or set the same options directly on an
+ * {@link ActorCreation}. Every setter checks its argument at once.
+ *
+ * <p>Defaults, as in Ray: 0 CPU and no other resource, no name, one call at a time, no restart, no
+ * retry of calls lost to a failure, and no limit on pending calls.
+ */
+public final class ActorOptions {
+  private static final ActorOptions DEFAULTS = builder().build();
+
+  private final Map<String, Double> resources;
+  private final String name;
+  private final int maxRestarts;
+  private final int maxTaskRetries;
+  private final int maxConcurrency;
+  private final int maxPendingCalls;
+  private final List<ConcurrencyGroup> concurrencyGroups;
+
+  private ActorOptions(Builder b) {
+    this.resources = Map.copyOf(b.resources);
+    this.name = b.name;
+    this.maxRestarts = b.maxRestarts;
+    this.maxTaskRetries = b.maxTaskRetries;
+    this.maxConcurrency = b.maxConcurrency;
+    this.maxPendingCalls = b.maxPendingCalls;
+    this.concurrencyGroups = List.copyOf(b.concurrencyGroups);
+  }
+
+  /** The default options: 0 CPU, one call at a time, no restart. */
+  public static ActorOptions defaults() {
+    return DEFAULTS;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder that starts from these options. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.resources.putAll(resources);
+    b.name = name;
+    b.maxRestarts = maxRestarts;
+    b.maxTaskRetries = maxTaskRetries;
+    b.maxConcurrency = maxConcurrency;
+    b.maxPendingCalls = maxPendingCalls;
+    b.concurrencyGroups.addAll(concurrencyGroups);
+    return b;
+  }
+
+  /** The resources held from creation to death, by name, with the 0-CPU default filled in. */
+  public Map<String, Double> resources() {
+    return resources;
+  }
+
+  /** The name under which {@link Raylite#getActor} finds the actor, or null. */
+  public String name() {
+    return name;
+  }
+
+  /** How many times the actor is rebuilt after a failure; -1 for no limit. */
+  public int maxRestarts() {
+    return maxRestarts;
+  }
+
+  /** How many times a call lost to an actor failure is run again; -1 for no limit. */
+  public int maxTaskRetries() {
+    return maxTaskRetries;
+  }
+
+  /** How many calls of the default group run at once. */
+  public int maxConcurrency() {
+    return maxConcurrency;
+  }
+
+  /** How many calls may be queued or running at once; -1 for no limit. */
+  public int maxPendingCalls() {
+    return maxPendingCalls;
+  }
+
+  /** The named concurrency groups, in the order they were added. */
+  public List<ConcurrencyGroup> concurrencyGroups() {
+    return concurrencyGroups;
+  }
+
+  @Override
+  public String toString() {
+    return "ActorOptions" + resources + (name == null ? "" : " name=" + name)
+        + " maxRestarts=" + maxRestarts + " maxTaskRetries=" + maxTaskRetries
+        + " maxConcurrency=" + maxConcurrency + " maxPendingCalls=" + maxPendingCalls
+        + (concurrencyGroups.isEmpty() ? "" : " groups=" + concurrencyGroups);
+  }
+
+  /** Builds {@link ActorOptions}; each setter validates its argument immediately. */
+  public static final class Builder {
+    private final Map<String, Double> resources = new LinkedHashMap<>(Map.of(Resources.CPU, 0.0));
+    private String name;
+    private int maxRestarts;
+    private int maxTaskRetries;
+    private int maxConcurrency = 1;
+    private int maxPendingCalls = -1;
+    private final List<ConcurrencyGroup> concurrencyGroups = new ArrayList<>();
+
+    private Builder() {}
+
+    /** CPUs held for the actor's lifetime (default 0). */
+    public Builder numCpus(double cpus) {
+      return resource(Resources.CPU, cpus);
+    }
+
+    /**
+     * GPUs held for the actor's lifetime: a fraction below 1 shares one device, above 1 a whole
+     * number. The actor's calls see the device ids in {@link RuntimeContext#gpuIds()}.
+     */
+    public Builder numGpus(double gpus) {
+      return resource(Resources.GPU, gpus);
+    }
+
+    /** Logical memory in bytes held for the actor's lifetime. */
+    public Builder memory(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("memory must be >= 0 bytes, got " + bytes);
+      }
+      return resource(Resources.MEMORY, bytes);
+    }
+
+    /** An amount of any resource held for the actor's lifetime; see {@link TaskOptions.Builder#resource}. */
+    public Builder resource(String resourceName, double amount) {
+      Objects.requireNonNull(resourceName, "resourceName");
+      TaskOptions.Builder.checkAmount(resourceName, amount);
+      if (amount == 0 && !Resources.CPU.equals(resourceName)) {
+        resources.remove(resourceName);
+      } else {
+        resources.put(resourceName, amount);
+      }
+      return this;
+    }
+
+    /** A name, unique among the runtime's live actors, under which {@link Raylite#getActor} finds it. */
+    public Builder name(String actorName) {
+      if (actorName == null || actorName.isBlank()) {
+        throw new IllegalArgumentException("name must be a non-blank string, got '" + actorName + "'");
+      }
+      this.name = actorName;
+      return this;
+    }
+
+    /**
+     * How many times the actor is rebuilt, by running its constructor again, after its constructor
+     * or a method throws an {@link Error} or it is killed with restart allowed (0 or more; -1 for no
+     * limit; default 0).
+     */
+    public Builder maxRestarts(int restarts) {
+      if (restarts < -1) {
+        throw new IllegalArgumentException("maxRestarts must be >= 0, or -1 for no limit, got " + restarts);
+      }
+      this.maxRestarts = restarts;
+      return this;
+    }
+
+    /**
+     * How many times a call that was queued or running when the actor failed runs again on the
+     * rebuilt actor (0 or more; -1 for no limit; default 0, so such calls fail with
+     * {@link ActorDiedException}). A method that throws an {@link Exception} is never retried.
+     */
+    public Builder maxTaskRetries(int retries) {
+      if (retries < -1) {
+        throw new IllegalArgumentException("maxTaskRetries must be >= 0, or -1 for no limit, got " + retries);
+      }
+      this.maxTaskRetries = retries;
+      return this;
+    }
+
+    /**
+     * How many calls of the default group run at once (default 1: one at a time, in submission
+     * order). Above 1 the actor is threaded: its methods must be thread-safe.
+     */
+    public Builder maxConcurrency(int calls) {
+      if (calls < 1) {
+        throw new IllegalArgumentException("maxConcurrency must be >= 1, got " + calls);
+      }
+      this.maxConcurrency = calls;
+      return this;
+    }
+
+    /**
+     * How many calls may be queued or running at once (1 or more; -1, the default, for no limit);
+     * a call beyond it fails at submission with {@link PendingCallsExceededException}.
+     */
+    public Builder maxPendingCalls(int calls) {
+      if (calls < 1 && calls != -1) {
+        throw new IllegalArgumentException("maxPendingCalls must be >= 1, or -1 for no limit, got " + calls);
+      }
+      this.maxPendingCalls = calls;
+      return this;
+    }
+
+    /** Adds named concurrency groups; see {@link ConcurrencyGroup}. Group names must be unique. */
+    public Builder concurrencyGroups(ConcurrencyGroup... groups) {
+      for (ConcurrencyGroup group : groups) {
+        Objects.requireNonNull(group, "concurrencyGroups element");
+        for (ConcurrencyGroup existing : concurrencyGroups) {
+          if (existing.name().equals(group.name())) {
+            throw new IllegalArgumentException("concurrency group '" + group.name() + "' is declared twice");
+          }
+        }
+        concurrencyGroups.add(group);
+      }
+      return this;
+    }
+
+    public ActorOptions build() {
+      return new ActorOptions(this);
+    }
+  }
+}

@@ -1,0 +1,211 @@
+package io.raylite.internal;
+
+import io.raylite.ObjectRef;
+import io.raylite.Raylite;
+import io.raylite.RayliteException;
+import io.raylite.RuntimeContext;
+import io.raylite.TaskFailedException;
+import io.raylite.function.RayFunc;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One run of an actor's code: a method call submitted through a handle, or a run of its
+ * constructor (then {@code mailbox} and {@code result} are null). While it runs it is the
+ * {@link RuntimeContext} of its thread, bound in a ScopedValue as {@link TaskRecord} is.
+ *
+ * <p>Threads: the submitting thread writes the final fields before the call is published through
+ * the actor's monitor. {@code attempt}, {@code runner}, {@code onRestartedActor}, {@code aborted}
+ * and {@code failure} are written under that monitor (see {@link ActorRecord});
+ * {@code aborted} is also volatile for {@link #isCancelled()}. {@code value}, {@code thrown} and
+ * {@code argumentFailed} belong to the thread running the call until it hands the outcome back
+ * under the monitor.
+ */
+public final class ActorTask implements RuntimeContext {
+  private static final ScopedValue<ActorTask> CURRENT = ScopedValue.newInstance();
+
+  final ActorRecord actor;
+  final ActorMailbox mailbox;
+  final long id;
+  /** The name given to the call, or null to derive it from the function when first needed. */
+  private final String givenName;
+  final ObjectEntry result;
+  private final RayFunc function;
+  private Object[] args;
+  private final int refMask;
+
+  int attempt;
+  Thread runner;
+  boolean onRestartedActor;
+  /** Set when the actor failed or died while this call was running: the runner's outcome is dropped. */
+  volatile boolean aborted;
+  /** The failure the actor decided for this call, delivered outside the monitor. */
+  RayliteException failure;
+
+  Object value;
+  Throwable thrown;
+  boolean argumentFailed;
+
+  ActorTask(ActorRecord actor, ActorMailbox mailbox, long id, String name, RayFunc function,
+      Object[] args, int refMask, boolean withResult) {
+    this.actor = actor;
+    this.mailbox = mailbox;
+    this.id = id;
+    this.givenName = name;
+    this.function = function;
+    this.args = args;
+    this.refMask = refMask;
+    this.result = withResult ? new ObjectEntry(actor.runtime.nextObjectId(), actor.runtime, null) : null;
+  }
+
+  /** The actor call or constructor running on this thread, or null. */
+  public static ActorTask current() {
+    return CURRENT.isBound() ? CURRENT.get() : null;
+  }
+
+  <R> ObjectRef<R> ref() {
+    return new ObjectRefImpl<>(result);
+  }
+
+  /**
+   * Resolves the arguments and calls the function, with {@code receiver} first when it is not null,
+   * leaving the outcome in {@code value}, {@code thrown} and {@code argumentFailed}. A failed
+   * {@code ObjectRef} argument fails the call with that argument's exception, as for tasks.
+   */
+  void run(Object receiver) {
+    value = null;
+    thrown = null;
+    argumentFailed = false;
+    Object[] values;
+    try {
+      values = resolve(receiver, args, refMask);
+    } catch (RayliteException e) {
+      thrown = e;
+      argumentFailed = true;
+      return;
+    }
+    try {
+      value = ScopedValue.where(CURRENT, this).call(() -> TaskRecord.invoke(function, values));
+    } catch (Throwable t) {
+      thrown = t;
+    }
+  }
+
+  /**
+   * The values to call with: {@code receiver} first unless null, then the arguments, with each
+   * {@code ObjectRef} named by {@code refMask} replaced by its value (waiting for it).
+   *
+   * @throws RayliteException the failure of an argument, or of the wait if interrupted
+   */
+  static Object[] resolve(Object receiver, Object[] args, int refMask) {
+    int offset = receiver == null ? 0 : 1;
+    Object[] values = new Object[args.length + offset];
+    if (receiver != null) {
+      values[0] = receiver;
+    }
+    for (int i = 0; i < args.length; i++) {
+      Object arg = args[i];
+      values[i + offset] = (refMask & (1 << i)) != 0 ? ((ObjectRef<?>) arg).get() : arg;
+    }
+    return values;
+  }
+
+  /** Completes the result from the outcome of {@link #run}; called once, outside the monitor. */
+  void completeFromOutcome() {
+    if (thrown == null) {
+      result.complete(value);
+    } else if (argumentFailed) {
+      result.fail((RayliteException) thrown);
+    } else {
+      result.fail(new TaskFailedException(name(), taskId(), thrown));
+    }
+    clear();
+  }
+
+  /** Fails the result with the failure the actor decided; called once, outside the monitor. */
+  void completeFromFailure() {
+    result.fail(failure);
+    clear();
+  }
+
+  /** Drops what a finished call no longer needs (the function stays: it names the call). */
+  private void clear() {
+    args = null;
+    value = null;
+    thrown = null;
+  }
+
+  /** See {@link Raylite#exitActor()}. */
+  public void exitActor() {
+    actor.exitFromInside();
+  }
+
+  /* ---------------- RuntimeContext ---------------- */
+
+  @Override
+  public Raylite runtime() {
+    return actor.runtime.api;
+  }
+
+  @Override
+  public String taskId() {
+    return String.format("actor-task-%x", id);
+  }
+
+  /** The call's name: the one given, else {@code Class.method} of the function. */
+  String name() {
+    return givenName != null ? givenName : FunctionNames.of(function);
+  }
+
+  @Override
+  public String taskName() {
+    return name();
+  }
+
+  @Override
+  public int attempt() {
+    return attempt;
+  }
+
+  @Override
+  public Map<String, Double> resources() {
+    return actor.request.toMap(actor.runtime.scheduler.ledger().names());
+  }
+
+  @Override
+  public List<Integer> gpuIds() {
+    return actor.gpuIds();
+  }
+
+  @Override
+  public String workerName() {
+    return actor.runtime.workers.label(Thread.currentThread());
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return aborted;
+  }
+
+  @Override
+  public Optional<String> actorId() {
+    return Optional.of(actor.idString());
+  }
+
+  @Override
+  public boolean wasActorRestarted() {
+    return onRestartedActor;
+  }
+
+  @Override
+  public void log(String format, Object... logArgs) {
+    String line = logArgs.length == 0 ? format : String.format(java.util.Locale.ROOT, format, logArgs);
+    actor.runtime.logStream.println("(" + name() + " actor=" + actor.idString() + ") " + line);
+  }
+
+  @Override
+  public String toString() {
+    return "ActorTask(" + name() + ", " + taskId() + ", " + actor.idString() + ")";
+  }
+}

@@ -1,0 +1,79 @@
+package io.raylite;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class WaitTest {
+  private final Raylite ray = Raylite.builder().cpus(2).build();
+  private final CompletableFuture<Integer> gate = new CompletableFuture<>();
+
+  @AfterEach
+  void close() {
+    gate.complete(0);
+    ray.close();
+  }
+
+  private List<ObjectRef<Integer>> mixed() {
+    List<ObjectRef<Integer>> refs = new ArrayList<>();
+    refs.add(ray.task(() -> gate.get(10, TimeUnit.SECONDS)).numCpus(0).remote());
+    refs.add(ray.put(1));
+    refs.add(ray.task(() -> gate.get(10, TimeUnit.SECONDS)).numCpus(0).remote());
+    refs.add(ray.put(3));
+    refs.add(ray.put(4));
+    return refs;
+  }
+
+  @Test
+  void readyAndUnreadyKeepInputOrder() {
+    List<ObjectRef<Integer>> refs = mixed();
+    WaitResult<Integer> result = ray.wait(refs, 2, Duration.ofSeconds(10));
+    assertEquals(List.of(refs.get(1), refs.get(3)), result.ready());
+    assertEquals(List.of(refs.get(0), refs.get(2), refs.get(4)), result.unready());
+  }
+
+  @Test
+  void timeoutReturnsWhatIsReady() {
+    List<ObjectRef<Integer>> refs = mixed();
+    WaitResult<Integer> result = ray.wait(refs, 5, Duration.ofMillis(20));
+    assertEquals(List.of(refs.get(1), refs.get(3), refs.get(4)), result.ready());
+    assertEquals(List.of(refs.get(0), refs.get(2)), result.unready());
+  }
+
+  @Test
+  void waitReturnsWhenEnoughBecomeReady() {
+    List<ObjectRef<Integer>> refs = mixed();
+    CompletableFuture<WaitResult<Integer>> waiting =
+        CompletableFuture.supplyAsync(() -> ray.wait(refs, 5, Duration.ofSeconds(30)));
+    gate.complete(7);
+    WaitResult<Integer> result = waiting.join();
+    assertEquals(refs, result.ready());
+    assertTrue(result.unready().isEmpty());
+  }
+
+  @Test
+  void failedTasksCountAsReady() {
+    ObjectRef<Integer> failing = ray.task(() -> 1 / 0).remote();
+    WaitResult<Integer> result = ray.wait(List.of(failing), 1, Duration.ofSeconds(10));
+    assertEquals(List.of(failing), result.ready());
+  }
+
+  @Test
+  void waitInsideATaskLendsItsCpu() {
+    try (Raylite one = Raylite.builder().cpus(1).build()) {
+      ObjectRef<Integer> outer = one.task(() -> {
+        Raylite r = Raylite.current();
+        List<ObjectRef<Integer>> inner = List.of(r.task(() -> 2).remote(), r.task(() -> 3).remote());
+        WaitResult<Integer> w = r.wait(inner);
+        return r.get(w.ready()).stream().mapToInt(Integer::intValue).sum();
+      }).remote();
+      assertEquals(5, one.get(outer, Duration.ofSeconds(10)));
+    }
+  }
+}

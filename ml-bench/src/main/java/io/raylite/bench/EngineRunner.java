@@ -1,0 +1,113 @@
+package io.raylite.bench;
+
+import io.raylite.ObjectRef;
+import io.raylite.Raylite;
+import io.raylite.Resources;
+import io.raylite.RuntimeContext;
+import io.raylite.WaitResult;
+import io.raylite.function.RayFunc4;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.FutureTask;
+import java.util.function.Consumer;
+
+/**
+ * The parallel modes, written like the reference's Ray version: put the data once, start one task
+ * per model with refs as arguments, and gather the results with {@code get}.
+ */
+final class EngineRunner {
+  /** The task name, as the reference's remote function is called; it prefixes every output line. */
+  static final String TASK_NAME = "train_and_score_model";
+
+  private EngineRunner() {}
+
+  /**
+   * Runs one model per size as engine tasks of 1 CPU each, calling {@code onModel} (on this thread)
+   * as each finishes.
+   */
+  static ModeResult run(Raylite ray, Mode mode, HousingData train, HousingData test, List<Integer> sizes,
+      Consumer<ModelRun> onModel) {
+    return run(ray, mode, train, test, sizes, false, onModel);
+  }
+
+  /** As {@link #run(Raylite, Mode, HousingData, HousingData, List, Consumer)}, scoring on a GPU if asked. */
+  static ModeResult run(Raylite ray, Mode mode, HousingData train, HousingData test, List<Integer> sizes,
+      boolean gpu, Consumer<ModelRun> onModel) {
+    RayFunc4<HousingData, HousingData, Integer, Scoring, ModelRun> trainAndScore = switch (mode) {
+      case PARALLEL -> EngineRunner::trainAndScoreAlone;
+      case NESTED -> EngineRunner::trainAndScoreNested;
+      case SEQUENTIAL -> throw new IllegalArgumentException("sequential mode does not run on the engine");
+    };
+    long cpuStart = CpuClock.processNanos();
+    long start = System.nanoTime();
+
+    ObjectRef<HousingData> trainRef = ray.put(train);
+    ObjectRef<HousingData> testRef = ray.put(test);
+    Scoring scoring = gpu ? Scoring.gpu(ray, test) : Scoring.cpu();
+    List<ObjectRef<ModelRun>> refs = new ArrayList<>(sizes.size());
+    for (int n : sizes) {
+      refs.add(ray.task(trainAndScore, trainRef, testRef, n, scoring).name(TASK_NAME).remote());
+    }
+    // Reported in completion order for the progress bar; the results below keep submission order.
+    List<ObjectRef<ModelRun>> pending = refs;
+    while (!pending.isEmpty()) {
+      WaitResult<ModelRun> done = ray.wait(pending, 1, null);
+      for (ObjectRef<ModelRun> ref : done.ready()) {
+        onModel.accept(ray.get(ref));
+      }
+      pending = done.unready();
+    }
+    List<ModelRun> runs = ray.get(refs);
+
+    long end = System.nanoTime();
+    int cpus = (int) Math.round(ray.totalResources().getOrDefault(Resources.CPU, 1.0));
+    return new ModeResult(mode, cpus, runs, start, (end - start) / 1e9,
+        (CpuClock.processNanos() - cpuStart) / 1e9);
+  }
+
+  /**
+   * The parallel mode's task: grows the forest on one thread of its own, as a Ray worker process
+   * would. Smile's tree stream runs in a private pool of one worker, so the forest never spreads
+   * beyond the 1 CPU the task holds.
+   */
+  static ModelRun trainAndScoreAlone(HousingData train, HousingData test, int nEstimators, Scoring scoring)
+      throws InterruptedException {
+    RuntimeContext context = Raylite.context();
+    FutureTask<ModelRun> training =
+        new FutureTask<>(() -> ModelRun.timed(train, test, nEstimators, context.workerName(), scoring));
+    ModelRun run;
+    try (ForkJoinPool alone = new ForkJoinPool(1)) {
+      alone.execute(training);
+      // FutureTask.get parks this engine worker plainly. ForkJoinTask.join would count it as a
+      // blocked worker, and the engine's pool would start a spare thread to make up for it.
+      run = training.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      if (e.getCause() instanceof Error cause) {
+        throw cause;
+      }
+      throw new IllegalStateException("training n_estimators=" + nEstimators + " failed", e.getCause());
+    } catch (InterruptedException e) {
+      // Cancelled: tell the training thread; closing the pool then waits for the tree in progress.
+      training.cancel(true);
+      throw e;
+    }
+    context.log(run.line());
+    return run;
+  }
+
+  /**
+   * The nested mode's task: grows the forest on the engine worker itself, so Smile's tree stream
+   * forks into the engine's work-stealing pool and idle workers take trees from it.
+   */
+  static ModelRun trainAndScoreNested(HousingData train, HousingData test, int nEstimators, Scoring scoring) {
+    RuntimeContext context = Raylite.context();
+    ModelRun run = ModelRun.timed(train, test, nEstimators, context.workerName(), scoring);
+    context.log(run.line());
+    return run;
+  }
+}

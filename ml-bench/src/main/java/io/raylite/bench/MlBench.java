@@ -1,0 +1,203 @@
+package io.raylite.bench;
+
+import io.raylite.Raylite;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The command-line program of the reference experiment: trains and scores 20 random forests on
+ * California housing, first one after another, then as parallel Raylite tasks, and compares.
+ * {@code --help} lists the options.
+ */
+public final class MlBench {
+  /** Exit status of a run that failed while running. */
+  static final int EXIT_FAILURE = 1;
+  /** Exit status of a bad command line. */
+  static final int EXIT_USAGE = 2;
+
+  private MlBench() {}
+
+  public static void main(String[] args) {
+    int status = run(args, System.out, System.err);
+    System.out.flush();
+    if (status != 0) {
+      System.exit(status);
+    }
+  }
+
+  /** Runs the program with {@code args}, printing to {@code out} and {@code err}; returns the exit status. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    BenchOptions options;
+    try {
+      options = BenchOptions.parse(args);
+    } catch (BenchOptions.UsageException e) {
+      err.println("ml-bench: " + e.getMessage());
+      err.print(BenchOptions.USAGE);
+      return EXIT_USAGE;
+    }
+    if (options.help()) {
+      out.print(BenchOptions.USAGE);
+      return 0;
+    }
+    try {
+      return new MlBench.Run(options, out).call();
+    } catch (Exception e) {
+      err.println("ml-bench: failed: " + e);
+      Throwable cause = e.getCause();
+      while (cause != null) {
+        err.println("  caused by: " + cause);
+        cause = cause.getCause();
+      }
+      return EXIT_FAILURE;
+    }
+  }
+
+  /** One run of the experiment with its options and output. */
+  private static final class Run {
+    private final BenchOptions options;
+    private final PrintStream out;
+    private final ProgressBar progress;
+    private final List<ModeResult> results = new ArrayList<>();
+
+    Run(BenchOptions options, PrintStream out) {
+      this.options = options;
+      this.out = out;
+      this.progress = ProgressBar.forOutput(out);
+    }
+
+    int call() throws IOException {
+      Models.ensureExactSplits();
+      HousingData all = CaliforniaHousing.load();
+      TrainTestSplit split = TrainTestSplit.reference(all);
+      try (progress) {
+        PrintStream lines = progress.lines();
+        DatasetSummary.print(lines, all, split, 5);
+        List<Mode> modes = options.modes();
+        for (int i = 0; i < modes.size(); i++) {
+          Mode mode = modes.get(i);
+          boolean last = i == modes.size() - 1;
+          lines.println();
+          lines.println("== " + mode.label() + ": " + describe(mode) + " ==");
+          progress.start(mode.label(), options.models());
+          ModeResult result = runMode(mode, split, lines, last);
+          progress.finish();
+          results.add(result);
+          ModelRun best = result.best();
+          lines.printf(Locale.ROOT, "Best model: mse=%.4f, n_estimators=%d%n", best.mse(), best.nEstimators());
+          lines.printf(Locale.ROOT, "%s: wall %.2f seconds, CPU %.2f seconds%n",
+              mode.label(), result.wallSeconds(), result.cpuSeconds());
+        }
+        printSummary(lines);
+      }
+      if (options.json() != null) {
+        JsonReport.write(options.json(), results, options.models(), options.gpu());
+        out.println("Wrote " + options.json());
+      }
+      if (options.report() != null) {
+        SvgReport.write(options.report(), results);
+        out.println("Wrote " + options.report().resolve(SvgReport.INDEX));
+      }
+      if (options.timeline() != null) {
+        out.println("Wrote " + options.timeline());
+      }
+      return 0;
+    }
+
+    private String describe(Mode mode) {
+      return switch (mode) {
+        case SEQUENTIAL -> options.models() + " models, one after another on one thread";
+        case PARALLEL -> options.models() + " models as tasks of 1 CPU on " + options.cpus()
+            + " CPUs, one thread per model";
+        case NESTED -> options.models() + " models as tasks of 1 CPU on " + options.cpus()
+            + " CPUs, trees shared through the work-stealing pool";
+      };
+    }
+
+    private ModeResult runMode(Mode mode, TrainTestSplit split, PrintStream lines, boolean last)
+        throws IOException {
+      List<Integer> sizes = options.sizes();
+      if (mode == Mode.SEQUENTIAL) {
+        ModeResult result;
+        if (options.gpu()) {
+          // The sequential mode needs the engine only to run its GPU scoring tasks.
+          try (Raylite ray = runtime(mode, lines)) {
+            result = runSequential(split, sizes, Scoring.gpu(ray, split.test()), lines);
+          }
+        } else {
+          result = runSequential(split, sizes, Scoring.cpu(), lines);
+        }
+        if (last && options.timeline() != null) {
+          ChromeTrace.write(options.timeline(), result);
+        }
+        return result;
+      }
+      try (Raylite ray = runtime(mode, lines)) {
+        ModeResult result = EngineRunner.run(ray, mode, split.train(), split.test(), sizes, options.gpu(),
+            run -> progress.step());
+        if (last && options.timeline() != null) {
+          createParent(options.timeline());
+          ray.timeline(options.timeline());
+        }
+        return result;
+      }
+    }
+
+    private ModeResult runSequential(TrainTestSplit split, List<Integer> sizes, Scoring scoring, PrintStream lines) {
+      return new SequentialRunner().run(split.train(), split.test(), sizes, scoring, run -> {
+        lines.println(run.line());
+        progress.step();
+      });
+    }
+
+    /** A runtime for one mode; GPUs are looked for only when asked, as discovery takes a moment. */
+    private Raylite runtime(Mode mode, PrintStream lines) {
+      return Raylite.builder()
+          .cpus(mode == Mode.SEQUENTIAL ? 1 : options.cpus())
+          .discoverGpus(options.gpu())
+          .logStream(lines)
+          .name("ml-bench-" + mode.label())
+          .build();
+    }
+
+    private static void createParent(java.nio.file.Path file) throws IOException {
+      java.nio.file.Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        java.nio.file.Files.createDirectories(parent);
+      }
+    }
+
+    private void printSummary(PrintStream lines) {
+      ModeResult baseline = JsonReport.baseline(results);
+      lines.println();
+      lines.println("Summary");
+      lines.printf(Locale.ROOT, "%-12s %5s %10s %10s %9s %8s%n", "mode", "CPUs", "wall (s)", "CPU (s)", "CPU/wall",
+          "speedup");
+      for (ModeResult r : results) {
+        lines.printf(Locale.ROOT, "%-12s %5d %10.2f %10.2f %9.2f %8s%n", r.mode().label(), r.cpus(),
+            r.wallSeconds(), r.cpuSeconds(), r.cpuUtilization(),
+            baseline == null ? "-" : String.format(Locale.ROOT, "%.2fx", r.speedupOver(baseline)));
+      }
+      if (results.size() > 1) {
+        boolean same = results.stream().allMatch(r -> sameScores(r, results.getFirst()));
+        lines.println(same
+            ? "Every mode gave the same MSE for every model."
+            : "WARNING: the modes gave different MSEs for the same model; see the lines above.");
+      }
+    }
+
+    private static boolean sameScores(ModeResult a, ModeResult b) {
+      if (a.runs().size() != b.runs().size()) {
+        return false;
+      }
+      for (int i = 0; i < a.runs().size(); i++) {
+        if (Double.compare(a.runs().get(i).mse(), b.runs().get(i).mse()) != 0) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package io.raylite.bench;
+
+import java.util.Locale;
+
+/** How the experiment runs its models. */
+public enum Mode {
+  /** One model after another, each grown on exactly one thread: the baseline. */
+  SEQUENTIAL,
+  /** One engine task of 1 CPU per model, each forest grown on a thread of its own, as Ray does. */
+  PARALLEL,
+  /**
+   * One engine task per model, with Smile's per-tree parallel streams running in the engine's
+   * work-stealing pool, so that idle cores steal trees from the forests still growing.
+   */
+  NESTED;
+
+  /** The name used on the command line, in output and in file names. */
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The mode named {@code label}, ignoring case. */
+  public static Mode fromLabel(String label) {
+    for (Mode mode : values()) {
+      if (mode.label().equalsIgnoreCase(label)) {
+        return mode;
+      }
+    }
+    throw new IllegalArgumentException("unknown mode '" + label + "'");
+  }
+}

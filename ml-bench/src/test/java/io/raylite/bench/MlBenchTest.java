@@ -1,0 +1,182 @@
+package io.raylite.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.w3c.dom.Document;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/** The command line end to end: one full run of two models in every mode, and bad options. */
+class MlBenchTest {
+  @TempDir
+  static Path dir;
+
+  private static String out;
+  private static int status;
+
+  private record Result(int status, String out, String err) {}
+
+  private static Result run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status = MlBench.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @BeforeAll
+  static void runTwoModelsInEveryMode() {
+    Result result = run("--mode", "all", "--models", "2", "--cpus", "2",
+        "--json", dir.resolve("out/results.json").toString(),
+        "--report", dir.resolve("report").toString(),
+        "--timeline=" + dir.resolve("trace/timeline.json"));
+    status = result.status();
+    out = result.out();
+    assertEquals("", result.err());
+  }
+
+  @Test
+  void fullRun_exitsWithZero_andPrintsTheDatasetLikeTheReference() {
+    assertEquals(0, status, out);
+    assertTrue(out.contains("X.shape = (20640, 8)"), out);
+    assertTrue(out.contains("16512 training rows, 4128 test rows"), out);
+    List<String> head = out.lines().dropWhile(l -> !l.equals("X_train.head():")).skip(2).limit(5)
+        .map(l -> l.split(" ")[0]).toList();
+    assertEquals(List.of("19262", "4083", "19500", "9062", "1196"), head);
+  }
+
+  @Test
+  void fullRun_printsOneLinePerModelAndMode_thenTheBestModelAndASummary() {
+    List<String> lines = out.lines().toList();
+    assertEquals(2, lines.stream().filter(l -> l.matches("n_estimators=\\d+, mse=0\\.\\d{4}, took: \\d+\\.\\d\\d seconds")).count());
+    assertEquals(4, lines.stream().filter(l -> l.matches("\\(train_and_score_model worker=\\w+\\) n_estimators=\\d+, .*")).count());
+    assertEquals(3, lines.stream().filter(l -> l.matches("Best model: mse=0\\.\\d{4}, n_estimators=12")).count());
+    assertTrue(out.contains("Every mode gave the same MSE for every model."), out);
+    for (String mode : List.of("sequential", "parallel", "nested")) {
+      assertTrue(lines.stream().anyMatch(l -> l.matches(mode + " +\\d+ +\\d+\\.\\d\\d +\\d+\\.\\d\\d +\\d+\\.\\d\\d +\\d+\\.\\d\\dx")),
+          mode + " summary row missing:\n" + out);
+    }
+  }
+
+  @Test
+  void json_holdsEveryModelAndEveryMode() throws Exception {
+    JsonNode json = new ObjectMapper().readTree(Files.readString(dir.resolve("out/results.json")));
+    assertEquals(2, json.get("models").asInt());
+    JsonNode modes = json.get("modes");
+    assertEquals(3, modes.size());
+    for (JsonNode mode : modes) {
+      assertTrue(mode.get("wall_seconds").doubleValue() > 0);
+      assertTrue(mode.get("cpu_seconds").doubleValue() > 0);
+      assertTrue(mode.get("speedup").isNumber());
+    }
+    assertEquals(1.0, modes.get(0).get("speedup").doubleValue());
+    JsonNode results = json.get("results");
+    assertEquals(6, results.size());
+    Set<String> seen = new HashSet<>();
+    for (JsonNode r : results) {
+      seen.add(r.get("mode").asString() + "/" + r.get("n_estimators").asInt());
+      assertEquals(r.get("mse").doubleValue(), results.get(r.get("n_estimators").asInt() == 8 ? 0 : 1).get("mse").doubleValue());
+      assertTrue(r.get("seconds").doubleValue() > 0);
+      assertTrue(r.get("worker").isString());
+      assertTrue(r.get("end_seconds").doubleValue() >= r.get("start_seconds").doubleValue());
+    }
+    assertEquals(Set.of("sequential/8", "sequential/12", "parallel/8", "parallel/12", "nested/8", "nested/12"), seen);
+  }
+
+  @Test
+  void report_writesWellFormedSvgAndHtml() throws Exception {
+    Path report = dir.resolve("report");
+    var factory = DocumentBuilderFactory.newInstance();
+    factory.setNamespaceAware(true);
+    for (String file : List.of("timeline-sequential.svg", "timeline-parallel.svg", "timeline-nested.svg", "mse.svg")) {
+      Document svg = factory.newDocumentBuilder().parse(report.resolve(file).toFile());
+      assertEquals("svg", svg.getDocumentElement().getLocalName(), file);
+      assertTrue(svg.getElementsByTagNameNS("http://www.w3.org/2000/svg", "rect").getLength() > 0, file);
+    }
+    Document timeline = factory.newDocumentBuilder().parse(report.resolve("timeline-parallel.svg").toFile());
+    // One bar per model, each with its tooltip.
+    assertEquals(2, timeline.getElementsByTagNameNS("http://www.w3.org/2000/svg", "title").getLength());
+    Document mse = factory.newDocumentBuilder().parse(report.resolve("mse.svg").toFile());
+    // 20 reference points and our 2.
+    assertEquals(22, mse.getElementsByTagNameNS("http://www.w3.org/2000/svg", "circle").getLength());
+    Document index = factory.newDocumentBuilder().parse(report.resolve("index.html").toFile());
+    assertEquals(4, index.getElementsByTagName("img").getLength());
+  }
+
+  @Test
+  void timeline_isAChromeTraceOfTheLastMode() throws Exception {
+    JsonNode trace = new ObjectMapper().readTree(Files.readString(dir.resolve("trace/timeline.json")));
+    long tasks = 0;
+    for (JsonNode event : trace.get("traceEvents")) {
+      if ("X".equals(event.path("ph").asString("")) && event.path("name").asString("").contains("train_and_score_model")) {
+        tasks++;
+      }
+    }
+    assertEquals(2, tasks, trace.toString());
+  }
+
+  @Test
+  void sequentialOnly_writesItsOwnTimeline(@TempDir Path own) throws Exception {
+    Result result = run("--mode", "sequential", "--models", "1", "--timeline", own.resolve("t.json").toString());
+    assertEquals(0, result.status(), result.err());
+    JsonNode trace = new ObjectMapper().readTree(Files.readString(own.resolve("t.json")));
+    assertEquals(8, trace.get("traceEvents").get(1).get("args").get("n_estimators").asInt());
+  }
+
+  @Test
+  void gpuOption_scoresOnTheDevice_andPrintsTheCpuMses() {
+    try (io.raylite.Raylite probe = io.raylite.Raylite.builder().cpus(1)
+        .logStream(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).build()) {
+      org.junit.jupiter.api.Assumptions.assumeTrue(probe.totalResources().getOrDefault("GPU", 0.0) > 0,
+          "no OpenCL device: install ocl-icd-libopencl1 and pocl-opencl-icd");
+    }
+    Result result = run("--gpu", "--mode", "parallel", "--models", "2");
+    assertEquals(0, result.status(), result.err());
+    List<String> cpuLines = out.lines().filter(l -> l.startsWith("Best model:")).toList();
+    assertEquals(cpuLines.getFirst(), result.out().lines().filter(l -> l.startsWith("Best model:")).findFirst().orElseThrow());
+    for (String mse : List.of("n_estimators=8, mse=", "n_estimators=12, mse=")) {
+      String expected = out.lines().filter(l -> l.startsWith(mse)).findFirst().orElseThrow().substring(0, mse.length() + 6);
+      assertTrue(result.out().contains(expected), expected + " missing from\n" + result.out());
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"--mode=fast", "--models=0", "--cpus=-1", "--cpus=two", "--frobnicate", "--json", "--gpu=yes"})
+  void badOption_failsWithUsageAndStatus2(String option) {
+    Result result = run(option);
+    assertEquals(MlBench.EXIT_USAGE, result.status());
+    assertTrue(result.err().startsWith("ml-bench: "), result.err());
+    assertTrue(result.err().contains("Usage: java -jar ml-bench/target/raylite-ml-bench.jar [options]"), result.err());
+    assertEquals("", result.out());
+  }
+
+  @Test
+  void badOption_messageNamesTheProblem() {
+    assertTrue(run("--mode", "fast").err().contains("--mode must be sequential, parallel, nested or all, got 'fast'"));
+    assertTrue(run("--models", "0").err().contains("--models must be >= 1, got 0"));
+    assertTrue(run("--cpus", "-1").err().contains("--cpus must be >= 1, got -1"));
+  }
+
+  @Test
+  void help_printsUsageAndExitsWithZero() {
+    Result result = run("--help");
+    assertEquals(0, result.status());
+    assertTrue(result.out().startsWith("Usage: "));
+    assertTrue(result.out().contains("--mode MODE"), result.out());
+  }
+}
