@@ -151,6 +151,21 @@ class ObjectStoreTest {
     }
   }
 
+  @Test
+  void repeatedPutsOfOneArray_withDroppedRefs_collectInsteadOfSpilling() {
+    try (Raylite ray = runtime(4 * MiB)) {
+      long[] array = longs(5, MiB / 8);  // 1 MiB: three fit
+      for (int i = 0; i < 40; i++) {
+        ray.put(array);  // the ref is dropped at once, but only a collection can tell
+      }
+      ObjectStoreStats stats = ray.objectStoreStats();
+      // Without collecting first, each put after the third would write the array to disk.
+      assertTrue(stats.spills() < 10, stats.toString());
+      assertTrue(stats.releases() >= 30, stats.toString());
+      assertTrue(stats.bytesInMemory() <= 4 * MiB, stats.toString());
+    }
+  }
+
   /* ---------------- Objects that cannot be spilled ---------------- */
 
   @Test
@@ -221,9 +236,13 @@ class ObjectStoreTest {
   @Test
   void droppedRefs_areReleasedAfterGc_memoryAndDiskFreed() throws Exception {
     try (Raylite ray = runtime(MiB)) {
-      putAndDrop(ray, 6, 32 * KiB);  // 6 x 256 KiB: some in memory, some spilled
+      List<ObjectRef<long[]>> refs = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        refs.add(ray.put(longs(i, 32 * KiB)));  // 6 x 256 KiB: some in memory, some spilled
+      }
       ObjectStoreStats before = ray.objectStoreStats();
       assertTrue(before.objectsInMemory() > 0 && before.objectsSpilled() > 0, before.toString());
+      refs.clear();
 
       awaitReleases(ray, 6);
       ObjectStoreStats after = ray.objectStoreStats();

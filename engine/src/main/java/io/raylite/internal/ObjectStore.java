@@ -13,9 +13,12 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
@@ -91,6 +94,19 @@ import java.util.concurrent.locks.StampedLock;
  * by admissions (under their side of `admission`) right after the cache operation that evicted,
  * outside Caffeine's locks. A value that is already on disk or already released is simply dropped.
  *
+ * Collecting before spilling. Objects are released when the collector finds their refs
+ * unreachable, and a program that puts large values and drops the refs allocates too little for
+ * the collector to run often: the store would fill with dead objects and spill them, at disk speed
+ * (a loop putting one 100 MiB array would write 100 MiB per put). So a slow path about to write at
+ * least collectBeforeSpilling bytes first calls System.gc() and waits, at most
+ * COLLECT_WAIT_NANOS, for a release (a blocking wait on the release condition, not a poll). If
+ * something was released, the evicted values still live go back into the cache and eviction runs
+ * again; if nothing was, the store spills and does not ask again for COLLECT_BACKOFF_NANOS. One
+ * collection is cheaper than writing that much, and Ray does the same (its raylet triggers a
+ * garbage collection in every worker when the object store is full); so does the JDK when direct
+ * buffer memory runs out. With -XX:+DisableExplicitGC the request does nothing and the store
+ * spills after the wait.
+ *
  * Release. An entry is released once (a CAS on `released`): when its last use goes (no reachable
  * ObjectRef, no pending task argument; see ObjectEntry and RefTracker), by Raylite.free, or when
  * its task is cancelled after the result was stored. Release claims the value from every place and
@@ -123,6 +139,12 @@ public final class ObjectStore {
   static final Object NULL_VALUE = new Object();
   /** Values of at most this many bytes are small: kept in their entry, never spilled. */
   static final long SMALL_MAX = 256;
+  /** A slow path that would write at least this much (or a quarter of the capacity) collects first. */
+  private static final long COLLECT_BEFORE_SPILLING = 64L << 20;
+  /** How long a slow path waits for the collector to release something. */
+  private static final long COLLECT_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  /** After a collection that released nothing, how long before the store asks for another. */
+  private static final long COLLECT_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private static final System.Logger LOG = System.getLogger("io.raylite");
   private static final VarHandle HELD;
@@ -176,6 +198,10 @@ public final class ObjectStore {
   private final Condition released = releaseLock.newCondition();
   private volatile int releaseWaiters;
   private volatile boolean closed;
+  /** Spill writes of at least this many bytes collect first: min(64 MiB, capacity / 4). */
+  private final long collectBeforeSpilling;
+  /** When the store may next ask for a collection; guarded by the write side of `admission`. */
+  private long nextCollectNanos = System.nanoTime();
 
   ObjectStore(String runtimeName, long capacity, Path spillParent, SpillCodec codec) {
     this.runtimeName = runtimeName;
@@ -188,6 +214,7 @@ public final class ObjectStore {
         .evictionListener((ObjectEntry e, Object v, RemovalCause cause) -> onEvicted(e, v))
         .build();
     this.eviction = cache.policy().eviction().orElseThrow();
+    this.collectBeforeSpilling = Math.max(1, Math.min(COLLECT_BEFORE_SPILLING, capacity / 4));
   }
 
   /* ---------------- Admission ---------------- */
@@ -364,11 +391,19 @@ public final class ObjectStore {
    * @return false if it is still over capacity with nothing left that can be spilled
    */
   private boolean makeRoom() {
+    boolean collected = false;
     for (;;) {
       long before = bytesInMemory.get();
       long pinnedBefore = unspillableBytes.get();
       syncMaximum();
       cache.cleanUp();
+      if (!collected && pendingSpillBytes() >= collectBeforeSpilling) {
+        collected = true;
+        if (collectDeadRefs()) {
+          keepEvictedInMemory();  // dead objects are gone: the live ones evicted may fit again
+          continue;
+        }
+      }
       writeEvicted();
       if (bytesInMemory.get() <= capacity) {
         return true;
@@ -385,6 +420,70 @@ public final class ObjectStore {
       }
       if (after == before && unspillableBytes.get() == pinnedBefore) {
         return false;  // nothing left that eviction or spilling can move out of memory
+      }
+    }
+  }
+
+  /* ---------------- Collecting before spilling ---------------- */
+
+  /** The bytes of evicted values waiting to be written. */
+  private long pendingSpillBytes() {
+    long bytes = 0;
+    for (ObjectEntry e : evicted) {
+      Object held = e.held;
+      if (held != null && !(held instanceof Pinned)) {
+        bytes += e.size;
+      }
+    }
+    return bytes;
+  }
+
+  /**
+   * Under the write side of `admission`: asks the collector for a collection and waits (at most
+   * COLLECT_WAIT_NANOS) until it releases some object; see "Collecting before spilling" above.
+   *
+   * @return whether an object was released
+   */
+  private boolean collectDeadRefs() {
+    long now = System.nanoTime();
+    if (now - nextCollectNanos < 0) {
+      return false;  // the last collection released nothing: back off
+    }
+    long before = releases.get();
+    System.gc();
+    boolean released;
+    try {
+      released = awaitReleases(before + 1, COLLECT_WAIT_NANOS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();  // the caller's wait ends here; it spills instead
+      released = releases.get() > before;
+    }
+    RefTracker.reapQueued();
+    nextCollectNanos = released ? now : System.nanoTime() + COLLECT_BACKOFF_NANOS;
+    return released;
+  }
+
+  /** Under the write side of `admission`: puts evicted values not yet written back into the cache. */
+  private void keepEvictedInMemory() {
+    // A snapshot first: putting values back may evict again, and those wait for the next round.
+    List<ObjectEntry> waiting = new ArrayList<>();
+    for (ObjectEntry e; (e = evicted.poll()) != null; ) {
+      waiting.add(e);
+    }
+    for (ObjectEntry e : waiting) {
+      Object value = e.held;
+      if (value == null || value instanceof Pinned) {
+        continue;
+      }
+      if (HELD.compareAndSet(e, value, null)) {
+        if (e.released != LIVE) {
+          unaccount(e);  // released meanwhile: drop it instead
+        } else {
+          cache.put(e, value);  // still counted in bytesInMemory: it never left memory
+          if (e.released != LIVE) {
+            dropValue(e);  // released while being put back: see "Release" above
+          }
+        }
       }
     }
   }

@@ -83,6 +83,13 @@ final class RefTracker {
     }
   }
 
+  /** Handles every phantom already queued; used after asking for a collection. */
+  static void reapQueued() {
+    for (Phantom p; (p = (Phantom) QUEUE.poll()) != null; ) {
+      reap(p);
+    }
+  }
+
   private static void reap(Phantom p) {
     Stripe stripe = p.stripe;
     synchronized (stripe) {
