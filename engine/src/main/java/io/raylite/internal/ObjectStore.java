@@ -318,11 +318,12 @@ public final class ObjectStore {
         }
         return kept;
       }
+      if (restoring) {
+        removeFromCache(e);  // the copy goes; its spill file stays, and the reader gets the value
+        return stored;
+      }
       Object held = e.held;  // Pinned, with the codec's failure, if a spill of it was tried
       dropValue(e);
-      if (restoring) {
-        return stored;  // the reader still gets the value; it stays on disk only
-      }
       RELEASED.setVolatile(e, DISCARDED);
       throw full(e, held instanceof Pinned ? held : stored, size);
     } finally {
@@ -660,13 +661,8 @@ public final class ObjectStore {
       return;  // a small value is never counted, in the cache, nor on disk
     }
     // The cache first: an eviction racing this removal has moved the value to `held` by the time
-    // the removal returns (both run under the mapping's lock), so the claim below sees it. The
-    // counter drops inside the removal, before Caffeine's weighted size does, so the counter never
-    // lags what the cache holds and a slow path never waits on an eviction that cannot come.
-    cache.asMap().computeIfPresent(e, (key, value) -> {
-      unaccount(key);
-      return null;
-    });
+    // the removal returns (both run under the mapping's lock), so the claim below sees it.
+    removeFromCache(e);
     Object held = HELD.getAndSet(e, null);
     if (held instanceof Pinned) {
       unspillable.remove(e);
@@ -677,6 +673,18 @@ public final class ObjectStore {
       unaccount(e);  // evicted, its spill file not yet written
     }
     dropSpillFile(e);
+  }
+
+  /**
+   * Takes the entry's value out of the cache, if there, counting it inside the removal: the
+   * counter drops before Caffeine's weighted size does, so it never lags what the cache holds and
+   * a slow path never waits on an eviction that cannot come.
+   */
+  private void removeFromCache(ObjectEntry e) {
+    cache.asMap().computeIfPresent(e, (key, value) -> {
+      unaccount(key);
+      return null;
+    });
   }
 
   private void dropSpillFile(ObjectEntry e) {
