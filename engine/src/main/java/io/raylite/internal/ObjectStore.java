@@ -36,8 +36,9 @@ import java.util.concurrent.locks.StampedLock;
  *   - Small (at most SMALL_MAX bytes, and null): kept in the entry's `held` field only: never in
  *     the cache, never spilled, not counted against the capacity nor in the statistics. Only its
  *     refs and pending tasks reach the entry, so the collector frees a small value with its last
- *     ref, and a put of one needs no phantom reference either (see ObjectEntry.stored): the common
- *     put of a number or a short string costs two allocations. A spill file per small object would
+ *     ref, and a put of one needs no phantom reference either (see ObjectEntry.stored; a task
+ *     result gets one, as its size is unknown when its ref is made): the common put of a number or
+ *     a short string costs an entry and a ref. A spill file per small object would
  *     cost more than it frees (the entry and ref take about as much heap), and if small values
  *     counted, a loop of small puts whose refs the collector has not yet found would fill a small
  *     store with garbage that nothing could spill. Ray does the same: small objects live in the
@@ -510,7 +511,7 @@ public final class ObjectStore {
       }
       if (e.released != LIVE) {
         if (HELD.compareAndSet(e, value, null)) {
-          unaccount(e);  // released, and its release may be waiting for our lock: claim it here
+          unaccount(e);  // released, and its release has not claimed the value yet: claim it here
         }
         continue;
       }
