@@ -123,15 +123,18 @@ final class Scheduler {
 
   /** Returns a finished task's resources and starts whatever now fits. */
   void release(Allocation allocation) {
-    List<TaskRecord> ready;
+    dispatchAll(releaseAndDrain(allocation));
+  }
+
+  /** Returns {@code allocation} to the ledger and collects the tasks that now fit. */
+  private List<TaskRecord> releaseAndDrain(Allocation allocation) {
     lock.lock();
     try {
       ledger.release(allocation);
-      ready = drainLocked();
+      return drainLocked();
     } finally {
       lock.unlock();
     }
-    dispatchAll(ready);
   }
 
   /**
@@ -139,14 +142,7 @@ final class Scheduler {
    * the calling thread to run next instead of dispatching it.
    */
   TaskRecord releaseAndTakeNext(Allocation allocation, boolean virtual) {
-    List<TaskRecord> ready;
-    lock.lock();
-    try {
-      ledger.release(allocation);
-      ready = drainLocked();
-    } finally {
-      lock.unlock();
-    }
+    List<TaskRecord> ready = releaseAndDrain(allocation);
     TaskRecord mine = null;
     for (int i = 0; i < ready.size(); i++) {
       TaskRecord task = ready.get(i);
