@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -185,16 +186,35 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
    * Waits until {@code numReturns} of {@code refs} are ready or {@code timeout} passes, and returns
    * the ready and not-ready refs in input order. A failed task counts as ready.
    *
+   * @param refs the refs to wait for; each at most once, as in Ray
    * @param numReturns how many ready refs to wait for, 1 to {@code refs.size()}
    * @param timeout how long to wait at most; {@code null} waits without limit
+   * @throws IllegalArgumentException if a ref appears twice in {@code refs}
    */
   public <T> WaitResult<T> wait(List<ObjectRef<T>> refs, int numReturns, Duration timeout) {
     Objects.requireNonNull(refs, "refs");
+    requireUnique(refs);
     if (numReturns < 1 || numReturns > refs.size()) {
       throw new IllegalArgumentException(
           "numReturns must be between 1 and refs.size() = " + refs.size() + ", got " + numReturns);
     }
     return runtime.waitFor(refs, numReturns, timeout == null ? -1 : nanos(timeout));
+  }
+
+  /** Ray's wait refuses a list with repeats: which of two equal refs would be "ready"? */
+  private static void requireUnique(List<? extends ObjectRef<?>> refs) {
+    Map<ObjectRef<?>, Integer> seen = new HashMap<>(refs.size() * 2);
+    for (int i = 0; i < refs.size(); i++) {
+      ObjectRef<?> ref = refs.get(i);
+      if (ref == null) {
+        throw new NullPointerException("refs[" + i + "] is null");
+      }
+      Integer first = seen.putIfAbsent(ref, i);
+      if (first != null) {
+        throw new IllegalArgumentException("refs must be unique, but refs[" + first + "] and refs[" + i
+            + "] are both " + ref);
+      }
+    }
   }
 
   /** Waits until every ref is ready; see {@link #wait(List, int, Duration)}. */

@@ -76,4 +76,22 @@ class WaitTest {
       assertEquals(5, one.get(outer, Duration.ofSeconds(10)));
     }
   }
+
+  @Test
+  void repeatedRefsAreRejectedNamingBothPositions() {
+    ObjectRef<Integer> one = ray.put(1);
+    ObjectRef<Integer> two = ray.put(2);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ray.wait(List.of(one, two, one), 1, Duration.ofSeconds(1)));
+    assertTrue(e.getMessage().contains("refs[0] and refs[2]"), e.getMessage());
+  }
+
+  @Test
+  void nullRefIsRejectedNamingItsPosition() {
+    List<ObjectRef<Integer>> refs = new ArrayList<>();
+    refs.add(ray.put(1));
+    refs.add(null);
+    NullPointerException e = assertThrows(NullPointerException.class, () -> ray.wait(refs, 1, null));
+    assertEquals("refs[1] is null", e.getMessage());
+  }
 }
