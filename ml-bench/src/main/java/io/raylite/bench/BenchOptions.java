@@ -15,10 +15,11 @@ import java.util.List;
  * @param timeline where to write the Chrome trace of the last mode, or null
  * @param report the folder for the SVG report, or null
  * @param json where to write the results as JSON, or null
+ * @param warmup whether to grow one untimed forest first, so that no mode pays for the JIT's warm-up
  * @param help whether the usage was asked for
  */
 record BenchOptions(List<Mode> modes, int models, int cpus, boolean gpu, Path timeline, Path report,
-    Path json, boolean help) {
+    Path json, boolean warmup, boolean help) {
 
   static final String USAGE = """
       Usage: java -jar ml-bench/target/raylite-ml-bench.jar [options]
@@ -31,6 +32,7 @@ record BenchOptions(List<Mode> modes, int models, int cpus, boolean gpu, Path ti
         --timeline FILE  write the Chrome trace of the last mode (open in Perfetto)
         --report DIR     write SVG timelines, an MSE chart and index.html into DIR
         --json FILE      write every model's result and each mode's times as JSON
+        --no-warmup      skip the untimed 8-tree forest that warms the JIT up before the first mode
         -h, --help       print this help
       """.formatted(Runtime.getRuntime().availableProcessors());
 
@@ -64,6 +66,7 @@ record BenchOptions(List<Mode> modes, int models, int cpus, boolean gpu, Path ti
     int models = 20;
     int cpus = Runtime.getRuntime().availableProcessors();
     boolean gpu = false;
+    boolean warmup = true;
     boolean help = false;
     Path timeline = null;
     Path report = null;
@@ -80,6 +83,7 @@ record BenchOptions(List<Mode> modes, int models, int cpus, boolean gpu, Path ti
       switch (name) {
         case "-h", "--help" -> help = true;
         case "--gpu" -> gpu = true;
+        case "--no-warmup" -> warmup = false;
         case "--mode", "--models", "--cpus", "--timeline", "--report", "--json" -> {
           if (value == null) {
             if (i + 1 >= args.length) {
@@ -98,11 +102,11 @@ record BenchOptions(List<Mode> modes, int models, int cpus, boolean gpu, Path ti
         }
         default -> throw new UsageException("unknown option '" + arg + "'");
       }
-      if (value != null && (name.equals("--gpu") || name.equals("--help"))) {
+      if (value != null && (name.equals("--gpu") || name.equals("--no-warmup") || name.equals("--help"))) {
         throw new UsageException(name + " takes no value");
       }
     }
-    return new BenchOptions(modes, models, cpus, gpu, timeline, report, json, help);
+    return new BenchOptions(modes, models, cpus, gpu, timeline, report, json, warmup, help);
   }
 
   private static List<Mode> parseModes(String value) {

@@ -13,15 +13,20 @@ import java.util.List;
 final class JsonReport {
   private JsonReport() {}
 
-  static void write(Path file, List<ModeResult> results, int models, boolean gpu) throws IOException {
+  /**
+   * Writes the results to {@code file}; {@code warmupSeconds} is the untimed warm-up forest's time,
+   * NaN (written as null) when there was none.
+   */
+  static void write(Path file, List<ModeResult> results, int models, boolean gpu, double warmupSeconds)
+      throws IOException {
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    Files.writeString(file, render(results, models, gpu), StandardCharsets.UTF_8);
+    Files.writeString(file, render(results, models, gpu, warmupSeconds), StandardCharsets.UTF_8);
   }
 
-  static String render(List<ModeResult> results, int models, boolean gpu) {
+  static String render(List<ModeResult> results, int models, boolean gpu, double warmupSeconds) {
     ModeResult baseline = baseline(results);
     StringBuilder json = new StringBuilder();
     json.append("{\n");
@@ -30,6 +35,8 @@ final class JsonReport {
     json.append("  \"gpu_scoring\": ").append(gpu).append(",\n");
     json.append("  \"available_processors\": ").append(Runtime.getRuntime().availableProcessors()).append(",\n");
     json.append("  \"java_version\": ").append(string(System.getProperty("java.version"))).append(",\n");
+    json.append("  \"warmup_seconds\": ").append(number(warmupSeconds))
+        .append(",\n");
     json.append("  \"modes\": [");
     for (int i = 0; i < results.size(); i++) {
       ModeResult r = results.get(i);

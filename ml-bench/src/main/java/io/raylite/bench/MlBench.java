@@ -61,6 +61,8 @@ public final class MlBench {
     private final PrintStream out;
     private final ProgressBar progress;
     private final List<ModeResult> results = new ArrayList<>();
+    /** Seconds of the untimed warm-up forest; NaN when it was skipped. */
+    private double warmupSeconds = Double.NaN;
 
     Run(BenchOptions options, PrintStream out) {
       this.options = options;
@@ -75,6 +77,12 @@ public final class MlBench {
       try (progress) {
         PrintStream lines = progress.lines();
         DatasetSummary.print(lines, all, split, 5);
+        if (options.warmup()) {
+          warmupSeconds = SequentialRunner.warmUp(split.train(), split.test());
+          lines.println();
+          lines.printf(Locale.ROOT, "JIT warm-up: one %d-tree forest on one thread, %.2f seconds (not counted in any mode)%n",
+              BenchOptions.FIRST_SIZE, warmupSeconds);
+        }
         List<Mode> modes = options.modes();
         for (int i = 0; i < modes.size(); i++) {
           Mode mode = modes.get(i);
@@ -93,7 +101,7 @@ public final class MlBench {
         printSummary(lines);
       }
       if (options.json() != null) {
-        JsonReport.write(options.json(), results, options.models(), options.gpu());
+        JsonReport.write(options.json(), results, options.models(), options.gpu(), warmupSeconds);
         out.println("Wrote " + options.json());
       }
       if (options.report() != null) {

@@ -61,6 +61,21 @@ class MlBenchTest {
   }
 
   @Test
+  void fullRun_warmsTheJitUpBeforeTheFirstMode_andRecordsItApart() throws Exception {
+    List<String> lines = out.lines().toList();
+    int warmup = -1;
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).matches("JIT warm-up: one 8-tree forest on one thread, \\d+\\.\\d\\d seconds \\(not counted in any mode\\)")) {
+        warmup = i;
+      }
+    }
+    assertTrue(warmup >= 0, out);
+    assertTrue(warmup < lines.indexOf("== sequential: 2 models, one after another on one thread =="), out);
+    JsonNode json = new ObjectMapper().readTree(Files.readString(dir.resolve("out/results.json")));
+    assertTrue(json.get("warmup_seconds").doubleValue() > 0, json.toString());
+  }
+
+  @Test
   void fullRun_printsOneLinePerModelAndMode_thenTheBestModelAndASummary() {
     List<String> lines = out.lines().toList();
     assertEquals(2, lines.stream().filter(l -> l.matches("n_estimators=\\d+, mse=0\\.\\d{4}, took: \\d+\\.\\d\\d seconds")).count());
@@ -131,11 +146,15 @@ class MlBenchTest {
   }
 
   @Test
-  void sequentialOnly_writesItsOwnTimeline(@TempDir Path own) throws Exception {
-    Result result = run("--mode", "sequential", "--models", "1", "--timeline", own.resolve("t.json").toString());
+  void sequentialOnly_writesItsOwnTimeline_andNoWarmupSkipsTheWarmUp(@TempDir Path own) throws Exception {
+    Result result = run("--mode", "sequential", "--models", "1", "--no-warmup",
+        "--timeline", own.resolve("t.json").toString(), "--json", own.resolve("r.json").toString());
     assertEquals(0, result.status(), result.err());
     JsonNode trace = new ObjectMapper().readTree(Files.readString(own.resolve("t.json")));
     assertEquals(8, trace.get("traceEvents").get(1).get("args").get("n_estimators").asInt());
+    // --no-warmup: no warm-up forest, and the JSON says so.
+    assertTrue(result.out().lines().noneMatch(l -> l.startsWith("JIT warm-up")), result.out());
+    assertTrue(new ObjectMapper().readTree(Files.readString(own.resolve("r.json"))).get("warmup_seconds").isNull());
   }
 
   @Test
@@ -145,7 +164,7 @@ class MlBenchTest {
       org.junit.jupiter.api.Assumptions.assumeTrue(probe.totalResources().getOrDefault("GPU", 0.0) > 0,
           "no OpenCL device: install ocl-icd-libopencl1 and pocl-opencl-icd");
     }
-    Result result = run("--gpu", "--mode", "parallel", "--models", "2");
+    Result result = run("--gpu", "--mode", "parallel", "--models", "2", "--no-warmup");
     assertEquals(0, result.status(), result.err());
     List<String> cpuLines = out.lines().filter(l -> l.startsWith("Best model:")).toList();
     assertEquals(cpuLines.getFirst(), result.out().lines().filter(l -> l.startsWith("Best model:")).findFirst().orElseThrow());
@@ -156,7 +175,8 @@ class MlBenchTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"--mode=fast", "--models=0", "--cpus=-1", "--cpus=two", "--frobnicate", "--json", "--gpu=yes"})
+  @ValueSource(strings = {"--mode=fast", "--models=0", "--cpus=-1", "--cpus=two", "--frobnicate", "--json", "--gpu=yes",
+      "--no-warmup=no"})
   void badOption_failsWithUsageAndStatus2(String option) {
     Result result = run(option);
     assertEquals(MlBench.EXIT_USAGE, result.status());
