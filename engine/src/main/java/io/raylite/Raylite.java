@@ -228,7 +228,14 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
    * also interrupted. Either way, {@code get} of the ref throws {@link TaskCancelledException} from
    * now on, and the task is not retried.
    *
-   * @return whether the task was cancelled; false if it had already finished
+   * <p>For an actor call, as in Ray: a queued call never runs; a running one is never interrupted,
+   * since that could leave the actor's state half-updated, but it sees
+   * {@link RuntimeContext#isCancelled()}, its result is cancelled, and it is not retried if the
+   * actor restarts.
+   *
+   * @return whether the task or call was cancelled; false if it had already finished, or if
+   *     {@code ref} is a put object
+   * @throws IllegalArgumentException if {@code force} is asked for an actor call
    */
   public boolean cancel(ObjectRef<?> ref, boolean force) {
     return runtime.cancel(ref, force);

@@ -56,6 +56,11 @@ final class ActorMailbox {
     return next;
   }
 
+  /** Removes {@code call} if it is queued here; whether it was. */
+  boolean remove(ActorTask call) {
+    return queue != null && queue.remove(call);
+  }
+
   int size() {
     return queue == null ? 0 : queue.size();
   }

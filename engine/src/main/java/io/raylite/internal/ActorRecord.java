@@ -7,6 +7,7 @@ import io.raylite.ObjectRef;
 import io.raylite.PendingCallsExceededException;
 import io.raylite.RayliteException;
 import io.raylite.RuntimeClosedException;
+import io.raylite.TaskCancelledException;
 import io.raylite.function.RayFunc;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -197,6 +198,42 @@ public final class ActorRecord {
       call.completeFromFailure();
     }
     return ref;
+  }
+
+  /**
+   * Cancels a call of this actor, as Ray cancels actor tasks: a queued call is taken out of its
+   * mailbox and never runs; a running one is not interrupted (the actor's state must not be left
+   * half-updated) but sees {@link ActorTask#isCancelled()} and is not retried. Either way its
+   * result fails with {@link TaskCancelledException} from now on. False if the call is done.
+   *
+   * @throws IllegalArgumentException if {@code force} is asked for
+   */
+  boolean cancel(ActorTask call, boolean force) {
+    if (force) {
+      throw new IllegalArgumentException("force=true cannot cancel actor call '" + call.name() + "' ("
+          + call.taskId() + "): an actor call is never interrupted, as in Ray, because it would leave the "
+          + "actor's state half-updated; cancel with force=false stops a queued call and flags a running one");
+    }
+    TaskCancelledException cancelled = new TaskCancelledException("actor call '" + call.name() + "' ("
+        + call.taskId() + ") of actor '" + displayName() + "' (" + idString() + ") was cancelled");
+    boolean queued;
+    synchronized (this) {
+      if (call.result.isDone()) {
+        return false;
+      }
+      queued = call.mailbox.remove(call);
+      if (queued) {
+        pendingCalls--;
+        call.failure = cancelled;
+      } else {
+        call.cancelled = true;  // running: it finishes, its outcome is dropped
+      }
+    }
+    if (queued) {
+      call.completeFromFailure();  // it was ours alone once out of the mailbox
+      return true;
+    }
+    return call.result.fail(cancelled);
   }
 
   private ActorMailbox mailboxFor(RayFunc method, String group) {
@@ -526,6 +563,9 @@ public final class ActorRecord {
   }
 
   private boolean retryLocked(ActorTask call) {
+    if (call.cancelled) {
+      return false;  // cancelled calls are not retried, as in Ray
+    }
     int max = options.maxTaskRetries();
     if (max >= 0 && call.attempt >= max) {
       return false;

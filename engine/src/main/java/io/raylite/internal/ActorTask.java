@@ -40,6 +40,8 @@ public final class ActorTask implements RuntimeContext {
   boolean onRestartedActor;
   /** Set when the actor failed or died while this call was running: the runner's outcome is dropped. */
   volatile boolean aborted;
+  /** Set under the monitor when the call was cancelled while running: it is told, and not retried. */
+  volatile boolean cancelled;
   /** The failure the actor decided for this call, delivered outside the monitor. */
   RayliteException failure;
 
@@ -56,7 +58,7 @@ public final class ActorTask implements RuntimeContext {
     this.function = function;
     this.args = args;
     this.refMask = refMask;
-    this.result = withResult ? new ObjectEntry(actor.runtime.nextObjectId(), actor.runtime, null) : null;
+    this.result = withResult ? new ObjectEntry(actor.runtime.nextObjectId(), actor.runtime, this) : null;
   }
 
   /** The actor call or constructor running on this thread, or null. */
@@ -185,7 +187,7 @@ public final class ActorTask implements RuntimeContext {
 
   @Override
   public boolean isCancelled() {
-    return aborted;
+    return aborted || cancelled;
   }
 
   @Override

@@ -49,8 +49,8 @@ final class Blocking {
 
   private static void help(TaskRecord current, ObjectEntry entry) {
     Allocation held = current.allocation;
-    TaskRecord producer = entry.producer;
-    if (held != null && producer != null && producer.canRunInline(held) && producer.claimInline(held)) {
+    if (held != null && entry.producer instanceof TaskRecord producer && producer.canRunInline(held)
+        && producer.claimInline(held)) {
       producer.execute(false);
     }
   }

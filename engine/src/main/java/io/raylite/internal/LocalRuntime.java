@@ -199,9 +199,12 @@ public final class LocalRuntime {
   public boolean cancel(ObjectRef<?> ref, boolean force) {
     checkOpen();
     ObjectEntry entry = entryOf(ref, "ref");
-    TaskRecord producer = entry.producer;
-    return producer != null && producer.cancel(force, "task '" + producer.name + "' ("
-        + producer.idString() + ") was cancelled" + (force ? " (forced)" : ""));
+    return switch (entry.producer) {
+      case TaskRecord task -> task.cancel(force, "task '" + task.name + "' (" + task.idString() + ") was cancelled"
+          + (force ? " (forced)" : ""));
+      case ActorTask call -> call.actor.cancel(call, force);
+      case null, default -> false;  // ready already, or a put object
+    };
   }
 
   /** Releases the objects at once, whatever refs remain; see {@link Raylite#free}. */

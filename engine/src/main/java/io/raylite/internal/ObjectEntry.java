@@ -8,8 +8,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * One object of a runtime: its id, the future that says when it is ready, and the object store's
  * bookkeeping for its value. A put object is ready at once; a task result when its task ends.
- * {@code producer} is the task that will produce it, cleared when it is ready, so that a blocked
- * reader can run that task inline and {@code cancel} can find it.
+ * {@code producer} is what will produce it, a {@link TaskRecord} or an {@link ActorTask}, cleared
+ * when it is ready, so that a blocked reader can run a task inline and {@code cancel} can find
+ * either.
  *
  * <p>Memory: the value is stored in the {@link ObjectStore} before {@code ready} completes (for a
  * put, before the entry is handed to anyone), and readers read it only after observing completion,
@@ -37,7 +38,8 @@ public final class ObjectEntry {
   final long id;
   final LocalRuntime owner;
   final CompletableFuture<Void> ready;
-  volatile TaskRecord producer;
+  /** The {@link TaskRecord} or {@link ActorTask} that will produce the object; null once ready. */
+  volatile Object producer;
   private volatile int uses;
   /** Whether each ref holds a use that it drops when unreachable; set before any ref exists. */
   boolean tracked = true;
@@ -48,11 +50,11 @@ public final class ObjectEntry {
   volatile long spillBytes;
   volatile int released;
 
-  ObjectEntry(long id, LocalRuntime owner, TaskRecord producer) {
+  ObjectEntry(long id, LocalRuntime owner, Object producer) {
     this(id, owner, producer, new CompletableFuture<>());
   }
 
-  private ObjectEntry(long id, LocalRuntime owner, TaskRecord producer, CompletableFuture<Void> ready) {
+  private ObjectEntry(long id, LocalRuntime owner, Object producer, CompletableFuture<Void> ready) {
     this.id = id;
     this.owner = owner;
     this.producer = producer;
