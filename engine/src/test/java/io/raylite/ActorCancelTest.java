@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Cancelling actor calls, as Ray cancels actor tasks: queued calls never run, running ones are flagged. */
 @Timeout(60)
@@ -66,7 +69,7 @@ class ActorCancelTest {
   }
 
   @Test
-  void queuedCallIsCancelled_andNeverRuns() throws Exception {
+  void queuedCallIsCancelled_andNeverRuns(@TempDir Path dir) throws Exception {
     ActorHandle<Counter> actor = ray.actor(Counter::new).remote();
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
@@ -83,6 +86,11 @@ class ActorCancelTest {
     assertEquals(1, ray.get(running, Duration.ofSeconds(30)));
     assertEquals(1, ray.get(actor.task(Counter::count).remote(), Duration.ofSeconds(30)));
     assertFalse(ray.cancel(queued, false), "a cancelled call is done: cancelling again does nothing");
+
+    // The timeline shows it cancelled, on no row, as it never ran.
+    ray.timeline(dir.resolve("t.json"));
+    assertTrue(Files.readAllLines(dir.resolve("t.json")).stream().anyMatch(l -> l.contains("\"name\":\"ActorCancelTest.Counter.add\"")
+        && l.contains("\"state\":\"CANCELLED\"") && l.contains("\"tid\":-1,")));
   }
 
   @Test

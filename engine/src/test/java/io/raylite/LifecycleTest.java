@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -118,6 +120,56 @@ class LifecycleTest {
       assertTrue(json.contains("\"name\":\"job \\\"3\\\"\""), "names are escaped");
       assertTrue(json.contains("\"thread_name\""));
       assertTrue(json.contains("\"state\":\"FINISHED\""));
+    }
+  }
+
+  /** An actor for the timeline test. */
+  static final class Adder {
+    private int sum;
+
+    int add(int n) {
+      sum += n;
+      return sum;
+    }
+
+    int fail() {
+      throw new IllegalStateException("no");
+    }
+  }
+
+  @Test
+  void timelineShowsActorCallsOnTheirActorsRow(@TempDir Path dir) throws Exception {
+    try (Raylite ray = Raylite.builder().cpus(2).build()) {
+      ActorHandle<Adder> adder = ray.actor(Adder::new).name("adder").remote();
+      ray.get(adder.task(Adder::add, 1).remote());
+      ray.get(adder.task(Adder::add, 2).remote());
+      ObjectRef<Integer> failed = adder.task(Adder::fail).remote();
+      assertThrows(TaskFailedException.class, () -> ray.get(failed));
+      ray.get(ray.task(() -> 1).name("plain").remote());
+      Path file = dir.resolve("timeline.json");
+      ray.timeline(file);
+      List<String> lines = Files.readAllLines(file);
+
+      List<String> calls = lines.stream().filter(l -> l.contains("\"cat\":\"actor_task\"")).toList();
+      assertEquals(3, calls.size(), String.join("\n", lines));
+      assertEquals(2, calls.stream().filter(l -> l.contains("\"name\":\"LifecycleTest.Adder.add\"")
+          && l.contains("\"state\":\"FINISHED\"")).count(), String.join("\n", calls));
+      assertEquals(1, calls.stream().filter(l -> l.contains("\"name\":\"LifecycleTest.Adder.fail\"")
+          && l.contains("\"state\":\"FAILED\"")).count(), String.join("\n", calls));
+      // All on one row, named after the actor, apart from the plain task's worker row.
+      Set<String> rows = new HashSet<>();
+      for (String call : calls) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"tid\":(\\d+)").matcher(call);
+        assertTrue(m.find(), call);
+        rows.add(m.group(1));
+      }
+      assertEquals(1, rows.size(), rows.toString());
+      String row = rows.iterator().next();
+      assertTrue(lines.stream().anyMatch(l -> l.contains("\"thread_name\"") && l.contains("\"tid\":" + row + ",")
+          && l.contains("\"name\":\"actor adder (")), String.join("\n", lines));
+      assertTrue(lines.stream().anyMatch(l -> l.contains("\"name\":\"plain\"") && l.contains("\"cat\":\"task\"")
+          && !l.contains("\"tid\":" + row + ",")));
+      assertTrue(lines.stream().anyMatch(l -> l.contains("\"thread_name\"") && l.contains("\"name\":\"worker ")));
     }
   }
 

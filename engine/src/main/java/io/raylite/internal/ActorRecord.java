@@ -67,6 +67,8 @@ public final class ActorRecord {
   final ActorRegistry registry;
   final LocalRuntime runtime;
   final long id;
+  private String idString;
+  private String timelineRow;
   final ActorOptions options;
   final ResourceRequest request;
   private final RayFunc constructor;
@@ -135,7 +137,22 @@ public final class ActorRecord {
   }
 
   public String idString() {
-    return String.format("actor-%x", id);
+    String s = idString;
+    if (s == null) {
+      s = String.format("actor-%x", id);
+      idString = s;  // a racy cache of an immutable value: at worst computed twice
+    }
+    return s;
+  }
+
+  /** The actor's row in the timeline, computed once. */
+  String timelineRow() {
+    String row = timelineRow;
+    if (row == null) {
+      row = "actor " + displayName() + " (" + idString() + ")";
+      timelineRow = row;
+    }
+    return row;
   }
 
   /** The name given at creation, or null. */

@@ -4,6 +4,7 @@ import io.raylite.ObjectRef;
 import io.raylite.Raylite;
 import io.raylite.RayliteException;
 import io.raylite.RuntimeContext;
+import io.raylite.TaskCancelledException;
 import io.raylite.TaskFailedException;
 import io.raylite.function.RayFunc;
 import java.util.List;
@@ -49,6 +50,11 @@ public final class ActorTask implements RuntimeContext {
   Throwable thrown;
   boolean argumentFailed;
 
+  /** For the timeline: when the call was submitted, and when its last run started and ended (0: never). */
+  final long submittedNanos = System.nanoTime();
+  private long startedNanos;
+  private long finishedNanos;
+
   ActorTask(ActorRecord actor, ActorMailbox mailbox, long id, String name, RayFunc function,
       Object[] args, int refMask, boolean withResult) {
     this.actor = actor;
@@ -79,18 +85,23 @@ public final class ActorTask implements RuntimeContext {
     value = null;
     thrown = null;
     argumentFailed = false;
-    Object[] values;
+    startedNanos = System.nanoTime();
     try {
-      values = resolve(receiver, args, refMask);
-    } catch (RayliteException e) {
-      thrown = e;
-      argumentFailed = true;
-      return;
-    }
-    try {
-      value = ScopedValue.where(CURRENT, this).call(() -> TaskRecord.invoke(function, values));
-    } catch (Throwable t) {
-      thrown = t;
+      Object[] values;
+      try {
+        values = resolve(receiver, args, refMask);
+      } catch (RayliteException e) {
+        thrown = e;
+        argumentFailed = true;
+        return;
+      }
+      try {
+        value = ScopedValue.where(CURRENT, this).call(() -> TaskRecord.invoke(function, values));
+      } catch (Throwable t) {
+        thrown = t;
+      }
+    } finally {
+      finishedNanos = System.nanoTime();
     }
   }
 
@@ -122,13 +133,27 @@ public final class ActorTask implements RuntimeContext {
     } else {
       result.fail(new TaskFailedException(name(), taskId(), thrown));
     }
+    record(cancelled ? TaskRecord.CANCELLED : thrown == null ? TaskRecord.FINISHED : TaskRecord.FAILED);
     clear();
   }
 
   /** Fails the result with the failure the actor decided; called once, outside the monitor. */
   void completeFromFailure() {
     result.fail(failure);
+    if (finishedNanos == 0 || finishedNanos < startedNanos) {
+      finishedNanos = System.nanoTime();  // never ran, or ended by the failure while running
+    }
+    record(failure instanceof TaskCancelledException || cancelled ? TaskRecord.CANCELLED : TaskRecord.FAILED);
     clear();
+  }
+
+  /** Puts the finished call in the timeline, as a small event that does not keep the call. */
+  private void record(int outcome) {
+    Timeline timeline = actor.runtime.timeline;
+    if (timeline.enabled()) {
+      timeline.record(new Timeline.ActorCallEvent(name(), id, actor.idString(), actor.timelineRow(), actor.id,
+          outcome, attempt, submittedNanos, startedNanos, finishedNanos));
+    }
   }
 
   /** Drops what a finished call no longer needs (the function stays: it names the call). */
@@ -152,6 +177,10 @@ public final class ActorTask implements RuntimeContext {
 
   @Override
   public String taskId() {
+    return taskId(id);
+  }
+
+  static String taskId(long id) {
     return String.format("actor-task-%x", id);
   }
 

@@ -12,15 +12,25 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * The most recent finished tasks, kept in a ring for {@code Raylite.timeline}: recording costs one
- * increment and one store per task. Writing turns them into Chrome trace-event JSON: a complete
- * ("X") event per task on its worker's row, with its wait times as arguments, and a thread-name
- * event per row.
+ * The most recent finished tasks and actor calls, kept in a ring for {@code Raylite.timeline}:
+ * recording costs one increment and one store per task, and for an actor call also the small
+ * {@link ActorCallEvent} copied out of it (the ring must not keep a call, whose result entry holds
+ * its value). Writing turns them into Chrome trace-event JSON: a complete ("X") event per task on
+ * its worker's row, with its wait times as arguments, one per actor call on its actor's row, and a
+ * thread-name event per row.
  */
 final class Timeline {
   private static final String[] OUTCOMES = {"FINISHED", "FAILED", "CANCELLED"};
 
-  private final AtomicReferenceArray<TaskRecord> ring;
+  /** Base of the rows of actors, above any worker's index and below virtual threads' rows. */
+  static final int ACTOR_ROWS = 50_000;
+
+  /** A finished actor call, as the timeline shows it. {@code startedNanos} is 0 for a call that never ran. */
+  record ActorCallEvent(String name, long callSeq, String actorId, String actorRow, long actorSeq,
+      int outcome, int attempt, long submittedNanos, long startedNanos, long finishedNanos) {}
+
+  /** {@link TaskRecord}s and {@link ActorCallEvent}s. */
+  private final AtomicReferenceArray<Object> ring;
   private final AtomicLong next = new AtomicLong();
   private final long originNanos = System.nanoTime();
   private final String runtimeName;
@@ -30,46 +40,68 @@ final class Timeline {
     this.runtimeName = runtimeName;
   }
 
+  /** Whether anything is recorded; callers skip building an event when not. */
+  boolean enabled() {
+    return ring != null;
+  }
+
   void record(TaskRecord task) {
+    store(task);
+  }
+
+  void record(ActorCallEvent call) {
+    store(call);
+  }
+
+  private void store(Object event) {
     if (ring != null) {
       long slot = next.getAndIncrement();
-      ring.lazySet((int) (slot % ring.length()), task);
+      ring.lazySet((int) (slot % ring.length()), event);
     }
   }
 
-  List<TaskRecord> snapshot() {
-    List<TaskRecord> tasks = new ArrayList<>();
+  List<Object> snapshot() {
+    List<Object> events = new ArrayList<>();
     if (ring != null) {
       for (int i = 0; i < ring.length(); i++) {
-        TaskRecord t = ring.get(i);
-        if (t != null) {
-          tasks.add(t);
+        Object e = ring.get(i);
+        if (e != null) {
+          events.add(e);
         }
       }
     }
-    tasks.sort((a, b) -> Long.compare(a.submittedNanos, b.submittedNanos));
-    return tasks;
+    events.sort((a, b) -> Long.compare(submitted(a), submitted(b)));
+    return events;
+  }
+
+  private static long submitted(Object event) {
+    return event instanceof TaskRecord t ? t.submittedNanos : ((ActorCallEvent) event).submittedNanos();
   }
 
   void write(Path file) throws IOException {
-    List<TaskRecord> tasks = snapshot();
+    List<Object> events = snapshot();
     Map<Integer, String> rows = new TreeMap<>();
     try (BufferedWriter w = Files.newBufferedWriter(file)) {
       w.write("{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n");
       boolean first = true;
-      for (TaskRecord t : tasks) {
+      for (Object event : events) {
+        if (!first) {
+          w.write(",\n");
+        }
+        first = false;
+        if (event instanceof ActorCallEvent call) {
+          writeActorCall(w, call, rows);
+          continue;
+        }
+        TaskRecord t = (TaskRecord) event;
         boolean ran = t.startedNanos != 0;
         if (ran) {
-          rows.putIfAbsent(t.workerTid, t.workerLabel);
+          rows.putIfAbsent(t.workerTid, "worker " + t.workerLabel);
         }
         long start = ran ? t.startedNanos : t.finishedNanos;
         long end = Math.max(start, t.finishedNanos);
         long ready = t.argsReadyNanos == 0 ? t.submittedNanos : t.argsReadyNanos;
         long dispatched = t.dispatchedNanos == 0 ? start : t.dispatchedNanos;
-        if (!first) {
-          w.write(",\n");
-        }
-        first = false;
         w.write("{\"name\":" + json(t.name) + ",\"cat\":\"task\",\"ph\":\"X\",\"pid\":1,\"tid\":"
             + (ran ? t.workerTid : -1) + ",\"ts\":" + micros(start) + ",\"dur\":" + duration(end - start)
             + ",\"args\":{\"task_id\":" + json(t.idString()) + ",\"state\":" + json(OUTCOMES[t.outcome])
@@ -80,11 +112,28 @@ final class Timeline {
       }
       for (Map.Entry<Integer, String> row : rows.entrySet()) {
         w.write(",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":" + row.getKey()
-            + ",\"args\":{\"name\":" + json("worker " + row.getValue()) + "}}");
+            + ",\"args\":{\"name\":" + json(row.getValue()) + "}}");
       }
       w.write(",\n{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":1,\"args\":{\"name\":" + json(runtimeName) + "}}");
       w.write("\n]}\n");
     }
+  }
+
+  /** An actor call on its actor's row: calls of one actor line up as its tasks do in Ray's timeline. */
+  private void writeActorCall(BufferedWriter w, ActorCallEvent call, Map<Integer, String> rows) throws IOException {
+    boolean ran = call.startedNanos() != 0;
+    int tid = ACTOR_ROWS + (int) (call.actorSeq() % ACTOR_ROWS);
+    if (ran) {
+      rows.putIfAbsent(tid, call.actorRow());
+    }
+    long start = ran ? call.startedNanos() : call.finishedNanos();
+    long end = Math.max(start, call.finishedNanos());
+    w.write("{\"name\":" + json(call.name()) + ",\"cat\":\"actor_task\",\"ph\":\"X\",\"pid\":1,\"tid\":"
+        + (ran ? tid : -1) + ",\"ts\":" + micros(start) + ",\"dur\":" + duration(end - start)
+        + ",\"args\":{\"task_id\":" + json(ActorTask.taskId(call.callSeq())) + ",\"actor_id\":" + json(call.actorId())
+        + ",\"state\":" + json(OUTCOMES[call.outcome()]) + ",\"attempt\":" + call.attempt()
+        + ",\"wait_us\":" + duration(Math.max(0, start - call.submittedNanos()))
+        + ",\"submitted_us\":" + micros(call.submittedNanos()) + "}}");
   }
 
   /** A point in time, in microseconds since the runtime started. */
