@@ -12,7 +12,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -193,28 +192,11 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
    */
   public <T> WaitResult<T> wait(List<ObjectRef<T>> refs, int numReturns, Duration timeout) {
     Objects.requireNonNull(refs, "refs");
-    requireUnique(refs);
     if (numReturns < 1 || numReturns > refs.size()) {
       throw new IllegalArgumentException(
           "numReturns must be between 1 and refs.size() = " + refs.size() + ", got " + numReturns);
     }
     return runtime.waitFor(refs, numReturns, timeout == null ? -1 : nanos(timeout));
-  }
-
-  /** Ray's wait refuses a list with repeats: which of two equal refs would be "ready"? */
-  private static void requireUnique(List<? extends ObjectRef<?>> refs) {
-    Map<ObjectRef<?>, Integer> seen = new HashMap<>(refs.size() * 2);
-    for (int i = 0; i < refs.size(); i++) {
-      ObjectRef<?> ref = refs.get(i);
-      if (ref == null) {
-        throw new NullPointerException("refs[" + i + "] is null");
-      }
-      Integer first = seen.putIfAbsent(ref, i);
-      if (first != null) {
-        throw new IllegalArgumentException("refs must be unique, but refs[" + first + "] and refs[" + i
-            + "] are both " + ref);
-      }
-    }
   }
 
   /** Waits until every ref is ready; see {@link #wait(List, int, Duration)}. */

@@ -64,6 +64,18 @@ class ActorCancelTest {
     }
   }
 
+  /** A call of {@link Counter#addHeld}, running and held at its latch. */
+  private record Held(ObjectRef<Integer> ref, CountDownLatch release, AtomicInteger runs) {}
+
+  private static Held hold(ActorHandle<Counter> actor) throws InterruptedException {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger runs = new AtomicInteger();
+    ObjectRef<Integer> ref = actor.task(Counter::addHeld, entered, release, runs).remote();
+    entered.await();
+    return new Held(ref, release, runs);
+  }
+
   private static TaskCancelledException cancelled(Raylite ray, ObjectRef<?> ref) {
     return assertThrows(TaskCancelledException.class, () -> ray.get(ref, Duration.ofSeconds(30)));
   }
@@ -71,17 +83,14 @@ class ActorCancelTest {
   @Test
   void queuedCallIsCancelled_andNeverRuns(@TempDir Path dir) throws Exception {
     ActorHandle<Counter> actor = ray.actor(Counter::new).remote();
-    CountDownLatch entered = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    AtomicInteger runs = new AtomicInteger();
-    ObjectRef<Integer> running = actor.task(Counter::addHeld, entered, release, runs).remote();
-    entered.await();
+    Held held = hold(actor);
+    ObjectRef<Integer> running = held.ref();
     ObjectRef<Integer> queued = actor.task(Counter::add, 100).remote();
 
     assertTrue(ray.cancel(queued, false));
     TaskCancelledException e = cancelled(ray, queued);
     assertTrue(e.getMessage().contains("Counter.add"), e.getMessage());
-    release.countDown();
+    held.release().countDown();
 
     assertEquals(1, ray.get(running, Duration.ofSeconds(30)));
     assertEquals(1, ray.get(actor.task(Counter::count).remote(), Duration.ofSeconds(30)));
@@ -96,15 +105,12 @@ class ActorCancelTest {
   @Test
   void runningCallIsFlaggedNotInterrupted_andItsResultIsCancelledAtOnce() throws Exception {
     ActorHandle<Counter> actor = ray.actor(Counter::new).remote();
-    CountDownLatch entered = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    AtomicInteger runs = new AtomicInteger();
-    ObjectRef<Integer> running = actor.task(Counter::addHeld, entered, release, runs).remote();
-    entered.await();
+    Held held = hold(actor);
+    ObjectRef<Integer> running = held.ref();
 
     assertTrue(ray.cancel(running, false));
     cancelled(ray, running);  // before the call has finished
-    release.countDown();
+    held.release().countDown();
 
     // The call ran to its end on the actor: its effect stays, and it saw the flag, not an interrupt.
     assertEquals(2, ray.get(actor.task(Counter::add, 1).remote(), Duration.ofSeconds(30)));
@@ -114,16 +120,15 @@ class ActorCancelTest {
   }
 
   @Test
-  void forceIsRefusedForActorCalls_andTheCallGoesOn() {
+  void forceIsRefusedForActorCalls_andTheCallGoesOn() throws Exception {
     ActorHandle<Counter> actor = ray.actor(Counter::new).remote();
-    CountDownLatch entered = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    ObjectRef<Integer> running = actor.task(Counter::addHeld, entered, release, new AtomicInteger()).remote();
+    Held held = hold(actor);
+    ObjectRef<Integer> running = held.ref();
 
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ray.cancel(running, true));
     assertTrue(e.getMessage().contains("force=true"), e.getMessage());
     assertTrue(e.getMessage().contains("Counter.addHeld"), e.getMessage());
-    release.countDown();
+    held.release().countDown();
     assertEquals(1, ray.get(running, Duration.ofSeconds(30)));
   }
 
@@ -139,19 +144,16 @@ class ActorCancelTest {
   @Test
   void cancelledRunningCallIsNotRetriedOnTheRestartedActor() throws Exception {
     ActorHandle<Counter> actor = ray.actor(Counter::new).maxRestarts(1).maxTaskRetries(1).remote();
-    CountDownLatch entered = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    AtomicInteger runs = new AtomicInteger();
-    ObjectRef<Integer> running = actor.task(Counter::addHeld, entered, release, runs).remote();
-    entered.await();
+    Held held = hold(actor);
+    ObjectRef<Integer> running = held.ref();
 
     assertTrue(ray.cancel(running, false));
     ray.kill(actor, false);  // restart: a running call with a retry left would run again
-    release.countDown();
+    held.release().countDown();
 
     assertEquals(1, ray.get(actor.task(Counter::add, 1).remote(), Duration.ofSeconds(30)),
         "the restarted actor starts from a fresh instance and runs only the later call");
     assertInstanceOf(TaskCancelledException.class, cancelled(ray, running));
-    assertEquals(1, runs.get());
+    assertEquals(1, held.runs().get());
   }
 }

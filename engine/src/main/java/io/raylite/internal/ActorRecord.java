@@ -67,7 +67,6 @@ public final class ActorRecord {
   final ActorRegistry registry;
   final LocalRuntime runtime;
   final long id;
-  private String idString;
   private String timelineRow;
   final ActorOptions options;
   final ResourceRequest request;
@@ -137,15 +136,14 @@ public final class ActorRecord {
   }
 
   public String idString() {
-    String s = idString;
-    if (s == null) {
-      s = String.format("actor-%x", id);
-      idString = s;  // a racy cache of an immutable value: at worst computed twice
-    }
-    return s;
+    return idString(id);
   }
 
-  /** The actor's row in the timeline, computed once. */
+  static String idString(long id) {
+    return String.format("actor-%x", id);
+  }
+
+  /** The actor's row in the timeline, computed once (a racy cache of an immutable value). */
   String timelineRow() {
     String row = timelineRow;
     if (row == null) {

@@ -151,7 +151,7 @@ public final class ActorTask implements RuntimeContext {
   private void record(int outcome) {
     Timeline timeline = actor.runtime.timeline;
     if (timeline.enabled()) {
-      timeline.record(new Timeline.ActorCallEvent(name(), id, actor.idString(), actor.timelineRow(), actor.id,
+      timeline.record(new Timeline.ActorCallEvent(name(), id, actor.id, actor.timelineRow(),
           outcome, attempt, submittedNanos, startedNanos, finishedNanos));
     }
   }

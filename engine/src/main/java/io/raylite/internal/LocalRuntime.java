@@ -16,6 +16,7 @@ import java.io.PrintStream;
 import java.lang.ref.Reference;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -162,8 +163,19 @@ public final class LocalRuntime {
     ObjectEntry[] entries = new ObjectEntry[refs.size()];
     int ready = 0;
     boolean[] counted = new boolean[entries.length];
+    // Ray's wait refuses repeats (which of two equal refs would be "ready"?); equal refs share an entry.
+    Map<ObjectEntry, Integer> seen = entries.length > 1 ? new IdentityHashMap<>(entries.length) : null;
     for (int i = 0; i < entries.length; i++) {
-      entries[i] = entryOf(refs.get(i), "refs[" + i + "]");
+      ObjectRef<T> ref = refs.get(i);
+      if (ref == null) {
+        throw new NullPointerException("refs[" + i + "] is null");
+      }
+      entries[i] = entryOf(ref, "refs[" + i + "]");
+      Integer first = seen == null ? null : seen.putIfAbsent(entries[i], i);
+      if (first != null) {
+        throw new IllegalArgumentException("refs must be unique, but refs[" + first + "] and refs[" + i
+            + "] are both " + ref);
+      }
       if (entries[i].isDone()) {
         counted[i] = true;
         ready++;

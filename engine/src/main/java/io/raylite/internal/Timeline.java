@@ -26,7 +26,7 @@ final class Timeline {
   static final int ACTOR_ROWS = 50_000;
 
   /** A finished actor call, as the timeline shows it. {@code startedNanos} is 0 for a call that never ran. */
-  record ActorCallEvent(String name, long callSeq, String actorId, String actorRow, long actorSeq,
+  record ActorCallEvent(String name, long callSeq, long actorSeq, String actorRow,
       int outcome, int attempt, long submittedNanos, long startedNanos, long finishedNanos) {}
 
   /** {@link TaskRecord}s and {@link ActorCallEvent}s. */
@@ -130,7 +130,7 @@ final class Timeline {
     long end = Math.max(start, call.finishedNanos());
     w.write("{\"name\":" + json(call.name()) + ",\"cat\":\"actor_task\",\"ph\":\"X\",\"pid\":1,\"tid\":"
         + (ran ? tid : -1) + ",\"ts\":" + micros(start) + ",\"dur\":" + duration(end - start)
-        + ",\"args\":{\"task_id\":" + json(ActorTask.taskId(call.callSeq())) + ",\"actor_id\":" + json(call.actorId())
+        + ",\"args\":{\"task_id\":" + json(ActorTask.taskId(call.callSeq())) + ",\"actor_id\":" + json(ActorRecord.idString(call.actorSeq()))
         + ",\"state\":" + json(OUTCOMES[call.outcome()]) + ",\"attempt\":" + call.attempt()
         + ",\"wait_us\":" + duration(Math.max(0, start - call.submittedNanos()))
         + ",\"submitted_us\":" + micros(call.submittedNanos()) + "}}");
