@@ -6,6 +6,8 @@ import io.raylite.internal.ObjectStore;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import java.io.IOException;
 import java.io.Serializable;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -274,6 +276,41 @@ class ObjectStoreTest {
   }
 
   @Test
+  void largeTaskResult_whoseRefWasDroppedWhileItRan_isReleasedOnceItEnds() throws Exception {
+    try (Raylite ray = runtime(4 * MiB)) {
+      GATE.set(new CountDownLatch(1));
+      submitLargeResultAndDrop(ray);
+      System.gc();  // the ref is unreachable while the task still runs
+      GATE.get().countDown();
+
+      awaitReleases(ray, 1);
+      ObjectStoreStats after = ray.objectStoreStats();
+      assertEquals(1, after.releases(), after.toString());
+      assertEquals(0, after.objectsInMemory(), after.toString());
+      assertEquals(0, after.bytesInMemory(), after.toString());
+      ray.runtime().objectStore().verifyAccounting();
+    }
+  }
+
+  @Test
+  void smallTaskResult_isFreedWithItsRef_whileTheTimelineStillShowsItsTask() throws Exception {
+    try (Raylite ray = runtime(4 * MiB)) {
+      ReferenceQueue<Object> collected = new ReferenceQueue<>();
+      WeakReference<Object> value = getAndDropSmallResult(ray, collected);
+
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      do {
+        System.gc();
+        assertTrue(System.nanoTime() < deadline, "the small result was never collected");
+      } while (collected.remove(100) != value);
+
+      Path file = spillParent.resolve("timeline.json");
+      ray.timeline(file);
+      assertTrue(Files.readString(file).contains("ObjectStoreTest.smallResult"), "the task is in the timeline");
+    }
+  }
+
+  @Test
   void free_thenGet_failsWithObjectLost() {
     try (Raylite ray = runtime(MiB)) {
       ObjectRef<long[]> ref = ray.put(longs(1, 1000));
@@ -393,6 +430,26 @@ class ObjectStoreTest {
   static long sumAfterGate(long[] values) throws InterruptedException {
     GATE.get().await();
     return sum(values);
+  }
+
+  static long[] largeResultAfterGate() throws InterruptedException {
+    GATE.get().await();
+    return longs(7, 32 * KiB);  // 256 KiB: stored in the cache, so released when unreachable
+  }
+
+  /** Submits a task whose result's only ref is dropped when this method returns. */
+  private static void submitLargeResultAndDrop(Raylite ray) {
+    ray.task(ObjectStoreTest::largeResultAfterGate).remote();
+  }
+
+  static byte[] smallResult() {
+    return new byte[16];
+  }
+
+  /** Runs a task with a small result, reads it and drops both; returns a weak reference to the value. */
+  private static WeakReference<Object> getAndDropSmallResult(Raylite ray, ReferenceQueue<Object> queue) {
+    byte[] value = ray.task(ObjectStoreTest::smallResult).remote().get();
+    return new WeakReference<>(value, queue);
   }
 
   /** Submits a task on an object whose only ref is dropped when this method returns. */

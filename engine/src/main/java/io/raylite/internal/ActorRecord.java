@@ -183,7 +183,7 @@ public final class ActorRecord {
       throw new RuntimeClosedException("runtime '" + runtime.name + "' is closed");
     }
     for (int i = 0; i < args.length; i++) {
-      if ((refMask & (1 << i)) != 0) {
+      if ((refMask & (1 << i)) != 0 && runtime.ownEntry(args[i]) == null) {
         runtime.entryOf(args[i], "argument " + i + " of actor call '"
             + (callName != null ? callName : FunctionNames.of(method)) + "'");
       }

@@ -120,6 +120,10 @@ public final class LocalRuntime {
 
   /** The entry behind a ref of this runtime; {@code what} names the argument in errors. */
   ObjectEntry entryOf(Object ref, String what) {
+    ObjectEntry own = ownEntry(ref);
+    if (own != null) {
+      return own;
+    }
     if (!(ref instanceof ObjectRefImpl<?> impl)) {
       throw new IllegalArgumentException(what + " must be an ObjectRef created by a Raylite runtime, got "
           + (ref == null ? "null" : ref.getClass().getName()));
@@ -129,6 +133,20 @@ public final class LocalRuntime {
           + "', not to '" + name + "'");
     }
     return impl.entry;
+  }
+
+  /**
+   * The entry behind {@code ref} if it is a ref of this runtime, else null: the check of
+   * {@link #entryOf} without naming the argument, for loops that build the name only on failure.
+   */
+  ObjectEntry ownEntry(Object ref) {
+    return ref instanceof ObjectRefImpl<?> impl && impl.entry.owner == this ? impl.entry : null;
+  }
+
+  /** As {@link #entryOf}, naming the argument {@code refs[i]}, built only if it fails. */
+  ObjectEntry entryAt(Object ref, int i) {
+    ObjectEntry own = ownEntry(ref);
+    return own != null ? own : entryOf(ref, "refs[" + i + "]");
   }
 
   @SuppressWarnings("unchecked")
@@ -146,7 +164,7 @@ public final class LocalRuntime {
     checkOpen();
     ObjectEntry[] entries = new ObjectEntry[refs.size()];
     for (int i = 0; i < entries.length; i++) {
-      entries[i] = entryOf(refs.get(i), "refs[" + i + "]");
+      entries[i] = entryAt(refs.get(i), i);
     }
     long deadline = timeoutNanos < 0 ? 0 : System.nanoTime() + timeoutNanos;
     List<T> values = new ArrayList<>(entries.length);
@@ -170,7 +188,7 @@ public final class LocalRuntime {
       if (ref == null) {
         throw new NullPointerException("refs[" + i + "] is null");
       }
-      entries[i] = entryOf(ref, "refs[" + i + "]");
+      entries[i] = entryAt(ref, i);
       Integer first = seen == null ? null : seen.putIfAbsent(entries[i], i);
       if (first != null) {
         throw new IllegalArgumentException("refs must be unique, but refs[" + first + "] and refs[" + i
@@ -224,7 +242,7 @@ public final class LocalRuntime {
     checkOpen();
     ObjectEntry[] entries = new ObjectEntry[refs.size()];
     for (int i = 0; i < entries.length; i++) {
-      entries[i] = entryOf(refs.get(i), "refs[" + i + "]");
+      entries[i] = entryAt(refs.get(i), i);
     }
     for (ObjectEntry entry : entries) {
       store.release(entry, ObjectStore.FREED);

@@ -20,15 +20,20 @@ import java.util.concurrent.CompletableFuture;
  * when the garbage collector finds it unreachable, through {@link RefTracker}) and the
  * pending tasks that take it as an argument (from submission until the task is done). When the
  * count drops to zero nothing can read the object any more, and the store releases it. A small
- * put value is not tracked (see {@link #stored}): the collector frees it with its entry.
+ * value is not tracked (see {@link #stored} and {@link #adoptRef}): the collector frees it with its
+ * entry.
  */
 public final class ObjectEntry {
   private static final VarHandle USES;
   /** The future of every put entry: a put object is ready at once, and nothing completes it again. */
   private static final CompletableFuture<Void> STORED = CompletableFuture.completedFuture(null);
 
+  private static final VarHandle REF_STATE;
+  private static final Object SETTLED = new Object();
+
   static {
     try {
+      REF_STATE = MethodHandles.lookup().findVarHandle(ObjectEntry.class, "refState", Object.class);
       USES = MethodHandles.lookup().findVarHandle(ObjectEntry.class, "uses", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
@@ -43,6 +48,12 @@ public final class ObjectEntry {
   private volatile int uses;
   /** Whether each ref holds a use that it drops when unreachable; set before any ref exists. */
   boolean tracked = true;
+  /**
+   * Tracking of a result's ref, decided once the result is stored: null (no ref yet), the ref
+   * waiting for that decision, or SETTLED (stored or failed: a ref made from now on decides for
+   * itself). See {@link #adoptRef}.
+   */
+  private volatile Object refState;
 
   /* Owned by ObjectStore; see its overview. */
   volatile long size;
@@ -98,6 +109,7 @@ public final class ObjectEntry {
     }
     boolean won = ready.complete(null);
     producer = null;
+    settleRef(won);
     if (!won) {
       owner.store.release(this, ObjectStore.DISCARDED);  // cancelled meanwhile: nobody reads it
     }
@@ -107,7 +119,38 @@ public final class ObjectEntry {
   boolean fail(RayliteException error) {
     boolean won = ready.completeExceptionally(error);
     producer = null;
+    settleRef(false);
     return won;
+  }
+
+  /**
+   * Takes the use of a new ref of this entry, and has the ref tracked if the value it reaches is
+   * one the store must release (see {@link RefTracker}). A small value needs no tracking: only its
+   * refs and pending tasks reach it, so the collector frees it with them, and the ref's use, never
+   * dropped, keeps tasks from releasing it. A result's size is unknown until its task ends, so
+   * until then the entry holds its ref (which cannot become unreachable meanwhile) and decides
+   * when the result is stored; most results are small, and then no ref of theirs costs a phantom
+   * reference, its queueing and its reaping.
+   */
+  void adoptRef(ObjectRefImpl<?> ref) {
+    retain();
+    if (isDone() || !REF_STATE.compareAndSet(this, null, ref)) {
+      track(ref);  // stored or failed already: decide now
+    }
+  }
+
+  /** Decides for the ref waiting on this entry, if any, once the value is stored or has failed. */
+  private void settleRef(boolean stored) {
+    Object waiting = REF_STATE.getAndSet(this, SETTLED);
+    if (stored && waiting instanceof ObjectRefImpl<?> ref) {
+      track(ref);
+    }
+  }
+
+  private void track(ObjectRefImpl<?> ref) {
+    if (!ready.isCompletedExceptionally() && !ObjectStore.isSmall(size)) {
+      RefTracker.track(ref, this);
+    }
   }
 
   /** The value of a ready entry, or its failure thrown. */

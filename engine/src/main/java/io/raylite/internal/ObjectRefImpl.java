@@ -7,8 +7,8 @@ import java.util.concurrent.CompletionException;
 
 /**
  * The runtime's {@link ObjectRef}: a handle on an {@link ObjectEntry}. Each ref holds one use of
- * its entry and gives it back when the garbage collector finds the ref unreachable (see
- * {@link RefTracker}).
+ * its entry and, if its value is one the store must release, gives it back when the garbage
+ * collector finds the ref unreachable (see {@link ObjectEntry#adoptRef} and {@link RefTracker}).
  */
 public final class ObjectRefImpl<T> implements ObjectRef<T> {
   final ObjectEntry entry;
@@ -16,8 +16,7 @@ public final class ObjectRefImpl<T> implements ObjectRef<T> {
   ObjectRefImpl(ObjectEntry entry) {
     this.entry = entry;
     if (entry.tracked) {
-      entry.retain();
-      RefTracker.track(this, entry);
+      entry.adoptRef(this);
     }
   }
 

@@ -36,9 +36,9 @@ import java.util.concurrent.locks.StampedLock;
  *   - Small (at most SMALL_MAX bytes, and null): kept in the entry's `held` field only: never in
  *     the cache, never spilled, not counted against the capacity nor in the statistics. Only its
  *     refs and pending tasks reach the entry, so the collector frees a small value with its last
- *     ref, and a put of one needs no phantom reference either (see ObjectEntry.stored; a task
- *     result gets one, as its size is unknown when its ref is made): the common put of a number or
- *     a short string costs an entry and a ref. A spill file per small object would
+ *     ref, and its refs need no phantom reference (see ObjectEntry.stored for a put, and
+ *     ObjectEntry.adoptRef for a task result, whose ref waits in its entry until the result's size
+ *     is known): the common put or result of a number or a short string costs an entry and a ref. A spill file per small object would
  *     cost more than it frees (the entry and ref take about as much heap), and if small values
  *     counted, a loop of small puts whose refs the collector has not yet found would fill a small
  *     store with garbage that nothing could spill. Ray does the same: small objects live in the
@@ -113,7 +113,7 @@ import java.util.concurrent.locks.StampedLock;
  * its task is cancelled after the result was stored. Release claims the value from every place and
  * deletes the spill file. It takes no admission lock, so it never waits behind a spill; it holds
  * the read side of `releasing`, which only verifyAccounting takes exclusively. It may race with an
- * admission of the same entry (a task result whose ref was dropped while the task ran), a restore,
+ * admission of the same entry (a task result freed while its task ran), a restore,
  * an eviction or a spill write; each of those re-checks `released` after it has put the value
  * somewhere and claims it back (a Dekker pair: each side writes its volatile, then reads the
  * other's), so whichever runs second cleans up. The spill file is deleted by whoever takes

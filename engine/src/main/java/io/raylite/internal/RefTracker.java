@@ -9,7 +9,8 @@ import java.lang.ref.ReferenceQueue;
  * Finds ObjectRefImpls that are no longer reachable and drops the use each holds on its entry, so
  * the object store can release objects nobody can read (see ObjectEntry).
  *
- * Each ref gets a Phantom: a PhantomReference to the ref that knows the entry. The collector queues
+ * Each ref of a value the store must release (not a small one: see ObjectEntry.adoptRef) gets a
+ * Phantom: a PhantomReference to the ref that knows the entry. The collector queues
  * the phantom on QUEUE once the ref is unreachable; whoever takes it off the queue drops the use.
  * This is what java.lang.ref.Cleaner does, with one difference that matters here: a Cleaner has a
  * single thread, and a program that puts objects and drops their refs in a loop creates refs

@@ -127,7 +127,7 @@ final class Scheduler {
   }
 
   /** Returns {@code allocation} to the ledger and collects the tasks that now fit. */
-  private List<TaskRecord> releaseAndDrain(Allocation allocation) {
+  private TaskRecord releaseAndDrain(Allocation allocation) {
     lock.lock();
     try {
       ledger.release(allocation);
@@ -142,22 +142,23 @@ final class Scheduler {
    * the calling thread to run next instead of dispatching it.
    */
   TaskRecord releaseAndTakeNext(Allocation allocation, boolean virtual) {
-    List<TaskRecord> ready = releaseAndDrain(allocation);
     TaskRecord mine = null;
-    for (int i = 0; i < ready.size(); i++) {
-      TaskRecord task = ready.get(i);
+    for (TaskRecord task = releaseAndDrain(allocation); task != null; ) {
+      TaskRecord next = task.nextReady;
+      task.nextReady = null;
       if (mine == null && task.onVirtualThread == virtual) {
         mine = task;
       } else {
         dispatcher.accept(task);
       }
+      task = next;
     }
     return mine;
   }
 
   /** Lends a blocked task's CPUs to others until {@link #reclaimCpu}. */
   void lendCpu(Allocation allocation) {
-    List<TaskRecord> ready;
+    TaskRecord ready;
     lock.lock();
     try {
       ledger.lendCpu(allocation);
@@ -280,11 +281,16 @@ final class Scheduler {
 
   /* ---------------- Dispatch ---------------- */
 
-  private List<TaskRecord> drainLocked() {
+  /**
+   * Gives freed resources to reclaimers, then reservations, then queued tasks, and returns the
+   * tasks that now start as a list linked through {@code nextReady} (no allocation per drain), for
+   * the caller to dispatch after the lock is released.
+   */
+  private TaskRecord drainLocked() {
     while (!reclaims.isEmpty()) {
       Reclaim head = reclaims.peekFirst();
       if (!ledger.tryReclaimCpu(head.allocation)) {
-        return List.of();  // a reclaimer waits: nothing new starts before it
+        return null;  // a reclaimer waits: nothing new starts before it
       }
       head.allocation.cpuLent = false;
       reclaims.pollFirst();
@@ -302,9 +308,10 @@ final class Scheduler {
       }
     }
     if (waitingShapes.isEmpty()) {
-      return List.of();
+      return null;
     }
-    List<TaskRecord> ready = null;
+    TaskRecord first = null;
+    TaskRecord last = null;
     for (int i = 0; i < waitingShapes.size(); ) {
       ArrayDeque<TaskRecord> queue = waitingShapes.get(i).waiting;
       TaskRecord head;
@@ -319,10 +326,12 @@ final class Scheduler {
         }
         queue.pollFirst();
         if (head.markDispatched(allocation)) {
-          if (ready == null) {
-            ready = new ArrayList<>();
+          if (first == null) {
+            first = head;
+          } else {
+            last.nextReady = head;
           }
-          ready.add(head);
+          last = head;
         } else {
           ledger.release(allocation);
         }
@@ -333,12 +342,15 @@ final class Scheduler {
         i++;
       }
     }
-    return ready == null ? List.of() : ready;
+    return first;
   }
 
-  private void dispatchAll(List<TaskRecord> ready) {
-    for (int i = 0; i < ready.size(); i++) {
-      dispatcher.accept(ready.get(i));
+  private void dispatchAll(TaskRecord ready) {
+    while (ready != null) {
+      TaskRecord next = ready.nextReady;
+      ready.nextReady = null;
+      dispatcher.accept(ready);
+      ready = next;
     }
   }
 }

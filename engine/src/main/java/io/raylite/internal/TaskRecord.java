@@ -36,8 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * Threads: the submitting thread writes every field before the record is published to the
  * Scheduler or a dependency callback (both through locks or CompletableFuture, which order the
- * writes). Timestamps are written by whichever thread makes the transition and read by the
- * timeline after DONE.
+ * writes). Timestamps are written by whichever thread makes the transition and read by the thread
+ * that ends the task, which copies them into the timeline's event.
  */
 public final class TaskRecord implements Runnable, RuntimeContext {
   static final int PENDING = 0;
@@ -72,7 +72,8 @@ public final class TaskRecord implements Runnable, RuntimeContext {
   private RayFunc function;
   private Object[] args;
   private int refMask;
-  private final AtomicInteger argsPending = new AtomicInteger();
+  /** Counts the ObjectRef arguments not ready yet; made only for a task that has some. */
+  private AtomicInteger argsPending;
 
   private volatile int state;
   private volatile boolean cancelled;
@@ -84,6 +85,9 @@ public final class TaskRecord implements Runnable, RuntimeContext {
   int outcome;
   String workerLabel;
   int workerTid;
+
+  /** Links the tasks one drain of the Scheduler starts; written under its lock, cleared at dispatch. */
+  TaskRecord nextReady;
 
   long submittedNanos;
   long argsReadyNanos;
@@ -130,7 +134,8 @@ public final class TaskRecord implements Runnable, RuntimeContext {
     Object[] a = refs.clone();
     for (int i = 0; i < a.length; i++) {
       if ((mask & (1 << i)) != 0) {
-        a[i] = runtime.entryOf(a[i], "argument " + i + " of task '" + name + "'");  // may throw
+        ObjectEntry own = runtime.ownEntry(a[i]);
+        a[i] = own != null ? own : runtime.entryOf(a[i], "argument " + i + " of task '" + name + "'");  // throws
       }
     }
     for (int i = 0; i < a.length; i++) {
@@ -141,7 +146,7 @@ public final class TaskRecord implements Runnable, RuntimeContext {
     java.lang.ref.Reference.reachabilityFence(refs);  // the refs' uses hold until ours are added
     args = a;
     // One extra count held by this method so that the task cannot start while it registers.
-    argsPending.set(1);
+    argsPending = new AtomicInteger(1);
     for (int i = 0; i < a.length; i++) {
       if ((mask & (1 << i)) != 0) {
         ObjectEntry dep = (ObjectEntry) a[i];
@@ -183,7 +188,7 @@ public final class TaskRecord implements Runnable, RuntimeContext {
       outcome = error instanceof TaskCancelledException ? CANCELLED : FAILED;
       finishedNanos = System.nanoTime();
       clear();
-      runtime.timeline.record(this);
+      record();
       result.fail(error);
     }
   }
@@ -317,7 +322,7 @@ public final class TaskRecord implements Runnable, RuntimeContext {
     // Recorded before the result completes, so a caller of get sees the task in the timeline.
     outcome = cancelled ? CANCELLED : failure == null ? FINISHED : FAILED;
     clear();
-    runtime.timeline.record(this);
+    record();
     if (outcome == FINISHED) {
       result.complete(value);
     } else if (outcome == FAILED) {
@@ -351,10 +356,7 @@ public final class TaskRecord implements Runnable, RuntimeContext {
     return null;
   }
 
-  /**
-   * Drops what the record no longer needs, so the timeline keeps only names and times, and gives
-   * back the uses its ObjectRef arguments hold.
-   */
+  /** Drops what the record no longer needs, and gives back the uses its ObjectRef arguments hold. */
   private void clear() {
     Object[] a = args;
     function = null;
@@ -443,7 +445,7 @@ public final class TaskRecord implements Runnable, RuntimeContext {
         outcome = CANCELLED;
         finishedNanos = System.nanoTime();
         clear();
-        runtime.timeline.record(this);
+        record();
         result.fail(new TaskCancelledException(why));
         return true;
       }
@@ -458,7 +460,20 @@ public final class TaskRecord implements Runnable, RuntimeContext {
   /* ---------------- RuntimeContext ---------------- */
 
   String idString() {
+    return idString(id);
+  }
+
+  static String idString(long id) {
     return String.format("task-%x", id);
+  }
+
+  /** Puts the finished task in the timeline, as a small event that does not keep the task. */
+  private void record() {
+    Timeline timeline = runtime.timeline;
+    if (timeline.enabled()) {
+      timeline.record(new Timeline.TaskEvent(name, id, workerTid, workerLabel, outcome, attempt,
+          submittedNanos, argsReadyNanos, dispatchedNanos, startedNanos, finishedNanos));
+    }
   }
 
   @Override

@@ -13,9 +13,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The most recent finished tasks and actor calls, kept in a ring for {@code Raylite.timeline}:
- * recording costs one increment and one store per task, and for an actor call also the small
- * {@link ActorCallEvent} copied out of it (the ring must not keep a call, whose result entry holds
- * its value). Writing turns them into Chrome trace-event JSON: a complete ("X") event per task on
+ * recording costs one increment, one store and a small event copied out of the task or call
+ * ({@link TaskEvent}, {@link ActorCallEvent}). The ring must not keep the task or call itself:
+ * its result entry holds a small value for as long as anything reaches the entry. Writing turns them into Chrome trace-event JSON: a complete ("X") event per task on
  * its worker's row, with its wait times as arguments, one per actor call on its actor's row, and a
  * thread-name event per row.
  */
@@ -25,11 +25,15 @@ final class Timeline {
   /** Base of the rows of actors, above any worker's index and below virtual threads' rows. */
   static final int ACTOR_ROWS = 50_000;
 
+  /** A finished task, as the timeline shows it. {@code startedNanos} is 0 for a task that never ran. */
+  record TaskEvent(String name, long taskSeq, int workerTid, String workerLabel, int outcome, int attempt,
+      long submittedNanos, long argsReadyNanos, long dispatchedNanos, long startedNanos, long finishedNanos) {}
+
   /** A finished actor call, as the timeline shows it. {@code startedNanos} is 0 for a call that never ran. */
   record ActorCallEvent(String name, long callSeq, long actorSeq, String actorRow,
       int outcome, int attempt, long submittedNanos, long startedNanos, long finishedNanos) {}
 
-  /** {@link TaskRecord}s and {@link ActorCallEvent}s. */
+  /** {@link TaskEvent}s and {@link ActorCallEvent}s. */
   private final AtomicReferenceArray<Object> ring;
   private final AtomicLong next = new AtomicLong();
   private final long originNanos = System.nanoTime();
@@ -45,7 +49,7 @@ final class Timeline {
     return ring != null;
   }
 
-  void record(TaskRecord task) {
+  void record(TaskEvent task) {
     store(task);
   }
 
@@ -75,7 +79,7 @@ final class Timeline {
   }
 
   private static long submitted(Object event) {
-    return event instanceof TaskRecord t ? t.submittedNanos : ((ActorCallEvent) event).submittedNanos();
+    return event instanceof TaskEvent t ? t.submittedNanos() : ((ActorCallEvent) event).submittedNanos();
   }
 
   void write(Path file) throws IOException {
@@ -93,22 +97,22 @@ final class Timeline {
           writeActorCall(w, call, rows);
           continue;
         }
-        TaskRecord t = (TaskRecord) event;
-        boolean ran = t.startedNanos != 0;
+        TaskEvent t = (TaskEvent) event;
+        boolean ran = t.startedNanos() != 0;
         if (ran) {
-          rows.putIfAbsent(t.workerTid, "worker " + t.workerLabel);
+          rows.putIfAbsent(t.workerTid(), "worker " + t.workerLabel());
         }
-        long start = ran ? t.startedNanos : t.finishedNanos;
-        long end = Math.max(start, t.finishedNanos);
-        long ready = t.argsReadyNanos == 0 ? t.submittedNanos : t.argsReadyNanos;
-        long dispatched = t.dispatchedNanos == 0 ? start : t.dispatchedNanos;
-        w.write("{\"name\":" + json(t.name) + ",\"cat\":\"task\",\"ph\":\"X\",\"pid\":1,\"tid\":"
-            + (ran ? t.workerTid : -1) + ",\"ts\":" + micros(start) + ",\"dur\":" + duration(end - start)
-            + ",\"args\":{\"task_id\":" + json(t.idString()) + ",\"state\":" + json(OUTCOMES[t.outcome])
-            + ",\"attempt\":" + t.attempt
-            + ",\"wait_args_us\":" + duration(ready - t.submittedNanos)
+        long start = ran ? t.startedNanos() : t.finishedNanos();
+        long end = Math.max(start, t.finishedNanos());
+        long ready = t.argsReadyNanos() == 0 ? t.submittedNanos() : t.argsReadyNanos();
+        long dispatched = t.dispatchedNanos() == 0 ? start : t.dispatchedNanos();
+        w.write("{\"name\":" + json(t.name()) + ",\"cat\":\"task\",\"ph\":\"X\",\"pid\":1,\"tid\":"
+            + (ran ? t.workerTid() : -1) + ",\"ts\":" + micros(start) + ",\"dur\":" + duration(end - start)
+            + ",\"args\":{\"task_id\":" + json(TaskRecord.idString(t.taskSeq()))
+            + ",\"state\":" + json(OUTCOMES[t.outcome()]) + ",\"attempt\":" + t.attempt()
+            + ",\"wait_args_us\":" + duration(ready - t.submittedNanos())
             + ",\"wait_resources_us\":" + duration(Math.max(0, dispatched - ready))
-            + ",\"submitted_us\":" + micros(t.submittedNanos) + "}}");
+            + ",\"submitted_us\":" + micros(t.submittedNanos()) + "}}");
       }
       for (Map.Entry<Integer, String> row : rows.entrySet()) {
         w.write(",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":" + row.getKey()

@@ -34,10 +34,13 @@ final class Workers {
   /** A pool thread that knows its index, for log prefixes and timeline rows. */
   static final class WorkerThread extends ForkJoinWorkerThread {
     final int index;
+    /** {@link #label}'s answer, made once rather than per task. */
+    final String label;
 
     WorkerThread(ForkJoinPool pool, String name, int index) {
       super(null, pool, true);
       this.index = index;
+      this.label = Integer.toString(index);
       setName(name);
     }
   }
@@ -104,7 +107,7 @@ final class Workers {
   /** The worker label shown in log prefixes: the pool index, or {@code v<id>} for virtual threads. */
   String label(Thread thread) {
     if (thread instanceof WorkerThread w) {
-      return Integer.toString(w.index);
+      return w.label;
     }
     return thread.isVirtual() ? "v" + thread.threadId() : thread.getName();
   }
