@@ -1,5 +1,7 @@
 package io.raylite.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,10 +11,27 @@ import java.util.List;
  * count of the virtual threads draining it. Guarded by the monitor of its {@link ActorRecord}. The
  * queue is created by the first call and dropped once empty if it grew large, so an actor never
  * called costs only this object and an idle one at most a small empty queue.
+ *
+ * <p>The inbox: while every drainer this mailbox may have is running, a submitter does not need
+ * the monitor to queue a call (see {@link ActorRecord#submit}); it pushes the call onto
+ * {@code inbox}, a lock-free stack linked through {@link ActorTask#nextInInbox}. Every method below
+ * that reads or changes the queue first moves the inbox into it, oldest first, so under the
+ * monitor the inbox is invisible: a pushed call is an ordinary queued call to cancel, failure,
+ * restart and the drainers. Only {@link #push}, {@link #inboxEmpty} and {@link #drainers} are used
+ * without the monitor.
  */
 final class ActorMailbox {
   /** Queues up to this size are kept while empty, so that a steady trickle of calls allocates none. */
   private static final int SMALL = 16;
+  private static final VarHandle INBOX;
+
+  static {
+    try {
+      INBOX = MethodHandles.lookup().findVarHandle(ActorMailbox.class, "inbox", ActorTask.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   /** The group name, or null for the default group. */
   final String group;
@@ -21,8 +40,13 @@ final class ActorMailbox {
   private ArrayDeque<ActorTask> queue;
   /** Whether the queue grew past {@link #SMALL}: then it is dropped once empty. */
   private boolean grown;
-  /** Threads draining this mailbox, at most {@link #limit}. */
-  int drainers;
+  /** Calls pushed without the monitor, newest first; null when none. */
+  private volatile ActorTask inbox;
+  /**
+   * Threads draining this mailbox, at most {@link #limit}. Written only under the monitor; volatile
+   * so that a submitter can tell, without it, that every drainer is running.
+   */
+  volatile int drainers;
   /** Drainers running a call right now; the others are about to take one or to end. */
   int busy;
 
@@ -31,7 +55,47 @@ final class ActorMailbox {
     this.limit = limit;
   }
 
+  /** Queues a call without the monitor; see the class comment. Any thread. */
+  void push(ActorTask call) {
+    ActorTask head;
+    do {
+      head = inbox;
+      call.nextInInbox = head;
+    } while (!INBOX.compareAndSet(this, head, call));
+  }
+
+  /** Whether no call waits in the inbox. Any thread. */
+  boolean inboxEmpty() {
+    return inbox == null;
+  }
+
+  /** Moves the pushed calls into the queue, in the order they were pushed. */
+  private void absorb() {
+    if (inbox == null) {
+      return;
+    }
+    ActorTask newest = (ActorTask) INBOX.getAndSet(this, null);
+    ActorTask oldest = null;
+    while (newest != null) {  // reverse the stack
+      ActorTask next = newest.nextInInbox;
+      newest.nextInInbox = oldest;
+      oldest = newest;
+      newest = next;
+    }
+    ArrayDeque<ActorTask> q = queue();
+    while (oldest != null) {
+      ActorTask next = oldest.nextInInbox;
+      oldest.nextInInbox = null;
+      q.addLast(oldest);
+      oldest = next;
+    }
+    if (q.size() > SMALL) {
+      grown = true;
+    }
+  }
+
   void addLast(ActorTask call) {
+    absorb();
     ArrayDeque<ActorTask> q = queue();
     q.addLast(call);
     if (q.size() > SMALL) {
@@ -40,11 +104,13 @@ final class ActorMailbox {
   }
 
   void addFirst(ActorTask call) {
+    absorb();
     queue().addFirst(call);
   }
 
   /** The next call, or null; an emptied queue that had grown is dropped. */
   ActorTask poll() {
+    absorb();
     if (queue == null) {
       return null;
     }
@@ -58,10 +124,12 @@ final class ActorMailbox {
 
   /** Removes {@code call} if it is queued here; whether it was. */
   boolean remove(ActorTask call) {
+    absorb();
     return queue != null && queue.remove(call);
   }
 
   int size() {
+    absorb();
     return queue == null ? 0 : queue.size();
   }
 
@@ -72,6 +140,7 @@ final class ActorMailbox {
 
   /** Removes and returns every queued call, in order. */
   List<ActorTask> takeAll() {
+    absorb();
     if (queue == null || queue.isEmpty()) {
       return List.of();
     }

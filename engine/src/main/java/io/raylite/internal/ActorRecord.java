@@ -42,7 +42,13 @@ import java.util.concurrent.ExecutionException;
  * started on demand, at most `limit` of them; each drainer takes calls in FIFO order while the actor
  * is ALIVE and ends when the mailbox is empty. A sequential actor (limit 1) thus runs its calls one
  * at a time in submission order, and an idle actor holds no thread. A drainer hands back the outcome
- * of one call and takes the next in a single monitor section.
+ * of one call and takes the next in a single monitor section. A submitter queues a call under the
+ * monitor, except while every drainer of the mailbox runs and the actor has no maxPendingCalls:
+ * then it pushes the call onto the mailbox's lock-free inbox, which the monitor's holders see as
+ * part of the queue (ActorMailbox), so that the submitter and the drainer do not contend for the
+ * monitor at every call. A drainer that ends and a failure that kills the actor look at the inbox
+ * after their change, and the submitter looks again at both after its push (submit, settleInbox),
+ * so a pushed call is always taken, kept for the restarted actor, or failed.
  *
  * Failure: failLocked decides, for every call queued or running, whether it runs again on the
  * rebuilt actor (attempt < maxTaskRetries: it stays queued, or a running one goes back to the front
@@ -99,9 +105,14 @@ public final class ActorRecord {
   private int activeCalls;
   /** The taken calls whose outcome is still undecided, in the order taken; null when none yet. */
   private ArrayList<ActorTask> running;
-  /** Calls queued or running, for maxPendingCalls. */
+  /**
+   * Calls queued or running, for maxPendingCalls. Counted only when that limit is set: calls
+   * submitted through the inbox, which only actors without a limit use, are not counted in.
+   */
   private int pendingCalls;
   private ActorDiedException death;
+  /** Set, before its calls are failed, when the actor becomes DEAD; read without the monitor by submit. */
+  private volatile boolean dead;
 
   ActorRecord(ActorRegistry registry, long id, RayFunc constructor, String constructorName, Object[] args,
       int refMask, ActorOptions options, ResourceRequest request) {
@@ -191,10 +202,21 @@ public final class ActorRecord {
     ActorMailbox box = mailboxFor(method, group);
     ActorTask call = new ActorTask(this, box, registry.nextTaskId(), callName, method, args, refMask, true);
     ObjectRef<R> ref = call.ref();
-    ActorDiedException dead;
+    if (options.maxPendingCalls() < 0 && box.drainers == box.limit && !dead) {
+      // Every drainer of the mailbox runs, so one will take the call: queue it without the monitor.
+      // A drainer that ends, and a failure that makes the actor DEAD, look at the inbox after
+      // changing what was read here (Dekker), so the call is never left behind; see also
+      // settleInbox.
+      box.push(call);
+      if (box.drainers != box.limit || dead) {
+        settleInbox(box);
+      }
+      return ref;
+    }
+    ActorDiedException died;
     synchronized (this) {
-      dead = death;
-      if (dead == null) {
+      died = death;
+      if (died == null) {
         int max = options.maxPendingCalls();
         if (max >= 0 && pendingCalls >= max) {
           throw new PendingCallsExceededException("actor '" + displayName() + "' (" + idString() + ") has "
@@ -208,8 +230,8 @@ public final class ActorRecord {
         }
       }
     }
-    if (dead != null) {
-      call.failure = dead;
+    if (died != null) {
+      call.failure = died;
       call.completeFromFailure();
     }
     return ref;
@@ -264,6 +286,28 @@ public final class ActorRecord {
       return defaultMailbox;
     }
     return methodGroups.getOrDefault(FunctionNames.methodKey(method), defaultMailbox);
+  }
+
+  /**
+   * Deals with calls pushed into {@code box}'s inbox that no drainer may take: when the actor is
+   * DEAD they fail; when it is ALIVE and a drainer is missing, one starts. Otherwise (creating or
+   * restarting) they stay queued until the actor is ALIVE again and its drainers start.
+   */
+  private void settleInbox(ActorMailbox box) {
+    List<ActorTask> settled = null;
+    synchronized (this) {
+      if (state == DEAD) {
+        for (ActorTask call : box.takeAll()) {
+          if (settled == null) {
+            settled = new ArrayList<>();
+          }
+          failCallLocked(call, death, settled);
+        }
+      } else if (state == ALIVE && box.wantsDrainer()) {
+        startDrainerLocked(box);
+      }
+    }
+    deliver(settled, null);
   }
 
   private void startDrainerLocked(ActorMailbox box) {
@@ -331,6 +375,9 @@ public final class ActorRecord {
       }
       deliver(settled, release);
       if (next == null) {
+        if (!box.inboxEmpty()) {
+          settleInbox(box);  // pushed after this drainer found the mailbox empty: see submit
+        }
         return;
       }
       next.run(target);
@@ -530,6 +577,7 @@ public final class ActorRecord {
     state = DEAD;
     instance = null;
     death = new ActorDiedException(displayName(), idString(), reason, cause);
+    dead = true;  // before abortCallsLocked empties the inboxes: see submit
     if (reservation != null) {
       // The creation thread still waits for resources: take them back now, not when it wakes.
       allocation = runtime.scheduler.withdraw(reservation);
@@ -568,12 +616,17 @@ public final class ActorRecord {
   }
 
   private void requeueOrFailLocked(ActorMailbox box, ActorDiedException died, boolean restart, List<ActorTask> settled) {
+    List<ActorTask> kept = new ArrayList<>(0);
     for (ActorTask call : box.takeAll()) {
       if (restart && retryLocked(call)) {
-        box.addLast(call);
+        kept.add(call);
       } else {
         failCallLocked(call, died, settled);
       }
+    }
+    // Back at the front, in order: calls pushed into the inbox meanwhile were submitted later.
+    for (int i = kept.size() - 1; i >= 0; i--) {
+      box.addFirst(kept.get(i));
     }
   }
 

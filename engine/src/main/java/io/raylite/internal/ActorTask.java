@@ -35,6 +35,8 @@ public final class ActorTask implements RuntimeContext {
   private final RayFunc function;
   private Object[] args;
   private final int refMask;
+  /** The next older call in its mailbox's inbox; see {@link ActorMailbox#push}. */
+  ActorTask nextInInbox;
 
   int attempt;
   Thread runner;

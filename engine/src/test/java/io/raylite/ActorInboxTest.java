@@ -1,0 +1,185 @@
+package io.raylite;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Calls submitted from several threads at once, while the actor runs, dies or restarts. While its
+ * drainer runs, a call is queued without the actor's monitor (the mailbox's inbox), so these are
+ * the races of that path: every call must run once or fail, in each submitter's order, and none may
+ * be left waiting.
+ */
+@Timeout(120)
+class ActorInboxTest {
+  private static final int SUBMITTERS = 4;
+  private static final int CALLS = 20_000;
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+  /**
+   * Counts the calls it runs, and checks call by call that each submitter's arrive in the order they
+   * were submitted (a repeat counts as out of order; a lost call shows in the count).
+   */
+  static final class Recorder {
+    private final int[] last = new int[SUBMITTERS];
+    private final AtomicInteger ranInAll;
+    private int total;
+    private int outOfOrder;
+
+    Recorder(AtomicInteger ranInAll) {
+      this.ranInAll = ranInAll;
+    }
+
+    int record(int submitter, int seq) {
+      ranInAll.incrementAndGet();
+      if (seq <= last[submitter]) {
+        outOfOrder++;
+      }
+      last[submitter] = seq;
+      return ++total;
+    }
+
+    int[] summary() {
+      return new int[] {total, outOfOrder};
+    }
+  }
+
+  /** Submits CALLS calls from each of SUBMITTERS threads; {@code pause} runs between calls. */
+  private static List<List<ObjectRef<Integer>>> submitFromThreads(ActorHandle<Recorder> actor, Pause pause)
+      throws Exception {
+    ExecutorService threads = Executors.newFixedThreadPool(SUBMITTERS);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<List<ObjectRef<Integer>>>> futures = new ArrayList<>();
+      for (int s = 0; s < SUBMITTERS; s++) {
+        int submitter = s;
+        futures.add(threads.submit(() -> {
+          start.await();
+          List<ObjectRef<Integer>> refs = new ArrayList<>(CALLS);
+          for (int seq = 1; seq <= CALLS; seq++) {
+            refs.add(actor.task(Recorder::record, submitter, seq).remote());
+            pause.after(submitter, seq, refs);
+          }
+          return refs;
+        }));
+      }
+      start.countDown();
+      List<List<ObjectRef<Integer>>> all = new ArrayList<>();
+      for (Future<List<ObjectRef<Integer>>> f : futures) {
+        all.add(f.get());
+      }
+      return all;
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  interface Pause {
+    void after(int submitter, int seq, List<ObjectRef<Integer>> refs) throws Exception;
+  }
+
+  @Test
+  void callsFromManyThreads_eachRunOnce_inEachSubmittersOrder() throws Exception {
+    try (Raylite ray = Raylite.builder().cpus(2).build()) {
+      ActorHandle<Recorder> actor = ray.actor(Recorder::new, new AtomicInteger()).remote();
+      // Every 97th call each submitter waits for its latest result, so the mailbox keeps running
+      // dry and its drainer keeps ending and starting again while the others push.
+      List<List<ObjectRef<Integer>>> refs = submitFromThreads(actor, (submitter, seq, mine) -> {
+        if (seq % 97 == 0) {
+          mine.get(mine.size() - 1).get(PATIENCE);
+        }
+      });
+      for (List<ObjectRef<Integer>> mine : refs) {
+        for (ObjectRef<Integer> ref : mine) {
+          ref.get(PATIENCE);  // a lost call would time out here
+        }
+      }
+      assertArrayEquals(new int[] {SUBMITTERS * CALLS, 0}, actor.task(Recorder::summary).remote().get(PATIENCE),
+          "{calls run, calls out of their submitter's order}");
+    }
+  }
+
+  @Test
+  void callsSubmittedWhileTheActorIsKilled_eachRunOrFail_andNoneWaits() throws Exception {
+    try (Raylite ray = Raylite.builder().cpus(2).build()) {
+      AtomicInteger ranInAll = new AtomicInteger();
+      ActorHandle<Recorder> actor = ray.actor(Recorder::new, ranInAll).remote();
+      CountDownLatch killed = new CountDownLatch(1);
+      Thread killer = Thread.ofPlatform().start(() -> {
+        while (ranInAll.get() < 1_000) {
+          Thread.onSpinWait();  // test only: kill once calls run, while the submitters push on
+        }
+        ray.kill(actor);
+        killed.countDown();
+      });
+      // Submitter 0 submits its second half only after the kill, so some calls surely fail; the
+      // others push on through it.
+      List<List<ObjectRef<Integer>>> refs = submitFromThreads(actor, (submitter, seq, mine) -> {
+        if (submitter == 0 && seq == CALLS / 2) {
+          killed.await();
+        }
+      });
+      killer.join();
+
+      int ran = 0;
+      int failed = 0;
+      for (List<ObjectRef<Integer>> mine : refs) {
+        boolean diedSeen = false;
+        for (ObjectRef<Integer> ref : mine) {
+          try {
+            ref.get(PATIENCE);
+            assertTrue(!diedSeen, "a call ran after an earlier call of the same submitter failed");
+            ran++;
+          } catch (ActorDiedException expected) {
+            diedSeen = true;
+            failed++;
+          } catch (GetTimeoutException lost) {
+            fail("a call was left waiting: " + lost.getMessage());
+          }
+        }
+      }
+      assertEquals(SUBMITTERS * CALLS, ran + failed);
+      assertTrue(ran > 0 && failed > 0, "ran " + ran + ", failed " + failed);
+    }
+  }
+
+  @Test
+  void callsSubmittedWhileTheActorRestarts_allRun_andNoneWaits() throws Exception {
+    try (Raylite ray = Raylite.builder().cpus(2).build()) {
+      ActorHandle<Recorder> actor = ray.actor(Recorder::new, new AtomicInteger()).maxRestarts(-1).maxTaskRetries(-1)
+          .remote();
+      AtomicInteger submitted = new AtomicInteger();
+      Thread killer = Thread.ofPlatform().start(() -> {
+        for (int k = 1; k <= 3; k++) {
+          while (submitted.get() < k * SUBMITTERS * CALLS / 4) {
+            Thread.onSpinWait();  // test only: kill while the submitters are in full flow
+          }
+          ray.kill(actor, false);
+        }
+      });
+      List<List<ObjectRef<Integer>>> refs = submitFromThreads(actor, (submitter, seq, mine) -> submitted.incrementAndGet());
+      killer.join();
+
+      for (List<ObjectRef<Integer>> mine : refs) {
+        for (ObjectRef<Integer> ref : mine) {
+          ref.get(PATIENCE);  // neither lost nor failed: every call is retried on the rebuilt actor
+        }
+      }
+      int[] summary = actor.task(Recorder::summary).remote().get(PATIENCE);
+      assertTrue(summary[0] > 0 && summary[0] <= SUBMITTERS * CALLS, "the last incarnation ran " + summary[0]);
+      assertEquals(0, summary[1], "calls out of their submitter's order in the last incarnation");
+    }
+  }
+}
