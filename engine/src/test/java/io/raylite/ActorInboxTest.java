@@ -34,16 +34,21 @@ class ActorInboxTest {
    */
   static final class Recorder {
     private final int[] last = new int[SUBMITTERS];
+    /** Counted down when this actor, with all its incarnations, has run 1,000 calls. */
+    private final CountDownLatch thousandRan;
     private final AtomicInteger ranInAll;
     private int total;
     private int outOfOrder;
 
-    Recorder(AtomicInteger ranInAll) {
+    Recorder(CountDownLatch thousandRan, AtomicInteger ranInAll) {
+      this.thousandRan = thousandRan;
       this.ranInAll = ranInAll;
     }
 
     int record(int submitter, int seq) {
-      ranInAll.incrementAndGet();
+      if (ranInAll.incrementAndGet() == 1_000) {
+        thousandRan.countDown();
+      }
       if (seq <= last[submitter]) {
         outOfOrder++;
       }
@@ -53,6 +58,10 @@ class ActorInboxTest {
 
     int[] summary() {
       return new int[] {total, outOfOrder};
+    }
+
+    boolean restarted() {
+      return Raylite.context().wasActorRestarted();
     }
   }
 
@@ -93,7 +102,7 @@ class ActorInboxTest {
   @Test
   void callsFromManyThreads_eachRunOnce_inEachSubmittersOrder() throws Exception {
     try (Raylite ray = Raylite.builder().cpus(2).build()) {
-      ActorHandle<Recorder> actor = ray.actor(Recorder::new, new AtomicInteger()).remote();
+      ActorHandle<Recorder> actor = ray.actor(Recorder::new, new CountDownLatch(1), new AtomicInteger()).remote();
       // Every 97th call each submitter waits for its latest result, so the mailbox keeps running
       // dry and its drainer keeps ending and starting again while the others push.
       List<List<ObjectRef<Integer>>> refs = submitFromThreads(actor, (submitter, seq, mine) -> {
@@ -114,12 +123,14 @@ class ActorInboxTest {
   @Test
   void callsSubmittedWhileTheActorIsKilled_eachRunOrFail_andNoneWaits() throws Exception {
     try (Raylite ray = Raylite.builder().cpus(2).build()) {
-      AtomicInteger ranInAll = new AtomicInteger();
-      ActorHandle<Recorder> actor = ray.actor(Recorder::new, ranInAll).remote();
+      CountDownLatch thousandRan = new CountDownLatch(1);
+      ActorHandle<Recorder> actor = ray.actor(Recorder::new, thousandRan, new AtomicInteger()).remote();
       CountDownLatch killed = new CountDownLatch(1);
       Thread killer = Thread.ofPlatform().start(() -> {
-        while (ranInAll.get() < 1_000) {
-          Thread.onSpinWait();  // test only: kill once calls run, while the submitters push on
+        try {
+          thousandRan.await();  // kill once calls run, while the submitters push on
+        } catch (InterruptedException e) {
+          return;
         }
         ray.kill(actor);
         killed.countDown();
@@ -158,18 +169,27 @@ class ActorInboxTest {
   @Test
   void callsSubmittedWhileTheActorRestarts_allRun_andNoneWaits() throws Exception {
     try (Raylite ray = Raylite.builder().cpus(2).build()) {
-      ActorHandle<Recorder> actor = ray.actor(Recorder::new, new AtomicInteger()).maxRestarts(-1).maxTaskRetries(-1)
-          .remote();
-      AtomicInteger submitted = new AtomicInteger();
+      ActorHandle<Recorder> actor = ray.actor(Recorder::new, new CountDownLatch(1), new AtomicInteger())
+          .maxRestarts(-1).maxTaskRetries(-1).remote();
+      int quarter = SUBMITTERS * CALLS / 4;
+      List<CountDownLatch> quarters = List.of(new CountDownLatch(1), new CountDownLatch(1), new CountDownLatch(1));
       Thread killer = Thread.ofPlatform().start(() -> {
-        for (int k = 1; k <= 3; k++) {
-          while (submitted.get() < k * SUBMITTERS * CALLS / 4) {
-            Thread.onSpinWait();  // test only: kill while the submitters are in full flow
+        for (CountDownLatch reached : quarters) {
+          try {
+            reached.await();  // kill three times while the submitters are in full flow
+          } catch (InterruptedException e) {
+            return;
           }
           ray.kill(actor, false);
         }
       });
-      List<List<ObjectRef<Integer>>> refs = submitFromThreads(actor, (submitter, seq, mine) -> submitted.incrementAndGet());
+      AtomicInteger submitted = new AtomicInteger();
+      List<List<ObjectRef<Integer>>> refs = submitFromThreads(actor, (submitter, seq, mine) -> {
+        int n = submitted.incrementAndGet();
+        if (n % quarter == 0 && n / quarter <= quarters.size()) {
+          quarters.get(n / quarter - 1).countDown();
+        }
+      });
       killer.join();
 
       for (List<ObjectRef<Integer>> mine : refs) {
@@ -177,6 +197,7 @@ class ActorInboxTest {
           ref.get(PATIENCE);  // neither lost nor failed: every call is retried on the rebuilt actor
         }
       }
+      assertTrue(actor.task(Recorder::restarted).remote().get(PATIENCE), "the kills restarted the actor");
       int[] summary = actor.task(Recorder::summary).remote().get(PATIENCE);
       assertTrue(summary[0] > 0 && summary[0] <= SUBMITTERS * CALLS, "the last incarnation ran " + summary[0]);
       assertEquals(0, summary[1], "calls out of their submitter's order in the last incarnation");
