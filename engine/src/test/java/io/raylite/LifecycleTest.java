@@ -138,7 +138,7 @@ class LifecycleTest {
   }
 
   @Test
-  void timelineShowsActorCallsOnTheirActorsRow(@TempDir Path dir) throws Exception {
+  void timelineShowsActorCallsAndTheConstructorOnTheirActorsRow(@TempDir Path dir) throws Exception {
     try (Raylite ray = Raylite.builder().cpus(2).build()) {
       ActorHandle<Adder> adder = ray.actor(Adder::new).name("adder").remote();
       ray.get(adder.task(Adder::add, 1).remote());
@@ -165,6 +165,12 @@ class LifecycleTest {
       }
       assertEquals(1, rows.size(), rows.toString());
       String row = rows.iterator().next();
+      // The constructor's run is on the same row, as Ray's actor creation task.
+      List<String> creations = lines.stream().filter(l -> l.contains("\"cat\":\"actor_creation_task\"")).toList();
+      assertEquals(1, creations.size(), String.join("\n", lines));
+      assertTrue(creations.get(0).contains("\"name\":\"LifecycleTest.Adder.new\"")
+          && creations.get(0).contains("\"state\":\"FINISHED\"") && creations.get(0).contains("\"tid\":" + row + ","),
+          creations.get(0));
       assertTrue(lines.stream().anyMatch(l -> l.contains("\"thread_name\"") && l.contains("\"tid\":" + row + ",")
           && l.contains("\"name\":\"actor adder (")), String.join("\n", lines));
       assertTrue(lines.stream().anyMatch(l -> l.contains("\"name\":\"plain\"") && l.contains("\"cat\":\"task\"")

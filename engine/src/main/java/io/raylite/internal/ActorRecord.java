@@ -114,6 +114,9 @@ public final class ActorRecord {
   /** Set, before its calls are failed, when the actor becomes DEAD; read without the monitor by submit. */
   private volatile boolean dead;
 
+  /** When the actor was created: the first constructor run's wait in the timeline counts from here. */
+  private final long createdNanos = System.nanoTime();
+
   ActorRecord(ActorRegistry registry, long id, RayFunc constructor, String constructorName, Object[] args,
       int refMask, ActorOptions options, ResourceRequest request) {
     this.registry = registry;
@@ -405,6 +408,7 @@ public final class ActorRecord {
       return;
     }
     Thread self = Thread.currentThread();
+    long since = first ? createdNanos : 0;
     for (;;) {
       ActorTask run;
       Allocation release = null;
@@ -431,6 +435,8 @@ public final class ActorRecord {
       if (failure == null && run.value == null) {
         failure = new NullPointerException("the constructor of actor '" + displayName() + "' returned null");
       }
+      run.recordConstruction(since != 0 ? since : run.submittedNanos, failure != null);
+      since = 0;
       Thread.interrupted();  // an interrupt from kill or close has done its work
       List<ActorTask> settled = new ArrayList<>(0);
       boolean again = false;

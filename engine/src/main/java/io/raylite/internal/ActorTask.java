@@ -153,8 +153,21 @@ public final class ActorTask implements RuntimeContext {
   private void record(int outcome) {
     Timeline timeline = actor.runtime.timeline;
     if (timeline.enabled()) {
-      timeline.record(new Timeline.ActorCallEvent(name(), id, actor.id, actor.timelineRow(),
+      timeline.record(new Timeline.ActorCallEvent(name(), id, actor.id, actor.timelineRow(), false,
           outcome, attempt, submittedNanos, startedNanos, finishedNanos));
+    }
+  }
+
+  /**
+   * Puts a finished run of the constructor in the timeline, on the actor's row; its wait counts
+   * from {@code since} (the actor's creation, for the first run: arguments and resources).
+   */
+  void recordConstruction(long since, boolean failed) {
+    Timeline timeline = actor.runtime.timeline;
+    if (timeline.enabled()) {
+      int outcome = failed ? TaskRecord.FAILED : TaskRecord.FINISHED;
+      timeline.record(new Timeline.ActorCallEvent(name(), id, actor.id, actor.timelineRow(), true,
+          outcome, attempt, since, startedNanos, finishedNanos));
     }
   }
 

@@ -29,8 +29,11 @@ final class Timeline {
   record TaskEvent(String name, long taskSeq, int workerTid, String workerLabel, int outcome, int attempt,
       long submittedNanos, long argsReadyNanos, long dispatchedNanos, long startedNanos, long finishedNanos) {}
 
-  /** A finished actor call, as the timeline shows it. {@code startedNanos} is 0 for a call that never ran. */
-  record ActorCallEvent(String name, long callSeq, long actorSeq, String actorRow,
+  /**
+   * A finished actor call, or a run of an actor's constructor ({@code construction}), as the
+   * timeline shows it. {@code startedNanos} is 0 for a call that never ran.
+   */
+  record ActorCallEvent(String name, long callSeq, long actorSeq, String actorRow, boolean construction,
       int outcome, int attempt, long submittedNanos, long startedNanos, long finishedNanos) {}
 
   /** {@link TaskEvent}s and {@link ActorCallEvent}s. */
@@ -132,7 +135,8 @@ final class Timeline {
     }
     long start = ran ? call.startedNanos() : call.finishedNanos();
     long end = Math.max(start, call.finishedNanos());
-    w.write("{\"name\":" + json(call.name()) + ",\"cat\":\"actor_task\",\"ph\":\"X\",\"pid\":1,\"tid\":"
+    String cat = call.construction() ? "actor_creation_task" : "actor_task";  // Ray's names for the two
+    w.write("{\"name\":" + json(call.name()) + ",\"cat\":\"" + cat + "\",\"ph\":\"X\",\"pid\":1,\"tid\":"
         + (ran ? tid : -1) + ",\"ts\":" + micros(start) + ",\"dur\":" + duration(end - start)
         + ",\"args\":{\"task_id\":" + json(ActorTask.taskId(call.callSeq())) + ",\"actor_id\":" + json(ActorRecord.idString(call.actorSeq()))
         + ",\"state\":" + json(OUTCOMES[call.outcome()]) + ",\"attempt\":" + call.attempt()
