@@ -166,6 +166,64 @@ class ActorInboxTest {
     }
   }
 
+  /** Takes calls and says when it ran its first. */
+  static final class Sink {
+    private final CountDownLatch firstRan;
+
+    Sink(CountDownLatch firstRan) {
+      this.firstRan = firstRan;
+    }
+
+    int take(int n) {
+      firstRan.countDown();
+      return n;
+    }
+  }
+
+  @Test
+  void manyActorsKilledWhileCallsArePushed_noCallIsLeftWaiting() throws Exception {
+    // One kill is a narrow race against the pushes; two hundred make it likely that some push
+    // lands between the kill emptying the mailbox and the drainer ending.
+    int actors = 200;
+    int perSubmitter = 300;
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try (Raylite ray = Raylite.builder().cpus(2).build()) {
+      List<ObjectRef<Integer>> refs = new ArrayList<>();
+      for (int a = 0; a < actors; a++) {
+        CountDownLatch firstRan = new CountDownLatch(1);
+        ActorHandle<Sink> actor = ray.actor(Sink::new, firstRan).remote();
+        List<Future<List<ObjectRef<Integer>>>> pushed = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+          pushed.add(threads.submit(() -> {
+            List<ObjectRef<Integer>> mine = new ArrayList<>(perSubmitter);
+            for (int i = 0; i < perSubmitter; i++) {
+              mine.add(actor.task(Sink::take, i).remote());
+            }
+            return mine;
+          }));
+        }
+        firstRan.await();
+        ray.kill(actor);
+        for (Future<List<ObjectRef<Integer>>> f : pushed) {
+          refs.addAll(f.get());
+        }
+      }
+      int failed = 0;
+      for (ObjectRef<Integer> ref : refs) {
+        try {
+          ref.get(PATIENCE);
+        } catch (ActorDiedException expected) {
+          failed++;
+        } catch (GetTimeoutException lost) {
+          fail("a call was left waiting: " + lost.getMessage());
+        }
+      }
+      assertTrue(failed > 0, "no call failed, so no kill raced the pushes");
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
   @Test
   void callsSubmittedWhileTheActorRestarts_allRun_andNoneWaits() throws Exception {
     try (Raylite ray = Raylite.builder().cpus(2).build()) {
