@@ -110,9 +110,11 @@ public final class ActorRecord {
    * submitted through the inbox, which only actors without a limit use, are not counted in.
    */
   private int pendingCalls;
-  private ActorDiedException death;
-  /** Set, before its calls are failed, when the actor becomes DEAD; read without the monitor by submit. */
-  private volatile boolean dead;
+  /**
+   * Why the actor is DEAD, or null. Written under the monitor before the DEAD actor's calls are
+   * failed; volatile because submit reads it without the monitor.
+   */
+  private volatile ActorDiedException death;
 
   /** When the actor was created: the first constructor run's wait in the timeline counts from here. */
   private final long createdNanos = System.nanoTime();
@@ -205,13 +207,13 @@ public final class ActorRecord {
     ActorMailbox box = mailboxFor(method, group);
     ActorTask call = new ActorTask(this, box, registry.nextTaskId(), callName, method, args, refMask, true);
     ObjectRef<R> ref = call.ref();
-    if (options.maxPendingCalls() < 0 && box.drainers == box.limit && !dead) {
+    if (options.maxPendingCalls() < 0 && box.drainers == box.limit && death == null) {
       // Every drainer of the mailbox runs, so one will take the call: queue it without the monitor.
       // A drainer that ends, and a failure that makes the actor DEAD, look at the inbox after
       // changing what was read here (Dekker), so the call is never left behind; see also
       // settleInbox.
       box.push(call);
-      if (box.drainers != box.limit || dead) {
+      if (box.drainers != box.limit || death != null) {
         settleInbox(box);
       }
       return ref;
@@ -297,15 +299,10 @@ public final class ActorRecord {
    * restarting) they stay queued until the actor is ALIVE again and its drainers start.
    */
   private void settleInbox(ActorMailbox box) {
-    List<ActorTask> settled = null;
+    List<ActorTask> settled = new ArrayList<>(0);
     synchronized (this) {
       if (state == DEAD) {
-        for (ActorTask call : box.takeAll()) {
-          if (settled == null) {
-            settled = new ArrayList<>();
-          }
-          failCallLocked(call, death, settled);
-        }
+        requeueOrFailLocked(box, death, false, settled);
       } else if (state == ALIVE && box.wantsDrainer()) {
         startDrainerLocked(box);
       }
@@ -582,8 +579,8 @@ public final class ActorRecord {
     }
     state = DEAD;
     instance = null;
+    // Before abortCallsLocked empties the inboxes: see submit.
     death = new ActorDiedException(displayName(), idString(), reason, cause);
-    dead = true;  // before abortCallsLocked empties the inboxes: see submit
     if (reservation != null) {
       // The creation thread still waits for resources: take them back now, not when it wakes.
       allocation = runtime.scheduler.withdraw(reservation);

@@ -151,11 +151,7 @@ public final class ActorTask implements RuntimeContext {
 
   /** Puts the finished call in the timeline, as a small event that does not keep the call. */
   private void record(int outcome) {
-    Timeline timeline = actor.runtime.timeline;
-    if (timeline.enabled()) {
-      timeline.record(new Timeline.ActorCallEvent(name(), id, actor.id, actor.timelineRow(), false,
-          outcome, attempt, submittedNanos, startedNanos, finishedNanos));
-    }
+    record(false, outcome, submittedNanos);
   }
 
   /**
@@ -163,10 +159,13 @@ public final class ActorTask implements RuntimeContext {
    * from {@code since} (the actor's creation, for the first run: arguments and resources).
    */
   void recordConstruction(long since, boolean failed) {
+    record(true, failed ? TaskRecord.FAILED : TaskRecord.FINISHED, since);
+  }
+
+  private void record(boolean construction, int outcome, long since) {
     Timeline timeline = actor.runtime.timeline;
     if (timeline.enabled()) {
-      int outcome = failed ? TaskRecord.FAILED : TaskRecord.FINISHED;
-      timeline.record(new Timeline.ActorCallEvent(name(), id, actor.id, actor.timelineRow(), true,
+      timeline.record(new Timeline.ActorCallEvent(name(), id, actor.id, actor.timelineRow(), construction,
           outcome, attempt, since, startedNanos, finishedNanos));
     }
   }

@@ -15,9 +15,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * The most recent finished tasks and actor calls, kept in a ring for {@code Raylite.timeline}:
  * recording costs one increment, one store and a small event copied out of the task or call
  * ({@link TaskEvent}, {@link ActorCallEvent}). The ring must not keep the task or call itself:
- * its result entry holds a small value for as long as anything reaches the entry. Writing turns them into Chrome trace-event JSON: a complete ("X") event per task on
- * its worker's row, with its wait times as arguments, one per actor call on its actor's row, and a
- * thread-name event per row.
+ * its result entry holds a small value for as long as anything reaches the entry. Writing turns
+ * the events into Chrome trace-event JSON: a complete ("X") event per task on its worker's row,
+ * with its wait times as arguments, one per actor call on its actor's row, and a thread-name event
+ * per row.
  */
 final class Timeline {
   private static final String[] OUTCOMES = {"FINISHED", "FAILED", "CANCELLED"};
@@ -25,19 +26,24 @@ final class Timeline {
   /** Base of the rows of actors, above any worker's index and below virtual threads' rows. */
   static final int ACTOR_ROWS = 50_000;
 
+  /** What the ring holds; events are shown in submission order. */
+  sealed interface Event permits TaskEvent, ActorCallEvent {
+    long submittedNanos();
+  }
+
   /** A finished task, as the timeline shows it. {@code startedNanos} is 0 for a task that never ran. */
   record TaskEvent(String name, long taskSeq, int workerTid, String workerLabel, int outcome, int attempt,
-      long submittedNanos, long argsReadyNanos, long dispatchedNanos, long startedNanos, long finishedNanos) {}
+      long submittedNanos, long argsReadyNanos, long dispatchedNanos, long startedNanos, long finishedNanos)
+      implements Event {}
 
   /**
    * A finished actor call, or a run of an actor's constructor ({@code construction}), as the
    * timeline shows it. {@code startedNanos} is 0 for a call that never ran.
    */
   record ActorCallEvent(String name, long callSeq, long actorSeq, String actorRow, boolean construction,
-      int outcome, int attempt, long submittedNanos, long startedNanos, long finishedNanos) {}
+      int outcome, int attempt, long submittedNanos, long startedNanos, long finishedNanos) implements Event {}
 
-  /** {@link TaskEvent}s and {@link ActorCallEvent}s. */
-  private final AtomicReferenceArray<Object> ring;
+  private final AtomicReferenceArray<Event> ring;
   private final AtomicLong next = new AtomicLong();
   private final long originNanos = System.nanoTime();
   private final String runtimeName;
@@ -52,70 +58,42 @@ final class Timeline {
     return ring != null;
   }
 
-  void record(TaskEvent task) {
-    store(task);
-  }
-
-  void record(ActorCallEvent call) {
-    store(call);
-  }
-
-  private void store(Object event) {
+  void record(Event event) {
     if (ring != null) {
       long slot = next.getAndIncrement();
       ring.lazySet((int) (slot % ring.length()), event);
     }
   }
 
-  List<Object> snapshot() {
-    List<Object> events = new ArrayList<>();
+  List<Event> snapshot() {
+    List<Event> events = new ArrayList<>();
     if (ring != null) {
       for (int i = 0; i < ring.length(); i++) {
-        Object e = ring.get(i);
+        Event e = ring.get(i);
         if (e != null) {
           events.add(e);
         }
       }
     }
-    events.sort((a, b) -> Long.compare(submitted(a), submitted(b)));
+    events.sort(java.util.Comparator.comparingLong(Event::submittedNanos));
     return events;
   }
 
-  private static long submitted(Object event) {
-    return event instanceof TaskEvent t ? t.submittedNanos() : ((ActorCallEvent) event).submittedNanos();
-  }
-
   void write(Path file) throws IOException {
-    List<Object> events = snapshot();
+    List<Event> events = snapshot();
     Map<Integer, String> rows = new TreeMap<>();
     try (BufferedWriter w = Files.newBufferedWriter(file)) {
       w.write("{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n");
       boolean first = true;
-      for (Object event : events) {
+      for (Event event : events) {
         if (!first) {
           w.write(",\n");
         }
         first = false;
-        if (event instanceof ActorCallEvent call) {
-          writeActorCall(w, call, rows);
-          continue;
+        switch (event) {
+          case TaskEvent t -> writeTask(w, t, rows);
+          case ActorCallEvent call -> writeActorCall(w, call, rows);
         }
-        TaskEvent t = (TaskEvent) event;
-        boolean ran = t.startedNanos() != 0;
-        if (ran) {
-          rows.putIfAbsent(t.workerTid(), "worker " + t.workerLabel());
-        }
-        long start = ran ? t.startedNanos() : t.finishedNanos();
-        long end = Math.max(start, t.finishedNanos());
-        long ready = t.argsReadyNanos() == 0 ? t.submittedNanos() : t.argsReadyNanos();
-        long dispatched = t.dispatchedNanos() == 0 ? start : t.dispatchedNanos();
-        w.write("{\"name\":" + json(t.name()) + ",\"cat\":\"task\",\"ph\":\"X\",\"pid\":1,\"tid\":"
-            + (ran ? t.workerTid() : -1) + ",\"ts\":" + micros(start) + ",\"dur\":" + duration(end - start)
-            + ",\"args\":{\"task_id\":" + json(TaskRecord.idString(t.taskSeq()))
-            + ",\"state\":" + json(OUTCOMES[t.outcome()]) + ",\"attempt\":" + t.attempt()
-            + ",\"wait_args_us\":" + duration(ready - t.submittedNanos())
-            + ",\"wait_resources_us\":" + duration(Math.max(0, dispatched - ready))
-            + ",\"submitted_us\":" + micros(t.submittedNanos()) + "}}");
       }
       for (Map.Entry<Integer, String> row : rows.entrySet()) {
         w.write(",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":" + row.getKey()
@@ -124,6 +102,25 @@ final class Timeline {
       w.write(",\n{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":1,\"args\":{\"name\":" + json(runtimeName) + "}}");
       w.write("\n]}\n");
     }
+  }
+
+  /** A task on the row of the worker that ran it, with its waits for arguments and resources. */
+  private void writeTask(BufferedWriter w, TaskEvent t, Map<Integer, String> rows) throws IOException {
+    boolean ran = t.startedNanos() != 0;
+    if (ran) {
+      rows.putIfAbsent(t.workerTid(), "worker " + t.workerLabel());
+    }
+    long start = ran ? t.startedNanos() : t.finishedNanos();
+    long end = Math.max(start, t.finishedNanos());
+    long ready = t.argsReadyNanos() == 0 ? t.submittedNanos() : t.argsReadyNanos();
+    long dispatched = t.dispatchedNanos() == 0 ? start : t.dispatchedNanos();
+    w.write("{\"name\":" + json(t.name()) + ",\"cat\":\"task\",\"ph\":\"X\",\"pid\":1,\"tid\":"
+        + (ran ? t.workerTid() : -1) + ",\"ts\":" + micros(start) + ",\"dur\":" + duration(end - start)
+        + ",\"args\":{\"task_id\":" + json(TaskRecord.idString(t.taskSeq()))
+        + ",\"state\":" + json(OUTCOMES[t.outcome()]) + ",\"attempt\":" + t.attempt()
+        + ",\"wait_args_us\":" + duration(ready - t.submittedNanos())
+        + ",\"wait_resources_us\":" + duration(Math.max(0, dispatched - ready))
+        + ",\"submitted_us\":" + micros(t.submittedNanos()) + "}}");
   }
 
   /** An actor call on its actor's row: calls of one actor line up as its tasks do in Ray's timeline. */

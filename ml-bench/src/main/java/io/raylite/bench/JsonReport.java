@@ -35,8 +35,7 @@ final class JsonReport {
     json.append("  \"gpu_scoring\": ").append(gpu).append(",\n");
     json.append("  \"available_processors\": ").append(Runtime.getRuntime().availableProcessors()).append(",\n");
     json.append("  \"java_version\": ").append(string(System.getProperty("java.version"))).append(",\n");
-    json.append("  \"warmup_seconds\": ").append(number(warmupSeconds))
-        .append(",\n");
+    json.append("  \"warmup_seconds\": ").append(number(warmupSeconds)).append(",\n");
     json.append("  \"modes\": [");
     for (int i = 0; i < results.size(); i++) {
       ModeResult r = results.get(i);
