@@ -1,10 +1,8 @@
 package io.raylite;
 
 import io.raylite.function.RayFunc;
-import io.raylite.internal.ActorTask;
 import io.raylite.internal.LocalRuntime;
 import io.raylite.internal.RuntimeConfig;
-import io.raylite.internal.TaskRecord;
 import io.raylite.spi.GpuProvider;
 import io.raylite.spi.SpillCodec;
 import java.io.IOException;
@@ -60,10 +58,7 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
    * @throws IllegalStateException when called outside a task
    */
   public static RuntimeContext context() {
-    RuntimeContext current = TaskRecord.current();
-    if (current == null) {
-      current = ActorTask.current();
-    }
+    RuntimeContext current = LocalRuntime.currentContext();
     if (current == null) {
       throw new IllegalStateException("Raylite.context() is only available inside a task or actor call");
     }
@@ -129,11 +124,7 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
    * @throws IllegalStateException when called outside an actor
    */
   public static void exitActor() {
-    ActorTask current = ActorTask.current();
-    if (current == null) {
-      throw new IllegalStateException("Raylite.exitActor() is only available inside an actor method or constructor");
-    }
-    current.exitActor();
+    LocalRuntime.exitActor();
   }
 
   /**

@@ -71,7 +71,7 @@ public final class ActorRecord {
   static final int DEAD = 3;
 
   final ActorRegistry registry;
-  final LocalRuntime runtime;
+  final Engine runtime;
   final long id;
   private String timelineRow;
   final ActorOptions options;
@@ -152,11 +152,7 @@ public final class ActorRecord {
   }
 
   public String idString() {
-    return idString(id);
-  }
-
-  static String idString(long id) {
-    return String.format("actor-%x", id);
+    return Ids.actor(id);
   }
 
   /** The actor's row in the timeline, computed once (a racy cache of an immutable value). */
@@ -199,8 +195,8 @@ public final class ActorRecord {
       throw new RuntimeClosedException("runtime '" + runtime.name + "' is closed");
     }
     for (int i = 0; i < args.length; i++) {
-      if ((refMask & (1 << i)) != 0 && runtime.ownEntry(args[i]) == null) {
-        runtime.entryOf(args[i], "argument " + i + " of actor call '"
+      if ((refMask & (1 << i)) != 0 && ObjectRefImpl.ownEntry(args[i], runtime.store) == null) {
+        ObjectRefImpl.entryOf(args[i], runtime.store, "argument " + i + " of actor call '"
             + (callName != null ? callName : FunctionNames.of(method)) + "'");
       }
     }

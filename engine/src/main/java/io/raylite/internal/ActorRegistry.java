@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * are volatile accesses, so at least one side sees the other and kills the actor.
  */
 public final class ActorRegistry {
-  final LocalRuntime runtime;
+  final Engine runtime;
   final ActorThreads threads;
   private final Set<ActorRecord> live = ConcurrentHashMap.newKeySet();
   private final ConcurrentHashMap<String, ActorRecord> names = new ConcurrentHashMap<>();
@@ -27,11 +27,10 @@ public final class ActorRegistry {
   private final ResourceRequest defaultRequest;
   private volatile boolean closed;
 
-  ActorRegistry(LocalRuntime runtime) {
+  ActorRegistry(Engine runtime) {
     this.runtime = runtime;
     this.threads = new ActorThreads(runtime.name);
-    this.defaultRequest = runtime.scheduler.canonical(
-        runtime.scheduler.ledger().toRequest(ActorOptions.defaults().resources(), "actor"));
+    this.defaultRequest = runtime.scheduler.shapeOf(ActorOptions.defaults().resources(), "actor");
   }
 
   long nextTaskId() {
@@ -48,11 +47,11 @@ public final class ActorRegistry {
     String constructorName = FunctionNames.of(constructor);
     for (int i = 0; i < args.length; i++) {
       if ((refMask & (1 << i)) != 0) {
-        runtime.entryOf(args[i], "argument " + i + " of actor constructor '" + constructorName + "'");
+        ObjectRefImpl.entryOf(args[i], runtime.store, "argument " + i + " of actor constructor '" + constructorName + "'");
       }
     }
     ResourceRequest request = options.resources().equals(ActorOptions.defaults().resources()) ? defaultRequest
-        : runtime.scheduler.canonical(runtime.scheduler.ledger().toRequest(options.resources(), constructorName));
+        : runtime.scheduler.shapeOf(options.resources(), constructorName);
     ActorRecord actor = new ActorRecord(this, actorIds.incrementAndGet(), constructor, constructorName, args,
         refMask, options, request);
     String name = options.name();

@@ -23,7 +23,7 @@ import java.util.Optional;
  * {@code argumentFailed} belong to the thread running the call until it hands the outcome back
  * under the monitor.
  */
-public final class ActorTask implements RuntimeContext {
+public final class ActorTask implements RuntimeContext, Producer {
   private static final ScopedValue<ActorTask> CURRENT = ScopedValue.newInstance();
 
   final ActorRecord actor;
@@ -66,7 +66,7 @@ public final class ActorTask implements RuntimeContext {
     this.function = function;
     this.args = args;
     this.refMask = refMask;
-    this.result = withResult ? new ObjectEntry(actor.runtime.nextObjectId(), actor.runtime, this) : null;
+    this.result = withResult ? new ObjectEntry(actor.runtime.nextObjectId(), actor.runtime.store, this) : null;
   }
 
   /** The actor call or constructor running on this thread, or null. */
@@ -163,9 +163,9 @@ public final class ActorTask implements RuntimeContext {
   }
 
   private void record(boolean construction, int outcome, long since) {
-    Timeline timeline = actor.runtime.timeline;
+    TimelineSink timeline = actor.runtime.timeline;
     if (timeline.enabled()) {
-      timeline.record(new Timeline.ActorCallEvent(name(), id, actor.id, actor.timelineRow(), construction,
+      timeline.record(new TimelineSink.ActorCallEvent(name(), id, actor.id, actor.timelineRow(), construction,
           outcome, attempt, since, startedNanos, finishedNanos));
     }
   }
@@ -175,6 +175,18 @@ public final class ActorTask implements RuntimeContext {
     args = null;
     value = null;
     thrown = null;
+  }
+
+  /** See {@link ActorRecord#cancel}. */
+  @Override
+  public boolean cancel(boolean force) {
+    return actor.cancel(this, force);
+  }
+
+  /** Never: an actor call runs only on its actor's threads. */
+  @Override
+  public boolean tryRunInline(Allocation held) {
+    return false;
   }
 
   /** See {@link Raylite#exitActor()}. */
@@ -191,11 +203,7 @@ public final class ActorTask implements RuntimeContext {
 
   @Override
   public String taskId() {
-    return taskId(id);
-  }
-
-  static String taskId(long id) {
-    return String.format("actor-task-%x", id);
+    return Ids.actorCall(id);
   }
 
   /** The call's name: the one given, else {@code Class.method} of the function. */

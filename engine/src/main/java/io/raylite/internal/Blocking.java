@@ -49,9 +49,9 @@ final class Blocking {
 
   private static void help(TaskRecord current, ObjectEntry entry) {
     Allocation held = current.allocation;
-    if (held != null && entry.producer instanceof TaskRecord producer && producer.canRunInline(held)
-        && producer.claimInline(held)) {
-      producer.execute(false);
+    Producer producer = entry.producer;
+    if (held != null && producer != null) {
+      producer.tryRunInline(held);
     }
   }
 
@@ -103,7 +103,7 @@ final class Blocking {
     }
   }
 
-  private static void reclaim(Scheduler scheduler, Allocation held) {
+  private static void reclaim(Scheduler<?> scheduler, Allocation held) {
     CompletableFuture<Void> granted = scheduler.reclaimCpu(held);
     if (granted == null) {
       return;

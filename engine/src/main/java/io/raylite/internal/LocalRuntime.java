@@ -5,14 +5,13 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.raylite.ObjectRef;
 import io.raylite.ObjectStoreStats;
 import io.raylite.Raylite;
-import io.raylite.RuntimeClosedException;
+import io.raylite.RuntimeContext;
 import io.raylite.TaskOptions;
 import io.raylite.WaitResult;
 import io.raylite.function.RayFunc;
 import io.raylite.spi.GpuProvider;
 import io.raylite.spi.JavaSerializationCodec;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.lang.ref.Reference;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,9 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The implementation behind {@link Raylite}: it wires the ledger, scheduler, workers, timeline
- * and object entries together and implements each public call. See {@link Scheduler},
- * {@link TaskRecord} and {@link Blocking} for how tasks move and wait.
+ * The implementation behind {@link Raylite}: it builds the ledger, the {@link Engine} (scheduler,
+ * workers, object store), the timeline and the actors, and implements each public call. See
+ * {@link Scheduler}, {@link TaskRecord} and {@link Blocking} for how tasks move and wait.
  */
 public final class LocalRuntime {
   private static final AtomicInteger RUNTIMES = new AtomicInteger();
@@ -35,25 +34,18 @@ public final class LocalRuntime {
   private static final String DEFAULT_GPU_HINT = "No GPU provider found: add the raylite-gpu module "
       + "(OpenCL) to the class path, or declare GPUs with Raylite.builder().gpus(n)";
 
-  final Raylite api;
-  final String name;
-  final Scheduler scheduler;
-  final Workers workers;
-  final Timeline timeline;
-  final ActorRegistry actors;
-  final PrintStream logStream;
-  final ObjectStore store;
+  private final Engine engine;
+  private final String name;
+  private final Scheduler<TaskRecord> scheduler;
+  private final Timeline timeline;
+  private final ActorRegistry actors;
+  private final ObjectStore store;
   private final ResourceRequest defaultRequest;
   private final Cache<Map<String, Double>, ResourceRequest> shapes;
-  private final AtomicLong objectIds = new AtomicLong();
   private final AtomicLong taskIds = new AtomicLong();
-  private final Object closeLock = new Object();
-  private volatile boolean closed;
 
   public LocalRuntime(Raylite api, RuntimeConfig config) {
-    this.api = api;
     this.name = config.name() != null ? config.name() : "raylite-" + RUNTIMES.incrementAndGet();
-    this.logStream = config.logStream();
     String hint = DEFAULT_GPU_HINT;
     int gpus;
     if (config.gpus() != null) {
@@ -74,19 +66,35 @@ public final class LocalRuntime {
     }
     ResourceLedger ledger = new ResourceLedger(
         config.cpus(), gpus, config.memoryBytes(), config.customResources(), hint);
-    this.workers = new Workers(name, (int) Math.ceil(config.cpus()));
-    this.scheduler = new Scheduler(ledger, workers::dispatch);
     this.timeline = new Timeline(config.timelineCapacity(), name);
-    this.defaultRequest = scheduler.canonical(ledger.toRequest(TaskOptions.defaults().resources(), "default"));
-    this.actors = new ActorRegistry(this);
-    this.shapes = Caffeine.newBuilder().maximumSize(1_024).build();
-    this.store = new ObjectStore(name, config.objectStoreBytes(),
+    this.engine = new Engine(api, name, ledger, (int) Math.ceil(config.cpus()), timeline, config.logStream(),
+        config.objectStoreBytes(),
         config.spillDirectory() != null ? config.spillDirectory() : Path.of(System.getProperty("java.io.tmpdir")),
         config.spillCodec() != null ? config.spillCodec() : new JavaSerializationCodec());
+    this.scheduler = engine.scheduler;
+    this.store = engine.store;
+    this.defaultRequest = scheduler.shapeOf(TaskOptions.defaults().resources(), "default");
+    this.actors = new ActorRegistry(engine);
+    this.shapes = Caffeine.newBuilder().maximumSize(1_024).build();
   }
 
-  long nextObjectId() {
-    return objectIds.incrementAndGet();
+  /** The context of the task or actor call running on this thread, or null; see {@link Raylite#context()}. */
+  public static RuntimeContext currentContext() {
+    RuntimeContext current = TaskRecord.current();
+    return current != null ? current : ActorTask.current();
+  }
+
+  /**
+   * Ends the actor whose code runs on this thread; see {@link Raylite#exitActor()}.
+   *
+   * @throws IllegalStateException when called outside an actor
+   */
+  public static void exitActor() {
+    ActorTask current = ActorTask.current();
+    if (current == null) {
+      throw new IllegalStateException("Raylite.exitActor() is only available inside an actor method or constructor");
+    }
+    current.exitActor();
   }
 
   /* ---------------- Tasks ---------------- */
@@ -95,9 +103,8 @@ public final class LocalRuntime {
     checkOpen();
     String taskName = options.name() != null ? options.name() : FunctionNames.of(function);
     ResourceRequest request = options == TaskOptions.defaults() ? defaultRequest
-        : shapes.get(options.resources(),
-            amounts -> scheduler.canonical(scheduler.ledger().toRequest(amounts, taskName)));
-    TaskRecord task = new TaskRecord(this, taskIds.incrementAndGet(), taskName, options, request,
+        : shapes.get(options.resources(), amounts -> scheduler.shapeOf(amounts, taskName));
+    TaskRecord task = new TaskRecord(engine, taskIds.incrementAndGet(), taskName, options, request,
         function, args, refMask);
     ObjectRefImpl<R> ref = new ObjectRefImpl<>(task.result);
     task.resolveArguments();
@@ -115,38 +122,17 @@ public final class LocalRuntime {
 
   public <T> ObjectRef<T> put(T value) {
     checkOpen();
-    return new ObjectRefImpl<>(ObjectEntry.stored(nextObjectId(), this, value));
+    return new ObjectRefImpl<>(ObjectEntry.stored(engine.nextObjectId(), store, value));
   }
 
   /** The entry behind a ref of this runtime; {@code what} names the argument in errors. */
-  ObjectEntry entryOf(Object ref, String what) {
-    ObjectEntry own = ownEntry(ref);
-    if (own != null) {
-      return own;
-    }
-    if (!(ref instanceof ObjectRefImpl<?> impl)) {
-      throw new IllegalArgumentException(what + " must be an ObjectRef created by a Raylite runtime, got "
-          + (ref == null ? "null" : ref.getClass().getName()));
-    }
-    if (impl.entry.owner != this) {
-      throw new IllegalArgumentException(what + " belongs to runtime '" + impl.entry.owner.name
-          + "', not to '" + name + "'");
-    }
-    return impl.entry;
-  }
-
-  /**
-   * The entry behind {@code ref} if it is a ref of this runtime, else null: the check of
-   * {@link #entryOf} without naming the argument, for loops that build the name only on failure.
-   */
-  ObjectEntry ownEntry(Object ref) {
-    return ref instanceof ObjectRefImpl<?> impl && impl.entry.owner == this ? impl.entry : null;
+  private ObjectEntry entryOf(Object ref, String what) {
+    return ObjectRefImpl.entryOf(ref, store, what);
   }
 
   /** As {@link #entryOf}, naming the argument {@code refs[i]}, built only if it fails. */
-  ObjectEntry entryAt(Object ref, int i) {
-    ObjectEntry own = ownEntry(ref);
-    return own != null ? own : entryOf(ref, "refs[" + i + "]");
+  private ObjectEntry entryAt(Object ref, int i) {
+    return ObjectRefImpl.entryAt(ref, store, i);
   }
 
   @SuppressWarnings("unchecked")
@@ -228,13 +214,8 @@ public final class LocalRuntime {
 
   public boolean cancel(ObjectRef<?> ref, boolean force) {
     checkOpen();
-    ObjectEntry entry = entryOf(ref, "ref");
-    return switch (entry.producer) {
-      case TaskRecord task -> task.cancel(force, "task '" + task.name + "' (" + task.idString() + ") was cancelled"
-          + (force ? " (forced)" : ""));
-      case ActorTask call -> call.actor.cancel(call, force);
-      case null, default -> false;  // ready already, or a put object
-    };
+    Producer producer = entryOf(ref, "ref").producer;
+    return producer != null && producer.cancel(force);  // null: ready already, or a put object
   }
 
   /** Releases the objects at once, whatever refs remain; see {@link Raylite#free}. */
@@ -284,32 +265,27 @@ public final class LocalRuntime {
   /* ---------------- Lifecycle ---------------- */
 
   public boolean isClosed() {
-    return closed;
+    return engine.isClosed();
   }
 
   private void checkOpen() {
-    if (closed) {
-      throw new RuntimeClosedException("runtime '" + name + "' is closed");
-    }
+    engine.checkOpen();
   }
 
   public void close() {
-    synchronized (closeLock) {
-      if (closed) {
-        return;
-      }
-      closed = true;
+    if (!engine.markClosed()) {
+      return;
     }
     for (TaskRecord task : scheduler.close()) {
       task.cancelForClose();
     }
     actors.close();
-    workers.close();
+    engine.workers.close();
     store.close();
   }
 
   @Override
   public String toString() {
-    return "Raylite(" + name + ", " + scheduler.ledger().capacityMap() + (closed ? ", closed" : "") + ")";
+    return "Raylite(" + name + ", " + scheduler.ledger().capacityMap() + (isClosed() ? ", closed" : "") + ")";
   }
 }

@@ -8,9 +8,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * One object of a runtime: its id, the future that says when it is ready, and the object store's
  * bookkeeping for its value. A put object is ready at once; a task result when its task ends.
- * {@code producer} is what will produce it, a {@link TaskRecord} or an {@link ActorTask}, cleared
- * when it is ready, so that a blocked reader can run a task inline and {@code cancel} can find
- * either.
+ * {@code producer} is what will produce it, a task or an actor call (see {@link Producer}),
+ * cleared when it is ready, so that a blocked reader can run a task inline and {@code cancel} can
+ * find either. {@code owner} is the store of the runtime the object belongs to.
  *
  * <p>Memory: the value is stored in the {@link ObjectStore} before {@code ready} completes (for a
  * put, before the entry is handed to anyone), and readers read it only after observing completion,
@@ -41,10 +41,10 @@ public final class ObjectEntry {
   }
 
   final long id;
-  final LocalRuntime owner;
+  final ObjectStore owner;
   final CompletableFuture<Void> ready;
-  /** The {@link TaskRecord} or {@link ActorTask} that will produce the object; null once ready. */
-  volatile Object producer;
+  /** The task or actor call that will produce the object; null once ready. */
+  volatile Producer producer;
   private volatile int uses;
   /** Whether each ref holds a use that it drops when unreachable; set before any ref exists. */
   boolean tracked = true;
@@ -61,11 +61,11 @@ public final class ObjectEntry {
   volatile long spillBytes;
   volatile int released;
 
-  ObjectEntry(long id, LocalRuntime owner, Object producer) {
+  ObjectEntry(long id, ObjectStore owner, Producer producer) {
     this(id, owner, producer, new CompletableFuture<>());
   }
 
-  private ObjectEntry(long id, LocalRuntime owner, Object producer, CompletableFuture<Void> ready) {
+  private ObjectEntry(long id, ObjectStore owner, Producer producer, CompletableFuture<Void> ready) {
     this.id = id;
     this.owner = owner;
     this.producer = producer;
@@ -77,9 +77,9 @@ public final class ObjectEntry {
    *
    * @throws io.raylite.ObjectStoreFullException if the store cannot take it
    */
-  static ObjectEntry stored(long id, LocalRuntime owner, Object value) {
+  static ObjectEntry stored(long id, ObjectStore owner, Object value) {
     ObjectEntry entry = new ObjectEntry(id, owner, null, STORED);
-    owner.store.admit(entry, value);
+    owner.admit(entry, value);
     if (ObjectStore.isSmall(entry.size)) {
       // Only refs and pending tasks reach a small value, so the collector frees it with them: its
       // refs need no tracking, and this use, never dropped, keeps tasks from releasing it.
@@ -102,7 +102,7 @@ public final class ObjectEntry {
       return false;
     }
     try {
-      owner.store.admit(this, result);
+      owner.admit(this, result);
     } catch (RuntimeException e) {
       return fail(e instanceof RayliteException r ? r
           : new RayliteException("cannot store object " + idString() + ": " + e, e));
@@ -111,7 +111,7 @@ public final class ObjectEntry {
     producer = null;
     settleRef(won);
     if (!won) {
-      owner.store.release(this, ObjectStore.DISCARDED);  // cancelled meanwhile: nobody reads it
+      owner.release(this, ObjectStore.DISCARDED);  // cancelled meanwhile: nobody reads it
     }
     return won;
   }
@@ -158,7 +158,7 @@ public final class ObjectEntry {
     if (ready.isCompletedExceptionally()) {
       throw failure();
     }
-    return owner.store.read(this);
+    return owner.read(this);
   }
 
   /** The failure of an entry that completed exceptionally. */
@@ -174,12 +174,12 @@ public final class ObjectEntry {
   /** Drops a use; the last one releases the object. */
   void drop() {
     if ((int) USES.getAndAdd(this, -1) == 1) {
-      owner.store.release(this, ObjectStore.UNREACHABLE);
+      owner.release(this, ObjectStore.UNREACHABLE);
     }
   }
 
   String idString() {
-    return String.format("%016x", id);
+    return Ids.object(id);
   }
 
   @Override

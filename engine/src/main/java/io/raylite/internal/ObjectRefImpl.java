@@ -1,7 +1,9 @@
 package io.raylite.internal;
 
 import io.raylite.ObjectRef;
+import java.lang.ref.Reference;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -25,14 +27,62 @@ public final class ObjectRefImpl<T> implements ObjectRef<T> {
     return entry.idString();
   }
 
+  /**
+   * The entry behind {@code ref} if it is a ref of the runtime whose store is {@code owner}, else
+   * null: the check of {@link #entryOf} without naming the argument, for loops that build the name
+   * only on failure.
+   */
+  static ObjectEntry ownEntry(Object ref, ObjectStore owner) {
+    return ref instanceof ObjectRefImpl<?> impl && impl.entry.owner == owner ? impl.entry : null;
+  }
+
+  /**
+   * The entry behind a ref of the runtime whose store is {@code owner}; {@code what} names the
+   * argument in errors.
+   *
+   * @throws IllegalArgumentException if {@code ref} is not a ref of that runtime
+   */
+  static ObjectEntry entryOf(Object ref, ObjectStore owner, String what) {
+    ObjectEntry own = ownEntry(ref, owner);
+    if (own != null) {
+      return own;
+    }
+    if (!(ref instanceof ObjectRefImpl<?> impl)) {
+      throw new IllegalArgumentException(what + " must be an ObjectRef created by a Raylite runtime, got "
+          + (ref == null ? "null" : ref.getClass().getName()));
+    }
+    throw new IllegalArgumentException(what + " belongs to runtime '" + impl.entry.owner.runtimeName()
+        + "', not to '" + owner.runtimeName() + "'");
+  }
+
+  /** As {@link #entryOf}, naming the argument {@code refs[i]}, built only if it fails. */
+  static ObjectEntry entryAt(Object ref, ObjectStore owner, int i) {
+    ObjectEntry own = ownEntry(ref, owner);
+    return own != null ? own : entryOf(ref, owner, "refs[" + i + "]");
+  }
+
   @Override
   public T get() {
-    return entry.owner.api.get(this);
+    return read(-1);
   }
 
   @Override
   public T get(Duration timeout) {
-    return entry.owner.api.get(this, timeout);
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must be >= 0, got " + timeout);
+    }
+    return read(timeout.toNanos());
+  }
+
+  /** Waits through the runtime that owns the entry, which lends the running task's resources. */
+  @SuppressWarnings("unchecked")
+  private T read(long timeoutNanos) {
+    try {
+      return (T) entry.owner.awaiter().await(entry, timeoutNanos);
+    } finally {
+      Reference.reachabilityFence(this);  // the ref's use keeps the object until it is read
+    }
   }
 
   @Override

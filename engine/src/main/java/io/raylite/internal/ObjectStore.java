@@ -171,6 +171,8 @@ public final class ObjectStore {
   record Pinned(Object value, Throwable failure) {}
 
   private final String runtimeName;
+  /** How refs of this store wait for their objects: through the runtime, which knows the running task. */
+  private final Awaiter awaiter;
   private final long capacity;
   private final SpillFiles files;
   private final Cache<ObjectEntry, Object> cache;
@@ -204,8 +206,9 @@ public final class ObjectStore {
   /** When the store may next ask for a collection; guarded by the write side of `admission`. */
   private long nextCollectNanos = System.nanoTime();
 
-  ObjectStore(String runtimeName, long capacity, Path spillParent, SpillCodec codec) {
+  ObjectStore(String runtimeName, long capacity, Path spillParent, SpillCodec codec, Awaiter awaiter) {
     this.runtimeName = runtimeName;
+    this.awaiter = awaiter;
     this.capacity = capacity;
     this.files = new SpillFiles(spillParent, runtimeName, codec);
     this.cache = Caffeine.newBuilder()
@@ -216,6 +219,16 @@ public final class ObjectStore {
         .build();
     this.eviction = cache.policy().eviction().orElseThrow();
     this.collectBeforeSpilling = Math.max(1, Math.min(COLLECT_BEFORE_SPILLING, capacity / 4));
+  }
+
+  /** The name of the runtime whose objects this store keeps, for errors. */
+  String runtimeName() {
+    return runtimeName;
+  }
+
+  /** How a ref of this store waits for its object. */
+  Awaiter awaiter() {
+    return awaiter;
   }
 
   /* ---------------- Admission ---------------- */

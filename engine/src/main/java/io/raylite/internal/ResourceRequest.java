@@ -1,21 +1,16 @@
 package io.raylite.internal;
 
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * An immutable resource shape: units of each of the runtime's resources, indexed as in its
- * {@link ResourceLedger}. Tasks of equal shape share one wait queue in the {@link Scheduler}.
+ * {@link ResourceLedger}. Tasks of equal shape share one wait queue in the {@link Scheduler}, which
+ * keys its queues by the shape's canonical instance (see {@link Scheduler#shapeOf}).
  */
 final class ResourceRequest {
   final long[] units;
-  /**
-   * Tasks of this shape waiting for resources, in submission order. Used only on the canonical
-   * instance (see Scheduler.canonical) and guarded by the scheduler's lock.
-   */
-  final ArrayDeque<TaskRecord> waiting = new ArrayDeque<>(0);
   private final int hash;
   private final boolean cpuOnly;
 

@@ -18,7 +18,8 @@ import java.util.function.Consumer;
  * for arithmetic and queue operations, never while running user code or starting threads.
  *
  * Shapes: tasks that ask for the same resources (say {CPU:1}, or {CPU:1, GPU:0.5}) wait in the same
- * queue, held by the shape's canonical ResourceRequest so that no lookup is needed per task. When resources come back, every shape's queue is offered them in turn, and each queue
+ * queue, the scheduler's private ShapeQueue, keyed by the shape's canonical ResourceRequest (whose
+ * hash is cached and which is found by identity, so the lookup per queued task is one probe). When resources come back, every shape's queue is offered them in turn, and each queue
  * dispatches as many of its head tasks as now fit. A head that does not fit stops only its own
  * queue, so a queue of GPU tasks never holds back CPU tasks: there is no head-of-line blocking
  * across shapes, and within a shape tasks start in submission order.
@@ -32,22 +33,22 @@ import java.util.function.Consumer;
  * before it continues (reclaimCpu). Reclaimers are served before any queued task, so a task that
  * was already running finishes before new work starts; capacity is never exceeded.
  *
- * Dispatch: tasks that won resources are collected under the lock and handed to Workers after it
- * is released.
+ * Dispatch: tasks that won resources are collected under the lock and handed to the dispatcher
+ * (Workers) after it is released. The scheduler sees tasks only as Schedulable.
  *
  * Reservations: an actor takes its resources for its lifetime through reserve(). A reservation that
  * does not fit waits in its own list and is served, first fit, when resources come back, after
  * reclaimers and before queued tasks. Like reclaim futures, reservations are completed under the
  * lock: their only waiter is the actor's creation thread, blocked in get, never a callback.
  */
-final class Scheduler {
+final class Scheduler<T extends Schedulable<T>> {
   private final ReentrantLock lock = new ReentrantLock();
   private final ResourceLedger ledger;
-  private final Consumer<TaskRecord> dispatcher;
-  /** The shapes that have waiting tasks, in the order they started waiting. Guarded by lock. */
-  private final ArrayList<ResourceRequest> waitingShapes = new ArrayList<>();
-  /** One canonical request per shape, so that each shape has exactly one queue. Guarded by lock. */
-  private final Map<ResourceRequest, ResourceRequest> canonical = new HashMap<>();
+  private final Consumer<T> dispatcher;
+  /** The queues that have waiting tasks, in the order they started waiting. Guarded by lock. */
+  private final ArrayList<ShapeQueue<T>> waitingShapes = new ArrayList<>();
+  /** One queue per shape, keyed by its canonical request. Guarded by lock. */
+  private final Map<ResourceRequest, ShapeQueue<T>> queues = new HashMap<>();
   /** Blocked tasks waiting to take their CPUs back, in arrival order. Guarded by lock. */
   private final ArrayDeque<Reclaim> reclaims = new ArrayDeque<>();
   /** Set once by close; afterwards nothing is queued. Guarded by lock. */
@@ -58,6 +59,17 @@ final class Scheduler {
 
   private record Reclaim(Allocation allocation, CompletableFuture<Void> granted) {}
 
+  /** The tasks of one shape waiting for resources, in submission order. Guarded by lock. */
+  private static final class ShapeQueue<T> extends ArrayDeque<T> {
+    /** The canonical request of the shape. */
+    final ResourceRequest shape;
+
+    ShapeQueue(ResourceRequest shape) {
+      super(0);
+      this.shape = shape;
+    }
+  }
+
   /** An actor's claim on resources: completes with its allocation, or with null if the scheduler closed. */
   static final class Reservation extends CompletableFuture<Allocation> {
     final ResourceRequest request;
@@ -67,7 +79,7 @@ final class Scheduler {
     }
   }
 
-  Scheduler(ResourceLedger ledger, Consumer<TaskRecord> dispatcher) {
+  Scheduler(ResourceLedger ledger, Consumer<T> dispatcher) {
     this.ledger = ledger;
     this.dispatcher = dispatcher;
   }
@@ -76,11 +88,17 @@ final class Scheduler {
     return ledger;
   }
 
-  /** The one request object of this shape, whose {@code waiting} queue all its tasks share. */
-  ResourceRequest canonical(ResourceRequest request) {
+  /**
+   * The canonical shape of {@code amounts}, the one whose queue all tasks of the shape share.
+   *
+   * @param who names the task or actor in the error
+   * @throws io.raylite.InfeasibleResourceException if the runtime can never satisfy it
+   */
+  ResourceRequest shapeOf(Map<String, Double> amounts, String who) {
+    ResourceRequest request = ledger.toRequest(amounts, who);
     lock.lock();
     try {
-      return canonical.computeIfAbsent(request, r -> r);
+      return queues.computeIfAbsent(request, ShapeQueue::new).shape;
     } finally {
       lock.unlock();
     }
@@ -92,19 +110,19 @@ final class Scheduler {
    *
    * @return false if the scheduler is closed (the caller cancels the task)
    */
-  boolean submit(TaskRecord task) {
+  boolean submit(T task) {
     Allocation allocation;
     lock.lock();
     try {
       if (closed) {
         return false;
       }
-      ResourceRequest shape = task.request;
-      ArrayDeque<TaskRecord> queue = shape.waiting;
+      ResourceRequest shape = task.shape();
+      ShapeQueue<T> queue = queues.get(shape);
       allocation = (queue.isEmpty() && reclaims.isEmpty()) ? ledger.tryAcquire(shape) : null;
       if (allocation == null) {
         if (queue.isEmpty()) {
-          waitingShapes.add(shape);
+          waitingShapes.add(queue);
         }
         task.markQueued();
         queue.addLast(task);
@@ -127,7 +145,7 @@ final class Scheduler {
   }
 
   /** Returns {@code allocation} to the ledger and collects the tasks that now fit. */
-  private TaskRecord releaseAndDrain(Allocation allocation) {
+  private T releaseAndDrain(Allocation allocation) {
     lock.lock();
     try {
       ledger.release(allocation);
@@ -141,12 +159,12 @@ final class Scheduler {
    * As {@link #release}, but keeps one of the tasks that now start, of the given thread kind, for
    * the calling thread to run next instead of dispatching it.
    */
-  TaskRecord releaseAndTakeNext(Allocation allocation, boolean virtual) {
-    TaskRecord mine = null;
-    for (TaskRecord task = releaseAndDrain(allocation); task != null; ) {
-      TaskRecord next = task.nextReady;
-      task.nextReady = null;
-      if (mine == null && task.onVirtualThread == virtual) {
+  T releaseAndTakeNext(Allocation allocation, boolean virtual) {
+    T mine = null;
+    for (T task = releaseAndDrain(allocation); task != null; ) {
+      T next = task.nextReady();
+      task.nextReady(null);
+      if (mine == null && task.onVirtualThread() == virtual) {
         mine = task;
       } else {
         dispatcher.accept(task);
@@ -158,7 +176,7 @@ final class Scheduler {
 
   /** Lends a blocked task's CPUs to others until {@link #reclaimCpu}. */
   void lendCpu(Allocation allocation) {
-    TaskRecord ready;
+    T ready;
     lock.lock();
     try {
       ledger.lendCpu(allocation);
@@ -255,14 +273,14 @@ final class Scheduler {
   }
 
   /** Closes the scheduler and returns every task still queued, for the caller to cancel. */
-  List<TaskRecord> close() {
-    List<TaskRecord> queued = new ArrayList<>();
+  List<T> close() {
+    List<T> queued = new ArrayList<>();
     lock.lock();
     try {
       closed = true;
-      for (ResourceRequest shape : waitingShapes) {
-        queued.addAll(shape.waiting);
-        shape.waiting.clear();
+      for (ShapeQueue<T> queue : waitingShapes) {
+        queued.addAll(queue);
+        queue.clear();
       }
       waitingShapes.clear();
       for (Reclaim r : reclaims) {
@@ -286,7 +304,7 @@ final class Scheduler {
    * tasks that now start as a list linked through {@code nextReady} (no allocation per drain), for
    * the caller to dispatch after the lock is released.
    */
-  private TaskRecord drainLocked() {
+  private T drainLocked() {
     while (!reclaims.isEmpty()) {
       Reclaim head = reclaims.peekFirst();
       if (!ledger.tryReclaimCpu(head.allocation)) {
@@ -310,17 +328,17 @@ final class Scheduler {
     if (waitingShapes.isEmpty()) {
       return null;
     }
-    TaskRecord first = null;
-    TaskRecord last = null;
+    T first = null;
+    T last = null;
     for (int i = 0; i < waitingShapes.size(); ) {
-      ArrayDeque<TaskRecord> queue = waitingShapes.get(i).waiting;
-      TaskRecord head;
+      ShapeQueue<T> queue = waitingShapes.get(i);
+      T head;
       while ((head = queue.peekFirst()) != null) {
         if (!head.isQueued()) {
           queue.pollFirst();  // claimed inline or cancelled since it was queued
           continue;
         }
-        Allocation allocation = ledger.tryAcquire(head.request);
+        Allocation allocation = ledger.tryAcquire(queue.shape);
         if (allocation == null) {
           break;  // only this shape waits
         }
@@ -329,7 +347,7 @@ final class Scheduler {
           if (first == null) {
             first = head;
           } else {
-            last.nextReady = head;
+            last.nextReady(head);
           }
           last = head;
         } else {
@@ -345,10 +363,10 @@ final class Scheduler {
     return first;
   }
 
-  private void dispatchAll(TaskRecord ready) {
+  private void dispatchAll(T ready) {
     while (ready != null) {
-      TaskRecord next = ready.nextReady;
-      ready.nextReady = null;
+      T next = ready.nextReady();
+      ready.nextReady(null);
       dispatcher.accept(ready);
       ready = next;
     }

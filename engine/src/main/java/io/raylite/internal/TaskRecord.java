@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * writes). Timestamps are written by whichever thread makes the transition and read by the thread
  * that ends the task, which copies them into the timeline's event.
  */
-public final class TaskRecord implements Runnable, RuntimeContext {
+public final class TaskRecord implements Runnable, RuntimeContext, Schedulable<TaskRecord>, Producer {
   static final int PENDING = 0;
   static final int QUEUED = 1;
   static final int DISPATCHED = 2;
@@ -62,7 +62,7 @@ public final class TaskRecord implements Runnable, RuntimeContext {
     }
   }
 
-  final LocalRuntime runtime;
+  final Engine runtime;
   final long id;
   final String name;
   final TaskOptions options;
@@ -87,7 +87,7 @@ public final class TaskRecord implements Runnable, RuntimeContext {
   int workerTid;
 
   /** Links the tasks one drain of the Scheduler starts; written under its lock, cleared at dispatch. */
-  TaskRecord nextReady;
+  private TaskRecord nextReady;
 
   long submittedNanos;
   long argsReadyNanos;
@@ -95,7 +95,7 @@ public final class TaskRecord implements Runnable, RuntimeContext {
   long startedNanos;
   long finishedNanos;
 
-  TaskRecord(LocalRuntime runtime, long id, String name, TaskOptions options, ResourceRequest request,
+  TaskRecord(Engine runtime, long id, String name, TaskOptions options, ResourceRequest request,
       RayFunc function, Object[] args, int refMask) {
     this.runtime = runtime;
     this.id = id;
@@ -106,7 +106,7 @@ public final class TaskRecord implements Runnable, RuntimeContext {
     this.function = function;
     this.args = args;
     this.refMask = refMask;
-    this.result = new ObjectEntry(runtime.nextObjectId(), runtime, this);
+    this.result = new ObjectEntry(runtime.nextObjectId(), runtime.store, this);
   }
 
   /** The task running on this thread, or null. */
@@ -134,8 +134,9 @@ public final class TaskRecord implements Runnable, RuntimeContext {
     Object[] a = refs.clone();
     for (int i = 0; i < a.length; i++) {
       if ((mask & (1 << i)) != 0) {
-        ObjectEntry own = runtime.ownEntry(a[i]);
-        a[i] = own != null ? own : runtime.entryOf(a[i], "argument " + i + " of task '" + name + "'");  // throws
+        ObjectEntry own = ObjectRefImpl.ownEntry(a[i], runtime.store);
+        a[i] = own != null ? own
+            : ObjectRefImpl.entryOf(a[i], runtime.store, "argument " + i + " of task '" + name + "'");  // throws
       }
     }
     for (int i = 0; i < a.length; i++) {
@@ -209,16 +210,39 @@ public final class TaskRecord implements Runnable, RuntimeContext {
 
   /* ---------------- State transitions ---------------- */
 
-  void markQueued() {
+  @Override
+  public ResourceRequest shape() {
+    return request;
+  }
+
+  @Override
+  public boolean onVirtualThread() {
+    return onVirtualThread;
+  }
+
+  @Override
+  public TaskRecord nextReady() {
+    return nextReady;
+  }
+
+  @Override
+  public void nextReady(TaskRecord next) {
+    nextReady = next;
+  }
+
+  @Override
+  public void markQueued() {
     STATE.compareAndSet(this, PENDING, QUEUED);
   }
 
-  boolean isQueued() {
+  @Override
+  public boolean isQueued() {
     return state == QUEUED;
   }
 
   /** Takes the allocation if the task was not cancelled; false hands it back to the caller. */
-  boolean markDispatched(Allocation granted) {
+  @Override
+  public boolean markDispatched(Allocation granted) {
     int s = state;
     if ((s == PENDING || s == QUEUED) && STATE.compareAndSet(this, s, DISPATCHED)) {
       allocation = granted;
@@ -232,6 +256,19 @@ public final class TaskRecord implements Runnable, RuntimeContext {
   boolean canRunInline(Allocation held) {
     return state == QUEUED && !onVirtualThread && request.isCpuOnly()
         && request.fitsWithin(held.request);
+  }
+
+  /**
+   * Runs this queued task on the calling thread with the resources {@code held} by a task that
+   * blocks on its result, if it fits in them (see {@link Blocking}).
+   */
+  @Override
+  public boolean tryRunInline(Allocation held) {
+    if (canRunInline(held) && claimInline(held)) {
+      execute(false);
+      return true;
+    }
+    return false;
   }
 
   /** Claims a queued task for inline execution with borrowed resources. */
@@ -420,6 +457,11 @@ public final class TaskRecord implements Runnable, RuntimeContext {
 
   /* ---------------- Cancellation ---------------- */
 
+  @Override
+  public boolean cancel(boolean force) {
+    return cancel(force, "task '" + name + "' (" + idString() + ") was cancelled" + (force ? " (forced)" : ""));
+  }
+
   /**
    * Cancels the task; see {@link io.raylite.Raylite#cancel}.
    *
@@ -460,18 +502,14 @@ public final class TaskRecord implements Runnable, RuntimeContext {
   /* ---------------- RuntimeContext ---------------- */
 
   String idString() {
-    return idString(id);
-  }
-
-  static String idString(long id) {
-    return String.format("task-%x", id);
+    return Ids.task(id);
   }
 
   /** Puts the finished task in the timeline, as a small event that does not keep the task. */
   private void record() {
-    Timeline timeline = runtime.timeline;
+    TimelineSink timeline = runtime.timeline;
     if (timeline.enabled()) {
-      timeline.record(new Timeline.TaskEvent(name, id, workerTid, workerLabel, outcome, attempt,
+      timeline.record(new TimelineSink.TaskEvent(name, id, workerTid, workerLabel, outcome, attempt,
           submittedNanos, argsReadyNanos, dispatchedNanos, startedNanos, finishedNanos));
     }
   }

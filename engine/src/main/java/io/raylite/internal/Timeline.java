@@ -14,34 +14,17 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /**
  * The most recent finished tasks and actor calls, kept in a ring for {@code Raylite.timeline}:
  * recording costs one increment, one store and a small event copied out of the task or call
- * ({@link TaskEvent}, {@link ActorCallEvent}). The ring must not keep the task or call itself:
+ * ({@link TaskEvent}, {@link ActorCallEvent}), which they hand to it as a {@link TimelineSink}. The ring must not keep the task or call itself:
  * its result entry holds a small value for as long as anything reaches the entry. Writing turns
  * the events into Chrome trace-event JSON: a complete ("X") event per task on its worker's row,
  * with its wait times as arguments, one per actor call on its actor's row, and a thread-name event
  * per row.
  */
-final class Timeline {
+final class Timeline implements TimelineSink {
   private static final String[] OUTCOMES = {"FINISHED", "FAILED", "CANCELLED"};
 
   /** Base of the rows of actors, above any worker's index and below virtual threads' rows. */
   static final int ACTOR_ROWS = 50_000;
-
-  /** What the ring holds; events are shown in submission order. */
-  sealed interface Event permits TaskEvent, ActorCallEvent {
-    long submittedNanos();
-  }
-
-  /** A finished task, as the timeline shows it. {@code startedNanos} is 0 for a task that never ran. */
-  record TaskEvent(String name, long taskSeq, int workerTid, String workerLabel, int outcome, int attempt,
-      long submittedNanos, long argsReadyNanos, long dispatchedNanos, long startedNanos, long finishedNanos)
-      implements Event {}
-
-  /**
-   * A finished actor call, or a run of an actor's constructor ({@code construction}), as the
-   * timeline shows it. {@code startedNanos} is 0 for a call that never ran.
-   */
-  record ActorCallEvent(String name, long callSeq, long actorSeq, String actorRow, boolean construction,
-      int outcome, int attempt, long submittedNanos, long startedNanos, long finishedNanos) implements Event {}
 
   private final AtomicReferenceArray<Event> ring;
   private final AtomicLong next = new AtomicLong();
@@ -53,12 +36,13 @@ final class Timeline {
     this.runtimeName = runtimeName;
   }
 
-  /** Whether anything is recorded; callers skip building an event when not. */
-  boolean enabled() {
+  @Override
+  public boolean enabled() {
     return ring != null;
   }
 
-  void record(Event event) {
+  @Override
+  public void record(Event event) {
     if (ring != null) {
       long slot = next.getAndIncrement();
       ring.lazySet((int) (slot % ring.length()), event);
@@ -116,7 +100,7 @@ final class Timeline {
     long dispatched = t.dispatchedNanos() == 0 ? start : t.dispatchedNanos();
     w.write("{\"name\":" + json(t.name()) + ",\"cat\":\"task\",\"ph\":\"X\",\"pid\":1,\"tid\":"
         + (ran ? t.workerTid() : -1) + ",\"ts\":" + micros(start) + ",\"dur\":" + duration(end - start)
-        + ",\"args\":{\"task_id\":" + json(TaskRecord.idString(t.taskSeq()))
+        + ",\"args\":{\"task_id\":" + json(Ids.task(t.taskSeq()))
         + ",\"state\":" + json(OUTCOMES[t.outcome()]) + ",\"attempt\":" + t.attempt()
         + ",\"wait_args_us\":" + duration(ready - t.submittedNanos())
         + ",\"wait_resources_us\":" + duration(Math.max(0, dispatched - ready))
@@ -135,7 +119,7 @@ final class Timeline {
     String cat = call.construction() ? "actor_creation_task" : "actor_task";  // Ray's names for the two
     w.write("{\"name\":" + json(call.name()) + ",\"cat\":\"" + cat + "\",\"ph\":\"X\",\"pid\":1,\"tid\":"
         + (ran ? tid : -1) + ",\"ts\":" + micros(start) + ",\"dur\":" + duration(end - start)
-        + ",\"args\":{\"task_id\":" + json(ActorTask.taskId(call.callSeq())) + ",\"actor_id\":" + json(ActorRecord.idString(call.actorSeq()))
+        + ",\"args\":{\"task_id\":" + json(Ids.actorCall(call.callSeq())) + ",\"actor_id\":" + json(Ids.actor(call.actorSeq()))
         + ",\"state\":" + json(OUTCOMES[call.outcome()]) + ",\"attempt\":" + call.attempt()
         + ",\"wait_us\":" + duration(Math.max(0, start - call.submittedNanos()))
         + ",\"submitted_us\":" + micros(call.submittedNanos()) + "}}");

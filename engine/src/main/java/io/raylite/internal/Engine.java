@@ -1,0 +1,71 @@
+package io.raylite.internal;
+
+import io.raylite.Raylite;
+import io.raylite.RuntimeClosedException;
+import io.raylite.spi.SpillCodec;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The running parts of one runtime that its tasks, actor calls and waiters reach: the scheduler,
+ * the workers, the object store, the timeline they record into, and whether the runtime is closed.
+ * {@link LocalRuntime} builds it and implements the public calls on top of it.
+ *
+ * <p>Threads: every field is final and set before any task exists, except {@code closed}, which is
+ * written once, under {@code closeLock}, and read without it.
+ */
+final class Engine {
+  final Raylite api;
+  final String name;
+  final Scheduler<TaskRecord> scheduler;
+  final Workers workers;
+  final TimelineSink timeline;
+  final PrintStream logStream;
+  final ObjectStore store;
+  private final AtomicLong objectIds = new AtomicLong();
+  private final Object closeLock = new Object();
+  private volatile boolean closed;
+
+  Engine(Raylite api, String name, ResourceLedger ledger, int parallelism, TimelineSink timeline,
+      PrintStream logStream, long objectStoreBytes, Path spillDirectory, SpillCodec spillCodec) {
+    this.api = api;
+    this.name = name;
+    this.logStream = logStream;
+    this.timeline = timeline;
+    this.workers = new Workers(name, parallelism);
+    this.scheduler = new Scheduler<>(ledger, workers::dispatch);
+    this.store = new ObjectStore(name, objectStoreBytes, spillDirectory, spillCodec, this::await);
+  }
+
+  long nextObjectId() {
+    return objectIds.incrementAndGet();
+  }
+
+  /** Waits for an object of this runtime, for a ref's {@code get}; see {@link Blocking}. */
+  private Object await(ObjectEntry entry, long timeoutNanos) {
+    checkOpen();
+    return Blocking.await(entry, timeoutNanos);
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  void checkOpen() {
+    if (closed) {
+      throw new RuntimeClosedException("runtime '" + name + "' is closed");
+    }
+  }
+
+  /** Marks the runtime closed; true for the one call that did it. */
+  boolean markClosed() {
+    synchronized (closeLock) {
+      if (closed) {
+        return false;
+      }
+      closed = true;
+      return true;
+    }
+  }
+}
