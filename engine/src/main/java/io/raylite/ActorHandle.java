@@ -1,7 +1,7 @@
 package io.raylite;
 
 import io.raylite.function.RayFunc;
-import io.raylite.internal.ActorRecord;
+import io.raylite.internal.actor.ActorRecord;
 import java.util.Optional;
 
 /**

@@ -2,7 +2,7 @@ package io.raylite;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.raylite.internal.ObjectStore;
+import io.raylite.internal.object.ObjectStore;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import java.io.IOException;
 import java.io.Serializable;

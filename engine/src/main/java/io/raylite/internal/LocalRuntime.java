@@ -9,6 +9,19 @@ import io.raylite.RuntimeContext;
 import io.raylite.TaskOptions;
 import io.raylite.WaitResult;
 import io.raylite.function.RayFunc;
+import io.raylite.internal.actor.ActorCallRun;
+import io.raylite.internal.actor.ActorRegistry;
+import io.raylite.internal.object.ObjectEntry;
+import io.raylite.internal.object.ObjectRefImpl;
+import io.raylite.internal.object.ObjectStore;
+import io.raylite.internal.object.Producer;
+import io.raylite.internal.resource.ResourceLedger;
+import io.raylite.internal.resource.ResourceShape;
+import io.raylite.internal.resource.Scheduler;
+import io.raylite.internal.task.Blocking;
+import io.raylite.internal.task.Engine;
+import io.raylite.internal.task.FunctionNames;
+import io.raylite.internal.task.TaskRun;
 import io.raylite.spi.GpuProvider;
 import io.raylite.spi.JavaSerializationCodec;
 import java.io.IOException;
@@ -26,7 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The implementation behind {@link Raylite}: it builds the ledger, the {@link Engine} (scheduler,
  * workers, object store), the timeline and the actors, and implements each public call. See
- * {@link Scheduler}, {@link TaskRecord} and {@link Blocking} for how tasks move and wait.
+ * {@link Scheduler}, {@link TaskRun} and {@link Blocking} for how tasks move and wait.
  */
 public final class LocalRuntime {
   private static final AtomicInteger RUNTIMES = new AtomicInteger();
@@ -36,12 +49,12 @@ public final class LocalRuntime {
 
   private final Engine engine;
   private final String name;
-  private final Scheduler<TaskRecord> scheduler;
+  private final Scheduler<TaskRun> scheduler;
   private final Timeline timeline;
   private final ActorRegistry actors;
   private final ObjectStore store;
-  private final ResourceRequest defaultRequest;
-  private final Cache<Map<String, Double>, ResourceRequest> shapes;
+  private final ResourceShape defaultRequest;
+  private final Cache<Map<String, Double>, ResourceShape> shapes;
   private final AtomicLong taskIds = new AtomicLong();
 
   public LocalRuntime(Raylite api, RuntimeConfig config) {
@@ -80,8 +93,8 @@ public final class LocalRuntime {
 
   /** The context of the task or actor call running on this thread, or null; see {@link Raylite#context()}. */
   public static RuntimeContext currentContext() {
-    RuntimeContext current = TaskRecord.current();
-    return current != null ? current : ActorTask.current();
+    RuntimeContext current = TaskRun.current();
+    return current != null ? current : ActorCallRun.current();
   }
 
   /**
@@ -90,7 +103,7 @@ public final class LocalRuntime {
    * @throws IllegalStateException when called outside an actor
    */
   public static void exitActor() {
-    ActorTask current = ActorTask.current();
+    ActorCallRun current = ActorCallRun.current();
     if (current == null) {
       throw new IllegalStateException("Raylite.exitActor() is only available inside an actor method or constructor");
     }
@@ -102,9 +115,9 @@ public final class LocalRuntime {
   public <R> ObjectRef<R> submitTask(RayFunc function, Object[] args, int refMask, TaskOptions options) {
     checkOpen();
     String taskName = options.name() != null ? options.name() : FunctionNames.of(function);
-    ResourceRequest request = options == TaskOptions.defaults() ? defaultRequest
+    ResourceShape request = options == TaskOptions.defaults() ? defaultRequest
         : shapes.get(options.resources(), amounts -> scheduler.shapeOf(amounts, taskName));
-    TaskRecord task = new TaskRecord(engine, taskIds.incrementAndGet(), taskName, options, request,
+    TaskRun task = new TaskRun(engine, taskIds.incrementAndGet(), taskName, options, request,
         function, args, refMask);
     ObjectRefImpl<R> ref = new ObjectRefImpl<>(task.result);
     task.resolveArguments();
@@ -198,7 +211,7 @@ public final class LocalRuntime {
           });
         }
       }
-      Blocking.block(TaskRecord.current(), enough, timeoutNanos, null);
+      Blocking.block(TaskRun.current(), enough, timeoutNanos, null);
     }
     List<ObjectRef<T>> readyRefs = new ArrayList<>();
     List<ObjectRef<T>> unready = new ArrayList<>();
@@ -276,7 +289,7 @@ public final class LocalRuntime {
     if (!engine.markClosed()) {
       return;
     }
-    for (TaskRecord task : scheduler.close()) {
+    for (TaskRun task : scheduler.close()) {
       task.cancelForClose();
     }
     actors.close();

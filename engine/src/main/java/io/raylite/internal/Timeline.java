@@ -1,5 +1,7 @@
 package io.raylite.internal;
 
+import io.raylite.internal.object.Ids;
+import io.raylite.internal.task.TimelineSink;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,0 +1,272 @@
+package io.raylite.internal.actor;
+
+import io.raylite.ObjectRef;
+import io.raylite.Raylite;
+import io.raylite.RayliteException;
+import io.raylite.RuntimeContext;
+import io.raylite.TaskCancelledException;
+import io.raylite.TaskFailedException;
+import io.raylite.function.RayFunc;
+import io.raylite.internal.object.Ids;
+import io.raylite.internal.object.ObjectEntry;
+import io.raylite.internal.object.ObjectRefImpl;
+import io.raylite.internal.object.Producer;
+import io.raylite.internal.resource.Allocation;
+import io.raylite.internal.task.FunctionNames;
+import io.raylite.internal.task.TaskRun;
+import io.raylite.internal.task.TimelineSink;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One run of an actor's code: a method call submitted through a handle, or a run of its
+ * constructor (then {@code mailbox} and {@code result} are null). While it runs it is the
+ * {@link RuntimeContext} of its thread, bound in a ScopedValue as {@link TaskRun} is.
+ *
+ * <p>Threads: the submitting thread writes the final fields before the call is published through
+ * the actor's monitor. {@code attempt}, {@code runner}, {@code onRestartedActor}, {@code aborted}
+ * and {@code failure} are written under that monitor (see {@link ActorRecord});
+ * {@code aborted} is also volatile for {@link #isCancelled()}. {@code value}, {@code thrown} and
+ * {@code argumentFailed} belong to the thread running the call until it hands the outcome back
+ * under the monitor.
+ */
+public final class ActorCallRun implements RuntimeContext, Producer {
+  private static final ScopedValue<ActorCallRun> CURRENT = ScopedValue.newInstance();
+
+  final ActorRecord actor;
+  final ActorMailbox mailbox;
+  final long id;
+  /** The name given to the call, or null to derive it from the function when first needed. */
+  private final String givenName;
+  final ObjectEntry result;
+  private final RayFunc function;
+  private Object[] args;
+  private final int refMask;
+  /** The next older call in its mailbox's inbox; see {@link ActorMailbox#push}. */
+  ActorCallRun nextInInbox;
+
+  int attempt;
+  Thread runner;
+  boolean onRestartedActor;
+  /** Set when the actor failed or died while this call was running: the runner's outcome is dropped. */
+  volatile boolean aborted;
+  /** Set under the monitor when the call was cancelled while running: it is told, and not retried. */
+  volatile boolean cancelled;
+  /** The failure the actor decided for this call, delivered outside the monitor. */
+  RayliteException failure;
+
+  Object value;
+  Throwable thrown;
+  boolean argumentFailed;
+
+  /** For the timeline: when the call was submitted, and when its last run started and ended (0: never). */
+  final long submittedNanos = System.nanoTime();
+  private long startedNanos;
+  private long finishedNanos;
+
+  ActorCallRun(ActorRecord actor, ActorMailbox mailbox, long id, String name, RayFunc function,
+      Object[] args, int refMask, boolean withResult) {
+    this.actor = actor;
+    this.mailbox = mailbox;
+    this.id = id;
+    this.givenName = name;
+    this.function = function;
+    this.args = args;
+    this.refMask = refMask;
+    this.result = withResult ? new ObjectEntry(actor.runtime.nextObjectId(), actor.runtime.store, this) : null;
+  }
+
+  /** The actor call or constructor running on this thread, or null. */
+  public static ActorCallRun current() {
+    return CURRENT.isBound() ? CURRENT.get() : null;
+  }
+
+  <R> ObjectRef<R> ref() {
+    return new ObjectRefImpl<>(result);
+  }
+
+  /**
+   * Resolves the arguments and calls the function, with {@code receiver} first when it is not null,
+   * leaving the outcome in {@code value}, {@code thrown} and {@code argumentFailed}. A failed
+   * {@code ObjectRef} argument fails the call with that argument's exception, as for tasks.
+   */
+  void run(Object receiver) {
+    value = null;
+    thrown = null;
+    argumentFailed = false;
+    startedNanos = System.nanoTime();
+    try {
+      Object[] values;
+      try {
+        values = resolve(receiver, args, refMask);
+      } catch (RayliteException e) {
+        thrown = e;
+        argumentFailed = true;
+        return;
+      }
+      try {
+        value = ScopedValue.where(CURRENT, this).call(() -> TaskRun.invoke(function, values));
+      } catch (Throwable t) {
+        thrown = t;
+      }
+    } finally {
+      finishedNanos = System.nanoTime();
+    }
+  }
+
+  /**
+   * The values to call with: {@code receiver} first unless null, then the arguments, with each
+   * {@code ObjectRef} named by {@code refMask} replaced by its value (waiting for it).
+   *
+   * @throws RayliteException the failure of an argument, or of the wait if interrupted
+   */
+  static Object[] resolve(Object receiver, Object[] args, int refMask) {
+    int offset = receiver == null ? 0 : 1;
+    Object[] values = new Object[args.length + offset];
+    if (receiver != null) {
+      values[0] = receiver;
+    }
+    for (int i = 0; i < args.length; i++) {
+      Object arg = args[i];
+      values[i + offset] = (refMask & (1 << i)) != 0 ? ((ObjectRef<?>) arg).get() : arg;
+    }
+    return values;
+  }
+
+  /** Completes the result from the outcome of {@link #run}; called once, outside the monitor. */
+  void completeFromOutcome() {
+    if (thrown == null) {
+      result.complete(value);
+    } else if (argumentFailed) {
+      result.fail((RayliteException) thrown);
+    } else {
+      result.fail(new TaskFailedException(name(), taskId(), thrown));
+    }
+    record(cancelled ? TaskRun.CANCELLED : thrown == null ? TaskRun.FINISHED : TaskRun.FAILED);
+    clear();
+  }
+
+  /** Fails the result with the failure the actor decided; called once, outside the monitor. */
+  void completeFromFailure() {
+    result.fail(failure);
+    if (finishedNanos == 0 || finishedNanos < startedNanos) {
+      finishedNanos = System.nanoTime();  // never ran, or ended by the failure while running
+    }
+    record(failure instanceof TaskCancelledException || cancelled ? TaskRun.CANCELLED : TaskRun.FAILED);
+    clear();
+  }
+
+  /** Puts the finished call in the timeline, as a small event that does not keep the call. */
+  private void record(int outcome) {
+    record(false, outcome, submittedNanos);
+  }
+
+  /**
+   * Puts a finished run of the constructor in the timeline, on the actor's row; its wait counts
+   * from {@code since} (the actor's creation, for the first run: arguments and resources).
+   */
+  void recordConstruction(long since, boolean failed) {
+    record(true, failed ? TaskRun.FAILED : TaskRun.FINISHED, since);
+  }
+
+  private void record(boolean construction, int outcome, long since) {
+    TimelineSink timeline = actor.runtime.timeline;
+    if (timeline.enabled()) {
+      timeline.record(new TimelineSink.ActorCallEvent(name(), id, actor.id, actor.timelineRow(), construction,
+          outcome, attempt, since, startedNanos, finishedNanos));
+    }
+  }
+
+  /** Drops what a finished call no longer needs (the function stays: it names the call). */
+  private void clear() {
+    args = null;
+    value = null;
+    thrown = null;
+  }
+
+  /** See {@link ActorRecord#cancel}. */
+  @Override
+  public boolean cancel(boolean force) {
+    return actor.cancel(this, force);
+  }
+
+  /** Never: an actor call runs only on its actor's threads. */
+  @Override
+  public boolean tryRunInline(Allocation held) {
+    return false;
+  }
+
+  /** See {@link Raylite#exitActor()}. */
+  public void exitActor() {
+    actor.exitFromInside();
+  }
+
+  /* ---------------- RuntimeContext ---------------- */
+
+  @Override
+  public Raylite runtime() {
+    return actor.runtime.api;
+  }
+
+  @Override
+  public String taskId() {
+    return Ids.actorCall(id);
+  }
+
+  /** The call's name: the one given, else {@code Class.method} of the function. */
+  String name() {
+    return givenName != null ? givenName : FunctionNames.of(function);
+  }
+
+  @Override
+  public String taskName() {
+    return name();
+  }
+
+  @Override
+  public int attempt() {
+    return attempt;
+  }
+
+  @Override
+  public Map<String, Double> resources() {
+    return actor.request.toMap(actor.runtime.scheduler.ledger().names());
+  }
+
+  @Override
+  public List<Integer> gpuIds() {
+    return actor.gpuIds();
+  }
+
+  @Override
+  public String workerName() {
+    return actor.runtime.workers.label(Thread.currentThread());
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return aborted || cancelled;
+  }
+
+  @Override
+  public Optional<String> actorId() {
+    return Optional.of(actor.idString());
+  }
+
+  @Override
+  public boolean wasActorRestarted() {
+    return onRestartedActor;
+  }
+
+  @Override
+  public void log(String format, Object... logArgs) {
+    String line = logArgs.length == 0 ? format : String.format(java.util.Locale.ROOT, format, logArgs);
+    actor.runtime.logStream.println("(" + name() + " actor=" + actor.idString() + ") " + line);
+  }
+
+  @Override
+  public String toString() {
+    return "ActorCallRun(" + name() + ", " + taskId() + ", " + actor.idString() + ")";
+  }
+}

@@ -1,0 +1,158 @@
+package io.raylite.internal.actor;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The queue of one concurrency group of an actor (the default group, or a named one), with the
+ * count of the virtual threads draining it. Guarded by the monitor of its {@link ActorRecord}. The
+ * queue is created by the first call and dropped once empty if it grew large, so an actor never
+ * called costs only this object and an idle one at most a small empty queue.
+ *
+ * <p>The inbox: while every drainer this mailbox may have is running, a submitter does not need
+ * the monitor to queue a call (see {@link ActorRecord#submit}); it pushes the call onto
+ * {@code inbox}, a lock-free stack linked through {@link ActorCallRun#nextInInbox}. Every method below
+ * that reads or changes the queue first moves the inbox into it, oldest first, so under the
+ * monitor the inbox is invisible: a pushed call is an ordinary queued call to cancel, failure,
+ * restart and the drainers. Only {@link #push}, {@link #inboxEmpty} and {@link #drainers} are used
+ * without the monitor.
+ */
+final class ActorMailbox {
+  /** Queues up to this size are kept while empty, so that a steady trickle of calls allocates none. */
+  private static final int SMALL = 16;
+  private static final VarHandle INBOX;
+
+  static {
+    try {
+      INBOX = MethodHandles.lookup().findVarHandle(ActorMailbox.class, "inbox", ActorCallRun.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** The group name, or null for the default group. */
+  final String group;
+  /** The most calls of this group that run at once. */
+  final int limit;
+  private ArrayDeque<ActorCallRun> queue;
+  /** Whether the queue grew past {@link #SMALL}: then it is dropped once empty. */
+  private boolean grown;
+  /** Calls pushed without the monitor, newest first; null when none. */
+  private volatile ActorCallRun inbox;
+  /**
+   * Threads draining this mailbox, at most {@link #limit}. Written only under the monitor; volatile
+   * so that a submitter can tell, without it, that every drainer is running.
+   */
+  volatile int drainers;
+  /** Drainers running a call right now; the others are about to take one or to end. */
+  int busy;
+
+  ActorMailbox(String group, int limit) {
+    this.group = group;
+    this.limit = limit;
+  }
+
+  /** Queues a call without the monitor; see the class comment. Any thread. */
+  void push(ActorCallRun call) {
+    ActorCallRun head;
+    do {
+      head = inbox;
+      call.nextInInbox = head;
+    } while (!INBOX.compareAndSet(this, head, call));
+  }
+
+  /** Whether no call waits in the inbox. Any thread. */
+  boolean inboxEmpty() {
+    return inbox == null;
+  }
+
+  /** Moves the pushed calls into the queue, in the order they were pushed. */
+  private void absorb() {
+    if (inbox == null) {
+      return;
+    }
+    ActorCallRun newest = (ActorCallRun) INBOX.getAndSet(this, null);
+    ActorCallRun oldest = null;
+    while (newest != null) {  // reverse the stack
+      ActorCallRun next = newest.nextInInbox;
+      newest.nextInInbox = oldest;
+      oldest = newest;
+      newest = next;
+    }
+    ArrayDeque<ActorCallRun> q = queue();
+    while (oldest != null) {
+      ActorCallRun next = oldest.nextInInbox;
+      oldest.nextInInbox = null;
+      q.addLast(oldest);
+      oldest = next;
+    }
+    if (q.size() > SMALL) {
+      grown = true;
+    }
+  }
+
+  void addLast(ActorCallRun call) {
+    absorb();
+    ArrayDeque<ActorCallRun> q = queue();
+    q.addLast(call);
+    if (q.size() > SMALL) {
+      grown = true;
+    }
+  }
+
+  void addFirst(ActorCallRun call) {
+    absorb();
+    queue().addFirst(call);
+  }
+
+  /** The next call, or null; an emptied queue that had grown is dropped. */
+  ActorCallRun poll() {
+    absorb();
+    if (queue == null) {
+      return null;
+    }
+    ActorCallRun next = queue.pollFirst();
+    if (next == null && grown) {
+      queue = null;
+      grown = false;
+    }
+    return next;
+  }
+
+  /** Removes {@code call} if it is queued here; whether it was. */
+  boolean remove(ActorCallRun call) {
+    absorb();
+    return queue != null && queue.remove(call);
+  }
+
+  int size() {
+    absorb();
+    return queue == null ? 0 : queue.size();
+  }
+
+  /** Whether another drainer should start: queued calls outnumber idle drainers and the limit allows it. */
+  boolean wantsDrainer() {
+    return drainers < limit && size() > drainers - busy;
+  }
+
+  /** Removes and returns every queued call, in order. */
+  List<ActorCallRun> takeAll() {
+    absorb();
+    if (queue == null || queue.isEmpty()) {
+      return List.of();
+    }
+    List<ActorCallRun> all = new ArrayList<>(queue);
+    queue.clear();
+    return all;
+  }
+
+  private ArrayDeque<ActorCallRun> queue() {
+    if (queue == null) {
+      queue = new ArrayDeque<>(4);
+    }
+    return queue;
+  }
+}

@@ -1,0 +1,699 @@
+package io.raylite.internal.actor;
+
+import io.raylite.ActorDiedException;
+import io.raylite.ActorOptions;
+import io.raylite.ConcurrencyGroup;
+import io.raylite.ObjectRef;
+import io.raylite.PendingCallsExceededException;
+import io.raylite.RayliteException;
+import io.raylite.RuntimeClosedException;
+import io.raylite.TaskCancelledException;
+import io.raylite.function.RayFunc;
+import io.raylite.internal.object.Ids;
+import io.raylite.internal.object.ObjectRefImpl;
+import io.raylite.internal.resource.Allocation;
+import io.raylite.internal.resource.ResourceShape;
+import io.raylite.internal.resource.Scheduler;
+import io.raylite.internal.task.Engine;
+import io.raylite.internal.task.FunctionNames;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+
+/*
+ * Implementation overview
+ *
+ * One actor: its options and resources, its instance, its mailboxes, and the state machine of its
+ * life. Everything mutable is guarded by the record's own monitor (synchronized (this)): a monitor
+ * costs no memory until contended, which matters for 100,000 mostly idle actors, and since JDK 24 a
+ * virtual thread blocked on one does not pin its carrier. The monitor is held only for bookkeeping.
+ * User code, result completion (which runs the callbacks of whatever depends on the result, possibly
+ * another actor) and resource release (which takes the Scheduler's lock) happen after it is
+ * released: see deliver(). Interrupts and virtual-thread starts do happen under it.
+ *
+ * States (field `state`, changed only under the monitor):
+ *   CREATING    the creation thread resolves the constructor's arguments, reserves the resources and
+ *               runs the constructor (the first time, or again after a failure); calls queue up
+ *   ALIVE       the instance exists; the mailboxes drain
+ *   RESTARTING  the actor failed and is rebuilt once its running calls have all returned; calls
+ *               queue up
+ *   DEAD        terminal; `death` says why; new calls fail at once
+ * CREATING -> ALIVE when the constructor returns; CREATING -> CREATING when it throws and a restart
+ * is left; ALIVE -> RESTARTING on a failure with a restart left; RESTARTING -> CREATING when the
+ * last running call returns (quiescentLocked); any -> DEAD on a failure without restart, kill with
+ * noRestart, exitActor, or close. Every failure goes through failLocked.
+ *
+ * Mailboxes: one per concurrency group (ActorMailbox). A mailbox is drained by virtual threads
+ * started on demand, at most `limit` of them; each drainer takes calls in FIFO order while the actor
+ * is ALIVE and ends when the mailbox is empty. A sequential actor (limit 1) thus runs its calls one
+ * at a time in submission order, and an idle actor holds no thread. A drainer hands back the outcome
+ * of one call and takes the next in a single monitor section. A submitter queues a call under the
+ * monitor, except while every drainer of the mailbox runs and the actor has no maxPendingCalls:
+ * then it pushes the call onto the mailbox's lock-free inbox, which the monitor's holders see as
+ * part of the queue (ActorMailbox), so that the submitter and the drainer do not contend for the
+ * monitor at every call. A drainer that ends and a failure that kills the actor look at the inbox
+ * after their change, and the submitter looks again at both after its push (submit, settleInbox),
+ * so a pushed call is always taken, kept for the restarted actor, or failed.
+ *
+ * Failure: failLocked decides, for every call queued or running, whether it runs again on the
+ * rebuilt actor (attempt < maxTaskRetries: it stays queued, or a running one goes back to the front
+ * of its mailbox) or fails with ActorDiedException. Running calls are marked `aborted` and
+ * interrupted; when their threads return, their outcome is dropped. The actor is rebuilt only once
+ * all of them have returned (activeCalls == 0), so two incarnations never run calls at the same
+ * time and a retried call never runs twice at once. A failure while the constructor runs is handled
+ * by the creation thread when the constructor returns; calls queued meanwhile are not charged an
+ * attempt, since they never reached an instance.
+ *
+ * Threads: every actor thread is started under the monitor through ActorThreads, and none once the
+ * actor is DEAD, so that close (which kills every actor, then joins every thread) misses none.
+ * Resources are held from the end of the reservation until the actor is DEAD and no thread runs its
+ * code, across restarts.
+ */
+public final class ActorRecord {
+  static final int CREATING = 0;
+  static final int ALIVE = 1;
+  static final int RESTARTING = 2;
+  static final int DEAD = 3;
+
+  final ActorRegistry registry;
+  final Engine runtime;
+  final long id;
+  private String timelineRow;
+  final ActorOptions options;
+  final ResourceShape request;
+  private final RayFunc constructor;
+  private final String constructorName;
+  /** The arguments as given, refs included; read once by the creation thread, then dropped. */
+  private Object[] constructorArgs;
+  private final int constructorRefMask;
+  private final ActorMailbox defaultMailbox;
+  /** Named groups' mailboxes by group name, and by method key; both empty without groups. */
+  private final Map<String, ActorMailbox> groups;
+  private final Map<String, ActorMailbox> methodGroups;
+
+  // Guarded by this.
+  private int state = CREATING;
+  private Object instance;
+  /** The resolved arguments; kept after construction only for restarts. */
+  private Object[] constructorValues;
+  private int restarts;
+  private Allocation allocation;
+  /** The creation thread (resolving arguments, waiting for resources, constructing), or null. */
+  private Thread creator;
+  /** The resources the creation thread waits for, or null. */
+  private Scheduler.Reservation reservation;
+  /** Whether the constructor is running. */
+  private boolean constructing;
+  /** A kill with restart arrived while the constructor ran: rebuild once it returns. */
+  private boolean restartWhenBuilt;
+  /** Calls taken by drainers whose threads have not handed back their outcome. */
+  private int activeCalls;
+  /** The taken calls whose outcome is still undecided, in the order taken; null when none yet. */
+  private ArrayList<ActorCallRun> running;
+  /**
+   * Calls queued or running, for maxPendingCalls. Counted only when that limit is set: calls
+   * submitted through the inbox, which only actors without a limit use, are not counted in.
+   */
+  private int pendingCalls;
+  /**
+   * Why the actor is DEAD, or null. Written under the monitor before the DEAD actor's calls are
+   * failed; volatile because submit reads it without the monitor.
+   */
+  private volatile ActorDiedException death;
+
+  /** When the actor was created: the first constructor run's wait in the timeline counts from here. */
+  private final long createdNanos = System.nanoTime();
+
+  ActorRecord(ActorRegistry registry, long id, RayFunc constructor, String constructorName, Object[] args,
+      int refMask, ActorOptions options, ResourceShape request) {
+    this.registry = registry;
+    this.runtime = registry.runtime;
+    this.id = id;
+    this.options = options;
+    this.request = request;
+    this.constructor = constructor;
+    this.constructorName = constructorName;
+    this.constructorArgs = args;
+    this.constructorRefMask = refMask;
+    this.defaultMailbox = new ActorMailbox(null, options.maxConcurrency());
+    if (options.concurrencyGroups().isEmpty()) {
+      this.groups = Map.of();
+      this.methodGroups = Map.of();
+    } else {
+      this.groups = new HashMap<>();
+      this.methodGroups = new HashMap<>();
+      for (ConcurrencyGroup group : options.concurrencyGroups()) {
+        ActorMailbox box = new ActorMailbox(group.name(), group.maxConcurrency());
+        groups.put(group.name(), box);
+        for (RayFunc method : group.methods()) {
+          ActorMailbox previous = methodGroups.putIfAbsent(FunctionNames.methodKey(method), box);
+          if (previous != null && previous != box) {
+            throw new IllegalArgumentException("method " + FunctionNames.of(method) + " of actor '" + displayName()
+                + "' is assigned to two concurrency groups, '" + previous.group + "' and '" + group.name() + "'");
+          }
+        }
+      }
+    }
+  }
+
+  public String idString() {
+    return Ids.actor(id);
+  }
+
+  /** The actor's row in the timeline, computed once (a racy cache of an immutable value). */
+  String timelineRow() {
+    String row = timelineRow;
+    if (row == null) {
+      row = "actor " + displayName() + " (" + idString() + ")";
+      timelineRow = row;
+    }
+    return row;
+  }
+
+  /** The name given at creation, or null. */
+  public String registeredName() {
+    return options.name();
+  }
+
+  /** The given name, else the class name: how errors and logs name the actor. */
+  public String displayName() {
+    String name = options.name();
+    if (name != null) {
+      return name;
+    }
+    return constructorName.endsWith(".new") ? constructorName.substring(0, constructorName.length() - 4)
+        : constructorName;
+  }
+
+  synchronized List<Integer> gpuIds() {
+    return allocation == null ? List.of() : allocation.gpuIdList();
+  }
+
+  /* ---------------- Calls ---------------- */
+
+  /**
+   * Queues a method call and returns the ref of its result; see {@link io.raylite.ActorCall#remote()}.
+   * Called from any thread.
+   */
+  public <R> ObjectRef<R> submit(RayFunc method, Object[] args, int refMask, String callName, String group) {
+    if (runtime.isClosed()) {
+      throw new RuntimeClosedException("runtime '" + runtime.name + "' is closed");
+    }
+    for (int i = 0; i < args.length; i++) {
+      if ((refMask & (1 << i)) != 0 && ObjectRefImpl.ownEntry(args[i], runtime.store) == null) {
+        ObjectRefImpl.entryOf(args[i], runtime.store, "argument " + i + " of actor call '"
+            + (callName != null ? callName : FunctionNames.of(method)) + "'");
+      }
+    }
+    ActorMailbox box = mailboxFor(method, group);
+    ActorCallRun call = new ActorCallRun(this, box, registry.nextTaskId(), callName, method, args, refMask, true);
+    ObjectRef<R> ref = call.ref();
+    if (options.maxPendingCalls() < 0 && box.drainers == box.limit && death == null) {
+      // Every drainer of the mailbox runs, so one will take the call: queue it without the monitor.
+      // A drainer that ends, and a failure that makes the actor DEAD, look at the inbox after
+      // changing what was read here (Dekker), so the call is never left behind; see also
+      // settleInbox.
+      box.push(call);
+      if (box.drainers != box.limit || death != null) {
+        settleInbox(box);
+      }
+      return ref;
+    }
+    ActorDiedException died;
+    synchronized (this) {
+      died = death;
+      if (died == null) {
+        int max = options.maxPendingCalls();
+        if (max >= 0 && pendingCalls >= max) {
+          throw new PendingCallsExceededException("actor '" + displayName() + "' (" + idString() + ") has "
+              + pendingCalls + " calls queued or running, the most its maxPendingCalls(" + max
+              + ") allows; call '" + call.name() + "' was not submitted");
+        }
+        pendingCalls++;
+        box.addLast(call);
+        if (state == ALIVE && box.wantsDrainer()) {
+          startDrainerLocked(box);
+        }
+      }
+    }
+    if (died != null) {
+      call.failure = died;
+      call.completeFromFailure();
+    }
+    return ref;
+  }
+
+  /**
+   * Cancels a call of this actor, as Ray cancels actor tasks: a queued call is taken out of its
+   * mailbox and never runs; a running one is not interrupted (the actor's state must not be left
+   * half-updated) but sees {@link ActorCallRun#isCancelled()} and is not retried. Either way its
+   * result fails with {@link TaskCancelledException} from now on. False if the call is done.
+   *
+   * @throws IllegalArgumentException if {@code force} is asked for
+   */
+  boolean cancel(ActorCallRun call, boolean force) {
+    if (force) {
+      throw new IllegalArgumentException("force=true cannot cancel actor call '" + call.name() + "' ("
+          + call.taskId() + "): an actor call is never interrupted, as in Ray, because it would leave the "
+          + "actor's state half-updated; cancel with force=false stops a queued call and flags a running one");
+    }
+    TaskCancelledException cancelled = new TaskCancelledException("actor call '" + call.name() + "' ("
+        + call.taskId() + ") of actor '" + displayName() + "' (" + idString() + ") was cancelled");
+    boolean queued;
+    synchronized (this) {
+      if (call.result.isDone()) {
+        return false;
+      }
+      queued = call.mailbox.remove(call);
+      if (queued) {
+        pendingCalls--;
+        call.failure = cancelled;
+      } else {
+        call.cancelled = true;  // running: it finishes, its outcome is dropped
+      }
+    }
+    if (queued) {
+      call.completeFromFailure();  // it was ours alone once out of the mailbox
+      return true;
+    }
+    return call.result.fail(cancelled);
+  }
+
+  private ActorMailbox mailboxFor(RayFunc method, String group) {
+    if (group != null) {
+      ActorMailbox box = groups.get(group);
+      if (box == null) {
+        throw new IllegalArgumentException("actor '" + displayName() + "' has no concurrency group '" + group
+            + "'; it has " + groups.keySet());
+      }
+      return box;
+    }
+    if (methodGroups.isEmpty()) {
+      return defaultMailbox;
+    }
+    return methodGroups.getOrDefault(FunctionNames.methodKey(method), defaultMailbox);
+  }
+
+  /**
+   * Deals with calls pushed into {@code box}'s inbox that no drainer may take: when the actor is
+   * DEAD they fail; when it is ALIVE and a drainer is missing, one starts. Otherwise (creating or
+   * restarting) they stay queued until the actor is ALIVE again and its drainers start.
+   */
+  private void settleInbox(ActorMailbox box) {
+    List<ActorCallRun> settled = new ArrayList<>(0);
+    synchronized (this) {
+      if (state == DEAD) {
+        requeueOrFailLocked(box, death, false, settled);
+      } else if (state == ALIVE && box.wantsDrainer()) {
+        startDrainerLocked(box);
+      }
+    }
+    deliver(settled, null);
+  }
+
+  private void startDrainerLocked(ActorMailbox box) {
+    box.drainers++;
+    registry.threads.start(() -> drain(box));
+  }
+
+  private void startDrainersLocked() {
+    while (defaultMailbox.wantsDrainer()) {
+      startDrainerLocked(defaultMailbox);
+    }
+    for (ActorMailbox box : groups.values()) {
+      while (box.wantsDrainer()) {
+        startDrainerLocked(box);
+      }
+    }
+  }
+
+  /** The body of a drainer thread: runs calls of {@code box} until it is empty or the actor is not ALIVE. */
+  private void drain(ActorMailbox box) {
+    Thread self = Thread.currentThread();
+    ActorCallRun previous = null;
+    for (;;) {
+      ActorCallRun next;
+      Object target = null;
+      boolean completePrevious = false;
+      List<ActorCallRun> settled = null;
+      Allocation release;
+      Thread.interrupted();  // an interrupt aimed at the previous call must not reach the next
+      synchronized (this) {
+        if (previous != null) {
+          activeCalls--;
+          box.busy--;
+          if (!previous.aborted) {
+            if (previous.thrown instanceof Error error && !previous.argumentFailed) {
+              settled = new ArrayList<>();
+              failLocked("method " + previous.name() + " threw an Error", error, true, settled);
+            } else {
+              running.remove(previous);
+              pendingCalls--;
+              completePrevious = true;
+            }
+          }
+        }
+        next = state == ALIVE ? box.poll() : null;
+        if (next == null) {
+          box.drainers--;
+          release = quiescentLocked();
+        } else {
+          release = null;
+          activeCalls++;
+          box.busy++;
+          if (running == null) {
+            running = new ArrayList<>(Math.min(box.limit, 4));
+          }
+          running.add(next);
+          next.runner = self;
+          next.aborted = false;
+          next.onRestartedActor = restarts > 0;
+          target = instance;
+        }
+      }
+      if (completePrevious) {
+        previous.completeFromOutcome();
+      }
+      deliver(settled, release);
+      if (next == null) {
+        if (!box.inboxEmpty()) {
+          settleInbox(box);  // pushed after this drainer found the mailbox empty: see submit
+        }
+        return;
+      }
+      next.run(target);
+      previous = next;
+    }
+  }
+
+  /* ---------------- Creation ---------------- */
+
+  /** Starts the creation thread, unless the actor was killed first. */
+  void start() {
+    synchronized (this) {
+      if (state == CREATING && creator == null) {
+        creator = registry.threads.start(() -> construct(true));
+      }
+    }
+  }
+
+  /**
+   * The body of the creation thread: the first time, resolves the constructor's arguments and
+   * reserves the resources; then runs the constructor until it succeeds or no restart is left.
+   */
+  private void construct(boolean first) {
+    if (first && !prepare()) {
+      return;
+    }
+    Thread self = Thread.currentThread();
+    long since = first ? createdNanos : 0;
+    for (;;) {
+      ActorCallRun run;
+      Allocation release = null;
+      synchronized (this) {
+        if (state == CREATING) {
+          constructing = true;
+          run = new ActorCallRun(this, null, registry.nextTaskId(), constructorName, constructor, constructorValues, 0,
+              false);
+          run.attempt = restarts;
+          run.onRestartedActor = restarts > 0;
+          run.runner = self;
+        } else {
+          run = null;  // killed before the constructor could run
+          creator = null;
+          release = quiescentLocked();
+        }
+      }
+      if (run == null) {
+        deliver(null, release);
+        return;
+      }
+      run.run(null);
+      Throwable failure = run.thrown;
+      if (failure == null && run.value == null) {
+        failure = new NullPointerException("the constructor of actor '" + displayName() + "' returned null");
+      }
+      run.recordConstruction(since != 0 ? since : run.submittedNanos, failure != null);
+      since = 0;
+      Thread.interrupted();  // an interrupt from kill or close has done its work
+      List<ActorCallRun> settled = new ArrayList<>(0);
+      boolean again = false;
+      synchronized (this) {
+        constructing = false;
+        if (state == CREATING && (failure != null || restartWhenBuilt)) {
+          restartWhenBuilt = false;
+          if (canRestartLocked()) {
+            restarts++;
+            again = true;
+          } else {
+            failLocked(failure != null ? "its constructor threw" : "it was killed with Raylite.kill", failure,
+                false, settled);
+          }
+        }
+        if (!again) {
+          if (state == CREATING) {
+            instance = run.value;
+            state = ALIVE;
+            startDrainersLocked();
+          }
+          if (options.maxRestarts() == 0) {
+            constructorValues = null;  // never needed again
+          }
+          creator = null;
+          release = quiescentLocked();
+        }
+      }
+      deliver(settled, release);
+      if (!again) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * Resolves the constructor's arguments and waits for the resources; false if the actor died
+   * meanwhile. While it waits, the reservation is in {@code reservation}: whoever takes it out
+   * under the monitor owns its outcome, this thread or failLocked.
+   */
+  private boolean prepare() {
+    List<ActorCallRun> settled = new ArrayList<>(0);
+    Object[] values = null;
+    RayliteException argumentFailure = null;
+    try {
+      values = ActorCallRun.resolve(null, constructorArgs, constructorRefMask);
+    } catch (RayliteException e) {
+      argumentFailure = e;
+    }
+    Scheduler.Reservation waiting = null;
+    synchronized (this) {
+      constructorArgs = null;
+      if (argumentFailure != null) {
+        failLocked("an argument of its constructor failed", argumentFailure, false, settled);
+      } else if (state != DEAD) {
+        waiting = runtime.scheduler.reserve(request);
+        reservation = waiting;
+      }
+    }
+    Allocation granted = null;
+    if (waiting != null) {
+      try {
+        granted = waiting.get();
+      } catch (InterruptedException e) {
+        // Only kill and close interrupt this thread; both take the reservation out first.
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("reservations never fail", e);
+      }
+    }
+    Allocation release = null;
+    boolean alive;
+    synchronized (this) {
+      if (waiting != null && reservation == waiting) {
+        reservation = null;
+        allocation = granted != null ? granted : runtime.scheduler.withdraw(waiting);
+        if (allocation == null) {
+          failLocked("it got no resources before runtime '" + runtime.name + "' closed", null, false, settled);
+        }
+      }
+      alive = state != DEAD;
+      if (alive) {
+        constructorValues = values;
+      } else {
+        creator = null;
+        release = quiescentLocked();
+      }
+    }
+    deliver(settled, release);
+    return alive;
+  }
+
+  /* ---------------- Failure and death ---------------- */
+
+  /** See {@link io.raylite.Raylite#kill(io.raylite.ActorHandle, boolean)}. */
+  void kill(boolean noRestart) {
+    end("it was killed with Raylite.kill", !noRestart);
+  }
+
+  void killForClose() {
+    end("runtime '" + runtime.name + "' closed", false);
+  }
+
+  /** Ends the actor from one of its own calls; see {@link io.raylite.Raylite#exitActor()}. */
+  void exitFromInside() {
+    end("it called Raylite.exitActor()", false);
+    throw new ActorExit("actor '" + displayName() + "' (" + idString() + ") exited");
+  }
+
+  private void end(String reason, boolean restartable) {
+    List<ActorCallRun> settled = new ArrayList<>();
+    Allocation release;
+    synchronized (this) {
+      failLocked(reason, null, restartable, settled);
+      release = quiescentLocked();
+    }
+    deliver(settled, release);
+  }
+
+  private boolean canRestartLocked() {
+    return !runtime.isClosed() && (options.maxRestarts() < 0 || restarts < options.maxRestarts());
+  }
+
+  /**
+   * Fails the actor: rebuilds it when {@code restartable} and a restart is left, else kills it.
+   * Calls whose fate is decided here are added to {@code settled}, to be failed outside the monitor.
+   */
+  private void failLocked(String reason, Throwable cause, boolean restartable, List<ActorCallRun> settled) {
+    if (state == DEAD) {
+      return;
+    }
+    if (restartable && canRestartLocked()) {
+      if (state == CREATING) {
+        restartWhenBuilt = true;
+      } else if (state == ALIVE) {
+        state = RESTARTING;
+        restarts++;
+        instance = null;
+        abortCallsLocked(new ActorDiedException(displayName(), idString(),
+            reason + ", and the call has no retry left (maxTaskRetries " + options.maxTaskRetries() + ")", cause),
+            true, settled);
+      }
+      return;  // RESTARTING: already being rebuilt
+    }
+    state = DEAD;
+    instance = null;
+    // Before abortCallsLocked empties the inboxes: see submit.
+    death = new ActorDiedException(displayName(), idString(), reason, cause);
+    if (reservation != null) {
+      // The creation thread still waits for resources: take them back now, not when it wakes.
+      allocation = runtime.scheduler.withdraw(reservation);
+      reservation = null;
+    }
+    abortCallsLocked(death, false, settled);
+    if (creator != null && creator != Thread.currentThread()) {
+      creator.interrupt();
+    }
+    registry.forget(this);
+  }
+
+  /** Retries or fails every queued and running call; running ones are interrupted and their outcome dropped. */
+  private void abortCallsLocked(ActorDiedException died, boolean restart, List<ActorCallRun> settled) {
+    requeueOrFailLocked(defaultMailbox, died, restart, settled);
+    for (ActorMailbox box : groups.values()) {
+      requeueOrFailLocked(box, died, restart, settled);
+    }
+    ArrayList<ActorCallRun> taken = running;
+    running = null;
+    if (taken != null) {
+      Thread self = Thread.currentThread();
+      for (int i = taken.size() - 1; i >= 0; i--) {  // backwards, so addFirst keeps their order
+        ActorCallRun call = taken.get(i);
+        call.aborted = true;
+        if (call.runner != self) {
+          call.runner.interrupt();
+        }
+        if (restart && retryLocked(call)) {
+          call.mailbox.addFirst(call);
+        } else {
+          failCallLocked(call, died, settled);
+        }
+      }
+    }
+  }
+
+  private void requeueOrFailLocked(ActorMailbox box, ActorDiedException died, boolean restart, List<ActorCallRun> settled) {
+    List<ActorCallRun> kept = new ArrayList<>(0);
+    for (ActorCallRun call : box.takeAll()) {
+      if (restart && retryLocked(call)) {
+        kept.add(call);
+      } else {
+        failCallLocked(call, died, settled);
+      }
+    }
+    // Back at the front, in order: calls pushed into the inbox meanwhile were submitted later.
+    for (int i = kept.size() - 1; i >= 0; i--) {
+      box.addFirst(kept.get(i));
+    }
+  }
+
+  private boolean retryLocked(ActorCallRun call) {
+    if (call.cancelled) {
+      return false;  // cancelled calls are not retried, as in Ray
+    }
+    int max = options.maxTaskRetries();
+    if (max >= 0 && call.attempt >= max) {
+      return false;
+    }
+    call.attempt++;
+    return true;
+  }
+
+  private void failCallLocked(ActorCallRun call, ActorDiedException died, List<ActorCallRun> settled) {
+    call.failure = died;
+    pendingCalls--;
+    settled.add(call);
+  }
+
+  /**
+   * Acts once no thread runs the actor's code: rebuilds a RESTARTING actor, or returns the resources
+   * of a DEAD one for the caller to release outside the monitor.
+   */
+  private Allocation quiescentLocked() {
+    if (activeCalls > 0 || constructing) {
+      return null;
+    }
+    if (state == RESTARTING) {
+      state = CREATING;
+      creator = registry.threads.start(() -> construct(false));
+    } else if (state == DEAD) {
+      Allocation held = allocation;
+      allocation = null;
+      return held;
+    }
+    return null;
+  }
+
+  /** Completes the calls failed under the monitor and releases resources, outside it. */
+  private void deliver(List<ActorCallRun> settled, Allocation release) {
+    if (settled != null) {
+      for (ActorCallRun call : settled) {
+        call.completeFromFailure();
+      }
+    }
+    if (release != null) {
+      runtime.scheduler.release(release);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Actor(" + displayName() + ", " + idString() + ")";
+  }
+
+  /** Unwinds the call that ended its actor with exitActor. No stack trace: it is control flow. */
+  static final class ActorExit extends Error {
+    ActorExit(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package io.raylite.internal.actor;
+
+import io.raylite.ActorOptions;
+import io.raylite.RuntimeClosedException;
+import io.raylite.function.RayFunc;
+import io.raylite.internal.object.ObjectRefImpl;
+import io.raylite.internal.resource.ResourceShape;
+import io.raylite.internal.task.Engine;
+import io.raylite.internal.task.FunctionNames;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A runtime's actors: creates them, finds live ones by name, kills them, and on close kills every
+ * one and joins every actor thread (see {@link ActorRecord} for an actor's life).
+ *
+ * <p>Close races with creation without a lock: {@code create} adds the actor to {@code live} and
+ * then reads {@code closed}; {@code close} writes {@code closed} and then walks {@code live}. Both
+ * are volatile accesses, so at least one side sees the other and kills the actor.
+ */
+public final class ActorRegistry {
+  final Engine runtime;
+  final ActorThreads threads;
+  private final Set<ActorRecord> live = ConcurrentHashMap.newKeySet();
+  private final ConcurrentHashMap<String, ActorRecord> names = new ConcurrentHashMap<>();
+  private final AtomicLong actorIds = new AtomicLong();
+  private final AtomicLong taskIds = new AtomicLong();
+  /** The resources of an actor with default options, shared by all such actors (shapes are canonical). */
+  private final ResourceShape defaultRequest;
+  private volatile boolean closed;
+
+  public ActorRegistry(Engine runtime) {
+    this.runtime = runtime;
+    this.threads = new ActorThreads(runtime.name);
+    this.defaultRequest = runtime.scheduler.shapeOf(ActorOptions.defaults().resources(), "actor");
+  }
+
+  long nextTaskId() {
+    return taskIds.incrementAndGet();
+  }
+
+  /**
+   * Creates an actor and starts its construction; see {@link io.raylite.ActorCreation#remote()}.
+   *
+   * @throws IllegalArgumentException if the name is taken or the options do not fit the constructor
+   */
+  public ActorRecord create(RayFunc constructor, Object[] args, int refMask, ActorOptions options) {
+    checkOpen();
+    String constructorName = FunctionNames.of(constructor);
+    for (int i = 0; i < args.length; i++) {
+      if ((refMask & (1 << i)) != 0) {
+        ObjectRefImpl.entryOf(args[i], runtime.store, "argument " + i + " of actor constructor '" + constructorName + "'");
+      }
+    }
+    ResourceShape request = options.resources().equals(ActorOptions.defaults().resources()) ? defaultRequest
+        : runtime.scheduler.shapeOf(options.resources(), constructorName);
+    ActorRecord actor = new ActorRecord(this, actorIds.incrementAndGet(), constructor, constructorName, args,
+        refMask, options, request);
+    String name = options.name();
+    if (name != null) {
+      ActorRecord holder = names.putIfAbsent(name, actor);
+      if (holder != null) {
+        throw new IllegalArgumentException("actor name '" + name + "' is already taken by live actor "
+            + holder.idString() + "; kill it first or choose another name");
+      }
+    }
+    live.add(actor);
+    if (closed) {
+      actor.killForClose();
+      throw closedException();
+    }
+    actor.start();
+    return actor;
+  }
+
+  /** The live actor registered under {@code name}. */
+  public Optional<ActorRecord> named(String name) {
+    checkOpen();
+    return Optional.ofNullable(names.get(name));
+  }
+
+  /** Kills an actor of this runtime; see {@link io.raylite.Raylite#kill(io.raylite.ActorHandle, boolean)}. */
+  public void kill(ActorRecord actor, boolean noRestart) {
+    checkOpen();
+    if (actor.registry != this) {
+      throw new IllegalArgumentException("actor " + actor.idString() + " belongs to runtime '"
+          + actor.runtime.name + "', not to '" + runtime.name + "'");
+    }
+    actor.kill(noRestart);
+  }
+
+  /** Called under the actor's monitor when it dies: frees its name. */
+  void forget(ActorRecord actor) {
+    live.remove(actor);
+    String name = actor.registeredName();
+    if (name != null) {
+      names.remove(name, actor);
+    }
+  }
+
+  /** Kills every actor, then interrupts and joins every actor thread. */
+  public void close() {
+    closed = true;
+    for (ActorRecord actor : live) {
+      actor.killForClose();
+    }
+    threads.interruptAndJoinAll();
+  }
+
+  private void checkOpen() {
+    if (closed || runtime.isClosed()) {
+      throw closedException();
+    }
+  }
+
+  private RuntimeClosedException closedException() {
+    return new RuntimeClosedException("runtime '" + runtime.name + "' is closed");
+  }
+}

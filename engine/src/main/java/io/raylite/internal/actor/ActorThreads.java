@@ -1,0 +1,86 @@
+package io.raylite.internal.actor;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The virtual threads that run a runtime's actors: constructors and mailbox drains. Each is
+ * started through {@link #start} and stays in {@code threads} until it is known to have
+ * terminated, so that {@link #interruptAndJoinAll} can join every one, including a thread that has
+ * finished its work but not yet terminated.
+ *
+ * <p>A thread cannot remove itself without opening exactly that window, so threads retire each
+ * other: the last thing a thread does is swap itself into {@code lastRetired}, join the thread it
+ * displaced (which is past its own last step, so the join is brief) and remove that one from the
+ * set. The set thus holds the live threads plus at most one retired thread, with no pruning pass.
+ * The swap orders retiring threads, so the joins form chains, never cycles.
+ */
+final class ActorThreads {
+  private final ThreadFactory factory;
+  private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+  private final AtomicReference<Thread> lastRetired = new AtomicReference<>();
+
+  ActorThreads(String prefix) {
+    this.factory = Thread.ofVirtual().name(prefix + "-actor-", 0).factory();
+  }
+
+  /** Starts {@code body} on a new virtual thread and returns the thread. */
+  Thread start(Runnable body) {
+    Thread thread = factory.newThread(() -> {
+      try {
+        body.run();
+      } finally {
+        retire();
+      }
+    });
+    threads.add(thread);
+    thread.start();
+    return thread;
+  }
+
+  private void retire() {
+    Thread previous = lastRetired.getAndSet(Thread.currentThread());
+    if (previous != null) {
+      joinUninterruptibly(previous);
+      threads.remove(previous);
+    }
+  }
+
+  /**
+   * Interrupts every thread and waits for each to end. The caller must first make sure no new
+   * thread can start (every actor dead). A thread that ignores interrupts is waited for.
+   */
+  void interruptAndJoinAll() {
+    Thread self = Thread.currentThread();
+    for (Thread t : threads) {
+      if (t != self) {
+        t.interrupt();
+      }
+    }
+    boolean interrupted = false;
+    for (Thread t : threads) {
+      if (t != self) {
+        interrupted |= joinUninterruptibly(t);
+      }
+    }
+    threads.clear();
+    if (interrupted) {
+      self.interrupt();
+    }
+  }
+
+  /** Joins {@code thread}, waiting on through interrupts; returns whether one arrived. */
+  private static boolean joinUninterruptibly(Thread thread) {
+    boolean interrupted = false;
+    for (;;) {
+      try {
+        thread.join();
+        return interrupted;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+  }
+}

@@ -1,0 +1,194 @@
+package io.raylite.internal.object;
+
+import io.raylite.RayliteException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One object of a runtime: its id, the future that says when it is ready, and the object store's
+ * bookkeeping for its value. A put object is ready at once; a task result when its task ends.
+ * {@code producer} is what will produce it, a task or an actor call (see {@link Producer}),
+ * cleared when it is ready, so that a blocked reader can run a task inline and {@code cancel} can
+ * find either. {@code owner} is the store of the runtime the object belongs to.
+ *
+ * <p>Memory: the value is stored in the {@link ObjectStore} before {@code ready} completes (for a
+ * put, before the entry is handed to anyone), and readers read it only after observing completion,
+ * so the future's completion orders the two.
+ *
+ * <p>Uses: {@code uses} counts the live {@link ObjectRefImpl}s of the entry (each drops its use
+ * when the garbage collector finds it unreachable, through {@link RefTracker}) and the
+ * pending tasks that take it as an argument (from submission until the task is done). When the
+ * count drops to zero nothing can read the object any more, and the store releases it. A small
+ * value is not tracked (see {@link #stored} and {@link #adoptRef}): the collector frees it with its
+ * entry.
+ */
+public final class ObjectEntry {
+  private static final VarHandle USES;
+  /** The future of every put entry: a put object is ready at once, and nothing completes it again. */
+  private static final CompletableFuture<Void> STORED = CompletableFuture.completedFuture(null);
+
+  private static final VarHandle REF_STATE;
+  private static final Object SETTLED = new Object();
+
+  static {
+    try {
+      REF_STATE = MethodHandles.lookup().findVarHandle(ObjectEntry.class, "refState", Object.class);
+      USES = MethodHandles.lookup().findVarHandle(ObjectEntry.class, "uses", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  final long id;
+  final ObjectStore owner;
+  public final CompletableFuture<Void> ready;
+  /** The task or actor call that will produce the object; null once ready. */
+  public volatile Producer producer;
+  private volatile int uses;
+  /** Whether each ref holds a use that it drops when unreachable; set before any ref exists. */
+  boolean tracked = true;
+  /**
+   * Tracking of a result's ref, decided once the result is stored: null (no ref yet), the ref
+   * waiting for that decision, or SETTLED (stored or failed: a ref made from now on decides for
+   * itself). See {@link #adoptRef}.
+   */
+  private volatile Object refState;
+
+  /* Owned by ObjectStore; see its overview. */
+  volatile long size;
+  volatile Object held;
+  volatile long spillBytes;
+  volatile int released;
+
+  public ObjectEntry(long id, ObjectStore owner, Producer producer) {
+    this(id, owner, producer, new CompletableFuture<>());
+  }
+
+  private ObjectEntry(long id, ObjectStore owner, Producer producer, CompletableFuture<Void> ready) {
+    this.id = id;
+    this.owner = owner;
+    this.producer = producer;
+    this.ready = ready;
+  }
+
+  /**
+   * A put entry: {@code value} stored, and ready at once.
+   *
+   * @throws io.raylite.ObjectStoreFullException if the store cannot take it
+   */
+  public static ObjectEntry stored(long id, ObjectStore owner, Object value) {
+    ObjectEntry entry = new ObjectEntry(id, owner, null, STORED);
+    owner.admit(entry, value);
+    if (ObjectStore.isSmall(entry.size)) {
+      // Only refs and pending tasks reach a small value, so the collector frees it with them: its
+      // refs need no tracking, and this use, never dropped, keeps tasks from releasing it.
+      entry.tracked = false;
+      entry.uses = 1;
+    }
+    return entry;
+  }
+
+  public boolean isDone() {
+    return ready.isDone();
+  }
+
+  /**
+   * Stores a task's result and makes the entry ready; a result the store cannot take fails the
+   * entry instead. Returns false if the entry was already complete (for example cancelled).
+   */
+  public boolean complete(Object result) {
+    if (ready.isDone()) {
+      return false;
+    }
+    try {
+      owner.admit(this, result);
+    } catch (RuntimeException e) {
+      return fail(e instanceof RayliteException r ? r
+          : new RayliteException("cannot store object " + idString() + ": " + e, e));
+    }
+    boolean won = ready.complete(null);
+    producer = null;
+    settleRef(won);
+    if (!won) {
+      owner.release(this, ObjectStore.DISCARDED);  // cancelled meanwhile: nobody reads it
+    }
+    return won;
+  }
+
+  public boolean fail(RayliteException error) {
+    boolean won = ready.completeExceptionally(error);
+    producer = null;
+    settleRef(false);
+    return won;
+  }
+
+  /**
+   * Takes the use of a new ref of this entry, and has the ref tracked if the value it reaches is
+   * one the store must release (see {@link RefTracker}). A small value needs no tracking: only its
+   * refs and pending tasks reach it, so the collector frees it with them, and the ref's use, never
+   * dropped, keeps tasks from releasing it. A result's size is unknown until its task ends, so
+   * until then the entry holds its ref (which cannot become unreachable meanwhile) and decides
+   * when the result is stored; most results are small, and then no ref of theirs costs a phantom
+   * reference, its queueing and its reaping.
+   */
+  void adoptRef(ObjectRefImpl<?> ref) {
+    retain();
+    if (isDone() || !REF_STATE.compareAndSet(this, null, ref)) {
+      track(ref);  // stored or failed already: decide now
+    }
+  }
+
+  /** Decides for the ref waiting on this entry, if any, once the value is stored or has failed. */
+  private void settleRef(boolean stored) {
+    Object waiting = REF_STATE.getAndSet(this, SETTLED);
+    if (stored && waiting instanceof ObjectRefImpl<?> ref) {
+      track(ref);
+    }
+  }
+
+  private void track(ObjectRefImpl<?> ref) {
+    if (!ready.isCompletedExceptionally() && !ObjectStore.isSmall(size)) {
+      RefTracker.track(ref, this);
+    }
+  }
+
+  /** The value of a ready entry, or its failure thrown. */
+  public Object valueOrThrow() {
+    if (ready.isCompletedExceptionally()) {
+      throw failure();
+    }
+    return owner.read(this);
+  }
+
+  /** The failure of an entry that completed exceptionally. */
+  public RayliteException failure() {
+    return (RayliteException) ready.exceptionNow();
+  }
+
+  /** Adds a use: a new ref, or a pending task that takes the entry as an argument. */
+  public void retain() {
+    USES.getAndAdd(this, 1);
+  }
+
+  /** Drops a use; the last one releases the object. */
+  public void drop() {
+    if ((int) USES.getAndAdd(this, -1) == 1) {
+      owner.release(this, ObjectStore.UNREACHABLE);
+    }
+  }
+
+  public String idString() {
+    return Ids.object(id);
+  }
+
+  @Override
+  public int hashCode() {
+    return Long.hashCode(id * 0x9E3779B97F4A7C15L);  // identity equality; ids are unique per runtime
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return this == o;
+  }
+}

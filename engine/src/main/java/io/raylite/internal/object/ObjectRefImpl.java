@@ -1,0 +1,120 @@
+package io.raylite.internal.object;
+
+import io.raylite.ObjectRef;
+import java.lang.ref.Reference;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The runtime's {@link ObjectRef}: a handle on an {@link ObjectEntry}. Each ref holds one use of
+ * its entry and, if its value is one the store must release, gives it back when the garbage
+ * collector finds the ref unreachable (see {@link ObjectEntry#adoptRef} and {@link RefTracker}).
+ */
+public final class ObjectRefImpl<T> implements ObjectRef<T> {
+  final ObjectEntry entry;
+
+  public ObjectRefImpl(ObjectEntry entry) {
+    this.entry = entry;
+    if (entry.tracked) {
+      entry.adoptRef(this);
+    }
+  }
+
+  @Override
+  public String id() {
+    return entry.idString();
+  }
+
+  /**
+   * The entry behind {@code ref} if it is a ref of the runtime whose store is {@code owner}, else
+   * null: the check of {@link #entryOf} without naming the argument, for loops that build the name
+   * only on failure.
+   */
+  public static ObjectEntry ownEntry(Object ref, ObjectStore owner) {
+    return ref instanceof ObjectRefImpl<?> impl && impl.entry.owner == owner ? impl.entry : null;
+  }
+
+  /**
+   * The entry behind a ref of the runtime whose store is {@code owner}; {@code what} names the
+   * argument in errors.
+   *
+   * @throws IllegalArgumentException if {@code ref} is not a ref of that runtime
+   */
+  public static ObjectEntry entryOf(Object ref, ObjectStore owner, String what) {
+    ObjectEntry own = ownEntry(ref, owner);
+    if (own != null) {
+      return own;
+    }
+    if (!(ref instanceof ObjectRefImpl<?> impl)) {
+      throw new IllegalArgumentException(what + " must be an ObjectRef created by a Raylite runtime, got "
+          + (ref == null ? "null" : ref.getClass().getName()));
+    }
+    throw new IllegalArgumentException(what + " belongs to runtime '" + impl.entry.owner.runtimeName()
+        + "', not to '" + owner.runtimeName() + "'");
+  }
+
+  /** As {@link #entryOf}, naming the argument {@code refs[i]}, built only if it fails. */
+  public static ObjectEntry entryAt(Object ref, ObjectStore owner, int i) {
+    ObjectEntry own = ownEntry(ref, owner);
+    return own != null ? own : entryOf(ref, owner, "refs[" + i + "]");
+  }
+
+  @Override
+  public T get() {
+    return read(-1);
+  }
+
+  @Override
+  public T get(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must be >= 0, got " + timeout);
+    }
+    return read(timeout.toNanos());
+  }
+
+  /** Waits through the runtime that owns the entry, which lends the running task's resources. */
+  @SuppressWarnings("unchecked")
+  private T read(long timeoutNanos) {
+    try {
+      return (T) entry.owner.awaiter().await(entry, timeoutNanos);
+    } finally {
+      Reference.reachabilityFence(this);  // the ref's use keeps the object until it is read
+    }
+  }
+
+  @Override
+  public boolean isReady() {
+    return entry.isDone();
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public CompletableFuture<T> toCompletableFuture() {
+    // The callback reads through this ref, so the ref (and with it the object) stays reachable
+    // until the object is ready and read.
+    return entry.ready.handle((ignored, error) -> {
+      if (error != null) {
+        throw new CompletionException(error instanceof CompletionException c ? c.getCause() : error);
+      }
+      return (T) this.entry.valueOrThrow();
+    });
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ObjectRefImpl<?> other && other.entry == entry;
+  }
+
+  @Override
+  public int hashCode() {
+    return Long.hashCode(entry.id) * 31 + System.identityHashCode(entry.owner);
+  }
+
+  @Override
+  public String toString() {
+    return "ObjectRef(" + id() + ")";
+  }
+}

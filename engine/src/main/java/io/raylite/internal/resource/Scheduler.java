@@ -1,0 +1,374 @@
+package io.raylite.internal.resource;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/*
+ * Implementation overview
+ *
+ * The scheduler decides when a task whose arguments are ready may take its resources. It owns the
+ * ResourceLedger and one FIFO queue per resource shape, all guarded by one lock that is held only
+ * for arithmetic and queue operations, never while running user code or starting threads.
+ *
+ * Shapes: tasks that ask for the same resources (say {CPU:1}, or {CPU:1, GPU:0.5}) wait in the same
+ * queue, the scheduler's private ShapeQueue, keyed by the shape's canonical ResourceShape (whose
+ * hash is cached and which is found by identity, so the lookup per queued task is one probe). When resources come back, every shape's queue is offered them in turn, and each queue
+ * dispatches as many of its head tasks as now fit. A head that does not fit stops only its own
+ * queue, so a queue of GPU tasks never holds back CPU tasks: there is no head-of-line blocking
+ * across shapes, and within a shape tasks start in submission order.
+ *
+ * Claims: a queued task may be taken out of turn by a task that blocks on its result and can run it
+ * inline with its own resources (see Blocking). That claim is a CAS on the task's state; the queue
+ * still holds the task and skips it when it reaches the head (lazy removal). Cancellation works the
+ * same way.
+ *
+ * Lending: a running task that blocks in get or wait lends its CPUs back (lendCpu) and reclaims them
+ * before it continues (reclaimCpu). Reclaimers are served before any queued task, so a task that
+ * was already running finishes before new work starts; capacity is never exceeded.
+ *
+ * Dispatch: tasks that won resources are collected under the lock and handed to the dispatcher
+ * (Workers) after it is released. The scheduler sees tasks only as Schedulable.
+ *
+ * Reservations: an actor takes its resources for its lifetime through reserve(). A reservation that
+ * does not fit waits in its own list and is served, first fit, when resources come back, after
+ * reclaimers and before queued tasks. Like reclaim futures, reservations are completed under the
+ * lock: their only waiter is the actor's creation thread, blocked in get, never a callback.
+ */
+public final class Scheduler<T extends Schedulable<T>> {
+  private final ReentrantLock lock = new ReentrantLock();
+  private final ResourceLedger ledger;
+  private final Consumer<T> dispatcher;
+  /** The queues that have waiting tasks, in the order they started waiting. Guarded by lock. */
+  private final ArrayList<ShapeQueue<T>> waitingShapes = new ArrayList<>();
+  /** One queue per shape, keyed by its canonical request. Guarded by lock. */
+  private final Map<ResourceShape, ShapeQueue<T>> queues = new HashMap<>();
+  /** Blocked tasks waiting to take their CPUs back, in arrival order. Guarded by lock. */
+  private final ArrayDeque<Reclaim> reclaims = new ArrayDeque<>();
+  /** Set once by close; afterwards nothing is queued. Guarded by lock. */
+  private boolean closed;
+
+  /** Actors waiting for the resources they hold for their lifetime, in arrival order. Guarded by lock. */
+  private final ArrayDeque<Reservation> reservations = new ArrayDeque<>();
+
+  private record Reclaim(Allocation allocation, CompletableFuture<Void> granted) {}
+
+  /** The tasks of one shape waiting for resources, in submission order. Guarded by lock. */
+  private static final class ShapeQueue<T> extends ArrayDeque<T> {
+    /** The canonical request of the shape. */
+    final ResourceShape shape;
+
+    ShapeQueue(ResourceShape shape) {
+      super(0);
+      this.shape = shape;
+    }
+  }
+
+  /** An actor's claim on resources: completes with its allocation, or with null if the scheduler closed. */
+  public static final class Reservation extends CompletableFuture<Allocation> {
+    final ResourceShape request;
+
+    Reservation(ResourceShape request) {
+      this.request = request;
+    }
+  }
+
+  public Scheduler(ResourceLedger ledger, Consumer<T> dispatcher) {
+    this.ledger = ledger;
+    this.dispatcher = dispatcher;
+  }
+
+  public ResourceLedger ledger() {
+    return ledger;
+  }
+
+  /**
+   * The canonical shape of {@code amounts}, the one whose queue all tasks of the shape share.
+   *
+   * @param who names the task or actor in the error
+   * @throws io.raylite.InfeasibleResourceException if the runtime can never satisfy it
+   */
+  public ResourceShape shapeOf(Map<String, Double> amounts, String who) {
+    ResourceShape request = ledger.toRequest(amounts, who);
+    lock.lock();
+    try {
+      return queues.computeIfAbsent(request, ShapeQueue::new).shape;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Starts a task whose arguments are ready: dispatches it at once if its resources are free and
+   * nothing of its shape is waiting ahead of it, else queues it.
+   *
+   * @return false if the scheduler is closed (the caller cancels the task)
+   */
+  public boolean submit(T task) {
+    Allocation allocation;
+    lock.lock();
+    try {
+      if (closed) {
+        return false;
+      }
+      ResourceShape shape = task.shape();
+      ShapeQueue<T> queue = queues.get(shape);
+      allocation = (queue.isEmpty() && reclaims.isEmpty()) ? ledger.tryAcquire(shape) : null;
+      if (allocation == null) {
+        if (queue.isEmpty()) {
+          waitingShapes.add(queue);
+        }
+        task.markQueued();
+        queue.addLast(task);
+        return true;
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (task.markDispatched(allocation)) {
+      dispatcher.accept(task);
+    } else {
+      release(allocation);
+    }
+    return true;
+  }
+
+  /** Returns a finished task's resources and starts whatever now fits. */
+  public void release(Allocation allocation) {
+    dispatchAll(releaseAndDrain(allocation));
+  }
+
+  /** Returns {@code allocation} to the ledger and collects the tasks that now fit. */
+  private T releaseAndDrain(Allocation allocation) {
+    lock.lock();
+    try {
+      ledger.release(allocation);
+      return drainLocked();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * As {@link #release}, but keeps one of the tasks that now start, of the given thread kind, for
+   * the calling thread to run next instead of dispatching it.
+   */
+  public T releaseAndTakeNext(Allocation allocation, boolean virtual) {
+    T mine = null;
+    for (T task = releaseAndDrain(allocation); task != null; ) {
+      T next = task.nextReady();
+      task.nextReady(null);
+      if (mine == null && task.onVirtualThread() == virtual) {
+        mine = task;
+      } else {
+        dispatcher.accept(task);
+      }
+      task = next;
+    }
+    return mine;
+  }
+
+  /** Lends a blocked task's CPUs to others until {@link #reclaimCpu}. */
+  public void lendCpu(Allocation allocation) {
+    T ready;
+    lock.lock();
+    try {
+      ledger.lendCpu(allocation);
+      allocation.cpuLent = true;
+      ready = drainLocked();
+    } finally {
+      lock.unlock();
+    }
+    dispatchAll(ready);
+  }
+
+  /**
+   * Takes lent CPUs back, or returns a future that completes when they are granted (the caller
+   * blocks on it). Reclaimers are served before queued tasks.
+   */
+  public CompletableFuture<Void> reclaimCpu(Allocation allocation) {
+    lock.lock();
+    try {
+      if (reclaims.isEmpty() && ledger.tryReclaimCpu(allocation)) {
+        allocation.cpuLent = false;
+        return null;
+      }
+      Reclaim r = new Reclaim(allocation, new CompletableFuture<>());
+      reclaims.addLast(r);
+      return r.granted;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Withdraws a reclaim that its waiter gave up on; the CPUs stay lent until release. */
+  void abandonReclaim(Allocation allocation) {
+    lock.lock();
+    try {
+      reclaims.removeIf(r -> r.allocation == allocation);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Takes {@code request} for an actor's lifetime: at once if it fits, else when it comes free. */
+  public Reservation reserve(ResourceShape request) {
+    Reservation reservation = new Reservation(request);
+    lock.lock();
+    try {
+      Allocation allocation = closed || !reclaims.isEmpty() ? null : ledger.tryAcquire(request);
+      if (closed) {
+        reservation.complete(null);
+      } else if (allocation != null) {
+        reservation.complete(allocation);
+      } else {
+        reservations.addLast(reservation);
+      }
+    } finally {
+      lock.unlock();
+    }
+    return reservation;
+  }
+
+  /**
+   * Gives up a reservation whose waiter stops waiting.
+   *
+   * @return the allocation if it was granted meanwhile, for the caller to release; else null
+   */
+  public Allocation withdraw(Reservation reservation) {
+    lock.lock();
+    try {
+      if (reservations.remove(reservation)) {
+        return null;
+      }
+    } finally {
+      lock.unlock();
+    }
+    return reservation.getNow(null);
+  }
+
+  /** Whether allocations never exceed capacity; for tests. */
+  public boolean withinCapacity() {
+    lock.lock();
+    try {
+      return ledger.withinCapacity();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public java.util.Map<String, Double> available() {
+    lock.lock();
+    try {
+      return ledger.availableMap();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Closes the scheduler and returns every task still queued, for the caller to cancel. */
+  public List<T> close() {
+    List<T> queued = new ArrayList<>();
+    lock.lock();
+    try {
+      closed = true;
+      for (ShapeQueue<T> queue : waitingShapes) {
+        queued.addAll(queue);
+        queue.clear();
+      }
+      waitingShapes.clear();
+      for (Reclaim r : reclaims) {
+        r.granted.complete(null);
+      }
+      reclaims.clear();
+      for (Reservation r : reservations) {
+        r.complete(null);
+      }
+      reservations.clear();
+    } finally {
+      lock.unlock();
+    }
+    return queued;
+  }
+
+  /* ---------------- Dispatch ---------------- */
+
+  /**
+   * Gives freed resources to reclaimers, then reservations, then queued tasks, and returns the
+   * tasks that now start as a list linked through {@code nextReady} (no allocation per drain), for
+   * the caller to dispatch after the lock is released.
+   */
+  private T drainLocked() {
+    while (!reclaims.isEmpty()) {
+      Reclaim head = reclaims.peekFirst();
+      if (!ledger.tryReclaimCpu(head.allocation)) {
+        return null;  // a reclaimer waits: nothing new starts before it
+      }
+      head.allocation.cpuLent = false;
+      reclaims.pollFirst();
+      head.granted.complete(null);
+    }
+    if (!reservations.isEmpty()) {
+      Iterator<Reservation> waiting = reservations.iterator();
+      while (waiting.hasNext()) {
+        Reservation r = waiting.next();
+        Allocation allocation = ledger.tryAcquire(r.request);
+        if (allocation != null) {
+          waiting.remove();
+          r.complete(allocation);
+        }
+      }
+    }
+    if (waitingShapes.isEmpty()) {
+      return null;
+    }
+    T first = null;
+    T last = null;
+    for (int i = 0; i < waitingShapes.size(); ) {
+      ShapeQueue<T> queue = waitingShapes.get(i);
+      T head;
+      while ((head = queue.peekFirst()) != null) {
+        if (!head.isQueued()) {
+          queue.pollFirst();  // claimed inline or cancelled since it was queued
+          continue;
+        }
+        Allocation allocation = ledger.tryAcquire(queue.shape);
+        if (allocation == null) {
+          break;  // only this shape waits
+        }
+        queue.pollFirst();
+        if (head.markDispatched(allocation)) {
+          if (first == null) {
+            first = head;
+          } else {
+            last.nextReady(head);
+          }
+          last = head;
+        } else {
+          ledger.release(allocation);
+        }
+      }
+      if (queue.isEmpty()) {
+        waitingShapes.remove(i);
+      } else {
+        i++;
+      }
+    }
+    return first;
+  }
+
+  private void dispatchAll(T ready) {
+    while (ready != null) {
+      T next = ready.nextReady();
+      ready.nextReady(null);
+      dispatcher.accept(ready);
+      ready = next;
+    }
+  }
+}

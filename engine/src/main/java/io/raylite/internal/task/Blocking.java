@@ -1,0 +1,130 @@
+package io.raylite.internal.task;
+
+import io.raylite.GetTimeoutException;
+import io.raylite.RayliteException;
+import io.raylite.internal.object.ObjectEntry;
+import io.raylite.internal.object.Producer;
+import io.raylite.internal.resource.Allocation;
+import io.raylite.internal.resource.Scheduler;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/*
+ * Implementation overview
+ *
+ * How a thread waits for objects without deadlocking the runtime.
+ *
+ * 1. Help: a task that waits for an object whose producing task is still QUEUED, needs only CPU,
+ *    and fits in the waiter's own resources, claims it and runs it inline on its own thread with
+ *    its own resources, as ForkJoinTask.join does. Recursive task graphs (fib(n) with nested gets)
+ *    then run depth-first on one thread instead of parking a thread per level.
+ * 2. Lend: otherwise a waiting task lends its CPUs back to the scheduler, which starts other tasks
+ *    with them, and blocks on the object's future. CompletableFuture.get blocks through
+ *    ForkJoinPool.managedBlock when called on a pool thread, so the pool adds a spare thread to run
+ *    what the lent CPUs started.
+ * 3. Reclaim: when the object is ready the task takes its CPUs back before it continues, ahead of
+ *    any queued task, waiting for them if needed. If it is interrupted while waiting, it keeps
+ *    waiting and restores the interrupt afterwards, so the allocation stays consistent.
+ *
+ * Lending is bounded: every task that lends while blocked may make the pool add a thread, so once
+ * Workers.MAX_SPARES tasks are blocked with their CPUs lent, further waiters keep their CPUs and
+ * just block, which bounds the threads at the cost of parallelism in such extreme graphs.
+ *
+ * Threads outside any task (the driver) simply block.
+ */
+public final class Blocking {
+  private Blocking() {}
+
+  /** Waits for {@code entry} (helping or lending as above) and returns its value or throws. */
+  public static Object await(ObjectEntry entry, long timeoutNanos) {
+    if (!entry.isDone()) {
+      TaskRun current = TaskRun.current();
+      if (current != null) {
+        help(current, entry);
+      }
+      if (!entry.isDone()) {
+        block(current, entry.ready, timeoutNanos, entry);
+      }
+    }
+    return entry.valueOrThrow();
+  }
+
+  private static void help(TaskRun current, ObjectEntry entry) {
+    Allocation held = current.allocation;
+    Producer producer = entry.producer;
+    if (held != null && producer != null) {
+      producer.tryRunInline(held);
+    }
+  }
+
+  /**
+   * Blocks until {@code future} completes or the timeout passes, lending the current task's CPUs
+   * meanwhile.
+   *
+   * @param timeoutNanos the timeout, or negative for none
+   * @param what the object waited for, named in the timeout message (may be null)
+   * @return whether the future completed (false only on timeout when {@code what} is null)
+   */
+  public static boolean block(TaskRun current, CompletableFuture<?> future, long timeoutNanos, ObjectEntry what) {
+    Allocation held = current == null ? null : current.allocation;
+    boolean lend = held != null && !held.cpuLent && held.request.cpu() > 0;
+    // Only pool threads need a spare to replace them; a blocked virtual thread costs nothing.
+    boolean counted = lend && !current.onVirtualThread;
+    if (counted && !current.runtime.workers.tryEnterLentBlock()) {
+      lend = counted = false;
+    }
+    if (lend) {
+      current.runtime.scheduler.lendCpu(held);
+    }
+    try {
+      if (timeoutNanos < 0) {
+        future.get();
+      } else {
+        future.get(timeoutNanos, TimeUnit.NANOSECONDS);
+      }
+      return true;
+    } catch (ExecutionException failed) {
+      return true;  // the caller reads the failure from the entry
+    } catch (TimeoutException e) {
+      if (what == null) {
+        return false;
+      }
+      throw new GetTimeoutException("object " + what.idString() + " was not ready within "
+          + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RayliteException("interrupted while waiting for "
+          + (what == null ? "objects" : "object " + what.idString()), e);
+    } finally {
+      if (counted) {
+        current.runtime.workers.exitLentBlock();
+      }
+      if (lend) {
+        reclaim(current.runtime.scheduler, held);
+      }
+    }
+  }
+
+  private static void reclaim(Scheduler<?> scheduler, Allocation held) {
+    CompletableFuture<Void> granted = scheduler.reclaimCpu(held);
+    if (granted == null) {
+      return;
+    }
+    boolean interrupted = false;
+    for (;;) {
+      try {
+        granted.get();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("reclaim futures never fail", e);
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package io.raylite.internal.task;
+
+import io.raylite.Raylite;
+import io.raylite.RuntimeClosedException;
+import io.raylite.internal.object.ObjectEntry;
+import io.raylite.internal.object.ObjectStore;
+import io.raylite.internal.resource.ResourceLedger;
+import io.raylite.internal.resource.Scheduler;
+import io.raylite.spi.SpillCodec;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The running parts of one runtime that its tasks, actor calls and waiters reach: the scheduler,
+ * the workers, the object store, the timeline they record into, and whether the runtime is closed.
+ * {@code LocalRuntime} builds it and implements the public calls on top of it.
+ *
+ * <p>Threads: every field is final and set before any task exists, except {@code closed}, which is
+ * written once, under {@code closeLock}, and read without it.
+ */
+public final class Engine {
+  public final Raylite api;
+  public final String name;
+  public final Scheduler<TaskRun> scheduler;
+  public final Workers workers;
+  public final TimelineSink timeline;
+  public final PrintStream logStream;
+  public final ObjectStore store;
+  private final AtomicLong objectIds = new AtomicLong();
+  private final Object closeLock = new Object();
+  private volatile boolean closed;
+
+  public Engine(Raylite api, String name, ResourceLedger ledger, int parallelism, TimelineSink timeline,
+      PrintStream logStream, long objectStoreBytes, Path spillDirectory, SpillCodec spillCodec) {
+    this.api = api;
+    this.name = name;
+    this.logStream = logStream;
+    this.timeline = timeline;
+    this.workers = new Workers(name, parallelism);
+    this.scheduler = new Scheduler<>(ledger, workers::dispatch);
+    this.store = new ObjectStore(name, objectStoreBytes, spillDirectory, spillCodec, this::await);
+  }
+
+  public long nextObjectId() {
+    return objectIds.incrementAndGet();
+  }
+
+  /** Waits for an object of this runtime, for a ref's {@code get}; see {@link Blocking}. */
+  private Object await(ObjectEntry entry, long timeoutNanos) {
+    checkOpen();
+    return Blocking.await(entry, timeoutNanos);
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  public void checkOpen() {
+    if (closed) {
+      throw new RuntimeClosedException("runtime '" + name + "' is closed");
+    }
+  }
+
+  /** Marks the runtime closed; true for the one call that did it. */
+  public boolean markClosed() {
+    synchronized (closeLock) {
+      if (closed) {
+        return false;
+      }
+      closed = true;
+      return true;
+    }
+  }
+}

@@ -1,0 +1,575 @@
+package io.raylite.internal.task;
+
+import io.raylite.Raylite;
+import io.raylite.RayliteException;
+import io.raylite.RuntimeContext;
+import io.raylite.TaskCancelledException;
+import io.raylite.TaskFailedException;
+import io.raylite.TaskOptions;
+import io.raylite.function.*;
+import io.raylite.internal.object.Ids;
+import io.raylite.internal.object.ObjectEntry;
+import io.raylite.internal.object.ObjectRefImpl;
+import io.raylite.internal.object.Producer;
+import io.raylite.internal.resource.Allocation;
+import io.raylite.internal.resource.ResourceShape;
+import io.raylite.internal.resource.Schedulable;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/*
+ * Implementation overview
+ *
+ * One submitted task, from submission to its end: the function, its arguments, its options and
+ * resource shape, its state, the resources it holds, its result entry, and the timestamps of its
+ * lifecycle for the timeline. While it runs it is also the RuntimeContext of its thread, bound in a
+ * ScopedValue, so a context costs nothing extra.
+ *
+ * States (field `state`, changed only by CAS through the methods below):
+ *   PENDING    waiting for ObjectRef arguments (argsPending counts them down)
+ *   QUEUED     arguments ready, waiting in the Scheduler for resources
+ *   DISPATCHED resources acquired, handed to a worker, not started yet
+ *   RUNNING    the function is running (on a worker, or inline in a task that waits for it)
+ *   DONE       finished, failed or cancelled; the result entry says which. Terminal.
+ * A retry goes RUNNING -> PENDING -> QUEUED again with the same record.
+ *
+ * Cancellation is a CAS to DONE from any state before RUNNING, so the task never runs; a task
+ * already RUNNING gets `cancelled` set (and its thread interrupted when forced), its result entry
+ * fails at once, and whatever it returns later is dropped. Whoever wins the CAS out of DISPATCHED
+ * owns the allocation: run() releases it if cancellation won.
+ *
+ * Threads: the submitting thread writes every field before the record is published to the
+ * Scheduler or a dependency callback (both through locks or CompletableFuture, which order the
+ * writes). Timestamps are written by whichever thread makes the transition and read by the thread
+ * that ends the task, which copies them into the timeline's event.
+ */
+public final class TaskRun implements Runnable, RuntimeContext, Schedulable<TaskRun>, Producer {
+  static final int PENDING = 0;
+  static final int QUEUED = 1;
+  static final int DISPATCHED = 2;
+  static final int RUNNING = 3;
+  static final int DONE = 4;
+
+  /** Outcomes, for the timeline. */
+  public static final int FINISHED = 0;
+  public static final int FAILED = 1;
+  public static final int CANCELLED = 2;
+
+  private static final ScopedValue<TaskRun> CURRENT = ScopedValue.newInstance();
+  private static final VarHandle STATE;
+
+  static {
+    try {
+      STATE = MethodHandles.lookup().findVarHandle(TaskRun.class, "state", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  final Engine runtime;
+  final long id;
+  final String name;
+  final TaskOptions options;
+  final ResourceShape request;
+  final boolean onVirtualThread;
+  public final ObjectEntry result;
+  private RayFunc function;
+  private Object[] args;
+  private int refMask;
+  /** Counts the ObjectRef arguments not ready yet; made only for a task that has some. */
+  private AtomicInteger argsPending;
+
+  private volatile int state;
+  private volatile boolean cancelled;
+  private volatile Thread runner;
+  /** The resources held while dispatched or running; borrowed from the waiter when run inline. */
+  Allocation allocation;
+  private boolean borrowed;
+  int attempt;
+  int outcome;
+  String workerLabel;
+  int workerTid;
+
+  /** Links the tasks one drain of the Scheduler starts; written under its lock, cleared at dispatch. */
+  private TaskRun nextReady;
+
+  long submittedNanos;
+  long argsReadyNanos;
+  long dispatchedNanos;
+  long startedNanos;
+  long finishedNanos;
+
+  public TaskRun(Engine runtime, long id, String name, TaskOptions options, ResourceShape request,
+      RayFunc function, Object[] args, int refMask) {
+    this.runtime = runtime;
+    this.id = id;
+    this.name = name;
+    this.options = options;
+    this.request = request;
+    this.onVirtualThread = request.cpu() == 0 || options.blocking();
+    this.function = function;
+    this.args = args;
+    this.refMask = refMask;
+    this.result = new ObjectEntry(runtime.nextObjectId(), runtime.store, this);
+  }
+
+  /** The task running on this thread, or null. */
+  public static TaskRun current() {
+    return CURRENT.isBound() ? CURRENT.get() : null;
+  }
+
+  /* ---------------- Arguments ---------------- */
+
+  /**
+   * Registers the ObjectRef arguments named by refMask. Called once by the submitting thread;
+   * when every argument is ready, the task goes to the scheduler. Each argument's object is
+   * retained until the task is done (see clear), so dropping the ref after submitting keeps it.
+   */
+  public void resolveArguments() {
+    submittedNanos = System.nanoTime();
+    int mask = refMask;
+    if (mask == 0) {
+      argsReady();
+      return;
+    }
+    // Our own copy: the caller's array may be submitted again (TaskCall.remote), and a failing
+    // dependency may clear the field while this method still runs.
+    Object[] refs = args;
+    Object[] a = refs.clone();
+    for (int i = 0; i < a.length; i++) {
+      if ((mask & (1 << i)) != 0) {
+        ObjectEntry own = ObjectRefImpl.ownEntry(a[i], runtime.store);
+        a[i] = own != null ? own
+            : ObjectRefImpl.entryOf(a[i], runtime.store, "argument " + i + " of task '" + name + "'");  // throws
+      }
+    }
+    for (int i = 0; i < a.length; i++) {
+      if ((mask & (1 << i)) != 0) {
+        ((ObjectEntry) a[i]).retain();
+      }
+    }
+    java.lang.ref.Reference.reachabilityFence(refs);  // the refs' uses hold until ours are added
+    args = a;
+    // One extra count held by this method so that the task cannot start while it registers.
+    argsPending = new AtomicInteger(1);
+    for (int i = 0; i < a.length; i++) {
+      if ((mask & (1 << i)) != 0) {
+        ObjectEntry dep = (ObjectEntry) a[i];
+        if (dep.isDone()) {
+          if (dep.ready.isCompletedExceptionally()) {
+            failFromDependency(dep.failure());
+            return;
+          }
+        } else {
+          argsPending.incrementAndGet();
+          dep.ready.whenComplete((v, error) -> {
+            if (error != null) {
+              failFromDependency(dep.failure());
+            } else if (argsPending.decrementAndGet() == 0) {
+              argsReady();
+            }
+          });
+        }
+      }
+    }
+    if (argsPending.decrementAndGet() == 0) {
+      argsReady();
+    }
+  }
+
+  private void argsReady() {
+    argsReadyNanos = System.nanoTime();
+    if (state != PENDING) {
+      return;  // cancelled while waiting
+    }
+    if (!runtime.scheduler.submit(this)) {
+      cancelForClose();
+    }
+  }
+
+  /** A dependency failed: this task fails with the same exception, as in Ray. */
+  private void failFromDependency(RayliteException error) {
+    if (STATE.compareAndSet(this, PENDING, DONE)) {
+      outcome = error instanceof TaskCancelledException ? CANCELLED : FAILED;
+      finishedNanos = System.nanoTime();
+      clear();
+      record();
+      result.fail(error);
+    }
+  }
+
+  /** The argument values, read from their entries just before the call. */
+  private Object[] argumentValues() {
+    if (refMask == 0) {
+      return args;
+    }
+    Object[] values = args.clone();
+    for (int i = 0; i < values.length; i++) {
+      if ((refMask & (1 << i)) != 0) {
+        values[i] = ((ObjectEntry) values[i]).valueOrThrow();
+      }
+    }
+    return values;
+  }
+
+  /* ---------------- State transitions ---------------- */
+
+  @Override
+  public ResourceShape shape() {
+    return request;
+  }
+
+  @Override
+  public boolean onVirtualThread() {
+    return onVirtualThread;
+  }
+
+  @Override
+  public TaskRun nextReady() {
+    return nextReady;
+  }
+
+  @Override
+  public void nextReady(TaskRun next) {
+    nextReady = next;
+  }
+
+  @Override
+  public void markQueued() {
+    STATE.compareAndSet(this, PENDING, QUEUED);
+  }
+
+  @Override
+  public boolean isQueued() {
+    return state == QUEUED;
+  }
+
+  /** Takes the allocation if the task was not cancelled; false hands it back to the caller. */
+  @Override
+  public boolean markDispatched(Allocation granted) {
+    int s = state;
+    if ((s == PENDING || s == QUEUED) && STATE.compareAndSet(this, s, DISPATCHED)) {
+      allocation = granted;
+      dispatchedNanos = System.nanoTime();
+      return true;
+    }
+    return false;
+  }
+
+  /** Whether a task blocked with {@code held} resources could run this one inline on its thread. */
+  boolean canRunInline(Allocation held) {
+    return state == QUEUED && !onVirtualThread && request.isCpuOnly()
+        && request.fitsWithin(held.request);
+  }
+
+  /**
+   * Runs this queued task on the calling thread with the resources {@code held} by a task that
+   * blocks on its result, if it fits in them (see {@link Blocking}).
+   */
+  @Override
+  public boolean tryRunInline(Allocation held) {
+    if (canRunInline(held) && claimInline(held)) {
+      execute(false);
+      return true;
+    }
+    return false;
+  }
+
+  /** Claims a queued task for inline execution with borrowed resources. */
+  boolean claimInline(Allocation held) {
+    if (STATE.compareAndSet(this, QUEUED, RUNNING)) {
+      allocation = held;
+      borrowed = true;
+      dispatchedNanos = System.nanoTime();
+      return true;
+    }
+    return false;
+  }
+
+  /* ---------------- Running ---------------- */
+
+  /** Runs of queued tasks that one dispatch may chain on its thread before yielding to the pool. */
+  private static final int MAX_CHAIN = 64;
+
+  /**
+   * Runs a dispatched task on a worker thread, then, while the scheduler hands back a queued task
+   * of the same kind for the resources this one released, runs that one too (up to MAX_CHAIN),
+   * saving a pool submission and a thread wake-up per task.
+   */
+  @Override
+  public void run() {
+    TaskRun task = this;
+    for (int chained = 0; task != null; chained++) {
+      TaskRun next = task.runDispatched(chained < MAX_CHAIN);
+      // A forced cancel may land just after the function returned; keep it from leaking into the
+      // next task on this thread.
+      Thread.interrupted();
+      task = next;
+    }
+  }
+
+  private TaskRun runDispatched(boolean mayChain) {
+    if (runtime.isClosed()) {
+      cancelForClose();  // moves DISPATCHED to DONE, so the CAS below fails
+    }
+    if (!STATE.compareAndSet(this, DISPATCHED, RUNNING)) {
+      runtime.scheduler.release(allocation);  // cancelled after dispatch: the allocation is ours
+      return null;
+    }
+    return execute(mayChain);
+  }
+
+  /**
+   * Runs the function on the current thread; the state is already RUNNING.
+   *
+   * @return a dispatched task for this thread to run next, or null
+   */
+  TaskRun execute(boolean mayChain) {
+    Thread thread = Thread.currentThread();
+    runner = thread;
+    workerLabel = runtime.workers.label(thread);
+    workerTid = runtime.workers.tid(thread);
+    startedNanos = System.nanoTime();
+    Object value = null;
+    Throwable failure = null;
+    try {
+      Object[] values = argumentValues();
+      value = ScopedValue.where(CURRENT, this).call(() -> invoke(function, values));
+    } catch (Throwable t) {
+      failure = t;
+    }
+    runner = null;
+    return finish(value, failure, mayChain);
+  }
+
+  private TaskRun finish(Object value, Throwable failure, boolean mayChain) {
+    finishedNanos = System.nanoTime();
+    if (failure != null && !cancelled && !runtime.isClosed() && options.isRetryable(failure)
+        && (options.maxRetries() < 0 || attempt < options.maxRetries())) {
+      attempt++;
+      releaseAllocation(false);
+      state = PENDING;
+      argsReady();
+      return null;
+    }
+    TaskRun next = releaseAllocation(mayChain);
+    state = DONE;
+    if (failure != null && runtime.isClosed() && isInterruption(failure)) {
+      // close() interrupted it: report the cancellation, not the InterruptedException it caused.
+      cancelled = true;
+      result.fail(new TaskCancelledException("task '" + name + "' (" + idString()
+          + ") was interrupted because runtime '" + runtime.name + "' closed"));
+    }
+    // Recorded before the result completes, so a caller of get sees the task in the timeline.
+    outcome = cancelled ? CANCELLED : failure == null ? FINISHED : FAILED;
+    clear();
+    record();
+    if (outcome == FINISHED) {
+      result.complete(value);
+    } else if (outcome == FAILED) {
+      result.fail(new TaskFailedException(name, idString(), failure));
+    }
+    return next;
+  }
+
+  private static boolean isInterruption(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof InterruptedException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Returns the resources; with {@code takeNext}, may get back a task for this thread to run. */
+  private TaskRun releaseAllocation(boolean takeNext) {
+    Allocation held = allocation;
+    allocation = null;
+    boolean wasBorrowed = borrowed;
+    borrowed = false;
+    if (held == null || wasBorrowed) {
+      return null;
+    }
+    if (takeNext) {
+      return runtime.scheduler.releaseAndTakeNext(held, onVirtualThread);
+    }
+    runtime.scheduler.release(held);
+    return null;
+  }
+
+  /** Drops what the record no longer needs, and gives back the uses its ObjectRef arguments hold. */
+  private void clear() {
+    Object[] a = args;
+    function = null;
+    args = null;
+    if (a != null && refMask != 0) {
+      for (int i = 0; i < a.length; i++) {
+        if ((refMask & (1 << i)) != 0 && a[i] instanceof ObjectEntry dep) {
+          dep.drop();
+        }
+      }
+    }
+  }
+
+  /** Calls {@code f} with the arguments {@code a}; also used for actor constructors and methods. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static Object invoke(RayFunc f, Object[] a) throws Exception {
+    return switch (f) {
+      case RayFunc0 g -> g.apply();
+      case RayFunc1 g -> g.apply(a[0]);
+      case RayFunc2 g -> g.apply(a[0], a[1]);
+      case RayFunc3 g -> g.apply(a[0], a[1], a[2]);
+      case RayFunc4 g -> g.apply(a[0], a[1], a[2], a[3]);
+      case RayFunc5 g -> g.apply(a[0], a[1], a[2], a[3], a[4]);
+      case RayFunc6 g -> g.apply(a[0], a[1], a[2], a[3], a[4], a[5]);
+      case RayFunc7 g -> g.apply(a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
+      case RayFuncVoid0 g -> {
+        g.apply();
+        yield null;
+      }
+      case RayFuncVoid1 g -> {
+        g.apply(a[0]);
+        yield null;
+      }
+      case RayFuncVoid2 g -> {
+        g.apply(a[0], a[1]);
+        yield null;
+      }
+      case RayFuncVoid3 g -> {
+        g.apply(a[0], a[1], a[2]);
+        yield null;
+      }
+      case RayFuncVoid4 g -> {
+        g.apply(a[0], a[1], a[2], a[3]);
+        yield null;
+      }
+      case RayFuncVoid5 g -> {
+        g.apply(a[0], a[1], a[2], a[3], a[4]);
+        yield null;
+      }
+      case RayFuncVoid6 g -> {
+        g.apply(a[0], a[1], a[2], a[3], a[4], a[5]);
+        yield null;
+      }
+      case RayFuncVoid7 g -> {
+        g.apply(a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
+        yield null;
+      }
+      default -> throw new IllegalArgumentException("unsupported function type " + f.getClass());
+    };
+  }
+
+  /* ---------------- Cancellation ---------------- */
+
+  @Override
+  public boolean cancel(boolean force) {
+    return cancel(force, "task '" + name + "' (" + idString() + ") was cancelled" + (force ? " (forced)" : ""));
+  }
+
+  /**
+   * Cancels the task; see {@link io.raylite.Raylite#cancel}.
+   *
+   * @return whether this call cancelled it
+   */
+  boolean cancel(boolean force, String why) {
+    for (;;) {
+      int s = state;
+      if (s == DONE) {
+        return false;
+      }
+      if (s == RUNNING) {
+        cancelled = true;
+        boolean won = result.fail(new TaskCancelledException(why));
+        Thread t = runner;
+        if (force && t != null) {
+          t.interrupt();  // racy by nature: the task may have just returned; run() clears it
+        }
+        return won;
+      }
+      if (STATE.compareAndSet(this, s, DONE)) {
+        cancelled = true;
+        outcome = CANCELLED;
+        finishedNanos = System.nanoTime();
+        clear();
+        record();
+        result.fail(new TaskCancelledException(why));
+        return true;
+      }
+    }
+  }
+
+  public void cancelForClose() {
+    cancel(true, "task '" + name + "' (" + idString() + ") was cancelled because runtime '"
+        + runtime.name + "' closed");
+  }
+
+  /* ---------------- RuntimeContext ---------------- */
+
+  String idString() {
+    return Ids.task(id);
+  }
+
+  /** Puts the finished task in the timeline, as a small event that does not keep the task. */
+  private void record() {
+    TimelineSink timeline = runtime.timeline;
+    if (timeline.enabled()) {
+      timeline.record(new TimelineSink.TaskEvent(name, id, workerTid, workerLabel, outcome, attempt,
+          submittedNanos, argsReadyNanos, dispatchedNanos, startedNanos, finishedNanos));
+    }
+  }
+
+  @Override
+  public Raylite runtime() {
+    return runtime.api;
+  }
+
+  @Override
+  public String taskId() {
+    return idString();
+  }
+
+  @Override
+  public String taskName() {
+    return name;
+  }
+
+  @Override
+  public int attempt() {
+    return attempt;
+  }
+
+  @Override
+  public Map<String, Double> resources() {
+    return request.toMap(runtime.scheduler.ledger().names());
+  }
+
+  @Override
+  public List<Integer> gpuIds() {
+    Allocation held = allocation;
+    return held == null ? List.of() : held.gpuIdList();
+  }
+
+  @Override
+  public String workerName() {
+    return workerLabel;
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return cancelled;
+  }
+
+  @Override
+  public void log(String format, Object... logArgs) {
+    String line = logArgs.length == 0 ? format : String.format(java.util.Locale.ROOT, format, logArgs);
+    runtime.logStream.println("(" + name + " worker=" + workerLabel + ") " + line);
+  }
+
+  @Override
+  public String toString() {
+    return "Task(" + name + ", " + idString() + ", state=" + state + ")";
+  }
+}

@@ -1,0 +1,30 @@
+package io.raylite.internal.task;
+
+/**
+ * Where finished tasks and actor calls are recorded, as small events that do not keep the task or
+ * call (its result entry may hold a value for as long as anything reaches the entry). 
+ * {@code Timeline} keeps them and writes them out.
+ */
+public interface TimelineSink {
+  /** Whether anything is recorded; callers skip building an event when not. */
+  boolean enabled();
+
+  void record(Event event);
+
+  /** What the sink takes; events are shown in submission order. */
+  sealed interface Event permits TaskEvent, ActorCallEvent {
+    long submittedNanos();
+  }
+
+  /** A finished task, as the timeline shows it. {@code startedNanos} is 0 for a task that never ran. */
+  record TaskEvent(String name, long taskSeq, int workerTid, String workerLabel, int outcome, int attempt,
+      long submittedNanos, long argsReadyNanos, long dispatchedNanos, long startedNanos, long finishedNanos)
+      implements Event {}
+
+  /**
+   * A finished actor call, or a run of an actor's constructor ({@code construction}), as the
+   * timeline shows it. {@code startedNanos} is 0 for a call that never ran.
+   */
+  record ActorCallEvent(String name, long callSeq, long actorSeq, String actorRow, boolean construction,
+      int outcome, int attempt, long submittedNanos, long startedNanos, long finishedNanos) implements Event {}
+}

@@ -1,0 +1,155 @@
+package io.raylite.internal.task;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The threads that run tasks: a work-stealing {@link ForkJoinPool} of platform threads, one per
+ * CPU of capacity, for CPU work; and a virtual thread per task for tasks that ask for no CPU or
+ * say they block. Every thread is tracked so that {@link #close} can interrupt and join it.
+ *
+ * <p>The pool may add spare threads while tasks block in get or wait (ForkJoinPool's managed
+ * blocking compensates); spares count against a limit of MAX_SPARES beyond the parallelism, past which
+ * a blocked worker simply blocks. Inline execution of queued dependencies (see
+ * {@link Blocking}) keeps blocking, and so spares, rare.
+ */
+public final class Workers {
+  static final int MAX_SPARES = 1024;
+
+  private final String prefix;
+  private final ForkJoinPool pool;
+  private final Set<Thread> platformThreads = ConcurrentHashMap.newKeySet();
+  private final Set<Thread> virtualThreads = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger workerIndex = new AtomicInteger();
+  private final ThreadFactory virtualFactory;
+  /** Tasks blocked in get or wait with their CPUs lent; bounded by MAX_SPARES. */
+  private final AtomicInteger lentBlocks = new AtomicInteger();
+
+  /** A pool thread that knows its index, for log prefixes and timeline rows. */
+  static final class WorkerThread extends ForkJoinWorkerThread {
+    final int index;
+    /** {@link #label}'s answer, made once rather than per task. */
+    public final String label;
+
+    WorkerThread(ForkJoinPool pool, String name, int index) {
+      super(null, pool, true);
+      this.index = index;
+      this.label = Integer.toString(index);
+      setName(name);
+    }
+  }
+
+  Workers(String prefix, int parallelism) {
+    this.prefix = prefix;
+    this.virtualFactory = Thread.ofVirtual().name(prefix + "-virtual-", 0).factory();
+    this.pool = new ForkJoinPool(parallelism, this::newWorker, null, true,
+        0, parallelism + MAX_SPARES, 1, p -> true, 30, TimeUnit.SECONDS);
+  }
+
+  private ForkJoinWorkerThread newWorker(ForkJoinPool p) {
+    platformThreads.removeIf(t -> !t.isAlive() && t.getState() == Thread.State.TERMINATED);
+    int index = workerIndex.getAndIncrement();
+    WorkerThread t = new WorkerThread(p, prefix + "-worker-" + index, index);
+    platformThreads.add(t);
+    return t;
+  }
+
+  /** Reserves a place for one more task blocked with its CPUs lent; false when all are taken. */
+  boolean tryEnterLentBlock() {
+    for (;;) {
+      int n = lentBlocks.get();
+      if (n >= MAX_SPARES) {
+        return false;
+      }
+      if (lentBlocks.compareAndSet(n, n + 1)) {
+        return true;
+      }
+    }
+  }
+
+  void exitLentBlock() {
+    lentBlocks.decrementAndGet();
+  }
+
+  ForkJoinPool pool() {
+    return pool;
+  }
+
+  /** Starts a dispatched task on the kind of thread it asked for. */
+  void dispatch(TaskRun task) {
+    if (task.onVirtualThread) {
+      Thread[] self = new Thread[1];
+      Thread t = virtualFactory.newThread(() -> {
+        try {
+          task.run();
+        } finally {
+          virtualThreads.remove(self[0]);
+        }
+      });
+      self[0] = t;
+      virtualThreads.add(t);
+      t.start();
+    } else {
+      try {
+        pool.execute(task);
+      } catch (RejectedExecutionException closing) {
+        task.run();  // the pool is shutting down: run() sees the runtime closed and cancels the task
+      }
+    }
+  }
+
+  /** The worker label shown in log prefixes: the pool index, or {@code v<id>} for virtual threads. */
+  public String label(Thread thread) {
+    if (thread instanceof WorkerThread w) {
+      return w.label;
+    }
+    return thread.isVirtual() ? "v" + thread.threadId() : thread.getName();
+  }
+
+  /** The timeline row of a thread. */
+  int tid(Thread thread) {
+    return thread instanceof WorkerThread w ? w.index : (int) (100_000 + thread.threadId());
+  }
+
+  /** Stops the pool, interrupts every task thread and waits for all of them to end. */
+  public void close() {
+    pool.shutdown();
+    for (Thread t : platformThreads) {
+      t.interrupt();
+    }
+    for (Thread t : virtualThreads) {
+      t.interrupt();
+    }
+    boolean interrupted = false;
+    for (;;) {
+      try {
+        if (pool.awaitTermination(1, TimeUnit.DAYS)) {
+          break;
+        }
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    for (Set<Thread> threads : java.util.List.of(platformThreads, virtualThreads)) {
+      for (Thread t : threads) {
+        for (;;) {
+          try {
+            t.join();
+            break;
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
