@@ -13,6 +13,7 @@ import io.raylite.internal.object.ObjectRefImpl;
 import io.raylite.internal.object.Producer;
 import io.raylite.internal.resource.Allocation;
 import io.raylite.internal.task.FunctionNames;
+import io.raylite.internal.task.Invoker;
 import io.raylite.internal.task.TaskRun;
 import io.raylite.internal.task.TimelineSink;
 import java.util.List;
@@ -106,7 +107,7 @@ public final class ActorCallRun implements RuntimeContext, Producer {
         return;
       }
       try {
-        value = ScopedValue.where(CURRENT, this).call(() -> TaskRun.invoke(function, values));
+        value = ScopedValue.where(CURRENT, this).call(() -> Invoker.invoke(function, values));
       } catch (Throwable t) {
         thrown = t;
       }

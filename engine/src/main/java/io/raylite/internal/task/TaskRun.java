@@ -6,7 +6,7 @@ import io.raylite.RuntimeContext;
 import io.raylite.TaskCancelledException;
 import io.raylite.TaskFailedException;
 import io.raylite.TaskOptions;
-import io.raylite.function.*;
+import io.raylite.function.RayFunc;
 import io.raylite.internal.object.Ids;
 import io.raylite.internal.object.ObjectEntry;
 import io.raylite.internal.object.ObjectRefImpl;
@@ -337,7 +337,7 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
     Throwable failure = null;
     try {
       Object[] values = argumentValues();
-      value = ScopedValue.where(CURRENT, this).call(() -> invoke(function, values));
+      value = ScopedValue.where(CURRENT, this).call(() -> Invoker.invoke(function, values));
     } catch (Throwable t) {
       failure = t;
     }
@@ -412,54 +412,6 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
         }
       }
     }
-  }
-
-  /** Calls {@code f} with the arguments {@code a}; also used for actor constructors and methods. */
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  public static Object invoke(RayFunc f, Object[] a) throws Exception {
-    return switch (f) {
-      case RayFunc0 g -> g.apply();
-      case RayFunc1 g -> g.apply(a[0]);
-      case RayFunc2 g -> g.apply(a[0], a[1]);
-      case RayFunc3 g -> g.apply(a[0], a[1], a[2]);
-      case RayFunc4 g -> g.apply(a[0], a[1], a[2], a[3]);
-      case RayFunc5 g -> g.apply(a[0], a[1], a[2], a[3], a[4]);
-      case RayFunc6 g -> g.apply(a[0], a[1], a[2], a[3], a[4], a[5]);
-      case RayFunc7 g -> g.apply(a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
-      case RayFuncVoid0 g -> {
-        g.apply();
-        yield null;
-      }
-      case RayFuncVoid1 g -> {
-        g.apply(a[0]);
-        yield null;
-      }
-      case RayFuncVoid2 g -> {
-        g.apply(a[0], a[1]);
-        yield null;
-      }
-      case RayFuncVoid3 g -> {
-        g.apply(a[0], a[1], a[2]);
-        yield null;
-      }
-      case RayFuncVoid4 g -> {
-        g.apply(a[0], a[1], a[2], a[3]);
-        yield null;
-      }
-      case RayFuncVoid5 g -> {
-        g.apply(a[0], a[1], a[2], a[3], a[4]);
-        yield null;
-      }
-      case RayFuncVoid6 g -> {
-        g.apply(a[0], a[1], a[2], a[3], a[4], a[5]);
-        yield null;
-      }
-      case RayFuncVoid7 g -> {
-        g.apply(a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
-        yield null;
-      }
-      default -> throw new IllegalArgumentException("unsupported function type " + f.getClass());
-    };
   }
 
   /* ---------------- Cancellation ---------------- */
