@@ -1,7 +1,6 @@
 package io.raylite;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -27,7 +26,7 @@ public final class ActorOptions {
   private final List<ConcurrencyGroup> concurrencyGroups;
 
   private ActorOptions(Builder b) {
-    this.resources = Map.copyOf(b.resources);
+    this.resources = b.resources.toMap();
     this.name = b.name;
     this.maxRestarts = b.maxRestarts;
     this.maxTaskRetries = b.maxTaskRetries;
@@ -103,7 +102,7 @@ public final class ActorOptions {
 
   /** Builds {@link ActorOptions}; each setter validates its argument immediately. */
   public static final class Builder {
-    private final Map<String, Double> resources = new LinkedHashMap<>(Map.of(Resources.CPU, 0.0));
+    private final ResourceAmounts resources = new ResourceAmounts(0.0);
     private String name;
     private int maxRestarts;
     private int maxTaskRetries;
@@ -115,7 +114,8 @@ public final class ActorOptions {
 
     /** CPUs held for the actor's lifetime (default 0). */
     public Builder numCpus(double cpus) {
-      return resource(Resources.CPU, cpus);
+      resources.numCpus(cpus);
+      return this;
     }
 
     /**
@@ -123,26 +123,19 @@ public final class ActorOptions {
      * number. The actor's calls see the device ids in {@link RuntimeContext#gpuIds()}.
      */
     public Builder numGpus(double gpus) {
-      return resource(Resources.GPU, gpus);
+      resources.numGpus(gpus);
+      return this;
     }
 
     /** Logical memory in bytes held for the actor's lifetime. */
     public Builder memory(long bytes) {
-      if (bytes < 0) {
-        throw new IllegalArgumentException("memory must be >= 0 bytes, got " + bytes);
-      }
-      return resource(Resources.MEMORY, bytes);
+      resources.memory(bytes);
+      return this;
     }
 
     /** An amount of any resource held for the actor's lifetime; see {@link TaskOptions.Builder#resource}. */
     public Builder resource(String resourceName, double amount) {
-      Objects.requireNonNull(resourceName, "resourceName");
-      TaskOptions.Builder.checkAmount(resourceName, amount);
-      if (amount == 0 && !Resources.CPU.equals(resourceName)) {
-        resources.remove(resourceName);
-      } else {
-        resources.put(resourceName, amount);
-      }
+      resources.set(resourceName, amount);
       return this;
     }
 

@@ -301,7 +301,7 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
 
     /** Processor capacity: how many 1-CPU tasks run at once; also the size of the worker pool. */
     public Builder cpus(double count) {
-      TaskOptions.Builder.checkAmount(Resources.CPU, count);
+      ResourceAmounts.check(Resources.CPU, count);
       if (count < 1) {
         throw new IllegalArgumentException("cpus must be >= 1, got " + count);
       }
@@ -338,7 +338,7 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
         throw new IllegalArgumentException("resource '" + resourceName
             + "' is built in: use cpus(), gpus() or memory()");
       }
-      TaskOptions.Builder.checkAmount(resourceName, capacity);
+      ResourceAmounts.check(resourceName, capacity);
       custom.put(resourceName, capacity);
       return this;
     }

@@ -1,6 +1,5 @@
 package io.raylite;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -28,7 +27,7 @@ public final class TaskOptions {
   private final boolean blocking;
 
   private TaskOptions(Builder b) {
-    this.resources = Map.copyOf(b.resources);
+    this.resources = b.resources.toMap();
     this.name = b.name;
     this.maxRetries = b.maxRetries;
     this.retryExceptions = List.copyOf(b.retryExceptions);
@@ -36,7 +35,10 @@ public final class TaskOptions {
     this.blocking = b.blocking;
   }
 
-  /** The default options: 1 CPU, no retries. */
+  /**
+   * The default options: 1 CPU, and up to {@value #DEFAULT_MAX_RETRIES} retries of the exception
+   * types named by {@link Builder#retryExceptions}, which names none: nothing is retried by default.
+   */
   public static TaskOptions defaults() {
     return DEFAULTS;
   }
@@ -84,19 +86,6 @@ public final class TaskOptions {
     return blocking;
   }
 
-  /** Whether a failure with {@code error} may be retried under these options. */
-  public boolean isRetryable(Throwable error) {
-    if (retryAllExceptions) {
-      return true;
-    }
-    for (Class<? extends Throwable> type : retryExceptions) {
-      if (type.isInstance(error)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   @Override
   public String toString() {
     return "TaskOptions" + resources + (name == null ? "" : " name=" + name)
@@ -105,7 +94,7 @@ public final class TaskOptions {
 
   /** Builds {@link TaskOptions}; each setter validates its argument immediately. */
   public static final class Builder {
-    private final Map<String, Double> resources = new LinkedHashMap<>(Map.of(Resources.CPU, 1.0));
+    private final ResourceAmounts resources = new ResourceAmounts(1.0);
     private String name;
     private int maxRetries = DEFAULT_MAX_RETRIES;
     private final java.util.ArrayList<Class<? extends Throwable>> retryExceptions = new java.util.ArrayList<>();
@@ -116,20 +105,20 @@ public final class TaskOptions {
 
     /** CPUs held while running (default 1); 0 runs the task on a virtual thread. */
     public Builder numCpus(double cpus) {
-      return resource(Resources.CPU, cpus);
+      resources.numCpus(cpus);
+      return this;
     }
 
     /** GPUs held while running: a fraction below 1 shares one device, above 1 a whole number. */
     public Builder numGpus(double gpus) {
-      return resource(Resources.GPU, gpus);
+      resources.numGpus(gpus);
+      return this;
     }
 
     /** Logical memory in bytes held while running. */
     public Builder memory(long bytes) {
-      if (bytes < 0) {
-        throw new IllegalArgumentException("memory must be >= 0 bytes, got " + bytes);
-      }
-      return resource(Resources.MEMORY, bytes);
+      resources.memory(bytes);
+      return this;
     }
 
     /**
@@ -137,13 +126,7 @@ public final class TaskOptions {
      * finite and >= 0, and a GPU amount above 1 must be whole. 0 removes the request.
      */
     public Builder resource(String resourceName, double amount) {
-      Objects.requireNonNull(resourceName, "resourceName");
-      checkAmount(resourceName, amount);
-      if (amount == 0 && !Resources.CPU.equals(resourceName)) {
-        resources.remove(resourceName);
-      } else {
-        resources.put(resourceName, amount);
-      }
+      resources.set(resourceName, amount);
       return this;
     }
 
@@ -188,28 +171,6 @@ public final class TaskOptions {
 
     public TaskOptions build() {
       return new TaskOptions(this);
-    }
-
-    static void checkAmount(String resourceName, double amount) {
-      if (resourceName.isBlank()) {
-        throw new IllegalArgumentException("resource name must not be blank");
-      }
-      if (!Double.isFinite(amount) || amount < 0) {
-        throw new IllegalArgumentException("resource '" + resourceName
-            + "' amount must be a finite number >= 0, got " + amount);
-      }
-      if (amount > 0 && amount < Resources.RESOLUTION / 2) {
-        throw new IllegalArgumentException("resource '" + resourceName + "' amount " + amount
-            + " is below the resolution of " + Resources.RESOLUTION);
-      }
-      if (amount > 1e14) {
-        throw new IllegalArgumentException("resource '" + resourceName + "' amount " + amount
-            + " is above the maximum of 1e14");
-      }
-      if (Resources.GPU.equals(resourceName) && amount > 1 && amount != Math.rint(amount)) {
-        throw new IllegalArgumentException(
-            "GPU amount above 1 must be a whole number of devices, got " + amount);
-      }
     }
   }
 }

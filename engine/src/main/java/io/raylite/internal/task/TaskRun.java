@@ -347,7 +347,7 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
 
   private TaskRun finish(Object value, Throwable failure, boolean mayChain) {
     finishedNanos = System.nanoTime();
-    if (failure != null && !cancelled && !runtime.isClosed() && options.isRetryable(failure)
+    if (failure != null && !cancelled && !runtime.isClosed() && isRetryable(failure)
         && (options.maxRetries() < 0 || attempt < options.maxRetries())) {
       attempt++;
       releaseAllocation(false);
@@ -373,6 +373,22 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
       result.fail(new TaskFailedException(name, idString(), failure));
     }
     return next;
+  }
+
+  /**
+   * Whether a failure may be retried under the task's options: an exception of a type that
+   * {@code retryExceptions} names (subtypes included), or any with {@code retryAllExceptions}.
+   */
+  private boolean isRetryable(Throwable failure) {
+    if (options.retryAllExceptions()) {
+      return true;
+    }
+    for (Class<? extends Throwable> type : options.retryExceptions()) {
+      if (type.isInstance(failure)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isInterruption(Throwable failure) {
