@@ -4,7 +4,6 @@
  */
 module io.raylite {
   requires com.github.benmanes.caffeine;
-  requires it.unimi.dsi.fastutil;
   requires jdk.management;
 
   exports io.raylite;
