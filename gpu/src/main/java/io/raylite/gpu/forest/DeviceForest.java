@@ -148,8 +148,11 @@ public final class DeviceForest implements AutoCloseable {
 
   /* ---------------- Device layouts ---------------- */
 
-  /** Two longs per node: the value's bits, then feature in the low and left child in the high half. */
-  static long[] doubleNodes(FlatForest f) {
+  /**
+   * Two longs per node: the value's bits, then feature in the low and left child in the high half.
+   * Public for the benchmarks' kernel-only row, as are the float layout and the kernel sources.
+   */
+  public static long[] doubleNodes(FlatForest f) {
     int n = f.numNodes();
     long[] nodes = new long[2 * n];
     for (int i = 0; i < n; i++) {
@@ -161,7 +164,7 @@ public final class DeviceForest implements AutoCloseable {
   }
 
   /** Four ints per node: value as float bits (splits rounded down), feature, left child, 0. */
-  static int[] floatNodes(FlatForest f) {
+  public static int[] floatNodes(FlatForest f) {
     int n = f.numNodes();
     int[] nodes = new int[4 * n];
     for (int i = 0; i < n; i++) {

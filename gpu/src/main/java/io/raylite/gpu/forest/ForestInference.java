@@ -30,9 +30,10 @@ public final class ForestInference {
     SINGLE
   }
 
-  static final String FOREST_DOUBLE = GpuProgram.loadSource(ForestInference.class,
+  /** The kernels' sources; public for the benchmarks' kernel-only row (see DeviceForest.doubleNodes). */
+  public static final String FOREST_DOUBLE = GpuProgram.loadSource(ForestInference.class,
       "forest_double.cl");
-  static final String FOREST_FLOAT = GpuProgram.loadSource(ForestInference.class,
+  public static final String FOREST_FLOAT = GpuProgram.loadSource(ForestInference.class,
       "forest_float.cl");
   static final String SSE = GpuProgram.loadSource(ForestInference.class, "sse.cl");
 

@@ -5,8 +5,11 @@ import io.raylite.gpu.GpuContext;
 import io.raylite.gpu.GpuKernel;
 import io.raylite.gpu.GpuProgram;
 
-/** Runs the two-stage sum-of-squared-errors reduction of {@code sse.cl}. */
-final class SquaredErrors {
+/**
+ * Runs the two-stage sum-of-squared-errors reduction of {@code sse.cl}. Public for the benchmarks,
+ * which time it on buffers already resident on the device.
+ */
+public final class SquaredErrors {
   /** Work-items per group; enough to hide latency on a GPU, few enough for any device. */
   private static final int MAX_GROUP = 256;
   /** Partial sums from the first stage; the second stage adds them in one work-group. */
@@ -15,7 +18,7 @@ final class SquaredErrors {
   private SquaredErrors() {}
 
   /** The sum over the first {@code n} elements, double precision. */
-  static double sum(GpuContext gpu, GpuBuffer<double[]> predicted, GpuBuffer<double[]> truth,
+  public static double sum(GpuContext gpu, GpuBuffer<double[]> predicted, GpuBuffer<double[]> truth,
       int n) {
     GpuProgram program = gpu.program(ForestInference.SSE, "-DREAL=double -DREAL_IS_DOUBLE");
     try (GpuKernel partial = program.kernel("sse_partial");

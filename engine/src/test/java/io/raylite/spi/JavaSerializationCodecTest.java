@@ -1,8 +1,7 @@
-package io.raylite.internal;
+package io.raylite.spi;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.raylite.spi.JavaSerializationCodec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.raylite.gpu.forest;
+package io.raylite.jmh.forest;
 
 import io.raylite.bench.CaliforniaHousing;
 import io.raylite.bench.HousingData;
@@ -9,7 +9,11 @@ import io.raylite.gpu.GpuBuffer;
 import io.raylite.gpu.GpuContext;
 import io.raylite.gpu.GpuKernel;
 import io.raylite.gpu.OpenClDevices;
+import io.raylite.gpu.forest.DeviceForest;
+import io.raylite.gpu.forest.FlatForest;
 import io.raylite.gpu.forest.ForestInference.Precision;
+import io.raylite.gpu.forest.ForestInference;
+import io.raylite.gpu.forest.SquaredErrors;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

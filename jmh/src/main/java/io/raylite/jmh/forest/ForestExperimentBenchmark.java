@@ -1,8 +1,14 @@
-package io.raylite.bench;
+package io.raylite.jmh.forest;
 
 import io.raylite.Raylite;
+import io.raylite.bench.CaliforniaHousing;
+import io.raylite.bench.MlBenchInternals;
+import io.raylite.bench.HousingData;
+import io.raylite.bench.Mode;
+import io.raylite.bench.ModeResult;
+import io.raylite.bench.Models;
+import io.raylite.bench.TrainTestSplit;
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -60,10 +66,7 @@ public class ForestExperimentBenchmark {
     }
     train = split.train().head(trainRows);
     test = split.test();
-    sizes = new ArrayList<>(MODELS);
-    for (int i = 0; i < MODELS; i++) {
-      sizes.add(BenchOptions.FIRST_SIZE + BenchOptions.SIZE_STEP * i);
-    }
+    sizes = MlBenchInternals.forestSizes(MODELS);
     ray = Raylite.builder()
         .logStream(new PrintStream(PrintStream.nullOutputStream()))
         .name("forest-experiment")
@@ -77,16 +80,16 @@ public class ForestExperimentBenchmark {
 
   @Benchmark
   public ModeResult sequential() {
-    return new SequentialRunner().run(train, test, sizes, run -> { });
+    return MlBenchInternals.runSequential(train, test, sizes);
   }
 
   @Benchmark
   public ModeResult parallel() {
-    return EngineRunner.run(ray, Mode.PARALLEL, train, test, sizes, run -> { });
+    return MlBenchInternals.runOnEngine(ray, Mode.PARALLEL, train, test, sizes);
   }
 
   @Benchmark
   public ModeResult nested() {
-    return EngineRunner.run(ray, Mode.NESTED, train, test, sizes, run -> { });
+    return MlBenchInternals.runOnEngine(ray, Mode.NESTED, train, test, sizes);
   }
 }
