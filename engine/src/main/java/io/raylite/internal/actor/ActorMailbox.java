@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * The queue of one concurrency group of an actor (the default group, or a named one), with the
- * count of the virtual threads draining it. Guarded by the monitor of its {@link ActorRecord}. The
+ * count of the virtual threads draining it. Guarded by its {@link ActorRecord}. The
  * queue is created by the first call and dropped once empty if it grew large, so an actor never
  * called costs only this object and an idle one at most a small empty queue.
  *

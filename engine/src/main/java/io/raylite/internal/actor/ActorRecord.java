@@ -26,14 +26,16 @@ import java.util.concurrent.ExecutionException;
  * Implementation overview
  *
  * One actor: its options and resources, its instance, its mailboxes, and the state machine of its
- * life. Everything mutable is guarded by the record's own monitor (synchronized (this)): a monitor
+ * life. Everything mutable is guarded by the ActorRecord's own monitor (synchronized (this)): a monitor
  * costs no memory until contended, which matters for 100,000 mostly idle actors, and since JDK 24 a
  * virtual thread blocked on one does not pin its carrier. The monitor is held only for bookkeeping.
  * User code, result completion (which runs the callbacks of whatever depends on the result, possibly
  * another actor) and resource release (which takes the Scheduler's lock) happen after it is
  * released: see deliver(). Interrupts and virtual-thread starts do happen under it.
  *
- * States (field `state`, changed only under the monitor):
+ * States
+ * ------
+ * Field `state`, changed only under the monitor:
  *   CREATING    the creation thread resolves the constructor's arguments, reserves the resources and
  *               runs the constructor (the first time, or again after a failure); calls queue up
  *   ALIVE       the instance exists; the mailboxes drain
@@ -45,7 +47,9 @@ import java.util.concurrent.ExecutionException;
  * last running call returns (quiescentLocked); any -> DEAD on a failure without restart, kill with
  * noRestart, exitActor, or close. Every failure goes through failLocked.
  *
- * Mailboxes: one per concurrency group (ActorMailbox). A mailbox is drained by virtual threads
+ * Mailboxes
+ * ---------
+ * One per concurrency group (ActorMailbox). A mailbox is drained by virtual threads
  * started on demand, at most `limit` of them; each drainer takes calls in FIFO order while the actor
  * is ALIVE and ends when the mailbox is empty. A sequential actor (limit 1) thus runs its calls one
  * at a time in submission order, and an idle actor holds no thread. A drainer hands back the outcome
@@ -57,7 +61,9 @@ import java.util.concurrent.ExecutionException;
  * after their change, and the submitter looks again at both after its push (submit, settleInbox),
  * so a pushed call is always taken, kept for the restarted actor, or failed.
  *
- * Failure: failLocked decides, for every call queued or running, whether it runs again on the
+ * Failure
+ * -------
+ * failLocked decides, for every call queued or running, whether it runs again on the
  * rebuilt actor (attempt < maxTaskRetries: it stays queued, or a running one goes back to the front
  * of its mailbox) or fails with ActorDiedException. Running calls are marked `aborted` and
  * interrupted; when their threads return, their outcome is dropped. The actor is rebuilt only once
@@ -66,7 +72,9 @@ import java.util.concurrent.ExecutionException;
  * by the creation thread when the constructor returns; calls queued meanwhile are not charged an
  * attempt, since they never reached an instance.
  *
- * Threads: every actor thread is started under the monitor through ActorThreads, and none once the
+ * Threads
+ * -------
+ * Every actor thread is started under the monitor through ActorThreads, and none once the
  * actor is DEAD, so that close (which kills every actor, then joins every thread) misses none.
  * Resources are held from the end of the reservation until the actor is DEAD and no thread runs its
  * code, across restarts.

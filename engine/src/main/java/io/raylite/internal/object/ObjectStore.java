@@ -32,7 +32,9 @@ import java.util.concurrent.locks.StampedLock;
  * by `capacity` bytes, spilling to disk past it, and dropping values nobody can read any more.
  * Values are stored by reference, never copied.
  *
- * Kinds of value, by the size SizeEstimator gives (fixed per entry, so every path can tell):
+ * Kinds of value
+ * --------------
+ * By the size SizeEstimator gives (fixed per entry, so every path can tell):
  *   - Small (at most SMALL_MAX bytes, and null): kept in the entry's `held` field only: never in
  *     the cache, never spilled, not counted against the capacity nor in the statistics. Only its
  *     refs and pending tasks reach the entry, so the collector frees a small value with its last
@@ -56,7 +58,9 @@ import java.util.concurrent.locks.StampedLock;
  * A value is always in at least one of `held`, the cache and its spill file, and every move adds the
  * new place before it clears the old one, so read(), which looks in that order, always finds it.
  *
- * Accounting and the capacity invariant. `bytesInMemory` counts every value other than a small one
+ * Accounting and the capacity invariant
+ * -------------------------------------
+ * `bytesInMemory` counts every value other than a small one
  * that the store holds in memory (in the cache or in `held`), and every object being admitted.
  * The invariant is
  *     bytesInMemory <= capacity + the size of the one object being admitted,
@@ -90,12 +94,16 @@ import java.util.concurrent.locks.StampedLock;
  *   - When nothing spillable is left and the total is still over capacity, the object being
  *     admitted is taken out again and put() fails with ObjectStoreFullException.
  *
- * Eviction. Caffeine's eviction listener runs inside the atomic removal of the mapping, so it does
+ * Eviction
+ * --------
+ * Caffeine's eviction listener runs inside the atomic removal of the mapping, so it does
  * no I/O: it moves the value to `held` and queues the entry on `evicted`. Spill files are written
  * by admissions (under their side of `admission`) right after the cache operation that evicted,
  * outside Caffeine's locks. A value that is already on disk or already released is simply dropped.
  *
- * Collecting before spilling. Objects are released when the collector finds their refs
+ * Collecting before spilling
+ * --------------------------
+ * Objects are released when the collector finds their refs
  * unreachable, and a program that puts large values and drops the refs allocates too little for
  * the collector to run often: the store would fill with dead objects and spill them, at disk speed
  * (a loop putting one 100 MiB array would write 100 MiB per put). So a slow path about to write at
@@ -108,7 +116,9 @@ import java.util.concurrent.locks.StampedLock;
  * buffer memory runs out. With -XX:+DisableExplicitGC the request does nothing and the store
  * spills after the wait.
  *
- * Release. An entry is released once (a CAS on `released`): when its last use goes (no reachable
+ * Release
+ * -------
+ * An entry is released once (a CAS on `released`): when its last use goes (no reachable
  * ObjectRef, no pending task argument; see ObjectEntry and RefTracker), by Raylite.free, or when
  * its task is cancelled after the result was stored. Release claims the value from every place and
  * deletes the spill file. It takes no admission lock, so it never waits behind a spill; it holds
@@ -119,7 +129,9 @@ import java.util.concurrent.locks.StampedLock;
  * other's), so whichever runs second cleans up. The spill file is deleted by whoever takes
  * `spillBytes` from n to 0.
  *
- * Threads. Every method may be called from any thread. Fields of ObjectEntry that the store owns:
+ * Threads
+ * -------
+ * Every method may be called from any thread. Fields of ObjectEntry that the store owns:
  * `size` (written before the entry is published to the cache, the queue or a reader), `held`,
  * `spillBytes` and `released` (volatile, changed by the CAS/getAndSet above). Codec calls and
  * Sized.sizeInBytes run on the caller's thread and must not call back into the runtime.
@@ -203,7 +215,7 @@ public final class ObjectStore {
   private volatile boolean closed;
   /** Spill writes of at least this many bytes collect first: min(64 MiB, capacity / 4). */
   private final long collectBeforeSpilling;
-  /** When the store may next ask for a collection; guarded by the write side of `admission`. */
+  /** When the store may next ask for a collection. Guarded by the write side of admission. */
   private long nextCollectNanos = System.nanoTime();
 
   public ObjectStore(String runtimeName, long capacity, Path spillParent, SpillCodec codec, Awaiter awaiter) {

@@ -33,11 +33,11 @@ final class SpillFiles {
   private final String prefix;
   private final SpillCodec codec;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-  /** Created by the first write; guarded by {@code this}. */
+  /** Created by the first write. Guarded by this. */
   private Path directory;
-  /** Deletes the directory if the JVM exits without close; guarded by {@code this}. */
+  /** Deletes the directory if the JVM exits without close. Guarded by this. */
   private Thread onExit;
-  /** Set once by close; guarded by {@code lock}. */
+  /** Set once by close. Guarded by lock. */
   private boolean closed;
 
   SpillFiles(Path parent, String runtimeName, SpillCodec codec) {

@@ -34,14 +34,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   DISPATCHED resources acquired, handed to a worker, not started yet
  *   RUNNING    the function is running (on a worker, or inline in a task that waits for it)
  *   DONE       finished, failed or cancelled; the result entry says which. Terminal.
- * A retry goes RUNNING -> PENDING -> QUEUED again with the same record.
+ * A retry goes RUNNING -> PENDING -> QUEUED again with the same TaskRun.
  *
  * Cancellation is a CAS to DONE from any state before RUNNING, so the task never runs; a task
  * already RUNNING gets `cancelled` set (and its thread interrupted when forced), its result entry
  * fails at once, and whatever it returns later is dropped. Whoever wins the CAS out of DISPATCHED
  * owns the allocation: run() releases it if cancellation won.
  *
- * Threads: the submitting thread writes every field before the record is published to the
+ * Threads: the submitting thread writes every field before the run is published to the
  * Scheduler or a dependency callback (both through locks or CompletableFuture, which order the
  * writes). Timestamps are written by whichever thread makes the transition and read by the thread
  * that ends the task, which copies them into the timeline's event.
@@ -416,7 +416,7 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
     return null;
   }
 
-  /** Drops what the record no longer needs, and gives back the uses its ObjectRef arguments hold. */
+  /** Drops what the run no longer needs, and gives back the uses its ObjectRef arguments hold. */
   private void clear() {
     Object[] a = args;
     function = null;
