@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /**
  * The most recent finished tasks and actor calls, kept in a ring for {@code Raylite.timeline}:
  * recording costs one increment, one store and a small event copied out of the task or call
- * ({@link TaskEvent}, {@link ActorCallEvent}), which they hand to it as a {@link TimelineSink}. The ring must not keep the task or call itself:
+ * ({@link TaskEvent}, {@link ActorCallEvent}), which they hand to it as a {@link TimelineSink}.
+ * The ring must not keep the task or call itself:
  * its result entry holds a small value for as long as anything reaches the entry. Writing turns
  * the events into Chrome trace-event JSON: a complete ("X") event per task on its worker's row,
  * with its wait times as arguments, one per actor call on its actor's row, and a thread-name event

@@ -19,7 +19,8 @@ import java.util.function.Consumer;
  *
  * Shapes: tasks that ask for the same resources (say {CPU:1}, or {CPU:1, GPU:0.5}) wait in the same
  * queue, the scheduler's private ShapeQueue, keyed by the shape's canonical ResourceShape (whose
- * hash is cached and which is found by identity, so the lookup per queued task is one probe). When resources come back, every shape's queue is offered them in turn, and each queue
+ * hash is cached and which is found by identity, so the lookup at each submission is one probe).
+ * When resources come back, every shape's queue is offered them in turn, and each queue
  * dispatches as many of its head tasks as now fit. A head that does not fit stops only its own
  * queue, so a queue of GPU tasks never holds back CPU tasks: there is no head-of-line blocking
  * across shapes, and within a shape tasks start in submission order.
