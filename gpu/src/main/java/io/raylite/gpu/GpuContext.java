@@ -10,6 +10,7 @@ import static org.jocl.CL.clCreateCommandQueueWithProperties;
 import static org.jocl.CL.clCreateKernel;
 import static org.jocl.CL.clFinish;
 import static org.jocl.CL.clReleaseCommandQueue;
+import static org.jocl.CL.clReleaseKernel;
 
 import io.raylite.Raylite;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
 import org.jocl.cl_command_queue;
@@ -52,23 +54,29 @@ import org.jocl.cl_queue_properties;
  */
 public final class GpuContext implements AutoCloseable {
   private final OpenClDevice device;
+  private final SharedDevices shared;
   private final cl_context context;
   private final cl_command_queue queue;
   private final Set<GpuBuffer<?>> buffers = new LinkedHashSet<>();
   private final Set<GpuKernel> kernels = new LinkedHashSet<>();
+  private final Set<GpuEvent> events = new LinkedHashSet<>();
   private final Map<ProgramSource, GpuProgram> programs = new HashMap<>();
   private long kernelNanos;
   private boolean closed;
 
   private record ProgramSource(String source, String options) {}
 
-  private GpuContext(OpenClDevice device) {
+  private GpuContext(OpenClDevice device, SharedDevices shared) {
     this.device = device;
-    this.context = SharedDevices.INSTANCE.openContext(device);
+    this.shared = shared;
+    // Every call below relies on JOCL throwing on an error code; other code may have turned that
+    // off for the whole process.
+    CL.setExceptionsEnabled(true);
+    this.context = shared.openContext(device);
     try {
       this.queue = createQueue(device, context);
     } catch (RuntimeException e) {
-      SharedDevices.INSTANCE.closeContext();
+      shared.closeContext();
       throw e;
     }
   }
@@ -111,11 +119,16 @@ public final class GpuContext implements AutoCloseable {
 
   /** Opens a context on {@code device}, inside a task or not. */
   public static GpuContext open(OpenClDevice device) {
+    return open(device, SharedDevices.INSTANCE);
+  }
+
+  /** As {@link #open(OpenClDevice)}, on the shared objects of {@code shared}. */
+  static GpuContext open(OpenClDevice device, SharedDevices shared) {
     Objects.requireNonNull(device, "device");
     if (device.clDevice() == null) {
       throw new IllegalArgumentException("device " + device.describe() + " has no OpenCL handle");
     }
-    return new GpuContext(device);
+    return new GpuContext(device, shared);
   }
 
   private static List<Integer> assignedGpuIds() {
@@ -157,13 +170,19 @@ public final class GpuContext implements AutoCloseable {
     return device;
   }
 
-  /** The device's shared context; never release it. */
+  /**
+   * The device's shared context. An escape hatch for calls this class does not wrap: nothing
+   * checks what is done with it, so never release it, and do not use it after this closes.
+   */
   public cl_context clContext() {
     checkOpen();
     return context;
   }
 
-  /** This context's own command queue, in order, with profiling; never release it. */
+  /**
+   * This context's own command queue, in order, with profiling. An escape hatch like
+   * {@link #clContext()}: never release it, and do not use it after this closes.
+   */
   public cl_command_queue clQueue() {
     checkOpen();
     return queue;
@@ -181,26 +200,54 @@ public final class GpuContext implements AutoCloseable {
   /** Waits until every command queued on this context has finished. */
   public void finish() {
     checkOpen();
-    clFinish(queue);
+    try {
+      clFinish(queue);
+    } catch (CLException e) {
+      throw new GpuException("waiting for the queue of " + this, e);
+    }
+  }
+
+  /** Whether buffers of this context and kernels of {@code other} share one cl_context. */
+  boolean sharesClContextWith(GpuContext other) {
+    return context.equals(other.context);
   }
 
   /* ---------------- Buffers ---------------- */
 
   /** A device buffer holding a copy of {@code values} (at least one element). */
   public GpuBuffer<double[]> upload(double[] values) {
+    Objects.requireNonNull(values, "values");
     return create(GpuBuffer.Element.DOUBLE, values.length, Pointer.to(values));
   }
 
   public GpuBuffer<float[]> upload(float[] values) {
+    Objects.requireNonNull(values, "values");
     return create(GpuBuffer.Element.FLOAT, values.length, Pointer.to(values));
   }
 
   public GpuBuffer<int[]> upload(int[] values) {
+    Objects.requireNonNull(values, "values");
     return create(GpuBuffer.Element.INT, values.length, Pointer.to(values));
   }
 
   public GpuBuffer<long[]> upload(long[] values) {
+    Objects.requireNonNull(values, "values");
     return create(GpuBuffer.Element.LONG, values.length, Pointer.to(values));
+  }
+
+  /** A device buffer of OpenCL {@code short}s holding a copy of {@code values}. */
+  public GpuBuffer<short[]> upload(short[] values) {
+    Objects.requireNonNull(values, "values");
+    return create(GpuBuffer.Element.SHORT, values.length, Pointer.to(values));
+  }
+
+  /**
+   * A device buffer of OpenCL {@code char}s ({@code uchar} in the kernel reads the same bits)
+   * holding a copy of {@code values}: bytes, or records of mixed fields laid out by hand.
+   */
+  public GpuBuffer<byte[]> upload(byte[] values) {
+    Objects.requireNonNull(values, "values");
+    return create(GpuBuffer.Element.BYTE, values.length, Pointer.to(values));
   }
 
   /** An uninitialized device buffer of {@code length} doubles ({@code >= 1}). */
@@ -220,14 +267,36 @@ public final class GpuContext implements AutoCloseable {
     return create(GpuBuffer.Element.LONG, length, null);
   }
 
+  public GpuBuffer<short[]> allocateShorts(int length) {
+    return create(GpuBuffer.Element.SHORT, length, null);
+  }
+
+  public GpuBuffer<byte[]> allocateBytes(int length) {
+    return create(GpuBuffer.Element.BYTE, length, null);
+  }
+
   private <A> GpuBuffer<A> create(GpuBuffer.Element<A> element, int length, Pointer source) {
     checkOpen();
     if (length < 1) {
       // OpenCL has no empty buffers (CL_INVALID_BUFFER_SIZE).
       throw new IllegalArgumentException("a buffer needs at least 1 element, got " + length);
     }
+    long bytes = (long) length * element.bytes();
+    if (bytes > device.maxAllocationBytes()) {
+      throw new IllegalArgumentException("a buffer of " + length + " " + element.name() + "s ("
+          + bytes + " bytes) is larger than the largest allocation " + device.describe()
+          + " allows (CL_DEVICE_MAX_MEM_ALLOC_SIZE = " + device.maxAllocationBytes() + " bytes)");
+    }
     long flags = CL_MEM_READ_WRITE | (source != null ? CL_MEM_COPY_HOST_PTR : 0);
-    cl_mem mem = clCreateBuffer(context, flags, (long) length * element.bytes(), source, null);
+    cl_mem mem;
+    try {
+      mem = clCreateBuffer(context, flags, bytes, source, null);
+    } catch (CLException e) {
+      throw new GpuException("allocating a buffer of " + length + " " + element.name() + "s ("
+          + bytes + " bytes) on " + device.describe() + " (global memory "
+          + device.globalMemoryBytes() + " bytes, largest allocation "
+          + device.maxAllocationBytes() + " bytes)", e);
+    }
     ClObjects.created(ClObjects.Kind.BUFFER);
     GpuBuffer<A> buffer = new GpuBuffer<>(this, element, length, mem);
     buffers.add(buffer);
@@ -250,7 +319,7 @@ public final class GpuContext implements AutoCloseable {
     GpuProgram program = programs.get(key);
     if (program == null) {
       program = new GpuProgram(this,
-          SharedDevices.INSTANCE.acquireProgram(device, context, source, options));
+          shared.acquireProgram(device, context, source, options));
       programs.put(key, program);
     }
     return program;
@@ -267,7 +336,14 @@ public final class GpuContext implements AutoCloseable {
           e);
     }
     ClObjects.created(ClObjects.Kind.KERNEL);
-    GpuKernel k = new GpuKernel(this, name, kernel);
+    GpuKernel k;
+    try {
+      k = new GpuKernel(this, name, kernel);
+    } catch (RuntimeException e) {
+      clReleaseKernel(kernel);
+      ClObjects.released(ClObjects.Kind.KERNEL);
+      throw e;
+    }
     kernels.add(k);
     return k;
   }
@@ -280,6 +356,15 @@ public final class GpuContext implements AutoCloseable {
     kernels.remove(kernel);
   }
 
+  GpuEvent track(GpuEvent event) {
+    events.add(event);
+    return event;
+  }
+
+  void forget(GpuEvent event) {
+    events.remove(event);
+  }
+
   void checkOpen() {
     if (closed) {
       throw new IllegalStateException("GpuContext on " + device.describe() + " is closed");
@@ -289,8 +374,8 @@ public final class GpuContext implements AutoCloseable {
   /* ---------------- Closing ---------------- */
 
   /**
-   * Waits for the queue, then releases what is still open (kernels, buffers, program references)
-   * and the queue. Idempotent. Every release is attempted even if one fails; the first failure
+   * Waits for the queue, then releases what is still open (events, kernels, buffers, program
+   * references) and the queue. Idempotent. Every release is attempted even if one fails; the first failure
    * is thrown with the others suppressed.
    */
   @Override
@@ -305,6 +390,10 @@ public final class GpuContext implements AutoCloseable {
     } catch (RuntimeException e) {
       failure = e;
     }
+    for (GpuEvent e : List.copyOf(events)) {
+      failure = attempt(failure, e::release);
+    }
+    events.clear();
     for (GpuKernel k : List.copyOf(kernels)) {
       failure = attempt(failure, k::release);
     }
@@ -321,7 +410,7 @@ public final class GpuContext implements AutoCloseable {
       clReleaseCommandQueue(queue);
       ClObjects.released(ClObjects.Kind.QUEUE);
     });
-    SharedDevices.INSTANCE.closeContext();
+    shared.closeContext();
     if (failure != null) {
       throw failure;
     }
