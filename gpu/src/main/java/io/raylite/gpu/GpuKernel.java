@@ -104,8 +104,9 @@ public final class GpuKernel implements AutoCloseable {
    * alignment rules and the device's byte order, {@link java.nio.ByteOrder#nativeOrder()} on
    * every common device). The buffer's position is left as it was.
    *
-   * @throws IllegalArgumentException if the index is out of range, the view is empty, or its size
-   *     is not the size the kernel declares for the argument
+   * @throws IllegalArgumentException if the index is out of range or the view is empty, or if the
+   *     driver reports that the size is not the argument's (not every driver checks struct sizes:
+   *     PoCL does not)
    */
   public GpuKernel arg(int index, ByteBuffer struct) {
     Objects.requireNonNull(struct, "struct");

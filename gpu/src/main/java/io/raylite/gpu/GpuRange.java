@@ -73,12 +73,12 @@ public final class GpuRange {
   }
 
   /** The global size of dimension {@code d}. */
-  public long global(int d) {
+  public long globalSize(int d) {
     return global[d];
   }
 
   /** The local size of dimension {@code d}, or 0 when the driver picks. */
-  public long local(int d) {
+  public long localSize(int d) {
     return local == null ? 0 : local[d];
   }
 
