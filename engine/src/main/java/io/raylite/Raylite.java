@@ -71,6 +71,18 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
   }
 
   /**
+   * The context of the task or actor call running on this thread, or empty outside one: for
+   * libraries that behave differently inside a task.
+   */
+  public static Optional<RuntimeContext> contextIfRunning() {
+    RuntimeContext current = TaskRecord.current();
+    if (current == null) {
+      current = ActorTask.current();
+    }
+    return Optional.ofNullable(current);
+  }
+
+  /**
    * The runtime running the current task, for tasks that submit tasks.
    *
    * @throws IllegalStateException when called outside a task

@@ -250,6 +250,27 @@ public final class ActorTask implements RuntimeContext {
   }
 
   @Override
+  public void onEnd(Runnable cleanup) {
+    java.util.Objects.requireNonNull(cleanup, "cleanup");
+    checkRunningHere("onEnd");
+    actor.onEnd(cleanup);
+  }
+
+  @Override
+  public void await(java.util.concurrent.CompletableFuture<?> future) {
+    java.util.Objects.requireNonNull(future, "future");
+    checkRunningHere("await");
+    Blocking.block(null, future, -1, null);  // an actor holds its resources for its lifetime
+  }
+
+  private void checkRunningHere(String method) {
+    if (current() != this) {
+      throw new IllegalStateException(method + " must be called from the thread running '"
+          + name() + "'");
+    }
+  }
+
+  @Override
   public String toString() {
     return "ActorTask(" + name() + ", " + taskId() + ", " + actor.idString() + ")";
   }

@@ -93,6 +93,8 @@ public final class TaskRecord implements Runnable, RuntimeContext {
   long argsReadyNanos;
   long dispatchedNanos;
   long startedNanos;
+  /** RuntimeContext.onEnd cleanups; touched only by the thread running the task. */
+  private List<Runnable> endActions;
   long finishedNanos;
 
   TaskRecord(LocalRuntime runtime, long id, String name, TaskOptions options, ResourceRequest request,
@@ -296,6 +298,11 @@ public final class TaskRecord implements Runnable, RuntimeContext {
       value = ScopedValue.where(CURRENT, this).call(() -> invoke(function, values));
     } catch (Throwable t) {
       failure = t;
+    }
+    if (endActions != null) {
+      List<Runnable> actions = endActions;
+      endActions = null;
+      EndActions.run(actions, this);
     }
     runner = null;
     return finish(value, failure, mayChain);
@@ -521,6 +528,30 @@ public final class TaskRecord implements Runnable, RuntimeContext {
   public void log(String format, Object... logArgs) {
     String line = logArgs.length == 0 ? format : String.format(java.util.Locale.ROOT, format, logArgs);
     runtime.logStream.println("(" + name + " worker=" + workerLabel + ") " + line);
+  }
+
+  @Override
+  public void onEnd(Runnable cleanup) {
+    java.util.Objects.requireNonNull(cleanup, "cleanup");
+    checkRunningHere("onEnd");
+    if (endActions == null) {
+      endActions = new java.util.ArrayList<>(2);
+    }
+    endActions.add(cleanup);
+  }
+
+  @Override
+  public void await(java.util.concurrent.CompletableFuture<?> future) {
+    java.util.Objects.requireNonNull(future, "future");
+    checkRunningHere("await");
+    Blocking.block(this, future, -1, null);
+  }
+
+  private void checkRunningHere(String method) {
+    if (current() != this) {
+      throw new IllegalStateException(method + " must be called from the thread running task '"
+          + name + "'");
+    }
   }
 
   @Override
