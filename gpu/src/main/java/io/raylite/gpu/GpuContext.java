@@ -50,7 +50,12 @@ import org.jocl.cl_queue_properties;
  * still open (buffers, kernels, program references), then the queue. Two tasks sharing one device
  * through fractional GPUs each open their own context, so their queues are independent.
  *
- * <p>Not thread-safe: a context belongs to the task (thread) that opened it.
+ * <p>A context still open when the task that opened it ends is closed then, with a warning (once
+ * per task name) on the {@code io.raylite.gpu} {@link System.Logger}, so a forgotten close costs
+ * neither device memory nor {@link #releaseShared()}. An actor may keep a context in a field
+ * across calls: it is closed when the actor dies (or is rebuilt after a failure).
+ *
+ * <p>Not thread-safe: a context belongs to the task (thread) that opened it, or to its actor.
  */
 public final class GpuContext implements AutoCloseable {
   private final OpenClDevice device;
@@ -63,12 +68,15 @@ public final class GpuContext implements AutoCloseable {
   private final Map<ProgramSource, GpuProgram> programs = new HashMap<>();
   private long kernelNanos;
   private boolean closed;
+  /** The task or actor this was opened in, or null outside one. */
+  private final TaskScopes.Scope scope;
 
   private record ProgramSource(String source, String options) {}
 
   private GpuContext(OpenClDevice device, SharedDevices shared) {
     this.device = device;
     this.shared = shared;
+    this.scope = TaskScopes.current();
     // Every call below relies on JOCL throwing on an error code; other code may have turned that
     // off for the whole process.
     CL.setExceptionsEnabled(true);
@@ -78,6 +86,9 @@ public final class GpuContext implements AutoCloseable {
     } catch (RuntimeException e) {
       shared.closeContext();
       throw e;
+    }
+    if (scope != null) {
+      scope.add(this);
     }
   }
 
@@ -384,6 +395,9 @@ public final class GpuContext implements AutoCloseable {
       return;
     }
     closed = true;
+    if (scope != null) {
+      scope.remove(this);
+    }
     RuntimeException failure = null;
     try {
       clFinish(queue);

@@ -4,11 +4,17 @@ import static org.jocl.CL.CL_COMPLETE;
 import static org.jocl.CL.CL_EVENT_COMMAND_EXECUTION_STATUS;
 import static org.jocl.CL.CL_PROFILING_COMMAND_END;
 import static org.jocl.CL.CL_PROFILING_COMMAND_START;
+import static org.jocl.CL.clFlush;
 import static org.jocl.CL.clGetEventInfo;
 import static org.jocl.CL.clGetEventProfilingInfo;
 import static org.jocl.CL.clReleaseEvent;
+import static org.jocl.CL.clSetEventCallback;
 import static org.jocl.CL.clWaitForEvents;
 
+import io.raylite.Raylite;
+import io.raylite.RuntimeContext;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
 import org.jocl.CLException;
 import org.jocl.Pointer;
@@ -22,8 +28,11 @@ import org.jocl.cl_event;
  * releases it on close if it was not closed before; close it once awaited to release the OpenCL
  * event sooner. Not thread-safe, like its context.
  *
- * <p>Waiting goes through {@link ForkJoinPool#managedBlock}, so a task that waits on a pool
- * thread lets the pool start a spare thread meanwhile, as {@code CompletableFuture.get} does.
+ * <p>Inside a task, waiting goes through the engine's blocking rules
+ * ({@link RuntimeContext#await}): the task lends its CPUs to other tasks while the device works,
+ * as it does while it waits in {@code get}, and takes them back before it continues. Outside a
+ * task it goes through {@link ForkJoinPool#managedBlock}, so a waiter on a pool thread lets the
+ * pool start a spare thread meanwhile.
  */
 public final class GpuEvent implements AutoCloseable {
   private final GpuContext owner;
@@ -66,6 +75,10 @@ public final class GpuEvent implements AutoCloseable {
   public GpuEvent await() {
     checkOpen();
     if (!completed) {
+      Optional<RuntimeContext> task = Raylite.contextIfRunning();
+      if (task.isPresent() && status() > CL_COMPLETE) {
+        awaitLending(task.get());
+      }
       try {
         ForkJoinPool.managedBlock(new ForkJoinPool.ManagedBlocker() {
           @Override
@@ -125,6 +138,20 @@ public final class GpuEvent implements AutoCloseable {
     return end[0] - start[0];
   }
 
+  /**
+   * Waits inside a task through the engine, which lends the task's CPUs meanwhile: the driver
+   * completes a future from its own thread when the command is done (a negative status counts as
+   * done; await reads it afterwards).
+   */
+  private void awaitLending(RuntimeContext task) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    // The callback may run before this returns; the driver calls it once, for CL_COMPLETE or an
+    // error. clFlush makes sure the command is submitted, or the callback might never come.
+    clFlush(owner.clQueue());
+    clSetEventCallback(event, CL_COMPLETE, (e, status, data) -> done.complete(null), null);
+    task.await(done);
+  }
+
   private void waitForEvent() {
     try {
       clWaitForEvents(1, new cl_event[] {event});
@@ -141,6 +168,18 @@ public final class GpuEvent implements AutoCloseable {
     clGetEventInfo(event, CL_EVENT_COMMAND_EXECUTION_STATUS, Sizeof.cl_int, Pointer.to(status),
         null);
     return status[0];
+  }
+
+  /** This event's handle for a wait list of a command on {@code context}'s queue. */
+  cl_event waitableBy(GpuContext context, String name) {
+    if (closed) {
+      throw new IllegalStateException(name + " (" + this + ") is closed");
+    }
+    if (!owner.sharesClContextWith(context)) {
+      throw new IllegalArgumentException(name + " (" + this + ") belongs to an OpenCL context on "
+          + owner.device().describe() + ", not " + context.device().describe());
+    }
+    return event;
   }
 
   /** The OpenCL handle, for wait lists this class does not wrap; owned by this event. */

@@ -198,15 +198,27 @@ public final class GpuKernel implements AutoCloseable {
    * Queues a run over {@code range} and returns at once. The queue is in order, so commands queued
    * after it on the same context (reads, other kernels) see its results; wait for it with
    * {@link GpuEvent#await()}. The arguments are captured now: setting them again for the next
-   * launch does not change this one.
+   * launch does not change this one. The run starts only once every event in {@code after} has
+   * completed, which orders it after commands of other contexts on the device.
    *
-   * @throws IllegalStateException if an argument is unset or its buffer was closed since
-   * @throws IllegalArgumentException if the work-group is larger than the kernel allows
+   * @throws IllegalStateException if an argument is unset or its buffer was closed since, or an
+   *     event in {@code after} is closed
+   * @throws IllegalArgumentException if the work-group is larger than the kernel allows, or an
+   *     event in {@code after} belongs to another device's context
    */
-  public GpuEvent enqueue(GpuRange range) {
+  public GpuEvent enqueue(GpuRange range, GpuEvent... after) {
     checkOpen();
     Objects.requireNonNull(range, "range");
+    Objects.requireNonNull(after, "after");
     checkArguments();
+    cl_event[] waitList = null;
+    if (after.length > 0) {
+      waitList = new cl_event[after.length];
+      for (int i = 0; i < after.length; i++) {
+        Objects.requireNonNull(after[i], "after[" + i + "]");
+        waitList[i] = after[i].waitableBy(owner, "after[" + i + "]");
+      }
+    }
     long groupSize = range.workGroupSize();
     if (groupSize > 0) {
       long max = maxWorkGroupSize();
@@ -218,7 +230,7 @@ public final class GpuKernel implements AutoCloseable {
     cl_event event = new cl_event();
     try {
       clEnqueueNDRangeKernel(owner.clQueue(), kernel, range.dimensions(), null,
-          range.globalSizes(), range.localSizes(), 0, null, event);
+          range.globalSizes(), range.localSizes(), after.length, waitList, event);
     } catch (CLException e) {
       throw new GpuException("launching kernel '" + name + "' over " + range + " on "
           + owner.device().describe(), e);
