@@ -13,6 +13,7 @@ import static org.jocl.CL.clReleaseProgram;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,7 +102,16 @@ final class SharedDevices {
   private final AtomicLong builds = new AtomicLong();
 
   private SharedDevices() {
-    this(MAX_PROGRAMS);
+    this(MAX_PROGRAMS, SharedDevices::createContext, compilerFromSystemProperties());
+  }
+
+  /** Compiles from source, through a {@link ProgramDiskCache} if {@link GpuConfig#PROGRAM_CACHE} is set. */
+  private static ProgramCompiler compilerFromSystemProperties() {
+    String directory = System.getProperty(GpuConfig.PROGRAM_CACHE, "").trim();
+    if (directory.isEmpty()) {
+      return SharedDevices::compile;
+    }
+    return new ProgramDiskCache(Path.of(directory), SharedDevices::compile);
   }
 
   /** An instance of its own, with a small cache, for tests of eviction. */
