@@ -7,7 +7,6 @@ import static org.jocl.CL.clEnqueueWriteBuffer;
 import static org.jocl.CL.clReleaseMemObject;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.IntFunction;
@@ -154,8 +153,9 @@ public final class GpuBuffer<A> implements AutoCloseable {
     cl_event event = new cl_event();
     try {
       clEnqueueWriteBuffer(owner.clQueue(), mem, CL_FALSE, (long) offset * element.bytes,
-          staging.capacity(), Pointer.toBuffer(staging), 0, null, event);
+          (long) count * element.bytes, Pointer.toBuffer(staging), 0, null, event);
     } catch (CLException e) {
+      owner.returnStaging(staging);
       throw new GpuException("queueing a write of " + count + " element(s) at " + offset + " of "
           + this, e);
     }
@@ -181,8 +181,9 @@ public final class GpuBuffer<A> implements AutoCloseable {
     cl_event event = new cl_event();
     try {
       clEnqueueReadBuffer(owner.clQueue(), mem, CL_FALSE, (long) offset * element.bytes,
-          staging.capacity(), Pointer.toBuffer(staging), 0, null, event);
+          (long) count * element.bytes, Pointer.toBuffer(staging), 0, null, event);
     } catch (CLException e) {
+      owner.returnStaging(staging);
       throw new GpuException("queueing a read of " + count + " element(s) at " + offset + " of "
           + this, e);
     }
@@ -191,8 +192,7 @@ public final class GpuBuffer<A> implements AutoCloseable {
   }
 
   private ByteBuffer stage(int count) {
-    return ByteBuffer.allocateDirect(Math.max(1, count * element.bytes))
-        .order(ByteOrder.nativeOrder());
+    return owner.borrowStaging(count * element.bytes);
   }
 
   /* ---------------- Closing ---------------- */

@@ -13,6 +13,9 @@ import static org.jocl.CL.clReleaseCommandQueue;
 import static org.jocl.CL.clReleaseKernel;
 
 import io.raylite.Raylite;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -66,12 +69,17 @@ public final class GpuContext implements AutoCloseable {
   private final Set<GpuKernel> kernels = new LinkedHashSet<>();
   private final Set<GpuEvent> events = new LinkedHashSet<>();
   private final Map<ProgramSource, GpuProgram> programs = new HashMap<>();
+  /** Direct buffers of finished queued copies, by size in bytes, for the next ones. */
+  private final Map<Integer, ArrayDeque<ByteBuffer>> staging = new HashMap<>();
   private long kernelNanos;
   private boolean closed;
   /** The task or actor this was opened in, or null outside one. */
   private final TaskScopes.Scope scope;
 
   private record ProgramSource(String source, String options) {}
+
+  /** Free staging buffers kept per size: enough for a few copies in flight. */
+  private static final int MAX_STAGING_PER_SIZE = 8;
 
   private GpuContext(OpenClDevice device, SharedDevices shared) {
     this.device = device;
@@ -367,6 +375,26 @@ public final class GpuContext implements AutoCloseable {
     kernels.remove(kernel);
   }
 
+  /** Direct memory of at least {@code bytes} for a queued copy, reused when one is free. */
+  ByteBuffer borrowStaging(int bytes) {
+    ArrayDeque<ByteBuffer> free = staging.get(bytes);
+    ByteBuffer buffer = free == null ? null : free.poll();
+    if (buffer == null) {
+      // Allocating direct memory is slow, and freeing it waits for a GC: hence the pool.
+      buffer = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+    }
+    return buffer.clear();
+  }
+
+  /** Takes back staging memory whose copy is done; keeps a few per size. */
+  void returnStaging(ByteBuffer buffer) {
+    ArrayDeque<ByteBuffer> free = staging.computeIfAbsent(buffer.capacity(),
+        size -> new ArrayDeque<>());
+    if (free.size() < MAX_STAGING_PER_SIZE) {
+      free.push(buffer);
+    }
+  }
+
   GpuEvent track(GpuEvent event) {
     events.add(event);
     return event;
@@ -420,6 +448,7 @@ public final class GpuContext implements AutoCloseable {
       failure = attempt(failure, p.cached()::release);
     }
     programs.clear();
+    staging.clear();
     failure = attempt(failure, () -> {
       clReleaseCommandQueue(queue);
       ClObjects.released(ClObjects.Kind.QUEUE);

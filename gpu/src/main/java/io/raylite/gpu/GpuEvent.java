@@ -13,6 +13,7 @@ import static org.jocl.CL.clWaitForEvents;
 
 import io.raylite.Raylite;
 import io.raylite.RuntimeContext;
+import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
@@ -39,8 +40,8 @@ public final class GpuEvent implements AutoCloseable {
   private final String what;
   private final cl_event event;
   private final boolean kernel;
-  /** Host memory the command reads or writes, kept reachable until the command is done. */
-  private Object staging;
+  /** Host memory the command reads or writes, kept until the command is done, then returned. */
+  private ByteBuffer staging;
   /** Run once the command has completed successfully (a read's copy out of staging); or null. */
   private Runnable onComplete;
   private boolean completed;
@@ -50,7 +51,7 @@ public final class GpuEvent implements AutoCloseable {
     this(owner, what, event, kernel, null, null);
   }
 
-  GpuEvent(GpuContext owner, String what, cl_event event, boolean kernel, Object staging,
+  GpuEvent(GpuContext owner, String what, cl_event event, boolean kernel, ByteBuffer staging,
       Runnable onComplete) {
     this.owner = owner;
     this.what = what;
@@ -107,7 +108,7 @@ public final class GpuEvent implements AutoCloseable {
         onComplete.run();
         onComplete = null;
       }
-      staging = null;
+      returnStaging();
       if (kernel) {
         owner.addKernelNanos(profiledNanos());
       }
@@ -150,6 +151,13 @@ public final class GpuEvent implements AutoCloseable {
     clFlush(owner.clQueue());
     clSetEventCallback(event, CL_COMPLETE, (e, status, data) -> done.complete(null), null);
     task.await(done);
+  }
+
+  private void returnStaging() {
+    if (staging != null) {
+      owner.returnStaging(staging);
+      staging = null;
+    }
   }
 
   private void waitForEvent() {
@@ -207,7 +215,7 @@ public final class GpuEvent implements AutoCloseable {
         if (staging != null) {
           // The driver may still copy to or from the staging memory: keep it until it is done.
           clWaitForEvents(1, new cl_event[] {event});
-          staging = null;
+          returnStaging();
         }
       } finally {
         clReleaseEvent(event);

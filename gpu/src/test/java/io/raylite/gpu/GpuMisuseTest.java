@@ -152,6 +152,35 @@ class GpuMisuseTest {
   }
 
   @Test
+  void enqueue_afterAnEventOfAnotherDevicesContext_isAnIllegalArgument() {
+    SharedDevices elsewhere = new SharedDevices(4);
+    try (GpuContext gpu = GpuContext.open(device());
+         GpuContext other = GpuContext.open(device(), elsewhere)) {
+      GpuEvent foreign = other.upload(new int[] {1}).writeAsync(new int[] {2});
+      GpuBuffer<int[]> c = gpu.allocateInts(1);
+      GpuKernel k = gpu.program(ADD, "").kernel("add").arg(0, c).arg(1, c).arg(2, c).arg(3, 1);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> k.enqueue(GpuRange.of(1), foreign));
+      assertMessageContains(e, "after[0]", "belongs to an OpenCL context");
+    } finally {
+      elsewhere.releaseAll();
+    }
+  }
+
+  @Test
+  void enqueue_afterAClosedEvent_isAnIllegalState() {
+    try (GpuContext gpu = GpuContext.open(device());
+         GpuBuffer<int[]> c = gpu.allocateInts(1)) {
+      GpuEvent done = c.writeAsync(new int[] {1});
+      done.close();
+      GpuKernel k = gpu.program(ADD, "").kernel("add").arg(0, c).arg(1, c).arg(2, c).arg(3, 1);
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> k.enqueue(GpuRange.of(1), done));
+      assertMessageContains(e, "after[0]", "is closed");
+    }
+  }
+
+  @Test
   void arg_withABufferOfAnotherContextOnTheSameDevice_works() {
     try (GpuContext gpu = GpuContext.open(device());
          GpuContext other = GpuContext.open(device());
