@@ -214,6 +214,7 @@ public final class GpuBuffer<A> implements AutoCloseable {
   void release() {
     if (!closed) {
       closed = true;
+      owner.natives.remove(mem);
       clReleaseMemObject(mem);
       ClObjects.released(ClObjects.Kind.BUFFER);
     }

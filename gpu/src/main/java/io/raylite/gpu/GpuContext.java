@@ -11,8 +11,10 @@ import static org.jocl.CL.clCreateKernel;
 import static org.jocl.CL.clFinish;
 import static org.jocl.CL.clReleaseCommandQueue;
 import static org.jocl.CL.clReleaseKernel;
+import static org.jocl.CL.clReleaseMemObject;
 
 import io.raylite.Raylite;
+import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
@@ -75,6 +77,12 @@ public final class GpuContext implements AutoCloseable {
   private boolean closed;
   /** The task or actor this was opened in, or null outside one. */
   private final TaskScopes.Scope scope;
+  /** The native objects held, for the Cleaner of a context opened outside any task. */
+  final NativeObjects natives;
+  /** Registered with CLEANER outside any task; null inside one, where the task's end closes. */
+  private final Cleaner.Cleanable cleanable;
+
+  private static final Cleaner CLEANER = Cleaner.create();
 
   private record ProgramSource(String source, String options) {}
 
@@ -95,8 +103,21 @@ public final class GpuContext implements AutoCloseable {
       shared.closeContext();
       throw e;
     }
+    this.natives = new NativeObjects("GpuContext[" + device.describe() + "]");
+    cl_command_queue q = queue;
+    natives.add(q, () -> {
+      try {
+        clReleaseCommandQueue(q);
+        ClObjects.released(ClObjects.Kind.QUEUE);
+      } finally {
+        shared.closeContext();
+      }
+    });
     if (scope != null) {
       scope.add(this);
+      this.cleanable = null;
+    } else {
+      this.cleanable = CLEANER.register(this, natives);
     }
   }
 
@@ -317,6 +338,10 @@ public final class GpuContext implements AutoCloseable {
           + device.maxAllocationBytes() + " bytes)", e);
     }
     ClObjects.created(ClObjects.Kind.BUFFER);
+    natives.add(mem, () -> {
+      clReleaseMemObject(mem);
+      ClObjects.released(ClObjects.Kind.BUFFER);
+    });
     GpuBuffer<A> buffer = new GpuBuffer<>(this, element, length, mem);
     buffers.add(buffer);
     return buffer;
@@ -337,8 +362,9 @@ public final class GpuContext implements AutoCloseable {
     ProgramSource key = new ProgramSource(source, options);
     GpuProgram program = programs.get(key);
     if (program == null) {
-      program = new GpuProgram(this,
-          shared.acquireProgram(device, context, source, options));
+      SharedDevices.CachedProgram cached = shared.acquireProgram(device, context, source, options);
+      natives.add(cached, cached::release);
+      program = new GpuProgram(this, cached);
       programs.put(key, program);
     }
     return program;
@@ -363,6 +389,10 @@ public final class GpuContext implements AutoCloseable {
       ClObjects.released(ClObjects.Kind.KERNEL);
       throw e;
     }
+    natives.add(kernel, () -> {
+      clReleaseKernel(kernel);
+      ClObjects.released(ClObjects.Kind.KERNEL);
+    });
     kernels.add(k);
     return k;
   }
@@ -397,6 +427,7 @@ public final class GpuContext implements AutoCloseable {
 
   GpuEvent track(GpuEvent event) {
     events.add(event);
+    natives.add(event.clEventUnchecked(), event.nativeRelease());
     return event;
   }
 
@@ -423,6 +454,10 @@ public final class GpuContext implements AutoCloseable {
       return;
     }
     closed = true;
+    natives.disarm();
+    if (cleanable != null) {
+      cleanable.clean();  // disarmed: only deregisters
+    }
     if (scope != null) {
       scope.remove(this);
     }

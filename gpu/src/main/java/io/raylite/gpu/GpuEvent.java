@@ -208,9 +208,30 @@ public final class GpuEvent implements AutoCloseable {
     }
   }
 
+  /** The release for the Cleaner: the event, after the copy if one is still staged. */
+  Runnable nativeRelease() {
+    cl_event e = event;
+    ByteBuffer s = staging;
+    return () -> {
+      try {
+        if (s != null) {
+          clWaitForEvents(1, new cl_event[] {e});
+        }
+      } finally {
+        clReleaseEvent(e);
+        ClObjects.released(ClObjects.Kind.EVENT);
+      }
+    };
+  }
+
+  cl_event clEventUnchecked() {
+    return event;
+  }
+
   void release() {
     if (!closed) {
       closed = true;
+      owner.natives.remove(event);
       try {
         if (staging != null) {
           // The driver may still copy to or from the staging memory: keep it until it is done.

@@ -265,6 +265,7 @@ public final class GpuKernel implements AutoCloseable {
     if (!closed) {
       closed = true;
       java.util.Arrays.fill(buffers, null);
+      owner.natives.remove(kernel);
       clReleaseKernel(kernel);
       ClObjects.released(ClObjects.Kind.KERNEL);
     }

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -62,6 +63,59 @@ class GpuLifetimesTest {
     }
     assertEquals(1, warnings.stream().filter(w -> w.contains("task 'forgetful'")).count(), warnings.toString());
     GpuContext.releaseShared();  // refused while a context is open
+  }
+
+  /** Opens a context outside any task, with a buffer, a kernel and a queued copy, and drops it. */
+  private static void openAndForget() {
+    GpuContext gpu = GpuContext.open(OpenClDevices.system().gpu(0));
+    GpuBuffer<int[]> x = gpu.upload(new int[] {1, 2});
+    gpu.program(PLUS_ONE, "").kernel("plus_one").arg(0, x);
+    x.writeAsync(new int[] {3, 4});
+  }
+
+  @Test
+  void contextDroppedOutsideATaskWithoutClose_isReleasedByTheCleaner() throws Exception {
+    GpuStats.Live before = GpuStats.live();
+    int open = GpuStats.openContexts();
+    CountDownLatch cleaned = new CountDownLatch(1);
+    List<String> warnings = new CopyOnWriteArrayList<>();
+    Handler capture = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        if (record.getMessage().contains("became unreachable without close()")) {
+          warnings.add(record.getMessage());
+          cleaned.countDown();
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    Logger logger = Logger.getLogger("io.raylite.gpu");
+    logger.addHandler(capture);
+    try {
+      openAndForget();
+      assertEquals(open + 1, GpuStats.openContexts());
+      // Each round asks for a collection and waits on the latch; the Cleaner logs after releasing.
+      for (int round = 0; round < 60 && cleaned.getCount() > 0; round++) {
+        System.gc();
+        cleaned.await(1, TimeUnit.SECONDS);
+      }
+    } finally {
+      logger.removeHandler(capture);
+    }
+    assertEquals(0, cleaned.getCount(), "the Cleaner ran");
+    // The queue, the buffer, the program reference, the kernel and the event.
+    assertTrue(warnings.getFirst().contains("5 OpenCL object(s)"), warnings.getFirst());
+    assertEquals(open, GpuStats.openContexts());
+    GpuStats.Live after = GpuStats.live();
+    assertEquals(before.queues(), after.queues());
+    assertEquals(before.buffers(), after.buffers());
+    assertEquals(before.kernels(), after.kernels());
+    assertEquals(before.events(), after.events());
   }
 
   /** Keeps one context and one buffer across calls. */
