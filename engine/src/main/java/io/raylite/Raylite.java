@@ -66,6 +66,14 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
   }
 
   /**
+   * The context of the task or actor call running on this thread, or empty outside one: for
+   * libraries that behave differently inside a task.
+   */
+  public static Optional<RuntimeContext> contextIfRunning() {
+    return Optional.ofNullable(LocalRuntime.currentContext());
+  }
+
+  /**
    * The runtime running the current task, for tasks that submit tasks.
    *
    * @throws IllegalStateException when called outside a task

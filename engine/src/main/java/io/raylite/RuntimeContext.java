@@ -3,6 +3,7 @@ package io.raylite;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What a running task or actor call knows about itself. Obtain it with {@link Raylite#context()}
@@ -54,4 +55,28 @@ public interface RuntimeContext {
    * so numbers print the same on every machine; without, the line is printed as it is.
    */
   void log(String format, Object... args);
+
+  /**
+   * Runs {@code cleanup} once when this task ends: after its function returns or throws, before
+   * its result reaches {@code get}, while it still holds its resources. In an actor method or
+   * constructor, it runs when the actor's instance is dropped instead, that is when the actor dies
+   * or is rebuilt after a failure, once no call runs. For libraries that hand tasks native
+   * resources they may leave open (a GPU context). Cleanups run in reverse order of registration
+   * on the thread that ends the task or actor; one that throws is logged as a warning on the
+   * {@code io.raylite} {@link System.Logger} and the others still run. Call it from the thread
+   * that runs the task or call.
+   */
+  void onEnd(Runnable cleanup);
+
+  /**
+   * Blocks until {@code future} completes, as {@code get} blocks for an object: a task lends its
+   * CPUs to the scheduler while it waits and takes them back before it continues (an actor call
+   * just blocks). For libraries whose operations complete asynchronously, such as a GPU command.
+   * Returns when the future completes, normally or not; read the outcome from the future. Call it
+   * from the thread that runs the task or call.
+   *
+   * @throws RayliteException if the thread is interrupted while waiting (the interrupt status is
+   *     restored)
+   */
+  void await(CompletableFuture<?> future);
 }

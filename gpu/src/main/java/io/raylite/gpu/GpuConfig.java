@@ -18,6 +18,9 @@ import java.util.Properties;
  *       <td>offer at most this many devices (0 offers none)</td></tr>
  *   <tr><td>{@value #PLATFORM}</td><td>any</td>
  *       <td>only platforms whose name contains this text, ignoring case</td></tr>
+ *   <tr><td>{@value #PROGRAM_CACHE}</td><td>none</td>
+ *       <td>a directory keeping compiled programs across JVM runs (not part of this object: it
+ *       applies to the whole JVM)</td></tr>
  * </table>
  */
 public final class GpuConfig {
@@ -27,6 +30,12 @@ public final class GpuConfig {
   public static final String MAX_DEVICES = "raylite.gpu.maxDevices";
   /** System property: text to look for in the platform name. */
   public static final String PLATFORM = "raylite.gpu.platform";
+  /**
+   * System property: a directory where compiled program binaries are kept across JVM runs, keyed
+   * by device, driver version, build options and source, with checksums; unset keeps none. Read
+   * once, when the JVM first opens a GpuContext; it applies to every device of the JVM.
+   */
+  public static final String PROGRAM_CACHE = "raylite.gpu.programCache";
 
   private static final GpuConfig DEFAULTS = builder().build();
 

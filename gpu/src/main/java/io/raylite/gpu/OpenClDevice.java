@@ -24,12 +24,14 @@ public final class OpenClDevice {
   private final boolean fp64;
   private final long globalMemoryBytes;
   private final long maxWorkGroupSize;
+  private final long maxAllocationBytes;
   private final cl_platform_id platform;
   private final cl_device_id device;
 
   OpenClDevice(int gpuId, int platformIndex, int deviceIndex, String platformName, String name,
       String vendor, String version, DeviceKind kind, boolean fp64, long globalMemoryBytes,
-      long maxWorkGroupSize, cl_platform_id platform, cl_device_id device) {
+      long maxWorkGroupSize, long maxAllocationBytes, cl_platform_id platform,
+      cl_device_id device) {
     this.gpuId = gpuId;
     this.platformIndex = platformIndex;
     this.deviceIndex = deviceIndex;
@@ -41,6 +43,7 @@ public final class OpenClDevice {
     this.fp64 = fp64;
     this.globalMemoryBytes = globalMemoryBytes;
     this.maxWorkGroupSize = maxWorkGroupSize;
+    this.maxAllocationBytes = maxAllocationBytes;
     this.platform = platform;
     this.device = device;
   }
@@ -48,7 +51,7 @@ public final class OpenClDevice {
   /** This device offered as GPU {@code id}. */
   OpenClDevice withGpuId(int id) {
     return new OpenClDevice(id, platformIndex, deviceIndex, platformName, name, vendor, version,
-        kind, fp64, globalMemoryBytes, maxWorkGroupSize, platform, device);
+        kind, fp64, globalMemoryBytes, maxWorkGroupSize, maxAllocationBytes, platform, device);
   }
 
   /** The GPU id this device is offered as, or -1. */
@@ -99,6 +102,11 @@ public final class OpenClDevice {
 
   public long maxWorkGroupSize() {
     return maxWorkGroupSize;
+  }
+
+  /** {@code CL_DEVICE_MAX_MEM_ALLOC_SIZE}: the largest single buffer the device allocates. */
+  public long maxAllocationBytes() {
+    return maxAllocationBytes;
   }
 
   /** The OpenCL platform handle; shared, never release it. */

@@ -2,6 +2,7 @@ package io.raylite.gpu;
 
 import static org.jocl.CL.CL_DEVICE_DOUBLE_FP_CONFIG;
 import static org.jocl.CL.CL_DEVICE_GLOBAL_MEM_SIZE;
+import static org.jocl.CL.CL_DEVICE_MAX_MEM_ALLOC_SIZE;
 import static org.jocl.CL.CL_DEVICE_MAX_WORK_GROUP_SIZE;
 import static org.jocl.CL.CL_DEVICE_NAME;
 import static org.jocl.CL.CL_DEVICE_TYPE;
@@ -236,10 +237,13 @@ public final class OpenClDevices {
     long[] workGroup = new long[1];
     clGetDeviceInfo(device, CL_DEVICE_MAX_WORK_GROUP_SIZE, Sizeof.size_t, Pointer.to(workGroup),
         null);
+    long[] maxAllocation = new long[1];
+    clGetDeviceInfo(device, CL_DEVICE_MAX_MEM_ALLOC_SIZE, Sizeof.cl_ulong,
+        Pointer.to(maxAllocation), null);
     return new OpenClDevice(-1, platformIndex, deviceIndex, platformName,
         deviceString(device, CL_DEVICE_NAME), deviceString(device, CL_DEVICE_VENDOR),
         deviceString(device, CL_DEVICE_VERSION), DeviceKind.of(type[0]), supportsDouble(device),
-        memory[0], workGroup[0], platform, device);
+        memory[0], workGroup[0], maxAllocation[0], platform, device);
   }
 
   private static boolean supportsDouble(cl_device_id device) {

@@ -2,6 +2,7 @@ package io.raylite.gpu;
 
 import static org.jocl.CL.CL_CONTEXT_PLATFORM;
 import static org.jocl.CL.CL_PROGRAM_BUILD_LOG;
+import static org.jocl.CL.CL_SUCCESS;
 import static org.jocl.CL.clBuildProgram;
 import static org.jocl.CL.clCreateContext;
 import static org.jocl.CL.clCreateProgramWithSource;
@@ -9,12 +10,17 @@ import static org.jocl.CL.clGetProgramBuildInfo;
 import static org.jocl.CL.clReleaseContext;
 import static org.jocl.CL.clReleaseProgram;
 
-import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
@@ -31,19 +37,38 @@ import org.jocl.cl_program;
  * Implementation overview
  *
  * Contexts: created on the first GpuContext opened on the device and kept until releaseAll().
- * The map and the open-context count are guarded by {@code lock}; creating a context under the
- * lock serializes first opens, which happen once per device.
+ * The map holds one future per device. {@code lock} guards the map and the open-context count
+ * and is held only to read or change them, never while OpenCL creates a context: the first
+ * opener of a device puts an incomplete future in the map, leaves the lock, creates the context
+ * and completes the future; later openers of that device wait for the future, and openers of
+ * other devices do not wait at all. A failed creation removes its future, so the next open
+ * tries again. An open counts itself before it looks at the map, so releaseAll(), which refuses
+ * while anything is open, never meets an incomplete future.
  *
- * Programs: a Caffeine cache keyed by (source, build options, physical device). Caffeine runs a
- * key's loader at most once at a time, so concurrent tasks asking for the same program on the
- * same device wait for one compilation instead of compiling it twice. A cached program is handed
- * out with a reference count (CachedProgram): the cache's eviction marks it evicted, and the
- * cl_program is released by whichever comes last, the eviction or the last holder's release.
- * A holder that loses the race (it found the entry, then eviction marked it before it counted
- * itself in) sees tryAcquire() fail and looks the key up again, which builds it anew.
+ * Programs: a Caffeine AsyncCache keyed by (source, build options, physical device), holding one
+ * future per key. The first asker puts an incomplete future with putIfAbsent (a short atomic
+ * step), then compiles on its own thread with no lock held, and completes the future; concurrent
+ * askers of the same key wait for that one compilation, and a compile of another key never waits
+ * for it, whichever hash bin the keys share. Caffeine weighs an incomplete future 0,
+ * so an in-flight compile is never evicted.
+ *
+ * A cached program is handed out with a reference count (CachedProgram): the cache's removal
+ * marks it evicted, and the cl_program is released by whichever comes last, the eviction or the
+ * last holder's release. A holder that loses the race (it found the entry, then eviction marked
+ * it before it counted itself in) sees tryAcquire() fail and looks the key up again, which
+ * builds it anew.
+ *
+ * A failed build is taken out of the map, then its future is completed with a CachedProgram that
+ * holds only the failure, which the waiters throw (completing it exceptionally would make
+ * Caffeine log every build error as a warning).
+ *
+ * Error codes: JOCL reports errors by exception only while CL.setExceptionsEnabled(true), a
+ * process-wide switch other code may turn off. Creating a context and building a program, whose
+ * failures must never be cached, check the returned codes themselves as well.
  *
  * releaseAll() drops everything; it refuses while a GpuContext is open, since open contexts hold
- * the shared context and program references.
+ * the shared context and program references. It attempts every release whatever throws, always
+ * empties the map, and then throws the first failure.
  * </pre>
  */
 final class SharedDevices {
@@ -52,21 +77,52 @@ final class SharedDevices {
   /** Distinct sources and option strings kept compiled; older ones are released. */
   private static final int MAX_PROGRAMS = 256;
 
+  /** Creates a device's cl_context; replaced in tests to make a creation slow. */
+  @FunctionalInterface
+  interface ContextFactory {
+    cl_context create(OpenClDevice device);
+  }
+
+  /** Compiles a program for a device; replaced in tests to make a compile slow. */
+  @FunctionalInterface
+  interface ProgramCompiler {
+    cl_program compile(OpenClDevice device, cl_context context, String source, String options);
+  }
+
+  private final ContextFactory contextFactory;
+  private final ProgramCompiler compiler;
+
   private final Object lock = new Object();
-  /** Guarded by {@code lock}. */
-  private final Map<DeviceKey, cl_context> contexts = new HashMap<>();
-  /** Open GpuContexts; guarded by {@code lock}. */
+  /** One future per device, complete once its context exists; guarded by {@code lock}. */
+  private final Map<DeviceKey, CompletableFuture<cl_context>> contexts = new HashMap<>();
+  /** Open GpuContexts, and opens in progress; guarded by {@code lock}. */
   private int open;
 
-  private final Cache<ProgramKey, CachedProgram> programs;
+  private final AsyncCache<ProgramKey, CachedProgram> programs;
   private final AtomicLong builds = new AtomicLong();
 
   private SharedDevices() {
-    this(MAX_PROGRAMS);
+    this(MAX_PROGRAMS, SharedDevices::createContext, compilerFromSystemProperties());
+  }
+
+  /** Compiles from source, through a {@link ProgramDiskCache} if {@link GpuConfig#PROGRAM_CACHE} is set. */
+  private static ProgramCompiler compilerFromSystemProperties() {
+    String directory = System.getProperty(GpuConfig.PROGRAM_CACHE, "").trim();
+    if (directory.isEmpty()) {
+      return SharedDevices::compile;
+    }
+    return new ProgramDiskCache(Path.of(directory), SharedDevices::compile);
   }
 
   /** An instance of its own, with a small cache, for tests of eviction. */
   SharedDevices(int maxPrograms) {
+    this(maxPrograms, SharedDevices::createContext, SharedDevices::compile);
+  }
+
+  /** An instance of its own with the OpenCL calls that create shared objects replaced. */
+  SharedDevices(int maxPrograms, ContextFactory contextFactory, ProgramCompiler compiler) {
+    this.contextFactory = contextFactory;
+    this.compiler = compiler;
     this.programs = Caffeine.newBuilder()
         .maximumSize(maxPrograms)
         // Release on the thread that removed the entry, not later on a pool thread: releaseAll()
@@ -77,7 +133,7 @@ final class SharedDevices {
             program.evict();
           }
         })
-        .build();
+        .buildAsync();
   }
 
   /** A physical device: the same whichever configuration offered it. */
@@ -93,20 +149,52 @@ final class SharedDevices {
 
   /** The device's shared context, created if needed; counts one more open GpuContext. */
   cl_context openContext(OpenClDevice device) {
+    DeviceKey key = DeviceKey.of(device);
+    CompletableFuture<cl_context> future;
+    boolean creator = false;
     synchronized (lock) {
-      cl_context context = contexts.get(DeviceKey.of(device));
-      if (context == null) {
-        CL.setExceptionsEnabled(true);
-        cl_context_properties properties = new cl_context_properties();
-        properties.addProperty(CL_CONTEXT_PLATFORM, device.clPlatform());
-        context = clCreateContext(properties, 1, new cl_device_id[] {device.clDevice()}, null, null,
-            null);
-        ClObjects.created(ClObjects.Kind.CONTEXT);
-        contexts.put(DeviceKey.of(device), context);
-      }
       open++;
-      return context;
+      future = contexts.get(key);
+      if (future == null) {
+        future = new CompletableFuture<>();
+        contexts.put(key, future);
+        creator = true;
+      }
     }
+    try {
+      if (creator) {
+        try {
+          future.complete(contextFactory.create(device));
+        } catch (RuntimeException e) {
+          synchronized (lock) {
+            contexts.remove(key, future);
+          }
+          future.completeExceptionally(e);
+          throw e;
+        }
+      }
+      return join(future);
+    } catch (RuntimeException e) {
+      closeContext();
+      throw e;
+    }
+  }
+
+  /** The default {@link ContextFactory}, for tests that wrap it. */
+  static cl_context createContextForTests(OpenClDevice device) {
+    return createContext(device);
+  }
+
+  private static cl_context createContext(OpenClDevice device) {
+    CL.setExceptionsEnabled(true);
+    cl_context_properties properties = new cl_context_properties();
+    properties.addProperty(CL_CONTEXT_PLATFORM, device.clPlatform());
+    int[] status = new int[1];
+    cl_context context = clCreateContext(properties, 1, new cl_device_id[] {device.clDevice()},
+        null, null, status);
+    checkStatus(status[0], "creating a context on " + device.describe());
+    ClObjects.created(ClObjects.Kind.CONTEXT);
+    return context;
   }
 
   /** One GpuContext fewer. */
@@ -123,7 +211,9 @@ final class SharedDevices {
   }
 
   /**
-   * Releases every cached program and shared context; the next open creates them again.
+   * Releases every cached program and shared context; the next open creates them again. Every
+   * release is attempted and the contexts are forgotten even if one fails; the first failure is
+   * then thrown with the others suppressed.
    *
    * @throws IllegalStateException while a GpuContext is open
    */
@@ -133,13 +223,39 @@ final class SharedDevices {
         throw new IllegalStateException(
             "cannot release the shared OpenCL objects while " + open + " GpuContext(s) are open");
       }
-      programs.invalidateAll();
-      programs.cleanUp();
-      for (cl_context context : contexts.values()) {
-        clReleaseContext(context);
-        ClObjects.released(ClObjects.Kind.CONTEXT);
+      RuntimeException failure = null;
+      try {
+        programs.synchronous().invalidateAll();
+        programs.synchronous().cleanUp();
+      } catch (RuntimeException e) {
+        failure = e;
       }
+      List<CompletableFuture<cl_context>> all = List.copyOf(contexts.values());
       contexts.clear();
+      for (CompletableFuture<cl_context> future : all) {
+        try {
+          // Complete: creations count as open, and none is.
+          releaseContext(future.join());
+        } catch (RuntimeException e) {
+          if (failure == null) {
+            failure = e;
+          } else {
+            failure.addSuppressed(e);
+          }
+        }
+      }
+      if (failure != null) {
+        throw failure;
+      }
+    }
+  }
+
+  /** Releases a context; {@code clReleaseContext} counts as done even if it throws. */
+  private static void releaseContext(cl_context context) {
+    try {
+      clReleaseContext(context);
+    } finally {
+      ClObjects.released(ClObjects.Kind.CONTEXT);
     }
   }
 
@@ -150,7 +266,24 @@ final class SharedDevices {
       String options) {
     ProgramKey key = new ProgramKey(source, options, DeviceKey.of(device));
     while (true) {
-      CachedProgram program = programs.get(key, k -> build(device, context, k));
+      CompletableFuture<CachedProgram> mine = new CompletableFuture<>();
+      CompletableFuture<CachedProgram> found = programs.asMap().putIfAbsent(key, mine);
+      if (found == null) {
+        found = mine;
+        try {
+          builds.incrementAndGet();
+          mine.complete(new CachedProgram(compiler.compile(device, context, source, options)));
+        } catch (RuntimeException e) {
+          // Out of the map first, so that the next ask compiles again; then the waiters learn.
+          programs.asMap().remove(key, mine);
+          mine.complete(CachedProgram.failed(e));
+          throw e;
+        }
+      }
+      CachedProgram program = join(found);
+      if (program.failure != null) {
+        throw program.failure;
+      }
       if (program.tryAcquire()) {
         return program;
       }
@@ -163,43 +296,117 @@ final class SharedDevices {
 
   /** Runs the cache's pending evictions now. */
   void cleanUp() {
-    programs.cleanUp();
+    programs.synchronous().cleanUp();
   }
 
-  private CachedProgram build(OpenClDevice device, cl_context context, ProgramKey key) {
-    builds.incrementAndGet();
-    cl_program program = clCreateProgramWithSource(context, 1, new String[] {key.source()}, null,
-        null);
+  /** Builds {@code source} for the device, releasing the program if anything fails. */
+  static cl_program compile(OpenClDevice device, cl_context context, String source,
+      String options) {
+    return compile(device, context, source, options,
+        program -> buildLog(program, device.clDevice()));
+  }
+
+  /** As {@link #compile(OpenClDevice, cl_context, String, String)}, reading the log with {@code log}. */
+  static cl_program compile(OpenClDevice device, cl_context context, String source,
+      String options, Function<cl_program, String> log) {
+    int[] status = new int[1];
+    cl_program program = clCreateProgramWithSource(context, 1, new String[] {source}, null,
+        status);
+    checkStatus(status[0], "creating a program on " + device.describe());
     ClObjects.created(ClObjects.Kind.PROGRAM);
+    boolean built = false;
     try {
-      clBuildProgram(program, 1, new cl_device_id[] {device.clDevice()}, key.options(), null, null);
-    } catch (CLException e) {
-      String log = buildLog(program, device.clDevice());
-      clReleaseProgram(program);
-      ClObjects.released(ClObjects.Kind.PROGRAM);
-      throw new GpuBuildException(device.describe(), key.options(), log, e);
+      int result;
+      try {
+        result = clBuildProgram(program, 1, new cl_device_id[] {device.clDevice()}, options, null,
+            null);
+      } catch (CLException e) {
+        result = e.getStatus();
+      }
+      if (result != CL_SUCCESS) {
+        throw buildFailure(device, options, program, result, log);
+      }
+      built = true;
+      return program;
+    } finally {
+      if (!built) {
+        releaseProgram(program);
+      }
     }
-    return new CachedProgram(program);
+  }
+
+  private static GpuBuildException buildFailure(OpenClDevice device, String options,
+      cl_program program, int status, Function<cl_program, String> log) {
+    CLException cause = new CLException(CL.stringFor_errorCode(status), status);
+    String text;
+    try {
+      text = log.apply(program);
+    } catch (RuntimeException e) {
+      cause.addSuppressed(e);
+      text = "(the build log could not be read: " + e + ")";
+    }
+    return new GpuBuildException(device.describe(), options, text, cause);
+  }
+
+  private static void releaseProgram(cl_program program) {
+    try {
+      clReleaseProgram(program);
+    } finally {
+      ClObjects.released(ClObjects.Kind.PROGRAM);
+    }
   }
 
   private static String buildLog(cl_program program, cl_device_id device) {
     long[] size = new long[1];
-    clGetProgramBuildInfo(program, device, CL_PROGRAM_BUILD_LOG, 0, null, size);
+    checkStatus(clGetProgramBuildInfo(program, device, CL_PROGRAM_BUILD_LOG, 0, null, size),
+        "reading the build log size");
     byte[] bytes = new byte[(int) size[0]];
-    clGetProgramBuildInfo(program, device, CL_PROGRAM_BUILD_LOG, bytes.length, Pointer.to(bytes),
-        null);
+    checkStatus(clGetProgramBuildInfo(program, device, CL_PROGRAM_BUILD_LOG, bytes.length,
+        Pointer.to(bytes), null), "reading the build log");
     return OpenClDevices.cString(bytes);
+  }
+
+  /** Throws what JOCL would throw with exceptions enabled, whatever the switch says. */
+  private static void checkStatus(int status, String what) {
+    if (status != CL_SUCCESS) {
+      throw new CLException(what + ": " + CL.stringFor_errorCode(status), status);
+    }
+  }
+
+  /** The value of a future completed here, or the exception it was completed with. */
+  private static <T> T join(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
   }
 
   /** A compiled program with its holders counted; see the overview. */
   static final class CachedProgram {
     final cl_program program;
+    /** Why the build failed, for those who waited on it; null when {@code program} is built. */
+    final RuntimeException failure;
     private int holders;
     private boolean evicted;
     private boolean released;
 
     CachedProgram(cl_program program) {
       this.program = program;
+      this.failure = null;
+    }
+
+    private CachedProgram(RuntimeException failure) {
+      this.program = null;
+      this.failure = failure;
+      this.released = true;
+    }
+
+    static CachedProgram failed(RuntimeException failure) {
+      return new CachedProgram(failure);
     }
 
     synchronized boolean tryAcquire() {
@@ -221,10 +428,9 @@ final class SharedDevices {
     }
 
     private void releaseIfUnused() {
-      if (evicted && holders == 0 && !released) {
+      if (evicted && holders == 0 && !released) {  // never for a failed build: born released
         released = true;
-        clReleaseProgram(program);
-        ClObjects.released(ClObjects.Kind.PROGRAM);
+        releaseProgram(program);
       }
     }
   }

@@ -20,7 +20,7 @@ class OpenClDevicesTest {
 
   private static OpenClDevice device(int platform, int index, String name, DeviceKind kind) {
     return new OpenClDevice(-1, platform, index, "platform " + platform, name, "vendor",
-        "OpenCL 3.0", kind, true, 1L << 30, 256, null, null);
+        "OpenCL 3.0", kind, true, 1L << 30, 256, 1L << 28, null, null);
   }
 
   private static final OpenClDevice CPU_A = device(0, 0, "cpu-a", DeviceKind.CPU);

@@ -12,6 +12,7 @@ import io.raylite.internal.object.ObjectEntry;
 import io.raylite.internal.object.ObjectRefImpl;
 import io.raylite.internal.object.Producer;
 import io.raylite.internal.resource.Allocation;
+import io.raylite.internal.task.Blocking;
 import io.raylite.internal.task.FunctionNames;
 import io.raylite.internal.task.Invoker;
 import io.raylite.internal.task.TaskRun;
@@ -264,6 +265,27 @@ public final class ActorCallRun implements RuntimeContext, Producer {
   public void log(String format, Object... logArgs) {
     String line = logArgs.length == 0 ? format : String.format(java.util.Locale.ROOT, format, logArgs);
     actor.runtime.logStream.println("(" + name() + " actor=" + actor.idString() + ") " + line);
+  }
+
+  @Override
+  public void onEnd(Runnable cleanup) {
+    java.util.Objects.requireNonNull(cleanup, "cleanup");
+    checkRunningHere("onEnd");
+    actor.onEnd(cleanup);
+  }
+
+  @Override
+  public void await(java.util.concurrent.CompletableFuture<?> future) {
+    java.util.Objects.requireNonNull(future, "future");
+    checkRunningHere("await");
+    Blocking.block(null, future, -1, null);  // an actor holds its resources for its lifetime
+  }
+
+  private void checkRunningHere(String method) {
+    if (current() != this) {
+      throw new IllegalStateException(method + " must be called from the thread running '"
+          + name() + "'");
+    }
   }
 
   @Override

@@ -14,6 +14,7 @@ import io.raylite.internal.object.ObjectRefImpl;
 import io.raylite.internal.resource.Allocation;
 import io.raylite.internal.resource.ResourceShape;
 import io.raylite.internal.resource.Scheduler;
+import io.raylite.internal.task.EndActions;
 import io.raylite.internal.task.Engine;
 import io.raylite.internal.task.FunctionNames;
 import java.util.ArrayList;
@@ -78,6 +79,12 @@ import java.util.concurrent.ExecutionException;
  * actor is DEAD, so that close (which kills every actor, then joins every thread) misses none.
  * Resources are held from the end of the reservation until the actor is DEAD and no thread runs its
  * code, across restarts.
+ *
+ * End actions (RuntimeContext.onEnd from the actor's code) belong to the instance: when no thread
+ * runs the actor's code and the instance is dropped (RESTARTING -> CREATING, DEAD, or a constructor
+ * that threw and runs again), quiescentLocked or construct moves them to `endActionsDue` under the
+ * monitor, and deliver runs them outside it. `endActionsPending` lets deliver skip the monitor
+ * when there are none, which is every ordinary call.
  */
 public final class ActorRecord {
   static final int CREATING = 0;
@@ -125,6 +132,12 @@ public final class ActorRecord {
    * submitted through the inbox, which only actors without a limit use, are not counted in.
    */
   private int pendingCalls;
+  /** RuntimeContext.onEnd cleanups of the current instance, or null. */
+  private List<Runnable> endActions;
+  /** Cleanups of a dropped instance, for deliver to run outside the monitor, or null. */
+  private List<Runnable> endActionsDue;
+  /** Whether endActionsDue is set; read by deliver without the monitor. */
+  private volatile boolean endActionsPending;
   /**
    * Why the actor is DEAD, or null. Written under the monitor before the DEAD actor's calls are
    * failed; volatile because submit reads it without the monitor.
@@ -455,6 +468,7 @@ public final class ActorRecord {
           if (canRestartLocked()) {
             restarts++;
             again = true;
+            instanceDroppedLocked();  // the failed constructor's cleanups, before it runs again
           } else {
             failLocked(failure != null ? "its constructor threw" : "it was killed with Raylite.kill", failure,
                 false, settled);
@@ -670,6 +684,9 @@ public final class ActorRecord {
     if (activeCalls > 0 || constructing) {
       return null;
     }
+    if (state == RESTARTING || state == DEAD) {
+      instanceDroppedLocked();
+    }
     if (state == RESTARTING) {
       state = CREATING;
       creator = registry.threads.start(() -> construct(false));
@@ -681,8 +698,40 @@ public final class ActorRecord {
     return null;
   }
 
+  /** Registers a cleanup for the current instance; see the overview. */
+  synchronized void onEnd(Runnable cleanup) {
+    if (endActions == null) {
+      endActions = new ArrayList<>(2);
+    }
+    endActions.add(cleanup);
+  }
+
+  /** Hands the instance's end actions to the next deliver. */
+  private void instanceDroppedLocked() {
+    if (endActions != null) {
+      if (endActionsDue == null) {
+        endActionsDue = endActions;
+      } else {
+        endActionsDue.addAll(endActions);
+      }
+      endActions = null;
+      endActionsPending = true;
+    }
+  }
+
   /** Completes the calls failed under the monitor and releases resources, outside it. */
   private void deliver(List<ActorCallRun> settled, Allocation release) {
+    if (endActionsPending) {
+      List<Runnable> due;
+      synchronized (this) {
+        due = endActionsDue;
+        endActionsDue = null;
+        endActionsPending = false;
+      }
+      if (due != null) {
+        EndActions.run(due, this);
+      }
+    }
     if (settled != null) {
       for (ActorCallRun call : settled) {
         call.completeFromFailure();

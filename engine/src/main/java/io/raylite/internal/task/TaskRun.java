@@ -100,6 +100,8 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
   long argsReadyNanos;
   long dispatchedNanos;
   long startedNanos;
+  /** RuntimeContext.onEnd cleanups; touched only by the thread running the task. */
+  private List<Runnable> endActions;
   long finishedNanos;
 
   public TaskRun(Engine runtime, long id, String name, TaskOptions options, ResourceShape request,
@@ -341,6 +343,11 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
     } catch (Throwable t) {
       failure = t;
     }
+    if (endActions != null) {
+      List<Runnable> actions = endActions;
+      endActions = null;
+      EndActions.run(actions, this);
+    }
     runner = null;
     return finish(value, failure, mayChain);
   }
@@ -534,6 +541,30 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
   public void log(String format, Object... logArgs) {
     String line = logArgs.length == 0 ? format : String.format(java.util.Locale.ROOT, format, logArgs);
     runtime.logStream.println("(" + name + " worker=" + workerLabel + ") " + line);
+  }
+
+  @Override
+  public void onEnd(Runnable cleanup) {
+    java.util.Objects.requireNonNull(cleanup, "cleanup");
+    checkRunningHere("onEnd");
+    if (endActions == null) {
+      endActions = new java.util.ArrayList<>(2);
+    }
+    endActions.add(cleanup);
+  }
+
+  @Override
+  public void await(java.util.concurrent.CompletableFuture<?> future) {
+    java.util.Objects.requireNonNull(future, "future");
+    checkRunningHere("await");
+    Blocking.block(this, future, -1, null);
+  }
+
+  private void checkRunningHere(String method) {
+    if (current() != this) {
+      throw new IllegalStateException(method + " must be called from the thread running task '"
+          + name + "'");
+    }
   }
 
   @Override
