@@ -21,6 +21,14 @@ final class EngineRunner {
   /** The task name, as the reference's remote function is called; it prefixes every output line. */
   static final String TASK_NAME = "train_and_score_model";
 
+  /**
+   * The name of the task of one model, {@code train_and_score_model n_estimators=8}: the timeline
+   * shows it on the model's bar, so that a person can tell which bar is which forest.
+   */
+  static String taskName(int nEstimators) {
+    return TASK_NAME + " n_estimators=" + nEstimators;
+  }
+
   private EngineRunner() {}
 
   /**
@@ -40,15 +48,14 @@ final class EngineRunner {
       case NESTED -> EngineRunner::trainAndScoreNested;
       case SEQUENTIAL -> throw new IllegalArgumentException("sequential mode does not run on the engine");
     };
-    long cpuStart = CpuClock.processNanos();
-    long start = System.nanoTime();
+    MachineLoad.Snapshot start = MachineLoad.Snapshot.take();
 
     ObjectRef<HousingData> trainRef = ray.put(train);
     ObjectRef<HousingData> testRef = ray.put(test);
     Scoring scoring = gpu ? Scoring.gpu(ray, test) : Scoring.cpu();
     List<ObjectRef<ModelRun>> refs = new ArrayList<>(sizes.size());
     for (int n : sizes) {
-      refs.add(ray.task(trainAndScore, trainRef, testRef, n, scoring).name(TASK_NAME).remote());
+      refs.add(ray.task(trainAndScore, trainRef, testRef, n, scoring).name(taskName(n)).remote());
     }
     // Reported in completion order for the progress bar; the results below keep submission order.
     List<ObjectRef<ModelRun>> pending = refs;
@@ -61,10 +68,9 @@ final class EngineRunner {
     }
     List<ModelRun> runs = ray.get(refs);
 
-    long end = System.nanoTime();
+    MachineLoad.Snapshot end = MachineLoad.Snapshot.take();
     int cpus = (int) Math.round(ray.totalResources().getOrDefault(Resources.CPU, 1.0));
-    return new ModeResult(mode, cpus, runs, start, (end - start) / 1e9,
-        (CpuClock.processNanos() - cpuStart) / 1e9);
+    return ModeResult.measured(mode, cpus, runs, start, end);
   }
 
   /**

@@ -1,0 +1,107 @@
+package io.raylite.bench;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The load figures and the summary's warning, from injected readings of the machine. */
+class MachineLoadTest {
+  private static final long SECOND = 1_000_000_000L;
+
+  /**
+   * A mode of {@code wall} seconds on 2 cores in which this process used {@code ours} CPU seconds,
+   * every process together {@code busy}, and the hypervisor stole {@code steal}.
+   */
+  private static MachineLoad load(double wall, double ours, double busy, double steal) {
+    MachineLoad.Snapshot start = new MachineLoad.Snapshot(0, 0, 1_000, 50, 0.5);
+    MachineLoad.Snapshot end = new MachineLoad.Snapshot((long) (wall * SECOND), (long) (ours * SECOND),
+        1_000 + Math.round(busy * 100), 50 + Math.round(steal * 100), 2.5);
+    return MachineLoad.between(start, end, 2);
+  }
+
+  private static ModeResult mode(Mode mode, MachineLoad load) {
+    ModelRun run = new ModelRun(8, 0.3, "0", 1, 0, SECOND);
+    return new ModeResult(mode, mode == Mode.SEQUENTIAL ? 1 : 2, List.of(run), 0, load.wallSeconds(),
+        load.processCpuSeconds(), load);
+  }
+
+  @Test
+  void otherProcesses_areTheMachinesBusyTimeLessOurs_inCores() {
+    MachineLoad load = load(10, 19, 27, 0);
+    assertEquals(0.8, load.otherProcessCores(), 1e-9);
+    assertEquals(0.0, load.stolenCores(), 1e-9);
+    assertEquals(0.4, load.takenShare(), 1e-9);
+    assertEquals(0.5, load.loadAverageStart());
+    assertEquals(2.5, load.loadAverageEnd());
+  }
+
+  @Test
+  void stolenTime_countsAsTakenFromTheMachine() {
+    MachineLoad load = load(10, 19, 19, 3);
+    assertEquals(0.3, load.stolenCores(), 1e-9);
+    assertEquals(0.15, load.takenShare(), 1e-9);
+    assertTrue(load.material());
+  }
+
+  @Test
+  void tickRounding_neverMakesOtherProcessesNegative() {
+    // /proc/stat counts in hundredths: a machine total a little under our finer clock is 0, not less.
+    assertEquals(0.0, load(10, 19.004, 19.0, 0).otherProcessCores());
+  }
+
+  @Test
+  void aQuietMachine_getsNoWarning() {
+    MachineLoad quiet = load(10, 19, 19.5, 0);  // others 0.05 cores: 2.5% of the machine
+    assertFalse(quiet.material());
+    assertEquals(List.of(), Summary.warnings(List.of(mode(Mode.SEQUENTIAL, quiet), mode(Mode.PARALLEL, quiet))));
+  }
+
+  @Test
+  void othersTakingATenthOfTheMachine_warnsForThatModeOnly() {
+    MachineLoad quiet = load(10, 10, 10.5, 0);
+    MachineLoad busy = load(10, 17, 27, 0);  // others 1.0 core of 2
+    List<String> warnings = Summary.warnings(List.of(mode(Mode.SEQUENTIAL, quiet), mode(Mode.PARALLEL, busy)));
+    assertEquals(1, warnings.size(), warnings.toString());
+    assertTrue(warnings.getFirst().startsWith("WARNING: during the parallel mode other processes used 1.00 of this "
+        + "machine's 2 cores and the hypervisor took 0.00 (50% of the machine; load average 2.50)."), warnings.getFirst());
+  }
+
+  @Test
+  void justUnderATenth_isNotMaterial() {
+    assertFalse(load(10, 10, 11.9, 0).material());
+    assertTrue(load(10, 10, 12.0, 0).material());
+  }
+
+  @Test
+  void withoutProcStat_theLoadIsUnknown_andTheSummarySaysSo() {
+    MachineLoad.Snapshot start = new MachineLoad.Snapshot(0, 0, -1, -1, Double.NaN);
+    MachineLoad.Snapshot end = new MachineLoad.Snapshot(10 * SECOND, 10 * SECOND, -1, -1, Double.NaN);
+    MachineLoad unknown = MachineLoad.between(start, end, 2);
+    assertFalse(unknown.known());
+    assertFalse(unknown.material());
+    List<String> warnings = Summary.warnings(List.of(mode(Mode.SEQUENTIAL, unknown)));
+    assertEquals(1, warnings.size());
+    assertTrue(warnings.getFirst().contains("no /proc/stat"), warnings.getFirst());
+    assertTrue(Summary.row(mode(Mode.SEQUENTIAL, unknown), null).endsWith("?       ?       ?"),
+        Summary.row(mode(Mode.SEQUENTIAL, unknown), null));
+  }
+
+  @Test
+  void summaryRow_showsLoadOthersAndStolenBesideTheTimes() {
+    ModeResult parallel = mode(Mode.PARALLEL, load(10, 17, 27, 1));
+    assertEquals("parallel         2      10.00      17.00      1.70        -   2.50    1.00    0.10",
+        Summary.row(parallel, null));
+  }
+
+  @Test
+  void procStatCpuLine_busyIsUserNiceSystemIrqSoftirq_andStealIsTheEighthField() {
+    long[] cpu = MachineLoad.Snapshot.parseCpuLine("cpu  29687 3 15008 36833 805 7 340 11 0 0");
+    assertArrayEquals(new long[] {29687, 3, 15008, 36833, 805, 7, 340, 11, 0, 0}, cpu);
+    assertEquals(29687 + 3 + 15008 + 7 + 340, MachineLoad.Snapshot.busy(cpu));
+    assertEquals(11, MachineLoad.Snapshot.steal(cpu));
+  }
+}
