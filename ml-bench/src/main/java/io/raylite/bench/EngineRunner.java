@@ -43,16 +43,25 @@ final class EngineRunner {
   /** As {@link #run(Raylite, Mode, HousingData, HousingData, List, Consumer)}, scoring on a GPU if asked. */
   static ModeResult run(Raylite ray, Mode mode, HousingData train, HousingData test, List<Integer> sizes,
       boolean gpu, Consumer<ModelRun> onModel) {
+    MachineLoad.Snapshot start = MachineLoad.Snapshot.take();
+    return run(ray, mode, train, test, sizes, gpu ? Scoring.gpu(ray, test) : Scoring.cpu(), start, onModel);
+  }
+
+  /** As {@link #run(Raylite, Mode, HousingData, HousingData, List, Consumer)}, scoring as {@code scoring} says. */
+  static ModeResult run(Raylite ray, Mode mode, HousingData train, HousingData test, List<Integer> sizes,
+      Scoring scoring, Consumer<ModelRun> onModel) {
+    return run(ray, mode, train, test, sizes, scoring, MachineLoad.Snapshot.take(), onModel);
+  }
+
+  private static ModeResult run(Raylite ray, Mode mode, HousingData train, HousingData test, List<Integer> sizes,
+      Scoring scoring, MachineLoad.Snapshot start, Consumer<ModelRun> onModel) {
     RayFunc4<HousingData, HousingData, Integer, Scoring, ModelRun> trainAndScore = switch (mode) {
       case PARALLEL -> EngineRunner::trainAndScoreAlone;
       case NESTED -> EngineRunner::trainAndScoreNested;
       case SEQUENTIAL -> throw new IllegalArgumentException("sequential mode does not run on the engine");
     };
-    MachineLoad.Snapshot start = MachineLoad.Snapshot.take();
-
     ObjectRef<HousingData> trainRef = ray.put(train);
     ObjectRef<HousingData> testRef = ray.put(test);
-    Scoring scoring = gpu ? Scoring.gpu(ray, test) : Scoring.cpu();
     List<ObjectRef<ModelRun>> refs = new ArrayList<>(sizes.size());
     for (int n : sizes) {
       refs.add(ray.task(trainAndScore, trainRef, testRef, n, scoring).name(taskName(n)).remote());
