@@ -45,26 +45,40 @@ final class Summary {
         load.known() ? figure(load.stolenCores()) : "?");
   }
 
-  /** One warning per mode during which others took a material share of the machine; none if it was quiet. */
+  /**
+   * A warning naming every mode during which others took a material share of the machine, with
+   * how much; none if every mode ran on a quiet machine.
+   */
   static List<String> warnings(List<ModeResult> results) {
     List<String> warnings = new ArrayList<>();
+    List<String> busy = new ArrayList<>();
     for (ModeResult r : results) {
       MachineLoad load = r.load();
       if (load.material()) {
-        warnings.add(String.format(Locale.ROOT,
-            "WARNING: during the %s mode other processes used %.2f of this machine's %d cores and the hypervisor "
-                + "took %.2f (%.0f%% of the machine; load average %.2f). Its time is slower than on an idle "
-                + "machine, and speedups compare modes that ran under different loads: run again on a quiet "
-                + "machine before drawing conclusions.",
-            r.mode().label(), load.otherProcessCores(), load.cores(), load.stolenCores(), 100 * load.takenShare(),
-            load.loadAverageEnd()));
+        busy.add(String.format(Locale.ROOT, "%s (%.2f of %d cores, %.0f%%)", r.mode().label(),
+            load.otherProcessCores() + load.stolenCores(), load.cores(), 100 * load.takenShare()));
       }
+    }
+    if (!busy.isEmpty()) {
+      warnings.add("WARNING: other processes" + (results.stream().anyMatch(r -> r.load().stolenCores() > 0)
+          ? " and the hypervisor" : "") + " took a material share of this machine during the "
+          + join(busy) + (busy.size() == 1 ? " mode" : " modes") + ". Those times are slower than on an idle machine, "
+          + "and speedups compare modes that ran under different loads: run again on a quiet machine before "
+          + "drawing conclusions.");
     }
     if (results.stream().anyMatch(r -> !r.load().known())) {
       warnings.add("Note: this system has no /proc/stat, so what other processes took is unknown; on a busy "
           + "machine the parallel modes' speedups are understated.");
     }
     return warnings;
+  }
+
+  /** {@code a}, {@code a and b}, {@code a, b and c}. */
+  private static String join(List<String> items) {
+    if (items.size() == 1) {
+      return items.getFirst();
+    }
+    return String.join(", ", items.subList(0, items.size() - 1)) + " and " + items.getLast();
   }
 
   private static String figure(double value) {

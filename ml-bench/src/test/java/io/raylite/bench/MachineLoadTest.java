@@ -61,13 +61,25 @@ class MachineLoadTest {
   }
 
   @Test
-  void othersTakingATenthOfTheMachine_warnsForThatModeOnly() {
+  void othersTakingATenthOfTheMachine_warnsNamingThatModeOnly() {
     MachineLoad quiet = load(10, 10, 10.5, 0);
     MachineLoad busy = load(10, 17, 27, 0);  // others 1.0 core of 2
     List<String> warnings = Summary.warnings(List.of(mode(Mode.SEQUENTIAL, quiet), mode(Mode.PARALLEL, busy)));
+    assertEquals(List.of("WARNING: other processes took a material share of this machine during the parallel (1.00 of 2 "
+        + "cores, 50%) mode. Those times are slower than on an idle machine, and speedups compare modes that ran "
+        + "under different loads: run again on a quiet machine before drawing conclusions."), warnings);
+  }
+
+  @Test
+  void severalBusyModes_shareOneWarning_andStolenTimeNamesTheHypervisor() {
+    MachineLoad busy = load(10, 17, 27, 0);
+    MachineLoad stolen = load(10, 17, 17, 4);  // the hypervisor took 0.4 cores
+    List<String> warnings = Summary.warnings(List.of(mode(Mode.SEQUENTIAL, busy), mode(Mode.PARALLEL, busy),
+        mode(Mode.NESTED, stolen)));
     assertEquals(1, warnings.size(), warnings.toString());
-    assertTrue(warnings.getFirst().startsWith("WARNING: during the parallel mode other processes used 1.00 of this "
-        + "machine's 2 cores and the hypervisor took 0.00 (50% of the machine; load average 2.50)."), warnings.getFirst());
+    assertTrue(warnings.getFirst().startsWith("WARNING: other processes and the hypervisor took a material share of "
+        + "this machine during the sequential (1.00 of 2 cores, 50%), parallel (1.00 of 2 cores, 50%) and nested "
+        + "(0.40 of 2 cores, 20%) modes."), warnings.getFirst());
   }
 
   @Test
