@@ -98,6 +98,11 @@ final class Scoring {
     if (gpu0.kind() == DeviceKind.CPU) {
       return onDevice(gpu0, test);
     }
+    return inTasks(ray, test);
+  }
+
+  /** Scoring by GPU tasks of {@code ray} whatever the device: how a GPU or accelerator is used. */
+  static Scoring inTasks(Raylite ray, HousingData test) {
     return new Scoring(ray, ray.put(rowMajor(test)), ray.put(test.target().clone()), null, null, null);
   }
 

@@ -122,6 +122,23 @@ class GpuScoringTest {
   }
 
   @Test
+  void parallelMode_scoringInGpuTasks_givesTheCpuMses() {
+    // What a GPU or accelerator gets; forced here so that a machine with only PoCL runs it too.
+    List<Integer> sizes = List.of(2, 3);
+    ModeResult cpu = new SequentialRunner().run(train, test, sizes, run -> {});
+    ModeResult parallel;
+    try (Raylite ray = gpuRuntime()) {
+      Scoring inTasks = Scoring.inTasks(ray, test);
+      assertEquals(Scoring.Where.GPU_TASK, inTasks.where());
+      parallel = EngineRunner.run(ray, Mode.PARALLEL, train, test, sizes, inTasks, run -> {});
+    }
+    for (int i = 0; i < sizes.size(); i++) {
+      double expected = cpu.runs().get(i).mse();
+      assertEquals(expected, parallel.runs().get(i).mse(), 1e-12 * expected);
+    }
+  }
+
+  @Test
   void nestedMode_scoringOnTheModelsThread_startsNoSpareWorker_andGivesTheCpuMses() {
     List<Integer> sizes = List.of(2, 3, 4, 5);
     ModeResult cpu = new SequentialRunner().run(train, test, sizes, run -> {});
