@@ -114,7 +114,7 @@ public final class MlBench {
           lines.printf(Locale.ROOT, "Best model: mse=%.4f, n_estimators=%d%n", best.mse(), best.nEstimators());
           lines.printf(Locale.ROOT, "%s: wall %.2f seconds, CPU %.2f seconds; %s%n",
               mode.label(), result.wallSeconds(), result.cpuSeconds(), result.load().describe());
-          String spares = spareWorkers(result);
+          String spares = Summary.spareWorkers(result);
           if (spares != null) {
             lines.println(spares);
           }
@@ -153,25 +153,6 @@ public final class MlBench {
         case PARALLEL -> models + engine + ", each forest grown on a thread of its own";
         case NESTED -> models + engine + ", trees shared through its work-stealing pool";
       };
-    }
-
-    /**
-     * A note when more engine threads ran models than the mode had CPUs, or null. A task that
-     * waits in {@code get} (for its GPU scoring) lends its CPU, and the engine starts a spare
-     * worker to use it, as Ray starts another task; so more forests grow at once than the heading
-     * says.
-     */
-    private static String spareWorkers(ModeResult result) {
-      if (result.mode() == Mode.SEQUENTIAL) {
-        return null;
-      }
-      List<String> workers = result.runs().stream().map(ModelRun::worker).distinct().sorted().toList();
-      if (workers.size() <= result.cpus()) {
-        return null;
-      }
-      return String.format(Locale.ROOT, "Note: %d engine threads (workers %s) ran models on %d CPUs: a task waiting "
-          + "in get for its GPU scoring lends its CPU, and the engine starts a spare worker to use it, so up to %d "
-          + "forests grew at once.", workers.size(), String.join(", ", workers), result.cpus(), workers.size());
     }
 
     private ModeResult runMode(Mode mode, TrainTestSplit split, PrintStream lines, boolean last)

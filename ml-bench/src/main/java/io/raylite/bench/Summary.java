@@ -73,6 +73,25 @@ final class Summary {
     return warnings;
   }
 
+  /**
+   * A note when more engine threads ran models than the mode had CPUs, or null. A task that
+   * waits in {@code get} (for its GPU scoring) lends its CPU, and the engine starts a spare
+   * worker to use it, as Ray starts another task; so more forests grow at once than the mode's
+   * heading says.
+   */
+  static String spareWorkers(ModeResult result) {
+    if (result.mode() == Mode.SEQUENTIAL) {
+      return null;
+    }
+    List<String> workers = result.runs().stream().map(ModelRun::worker).distinct().sorted().toList();
+    if (workers.size() <= result.cpus()) {
+      return null;
+    }
+    return String.format(Locale.ROOT, "Note: %d engine threads (workers %s) ran models on %d CPUs: a task waiting "
+        + "in get for its GPU scoring lends its CPU, and the engine starts a spare worker to use it, so up to %d "
+        + "forests grew at once.", workers.size(), String.join(", ", workers), result.cpus(), workers.size());
+  }
+
   /** {@code a}, {@code a and b}, {@code a, b and c}. */
   private static String join(List<String> items) {
     if (items.size() == 1) {

@@ -3,12 +3,13 @@ package io.raylite.bench;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The load figures and the summary's warning, from injected readings of the machine. */
+/** The load figures, and the summary's rows, warning and notes, from injected readings of the machine. */
 class MachineLoadTest {
   private static final long SECOND = 1_000_000_000L;
 
@@ -107,6 +108,19 @@ class MachineLoadTest {
     ModeResult parallel = mode(Mode.PARALLEL, load(10, 17, 27, 1));
     assertEquals("parallel         2      10.00      17.00      1.70        -   2.50    1.00    0.10",
         Summary.row(parallel, null));
+  }
+
+  @Test
+  void moreWorkersThanCpus_getANoteSayingWhy_andAsManyAsCpusGetNone() {
+    MachineLoad load = load(10, 19, 19, 0);
+    List<ModelRun> onThree = List.of(new ModelRun(8, 0.3, "0", 1, 0, SECOND), new ModelRun(12, 0.3, "1", 1, 0, SECOND),
+        new ModelRun(16, 0.3, "2", 1, 0, SECOND));
+    ModeResult spare = new ModeResult(Mode.NESTED, 2, onThree, 0, 10, 19, load);
+    assertEquals("Note: 3 engine threads (workers 0, 1, 2) ran models on 2 CPUs: a task waiting in get for its GPU "
+        + "scoring lends its CPU, and the engine starts a spare worker to use it, so up to 3 forests grew at once.",
+        Summary.spareWorkers(spare));
+    ModeResult onTwo = new ModeResult(Mode.NESTED, 2, onThree.subList(0, 2), 0, 10, 19, load);
+    assertNull(Summary.spareWorkers(onTwo));
   }
 
   @Test
