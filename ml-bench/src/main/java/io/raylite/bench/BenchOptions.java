@@ -9,7 +9,8 @@ import java.util.List;
  * {@code --name=value} are accepted.
  *
  * @param modes the modes to run, in order
- * @param models how many models: {@code n_estimators} = 8, 12, 16, ...
+ * @param models how many models: the first {@code models} of the reference's sizes, {@code n_estimators}
+ *     = 8, 12, 16, ..., 84
  * @param cpus the engine's CPU count for the parallel modes
  * @param gpu whether to score the forests on a GPU
  * @param timeline where to write the Chrome trace of the last mode, or null
@@ -26,7 +27,8 @@ record BenchOptions(List<Mode> modes, int models, int cpus, boolean gpu, Path ti
         Trains random forests on California housing, first one after another, then as parallel tasks.
 
         --mode MODE      sequential, parallel, nested or all (default: sequential, then parallel)
-        --models N       how many models, with n_estimators = 8, 12, 16, ... (default 20)
+        --models N       train the first N of the reference's 20 models, n_estimators = 8, 12,
+                         16, ..., 84 (1 to 20, default 20: 920 trees in all)
         --cpus N         CPUs of the engine for the parallel modes (default: this machine's, %d)
         --gpu            score each forest on a GPU (OpenCL) instead of the CPU
         --timeline FILE  write the Chrome trace of the last mode (open in Perfetto)
@@ -39,6 +41,16 @@ record BenchOptions(List<Mode> modes, int models, int cpus, boolean gpu, Path ti
   /** The first model's size, and the step between two models, as in the reference. */
   static final int FIRST_SIZE = 8;
   static final int SIZE_STEP = 4;
+  /**
+   * The reference's model count: its sizes end at 84 trees, and its scikit-learn MSEs, which the
+   * report compares against, exist for those sizes only.
+   */
+  static final int MAX_MODELS = 20;
+
+  /** The trees of all models together: what the progress bar counts. */
+  int totalTrees() {
+    return sizes().stream().mapToInt(Integer::intValue).sum();
+  }
 
   /** The {@code n_estimators} of each model. */
   List<Integer> sizes() {
@@ -93,7 +105,7 @@ record BenchOptions(List<Mode> modes, int models, int cpus, boolean gpu, Path ti
           }
           switch (name) {
             case "--mode" -> modes = parseModes(value);
-            case "--models" -> models = parsePositive(name, value);
+            case "--models" -> models = parseModels(value);
             case "--cpus" -> cpus = parsePositive(name, value);
             case "--timeline" -> timeline = parsePath(name, value);
             case "--report" -> report = parsePath(name, value);
@@ -118,6 +130,16 @@ record BenchOptions(List<Mode> modes, int models, int cpus, boolean gpu, Path ti
     } catch (IllegalArgumentException e) {
       throw new UsageException("--mode must be sequential, parallel, nested or all, got '" + value + "'");
     }
+  }
+
+  private static int parseModels(String value) {
+    int n = parsePositive("--models", value);
+    if (n > MAX_MODELS) {
+      throw new UsageException("--models must be between 1 and " + MAX_MODELS + " (the reference's sizes, "
+          + "n_estimators = " + FIRST_SIZE + ", " + (FIRST_SIZE + SIZE_STEP) + ", ..., "
+          + (FIRST_SIZE + SIZE_STEP * (MAX_MODELS - 1)) + "), got " + n);
+    }
+    return n;
   }
 
   private static int parsePositive(String name, String value) {

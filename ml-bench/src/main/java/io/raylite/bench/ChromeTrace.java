@@ -14,15 +14,12 @@ final class ChromeTrace {
   private ChromeTrace() {}
 
   static void write(Path file, ModeResult result) throws IOException {
-    Path parent = file.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
-    }
     StringBuilder json = new StringBuilder("{\"traceEvents\": [\n");
     json.append("  {\"name\": \"process_name\", \"ph\": \"M\", \"pid\": 1, \"tid\": 0, \"args\": {\"name\": ")
         .append(JsonReport.string("ml-bench " + result.mode().label())).append("}}");
     for (ModelRun run : result.runs()) {
-      json.append(",\n  {\"name\": \"").append(EngineRunner.TASK_NAME).append("\", \"ph\": \"X\", \"pid\": 1, \"tid\": 0")
+      json.append(",\n  {\"name\": ").append(JsonReport.string(EngineRunner.taskName(run.nEstimators())))
+          .append(", \"ph\": \"X\", \"pid\": 1, \"tid\": 0")
           .append(", \"ts\": ").append((run.startNanos() - result.startNanos()) / 1_000)
           .append(", \"dur\": ").append((run.endNanos() - run.startNanos()) / 1_000)
           .append(", \"args\": {\"n_estimators\": ").append(run.nEstimators())

@@ -21,6 +21,14 @@ final class EngineRunner {
   /** The task name, as the reference's remote function is called; it prefixes every output line. */
   static final String TASK_NAME = "train_and_score_model";
 
+  /**
+   * The name of the task of one model, {@code train_and_score_model n_estimators=8}: the timeline
+   * shows it on the model's bar, so that a person can tell which bar is which forest.
+   */
+  static String taskName(int nEstimators) {
+    return TASK_NAME + " n_estimators=" + nEstimators;
+  }
+
   private EngineRunner() {}
 
   /**
@@ -35,20 +43,28 @@ final class EngineRunner {
   /** As {@link #run(Raylite, Mode, HousingData, HousingData, List, Consumer)}, scoring on a GPU if asked. */
   static ModeResult run(Raylite ray, Mode mode, HousingData train, HousingData test, List<Integer> sizes,
       boolean gpu, Consumer<ModelRun> onModel) {
+    MachineLoad.Snapshot start = MachineLoad.Snapshot.take();
+    return run(ray, mode, train, test, sizes, gpu ? Scoring.gpu(ray, test) : Scoring.cpu(), start, onModel);
+  }
+
+  /** As {@link #run(Raylite, Mode, HousingData, HousingData, List, Consumer)}, scoring as {@code scoring} says. */
+  static ModeResult run(Raylite ray, Mode mode, HousingData train, HousingData test, List<Integer> sizes,
+      Scoring scoring, Consumer<ModelRun> onModel) {
+    return run(ray, mode, train, test, sizes, scoring, MachineLoad.Snapshot.take(), onModel);
+  }
+
+  private static ModeResult run(Raylite ray, Mode mode, HousingData train, HousingData test, List<Integer> sizes,
+      Scoring scoring, MachineLoad.Snapshot start, Consumer<ModelRun> onModel) {
     RayFunc4<HousingData, HousingData, Integer, Scoring, ModelRun> trainAndScore = switch (mode) {
       case PARALLEL -> EngineRunner::trainAndScoreAlone;
       case NESTED -> EngineRunner::trainAndScoreNested;
       case SEQUENTIAL -> throw new IllegalArgumentException("sequential mode does not run on the engine");
     };
-    long cpuStart = CpuClock.processNanos();
-    long start = System.nanoTime();
-
     ObjectRef<HousingData> trainRef = ray.put(train);
     ObjectRef<HousingData> testRef = ray.put(test);
-    Scoring scoring = gpu ? Scoring.gpu(ray, test) : Scoring.cpu();
     List<ObjectRef<ModelRun>> refs = new ArrayList<>(sizes.size());
     for (int n : sizes) {
-      refs.add(ray.task(trainAndScore, trainRef, testRef, n, scoring).name(TASK_NAME).remote());
+      refs.add(ray.task(trainAndScore, trainRef, testRef, n, scoring).name(taskName(n)).remote());
     }
     // Reported in completion order for the progress bar; the results below keep submission order.
     List<ObjectRef<ModelRun>> pending = refs;
@@ -61,10 +77,9 @@ final class EngineRunner {
     }
     List<ModelRun> runs = ray.get(refs);
 
-    long end = System.nanoTime();
+    MachineLoad.Snapshot end = MachineLoad.Snapshot.take();
     int cpus = (int) Math.round(ray.totalResources().getOrDefault(Resources.CPU, 1.0));
-    return new ModeResult(mode, cpus, runs, start, (end - start) / 1e9,
-        (CpuClock.processNanos() - cpuStart) / 1e9);
+    return ModeResult.measured(mode, cpus, runs, start, end);
   }
 
   /**

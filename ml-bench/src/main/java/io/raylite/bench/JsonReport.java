@@ -7,8 +7,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The results as JSON, for scripts: each mode's wall and CPU seconds, and every model's result
- * (mode, n_estimators, mse, seconds, worker). Times within a mode count from the mode's start.
+ * The results as JSON, for scripts: the machine, each mode's wall and CPU seconds and what other
+ * processes took meanwhile, and every model's result (mode, n_estimators, mse, seconds, worker).
+ * Times within a mode count from the mode's start.
  */
 final class JsonReport {
   private JsonReport() {}
@@ -17,16 +18,13 @@ final class JsonReport {
    * Writes the results to {@code file}; {@code warmupSeconds} is the untimed warm-up forest's time,
    * NaN (written as null) when there was none.
    */
-  static void write(Path file, List<ModeResult> results, int models, boolean gpu, double warmupSeconds)
-      throws IOException {
-    Path parent = file.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
-    }
-    Files.writeString(file, render(results, models, gpu, warmupSeconds), StandardCharsets.UTF_8);
+  static void write(Path file, List<ModeResult> results, int models, boolean gpu, double warmupSeconds,
+      MachineInfo machine) throws IOException {
+    Files.writeString(file, render(results, models, gpu, warmupSeconds, machine), StandardCharsets.UTF_8);
   }
 
-  static String render(List<ModeResult> results, int models, boolean gpu, double warmupSeconds) {
+  static String render(List<ModeResult> results, int models, boolean gpu, double warmupSeconds,
+      MachineInfo machine) {
     ModeResult baseline = baseline(results);
     StringBuilder json = new StringBuilder();
     json.append("{\n");
@@ -35,6 +33,12 @@ final class JsonReport {
     json.append("  \"gpu_scoring\": ").append(gpu).append(",\n");
     json.append("  \"available_processors\": ").append(Runtime.getRuntime().availableProcessors()).append(",\n");
     json.append("  \"java_version\": ").append(string(System.getProperty("java.version"))).append(",\n");
+    json.append("  \"machine\": {\"cores\": ").append(machine.cores())
+        .append(", \"cpu_model\": ").append(string(machine.cpuModel()))
+        .append(", \"os\": ").append(string(machine.os()))
+        .append(", \"jdk\": ").append(string(machine.jdk()))
+        .append(", \"started\": ").append(string(machine.started().toString()))
+        .append(", \"load_average\": ").append(number(machine.loadAverage())).append("},\n");
     json.append("  \"warmup_seconds\": ").append(number(warmupSeconds)).append(",\n");
     json.append("  \"modes\": [");
     for (int i = 0; i < results.size(); i++) {
@@ -46,6 +50,11 @@ final class JsonReport {
           .append(", \"wall_seconds\": ").append(number(r.wallSeconds()))
           .append(", \"cpu_seconds\": ").append(number(r.cpuSeconds()))
           .append(", \"speedup\": ").append(baseline == null ? "null" : number(r.speedupOver(baseline)))
+          .append(", \"load_average_start\": ").append(number(r.load().loadAverageStart()))
+          .append(", \"load_average_end\": ").append(number(r.load().loadAverageEnd()))
+          .append(", \"other_process_cores\": ").append(r.load().known() ? number(r.load().otherProcessCores()) : "null")
+          .append(", \"stolen_cores\": ").append(r.load().known() ? number(r.load().stolenCores()) : "null")
+          .append(", \"others_warning\": ").append(r.load().material())
           .append(", \"best\": {\"n_estimators\": ").append(best.nEstimators())
           .append(", \"mse\": ").append(number(best.mse())).append("}}");
     }

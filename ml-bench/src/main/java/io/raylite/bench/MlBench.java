@@ -1,6 +1,8 @@
 package io.raylite.bench;
 
 import io.raylite.Raylite;
+import io.raylite.gpu.OpenClDevice;
+import io.raylite.gpu.OpenClDevices;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -43,7 +45,18 @@ public final class MlBench {
       return 0;
     }
     try {
+      OutputPaths.check(options);
+    } catch (BenchOptions.UsageException e) {
+      err.println("ml-bench: " + e.getMessage());
+      return EXIT_USAGE;
+    }
+    try {
       return new MlBench.Run(options, out).call();
+    } catch (java.nio.file.FileSystemException e) {
+      // Checked before the run, so only a change meanwhile (or a full disk) gets here.
+      err.println("ml-bench: failed: cannot write " + e.getFile()
+          + (e.getReason() == null ? "" : ": " + e.getReason()) + " (" + e.getClass().getSimpleName() + ")");
+      return EXIT_FAILURE;
     } catch (Exception e) {
       err.println("ml-bench: failed: " + e);
       Throwable cause = e.getCause();
@@ -61,6 +74,7 @@ public final class MlBench {
     private final PrintStream out;
     private final ProgressBar progress;
     private final List<ModeResult> results = new ArrayList<>();
+    private final MachineInfo machine = MachineInfo.current();
     /** Seconds of the untimed warm-up forest; NaN when it was skipped. */
     private double warmupSeconds = Double.NaN;
 
@@ -76,12 +90,15 @@ public final class MlBench {
       TrainTestSplit split = TrainTestSplit.reference(all);
       try (progress) {
         PrintStream lines = progress.lines();
+        lines.println("Machine: " + machine.describe());
         DatasetSummary.print(lines, all, split, 5);
         if (options.warmup()) {
-          warmupSeconds = SequentialRunner.warmUp(split.train(), split.test());
+          Scoring scoring = options.gpu() ? Scoring.onDevice(firstGpu(), split.test()) : Scoring.cpu();
+          warmupSeconds = SequentialRunner.warmUp(split.train(), split.test(), scoring);
           lines.println();
-          lines.printf(Locale.ROOT, "JIT warm-up: one %d-tree forest on one thread, %.2f seconds (not counted in any mode)%n",
-              BenchOptions.FIRST_SIZE, warmupSeconds);
+          lines.printf(Locale.ROOT, "JIT warm-up: one %d-tree forest on one thread%s, %.2f seconds (not counted in any mode)%n",
+              BenchOptions.FIRST_SIZE, options.gpu() ? ", scored on the device (its kernels compiled)" : "",
+              warmupSeconds);
         }
         List<Mode> modes = options.modes();
         for (int i = 0; i < modes.size(); i++) {
@@ -89,23 +106,27 @@ public final class MlBench {
           boolean last = i == modes.size() - 1;
           lines.println();
           lines.println("== " + mode.label() + ": " + describe(mode) + " ==");
-          progress.start(mode.label(), options.models());
+          progress.start(mode.label(), options.totalTrees());
           ModeResult result = runMode(mode, split, lines, last);
           progress.finish();
           results.add(result);
           ModelRun best = result.best();
           lines.printf(Locale.ROOT, "Best model: mse=%.4f, n_estimators=%d%n", best.mse(), best.nEstimators());
-          lines.printf(Locale.ROOT, "%s: wall %.2f seconds, CPU %.2f seconds%n",
-              mode.label(), result.wallSeconds(), result.cpuSeconds());
+          lines.printf(Locale.ROOT, "%s: wall %.2f seconds, CPU %.2f seconds; %s%n",
+              mode.label(), result.wallSeconds(), result.cpuSeconds(), result.load().describe());
+          String spares = Summary.spareWorkers(result);
+          if (spares != null) {
+            lines.println(spares);
+          }
         }
         printSummary(lines);
       }
       if (options.json() != null) {
-        JsonReport.write(options.json(), results, options.models(), options.gpu(), warmupSeconds);
+        JsonReport.write(options.json(), results, options.models(), options.gpu(), warmupSeconds, machine);
         out.println("Wrote " + options.json());
       }
       if (options.report() != null) {
-        SvgReport.write(options.report(), results);
+        SvgReport.write(options.report(), results, machine);
         out.println("Wrote " + options.report().resolve(SvgReport.INDEX));
       }
       if (options.timeline() != null) {
@@ -114,13 +135,23 @@ public final class MlBench {
       return 0;
     }
 
+    /** GPU 0 as the engine's default provider offers it, or the install hint when there is none. */
+    private static OpenClDevice firstGpu() {
+      OpenClDevices devices = OpenClDevices.system();
+      if (devices.offered().isEmpty()) {
+        throw new IllegalStateException(Scoring.NO_DEVICE);
+      }
+      return devices.gpu(0);
+    }
+
     private String describe(Mode mode) {
+      String models = options.models() + " models (" + options.totalTrees() + " trees)";
+      String engine = " as tasks of 1 CPU on an engine of " + options.cpus() + " CPU" + (options.cpus() == 1 ? "" : "s")
+          + " (" + options.cpus() + " worker thread" + (options.cpus() == 1 ? "" : "s") + ")";
       return switch (mode) {
-        case SEQUENTIAL -> options.models() + " models, one after another on one thread";
-        case PARALLEL -> options.models() + " models as tasks of 1 CPU on " + options.cpus()
-            + " CPUs, one thread per model";
-        case NESTED -> options.models() + " models as tasks of 1 CPU on " + options.cpus()
-            + " CPUs, trees shared through the work-stealing pool";
+        case SEQUENTIAL -> models + ", one after another on one thread";
+        case PARALLEL -> models + engine + ", each forest grown on a thread of its own";
+        case NESTED -> models + engine + ", trees shared through its work-stealing pool";
       };
     }
 
@@ -144,9 +175,8 @@ public final class MlBench {
       }
       try (Raylite ray = runtime(mode, lines)) {
         ModeResult result = EngineRunner.run(ray, mode, split.train(), split.test(), sizes, options.gpu(),
-            run -> progress.step());
+            run -> progress.advance(run.nEstimators()));
         if (last && options.timeline() != null) {
-          createParent(options.timeline());
           ray.timeline(options.timeline());
         }
         return result;
@@ -156,7 +186,7 @@ public final class MlBench {
     private ModeResult runSequential(TrainTestSplit split, List<Integer> sizes, Scoring scoring, PrintStream lines) {
       return new SequentialRunner().run(split.train(), split.test(), sizes, scoring, run -> {
         lines.println(run.line());
-        progress.step();
+        progress.advance(run.nEstimators());
       });
     }
 
@@ -170,42 +200,10 @@ public final class MlBench {
           .build();
     }
 
-    private static void createParent(java.nio.file.Path file) throws IOException {
-      java.nio.file.Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) {
-        java.nio.file.Files.createDirectories(parent);
-      }
-    }
-
     private void printSummary(PrintStream lines) {
-      ModeResult baseline = JsonReport.baseline(results);
       lines.println();
       lines.println("Summary");
-      lines.printf(Locale.ROOT, "%-12s %5s %10s %10s %9s %8s%n", "mode", "CPUs", "wall (s)", "CPU (s)", "CPU/wall",
-          "speedup");
-      for (ModeResult r : results) {
-        lines.printf(Locale.ROOT, "%-12s %5d %10.2f %10.2f %9.2f %8s%n", r.mode().label(), r.cpus(),
-            r.wallSeconds(), r.cpuSeconds(), r.cpuUtilization(),
-            baseline == null ? "-" : String.format(Locale.ROOT, "%.2fx", r.speedupOver(baseline)));
-      }
-      if (results.size() > 1) {
-        boolean same = results.stream().allMatch(r -> sameScores(r, results.getFirst()));
-        lines.println(same
-            ? "Every mode gave the same MSE for every model."
-            : "WARNING: the modes gave different MSEs for the same model; see the lines above.");
-      }
-    }
-
-    private static boolean sameScores(ModeResult a, ModeResult b) {
-      if (a.runs().size() != b.runs().size()) {
-        return false;
-      }
-      for (int i = 0; i < a.runs().size(); i++) {
-        if (Double.compare(a.runs().get(i).mse(), b.runs().get(i).mse()) != 0) {
-          return false;
-        }
-      }
-      return true;
+      Summary.print(lines, results);
     }
   }
 }

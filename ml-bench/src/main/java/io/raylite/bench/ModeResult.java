@@ -13,11 +13,13 @@ import java.util.List;
  * @param startNanos when the mode started, a {@link System#nanoTime()} reading
  * @param wallSeconds from submitting the first model to having every result
  * @param cpuSeconds the CPU time the whole JVM used meanwhile (JIT and GC threads included)
+ * @param load what the whole machine did meanwhile
  */
 public record ModeResult(Mode mode, int cpus, List<ModelRun> runs, long startNanos, double wallSeconds,
-    double cpuSeconds) {
+    double cpuSeconds, MachineLoad load) {
 
   public ModeResult {
+    java.util.Objects.requireNonNull(load, "load");
     runs = List.copyOf(runs);
     if (runs.isEmpty()) {
       throw new IllegalArgumentException("a mode result needs at least one model run");
@@ -29,6 +31,13 @@ public record ModeResult(Mode mode, int cpus, List<ModelRun> runs, long startNan
     return runs.stream()
         .min(Comparator.comparingDouble(ModelRun::mse).thenComparingInt(ModelRun::nEstimators))
         .orElseThrow();
+  }
+
+  /** The result of a mode measured between two snapshots of the machine. */
+  static ModeResult measured(Mode mode, int cpus, List<ModelRun> runs, MachineLoad.Snapshot start,
+      MachineLoad.Snapshot end) {
+    MachineLoad load = MachineLoad.between(start, end, Runtime.getRuntime().availableProcessors());
+    return new ModeResult(mode, cpus, runs, start.nanoTime(), load.wallSeconds(), load.processCpuSeconds(), load);
   }
 
   /** How many times faster than {@code baseline}, by wall time. */

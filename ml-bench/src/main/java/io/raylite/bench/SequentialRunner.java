@@ -37,8 +37,7 @@ final class SequentialRunner {
   ModeResult run(HousingData train, HousingData test, List<Integer> sizes, Scoring scoring,
       Consumer<ModelRun> onModel) {
     List<ModelRun> runs = new ArrayList<>(sizes.size());
-    long cpuStart = CpuClock.processNanos();
-    long start = System.nanoTime();
+    MachineLoad.Snapshot start = MachineLoad.Snapshot.take();
     // The keep-alive is long so that the worker never retires between two models.
     try (ForkJoinPool pool = new ForkJoinPool(1, this::newThread, null, false,
         0, 1, 1, p -> true, 1, TimeUnit.HOURS)) {
@@ -48,18 +47,18 @@ final class SequentialRunner {
         onModel.accept(run);
       }
     }
-    long end = System.nanoTime();
-    return new ModeResult(Mode.SEQUENTIAL, 1, runs, start, (end - start) / 1e9,
-        (CpuClock.processNanos() - cpuStart) / 1e9);
+    return ModeResult.measured(Mode.SEQUENTIAL, 1, runs, start, MachineLoad.Snapshot.take());
   }
 
   /**
    * Grows and scores one forest of the first size on one thread, untimed by any mode, and returns
    * its seconds. The first forest a JVM grows runs mostly interpreted and takes about twice as
    * long as later ones; without this, the mode that runs first (the baseline) would pay for it.
+   * Scored as the modes will score ({@code --gpu}: on the device), so that the device's kernels are
+   * compiled here too, not in the first mode.
    */
-  static double warmUp(HousingData train, HousingData test) {
-    ModeResult result = new SequentialRunner().run(train, test, List.of(BenchOptions.FIRST_SIZE), run -> { });
+  static double warmUp(HousingData train, HousingData test, Scoring scoring) {
+    ModeResult result = new SequentialRunner().run(train, test, List.of(BenchOptions.FIRST_SIZE), scoring, run -> { });
     return result.wallSeconds();
   }
 

@@ -24,10 +24,10 @@ final class SvgReport {
   static final String MSE_CHART = "mse.svg";
 
   private static final int WIDTH = 960;
-  private static final int LEFT = 100;
+  private static final int LEFT = 110;
   private static final int RIGHT = 30;
   private static final int TOP = 56;
-  private static final int ROW = 30;
+  private static final int ROW = 36;
   private static final int AXIS = 44;
   private static final String FONT = "font-family=\"sans-serif\"";
 
@@ -38,16 +38,18 @@ final class SvgReport {
     return "timeline-" + mode.label() + ".svg";
   }
 
-  /** Writes every picture and the index into {@code dir}, creating it if needed. */
-  static void write(Path dir, List<ModeResult> results) throws IOException {
-    Files.createDirectories(dir);
+  /** Writes every picture and the index into {@code dir}, creating it (not its parent) if needed. */
+  static void write(Path dir, List<ModeResult> results, MachineInfo machine) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectory(dir);
+    }
     // One time scale for every mode, so that the bars of two timelines compare by length.
     double span = results.stream().mapToDouble(SvgReport::span).max().orElseThrow();
     for (ModeResult result : results) {
       Files.writeString(dir.resolve(timelineFile(result.mode())), timeline(result, span), StandardCharsets.UTF_8);
     }
     Files.writeString(dir.resolve(MSE_CHART), mseChart(results.getFirst().runs()), StandardCharsets.UTF_8);
-    Files.writeString(dir.resolve(INDEX), index(results), StandardCharsets.UTF_8);
+    Files.writeString(dir.resolve(INDEX), index(results, machine), StandardCharsets.UTF_8);
   }
 
   /* ---------------- Timeline ---------------- */
@@ -82,8 +84,8 @@ final class SvgReport {
         String.format(Locale.ROOT, "%s: %d models on %d CPU%s", result.mode().label(), result.runs().size(),
             result.cpus(), result.cpus() == 1 ? "" : "s")));
     svg.append(text(LEFT, 42, 12, "start", "normal",
-        String.format(Locale.ROOT, "wall %.2f s, CPU %.2f s; bar = one model, label = n_estimators",
-            result.wallSeconds(), result.cpuSeconds())));
+        String.format(Locale.ROOT, "wall %.2f s, CPU %.2f s (CPU/wall %.2f); bar = one model, label = n_estimators",
+            result.wallSeconds(), result.cpuSeconds(), result.cpuUtilization())));
     for (int w = 0; w < workers.size(); w++) {
       int y = TOP + w * ROW;
       if (w % 2 == 0) {
@@ -92,7 +94,7 @@ final class SvgReport {
       }
       String name = workers.get(w);
       String label = name.chars().allMatch(Character::isDigit) ? "worker " + name : name;
-      svg.append(text(LEFT - 8, y + ROW / 2 + 4, 12, "end", "normal", label));
+      svg.append(text(LEFT - 8, y + ROW / 2 + 5, 14, "end", "normal", label));
     }
     for (ModelRun run : result.runs()) {
       int row = workers.indexOf(run.worker());
@@ -107,8 +109,8 @@ final class SvgReport {
                   run.nEstimators(), run.mse(), run.seconds(), run.worker(), run.treeThreads(),
                   run.treeThreads() == 1 ? "" : "s"))));
       String treeLabel = Integer.toString(run.nEstimators());
-      if (width >= 7.5 * treeLabel.length() + 4) {
-        svg.append(text(x + width / 2, y + (ROW - 6) / 2.0 + 4, 11, "middle", "normal", treeLabel,
+      if (width >= 9 * treeLabel.length() + 4) {
+        svg.append(text(x + width / 2, y + (ROW - 6) / 2.0 + 5, 15, "middle", "bold", treeLabel,
             run.nEstimators() * 2 > maxTrees ? "#ffffff" : "#111827"));
       }
     }
@@ -182,7 +184,12 @@ final class SvgReport {
         svg.append(text(x, bottom + 18, 11, "middle", "normal", Integer.toString(n)));
       }
     }
-    svg.append(text(WIDTH - RIGHT, bottom + 36, 11, "end", "normal", "n_estimators"));
+    svg.append(text(WIDTH - RIGHT, bottom + 36, 12, "end", "normal", "n_estimators (trees per forest)"));
+    double middle = (top + bottom) / 2.0;
+    svg.append(String.format(Locale.ROOT,
+        "<text x=\"%.1f\" y=\"%.1f\" %s font-size=\"13\" text-anchor=\"middle\" fill=\"#111827\" "
+            + "transform=\"rotate(-90 %.1f %.1f)\">%s</text>%n",
+        22.0, middle, FONT, 22.0, middle, "test-set MSE (lower is better)"));
     series(svg, reference, "#9ca3af", "6,4", xMin, xScale, yMin, yScale, bottom);
     series(svg, ours, "#1d4ed8", null, xMin, xScale, yMin, yScale, bottom);
     // legend
@@ -217,29 +224,47 @@ final class SvgReport {
 
   /* ---------------- Index ---------------- */
 
-  static String index(List<ModeResult> results) {
+  static String index(List<ModeResult> results, MachineInfo machine) {
     ModeResult baseline = JsonReport.baseline(results);
+    int models = results.getFirst().runs().size();
+    int trees = results.getFirst().runs().stream().mapToInt(ModelRun::nEstimators).sum();
     StringBuilder html = new StringBuilder();
     html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n")
         .append("<title>ml-bench: random forests on California housing</title>\n")
-        .append("<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#111827}")
+        .append("<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#111827;line-height:1.45}")
         .append("table{border-collapse:collapse}td,th{padding:4px 12px;border-bottom:1px solid #e5e7eb;text-align:right}")
-        .append("th:first-child,td:first-child{text-align:left}img{max-width:100%;margin:1em 0}</style>\n")
+        .append("th:first-child,td:first-child{text-align:left}img{max-width:100%;margin:1em 0}")
+        .append(".warning{color:#991b1b;font-weight:bold}</style>\n")
         .append("</head>\n<body>\n")
         .append("<h1>Random forests on California housing</h1>\n")
-        .append("<p>").append(results.getFirst().runs().size())
-        .append(" models with n_estimators = 8, 12, 16, &#8230; trained and scored per mode.</p>\n")
-        .append("<table>\n<tr><th>mode</th><th>CPUs</th><th>wall (s)</th><th>CPU (s)</th><th>speedup</th>")
-        .append("<th>best model</th></tr>\n");
+        .append("<p>").append(models).append(" random-forest regressors with n_estimators = 8, 12, 16, &#8230; (")
+        .append(trees).append(" trees in all), trained and scored by test-set MSE in each mode. ")
+        .append("<b>sequential</b> grows one forest after another on one thread: the baseline. ")
+        .append("<b>parallel</b> runs one Raylite task of 1 CPU per model, each forest on a thread of its own, ")
+        .append("as Ray's tasks would. <b>nested</b> runs the same tasks, but each forest's trees are forked into ")
+        .append("the engine's work-stealing pool, so a worker with no model left helps with the others' trees. ")
+        .append("Speedup is the sequential wall time over the mode's; CPU/wall near the CPU count means every ")
+        .append("core was busy.</p>\n")
+        .append("<p>Machine: ").append(escape(machine.describe())).append(". Other processes on the machine ")
+        .append("slow the parallel modes more than the sequential one; the last columns say how much of the machine ")
+        .append("they took during each mode.</p>\n")
+        .append("<table>\n<tr><th>mode</th><th>CPUs</th><th>wall (s)</th><th>CPU (s)</th><th>CPU/wall</th>")
+        .append("<th>speedup</th><th>best model</th><th>load</th><th>others (cores)</th><th>stolen (cores)</th></tr>\n");
     for (ModeResult r : results) {
       ModelRun best = r.best();
+      MachineLoad load = r.load();
       html.append(String.format(Locale.ROOT,
-          "<tr><td>%s</td><td>%d</td><td>%.2f</td><td>%.2f</td><td>%s</td><td>mse=%.4f, n_estimators=%d</td></tr>%n",
-          r.mode().label(), r.cpus(), r.wallSeconds(), r.cpuSeconds(),
+          "<tr><td>%s</td><td>%d</td><td>%.2f</td><td>%.2f</td><td>%.2f</td><td>%s</td><td>mse=%.4f, n_estimators=%d</td>"
+              + "<td>%s</td><td>%s</td><td>%s</td></tr>%n",
+          r.mode().label(), r.cpus(), r.wallSeconds(), r.cpuSeconds(), r.cpuUtilization(),
           baseline == null ? "&#8211;" : String.format(Locale.ROOT, "%.2fx", r.speedupOver(baseline)),
-          best.mse(), best.nEstimators()));
+          best.mse(), best.nEstimators(), figure(load.loadAverageEnd()),
+          load.known() ? figure(load.otherProcessCores()) : "?", load.known() ? figure(load.stolenCores()) : "?"));
     }
     html.append("</table>\n");
+    for (String warning : Summary.warnings(results)) {
+      html.append("<p class=\"warning\">").append(escape(warning)).append("</p>\n");
+    }
     for (ModeResult r : results) {
       html.append("<h2>Timeline: ").append(r.mode().label()).append("</h2>\n")
           .append("<img src=\"").append(timelineFile(r.mode())).append("\" alt=\"timeline of the ")
@@ -249,6 +274,10 @@ final class SvgReport {
         .append("<img src=\"").append(MSE_CHART).append("\" alt=\"test-set MSE against n_estimators\"/>\n")
         .append("</body>\n</html>\n");
     return html.toString();
+  }
+
+  private static String figure(double value) {
+    return Double.isNaN(value) ? "?" : String.format(Locale.ROOT, "%.2f", value);
   }
 
   /* ---------------- Helpers ---------------- */

@@ -3,10 +3,12 @@ package io.raylite.bench;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.raylite.Raylite;
 import io.raylite.Resources;
+import io.raylite.gpu.DeviceKind;
+import io.raylite.gpu.OpenClDevices;
 import io.raylite.gpu.forest.FlatForest;
 import io.raylite.gpu.forest.ForestInference;
 import java.io.ByteArrayOutputStream;
@@ -20,7 +22,8 @@ import smile.regression.RandomForest;
 
 /**
  * The Smile-to-FlatForest converter, and scoring on a GPU (or PoCL's CPU device, where there is no
- * GPU) against scoring on the CPU. The GPU tests need an OpenCL driver, as the gpu module's do.
+ * GPU) against scoring on the CPU. The GPU tests need an OpenCL driver, as the gpu module's do;
+ * without one they fail with the install hint rather than skip.
  */
 class GpuScoringTest {
   private static HousingData train;
@@ -62,7 +65,7 @@ class GpuScoringTest {
         StandardCharsets.UTF_8)).build();
     if (ray.totalResources().getOrDefault(Resources.GPU, 0.0) <= 0) {
       ray.close();
-      assumeTrue(false, "no OpenCL device: install ocl-icd-libopencl1 and pocl-opencl-icd");
+      fail("no OpenCL device: install ocl-icd-libopencl1 and pocl-opencl-icd (.ci/run does), or a GPU driver");
     }
     return ray;
   }
@@ -107,6 +110,48 @@ class GpuScoringTest {
           assertEquals(sequential.runs().get(i).mse(), gpu.runs().get(i).mse(), gpu.mode().label());
         }
       }
+    }
+  }
+
+  @Test
+  void gpuScoring_onACpuDevice_runsOnTheModelsThread_andOnAGpu_inATask() {
+    try (Raylite ray = gpuRuntime()) {
+      boolean cpuDevice = OpenClDevices.system().gpu(0).kind() == DeviceKind.CPU;
+      assertEquals(cpuDevice ? Scoring.Where.CPU_DEVICE : Scoring.Where.GPU_TASK, Scoring.gpu(ray, test).where());
+    }
+  }
+
+  @Test
+  void parallelMode_scoringInGpuTasks_givesTheCpuMses() {
+    // What a GPU or accelerator gets; forced here so that a machine with only PoCL runs it too.
+    List<Integer> sizes = List.of(2, 3);
+    ModeResult cpu = new SequentialRunner().run(train, test, sizes, run -> {});
+    ModeResult parallel;
+    try (Raylite ray = gpuRuntime()) {
+      Scoring inTasks = Scoring.inTasks(ray, test);
+      assertEquals(Scoring.Where.GPU_TASK, inTasks.where());
+      parallel = EngineRunner.run(ray, Mode.PARALLEL, train, test, sizes, inTasks, run -> {});
+    }
+    for (int i = 0; i < sizes.size(); i++) {
+      double expected = cpu.runs().get(i).mse();
+      assertEquals(expected, parallel.runs().get(i).mse(), 1e-12 * expected);
+    }
+  }
+
+  @Test
+  void nestedMode_scoringOnTheModelsThread_startsNoSpareWorker_andGivesTheCpuMses() {
+    List<Integer> sizes = List.of(2, 3, 4, 5);
+    ModeResult cpu = new SequentialRunner().run(train, test, sizes, run -> {});
+    Scoring onDevice = Scoring.onDevice(OpenClDevices.system().gpu(0), test);
+    ModeResult nested;
+    try (Raylite ray = gpuRuntime()) {
+      nested = EngineRunner.run(ray, Mode.NESTED, train, test, sizes, onDevice, run -> {});
+    }
+    // Nothing waits in get, so no CPU is lent and the engine's two workers are the only ones.
+    assertTrue(nested.runs().stream().map(ModelRun::worker).distinct().count() <= 2, nested.runs().toString());
+    for (int i = 0; i < sizes.size(); i++) {
+      double expected = cpu.runs().get(i).mse();
+      assertEquals(expected, nested.runs().get(i).mse(), 1e-12 * expected);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.raylite.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -42,9 +43,9 @@ class MlBenchTest {
   @BeforeAll
   static void runTwoModelsInEveryMode() {
     Result result = run("--mode", "all", "--models", "2", "--cpus", "2",
-        "--json", dir.resolve("out/results.json").toString(),
+        "--json", dir.resolve("results.json").toString(),
         "--report", dir.resolve("report").toString(),
-        "--timeline=" + dir.resolve("trace/timeline.json"));
+        "--timeline=" + dir.resolve("timeline.json"));
     status = result.status();
     out = result.out();
     assertEquals("", result.err());
@@ -70,8 +71,8 @@ class MlBenchTest {
       }
     }
     assertTrue(warmup >= 0, out);
-    assertTrue(warmup < lines.indexOf("== sequential: 2 models, one after another on one thread =="), out);
-    JsonNode json = new ObjectMapper().readTree(Files.readString(dir.resolve("out/results.json")));
+    assertTrue(warmup < lines.indexOf("== sequential: 2 models (20 trees), one after another on one thread =="), out);
+    JsonNode json = new ObjectMapper().readTree(Files.readString(dir.resolve("results.json")));
     assertTrue(json.get("warmup_seconds").doubleValue() > 0, json.toString());
   }
 
@@ -79,18 +80,19 @@ class MlBenchTest {
   void fullRun_printsOneLinePerModelAndMode_thenTheBestModelAndASummary() {
     List<String> lines = out.lines().toList();
     assertEquals(2, lines.stream().filter(l -> l.matches("n_estimators=\\d+, mse=0\\.\\d{4}, took: \\d+\\.\\d\\d seconds")).count());
-    assertEquals(4, lines.stream().filter(l -> l.matches("\\(train_and_score_model worker=\\w+\\) n_estimators=\\d+, .*")).count());
+    assertEquals(4, lines.stream().filter(l -> l.matches("\\(train_and_score_model n_estimators=(\\d+) worker=\\w+\\) n_estimators=\\1, .*")).count());
     assertEquals(3, lines.stream().filter(l -> l.matches("Best model: mse=0\\.\\d{4}, n_estimators=12")).count());
     assertTrue(out.contains("Every mode gave the same MSE for every model."), out);
     for (String mode : List.of("sequential", "parallel", "nested")) {
-      assertTrue(lines.stream().anyMatch(l -> l.matches(mode + " +\\d+ +\\d+\\.\\d\\d +\\d+\\.\\d\\d +\\d+\\.\\d\\d +\\d+\\.\\d\\dx")),
+      assertTrue(lines.stream().anyMatch(l -> l.matches(mode
+              + " +\\d+ +\\d+\\.\\d\\d +\\d+\\.\\d\\d +\\d+\\.\\d\\d +\\d+\\.\\d\\dx +\\d+\\.\\d\\d +\\d+\\.\\d\\d +\\d+\\.\\d\\d")),
           mode + " summary row missing:\n" + out);
     }
   }
 
   @Test
   void json_holdsEveryModelAndEveryMode() throws Exception {
-    JsonNode json = new ObjectMapper().readTree(Files.readString(dir.resolve("out/results.json")));
+    JsonNode json = new ObjectMapper().readTree(Files.readString(dir.resolve("results.json")));
     assertEquals(2, json.get("models").asInt());
     JsonNode modes = json.get("modes");
     assertEquals(3, modes.size());
@@ -135,7 +137,7 @@ class MlBenchTest {
 
   @Test
   void timeline_isAChromeTraceOfTheLastMode() throws Exception {
-    JsonNode trace = new ObjectMapper().readTree(Files.readString(dir.resolve("trace/timeline.json")));
+    JsonNode trace = new ObjectMapper().readTree(Files.readString(dir.resolve("timeline.json")));
     long tasks = 0;
     for (JsonNode event : trace.get("traceEvents")) {
       if ("X".equals(event.path("ph").asString("")) && event.path("name").asString("").contains("train_and_score_model")) {
@@ -146,12 +148,107 @@ class MlBenchTest {
   }
 
   @Test
+  void timeline_namesEachBarWithItsModelsSize() throws Exception {
+    JsonNode trace = new ObjectMapper().readTree(Files.readString(dir.resolve("timeline.json")));
+    Set<String> names = new HashSet<>();
+    for (JsonNode event : trace.get("traceEvents")) {
+      if ("X".equals(event.path("ph").asString(""))) {
+        names.add(event.path("name").asString(""));
+      }
+    }
+    assertEquals(Set.of("train_and_score_model n_estimators=8", "train_and_score_model n_estimators=12"), names);
+  }
+
+  @Test
+  void json_recordsTheMachine_andWhatOtherProcessesTookDuringEachMode() throws Exception {
+    JsonNode json = new ObjectMapper().readTree(Files.readString(dir.resolve("results.json")));
+    JsonNode machine = json.get("machine");
+    assertEquals(Runtime.getRuntime().availableProcessors(), machine.get("cores").asInt());
+    assertTrue(machine.get("jdk").asString().contains(Runtime.version().feature() + ""), machine.toString());
+    for (JsonNode mode : json.get("modes")) {
+      assertTrue(mode.get("other_process_cores").doubleValue() >= 0, mode.toString());
+      assertTrue(mode.get("stolen_cores").doubleValue() >= 0, mode.toString());
+      assertTrue(mode.get("others_warning").isBoolean(), mode.toString());
+    }
+  }
+
+  @Test
+  void fullRun_printsTheMachineBeforeTheData() {
+    String first = out.lines().findFirst().orElseThrow();
+    assertTrue(first.matches("Machine: " + Runtime.getRuntime().availableProcessors()
+        + " processors? \\(.+\\), .+, JDK .+, \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC, load average .+"), first);
+  }
+
+  @Test
+  void jsonInAMissingFolder_failsBeforeAnyWork_andCreatesNoFolder(@TempDir Path own) {
+    Path missing = own.resolve("nonexistent/dir");
+    Result result = run("--models", "1", "--json", missing.resolve("x.json").toString());
+    assertEquals(MlBench.EXIT_USAGE, result.status());
+    assertEquals("", result.out(), "nothing may run before the paths are checked");
+    assertTrue(result.err().contains("--json " + missing.resolve("x.json") + " is in folder " + missing
+        + ", which does not exist"), result.err());
+    assertFalse(Files.exists(own.resolve("nonexistent")));
+  }
+
+  @Test
+  void jsonUnderProc_failsBeforeAnyWork_withoutARawException() {
+    Result result = run("--models", "1", "--json", "/proc/nope/x.json");
+    assertEquals(MlBench.EXIT_USAGE, result.status());
+    assertEquals("", result.out());
+    assertFalse(result.err().contains("Exception"), result.err());
+    assertTrue(result.err().startsWith("ml-bench: --json /proc/nope/x.json "), result.err());
+  }
+
+  @Test
+  void reportOnAnExistingFile_failsBeforeAnyWork(@TempDir Path own) throws Exception {
+    Path file = Files.writeString(own.resolve("report.txt"), "keep me");
+    Result result = run("--models", "1", "--report", file.toString());
+    assertEquals(MlBench.EXIT_USAGE, result.status());
+    assertEquals("", result.out());
+    assertTrue(result.err().contains("--report " + file + " is a file"), result.err());
+    assertEquals("keep me", Files.readString(file));
+  }
+
+  @Test
+  void reportInAMissingFolder_failsBeforeAnyWork_andCreatesNoFolder(@TempDir Path own) {
+    Result result = run("--models", "1", "--report", own.resolve("a/b").toString());
+    assertEquals(MlBench.EXIT_USAGE, result.status());
+    assertEquals("", result.out());
+    assertFalse(Files.exists(own.resolve("a")));
+  }
+
+  @Test
+  void timelineOnAFolder_failsBeforeAnyWork(@TempDir Path own) {
+    Result result = run("--models", "1", "--timeline", own.toString());
+    assertEquals(MlBench.EXIT_USAGE, result.status());
+    assertEquals("", result.out());
+    assertTrue(result.err().contains("--timeline " + own + " is a folder"), result.err());
+  }
+
+  @Test
+  void jsonAndTimelineOnOneFile_failBeforeAnyWork(@TempDir Path own) {
+    String file = own.resolve("same.json").toString();
+    Result result = run("--models", "1", "--json", file, "--timeline", file);
+    assertEquals(MlBench.EXIT_USAGE, result.status());
+    assertTrue(result.err().contains("--json and --timeline name the same file"), result.err());
+  }
+
+  @Test
+  void moreModelsThanTheReference_failsWithTheAllowedRange() {
+    Result result = run("--models", "21");
+    assertEquals(MlBench.EXIT_USAGE, result.status());
+    assertTrue(result.err().contains("--models must be between 1 and 20 (the reference's sizes, n_estimators = 8, 12, "
+        + "..., 84), got 21"), result.err());
+  }
+
+  @Test
   void sequentialOnly_writesItsOwnTimeline_andNoWarmupSkipsTheWarmUp(@TempDir Path own) throws Exception {
     Result result = run("--mode", "sequential", "--models", "1", "--no-warmup",
         "--timeline", own.resolve("t.json").toString(), "--json", own.resolve("r.json").toString());
     assertEquals(0, result.status(), result.err());
     JsonNode trace = new ObjectMapper().readTree(Files.readString(own.resolve("t.json")));
     assertEquals(8, trace.get("traceEvents").get(1).get("args").get("n_estimators").asInt());
+    assertEquals("train_and_score_model n_estimators=8", trace.get("traceEvents").get(1).get("name").asString());
     // --no-warmup: no warm-up forest, and the JSON says so.
     assertTrue(result.out().lines().noneMatch(l -> l.startsWith("JIT warm-up")), result.out());
     assertTrue(new ObjectMapper().readTree(Files.readString(own.resolve("r.json"))).get("warmup_seconds").isNull());
@@ -161,8 +258,8 @@ class MlBenchTest {
   void gpuOption_scoresOnTheDevice_andPrintsTheCpuMses() {
     try (io.raylite.Raylite probe = io.raylite.Raylite.builder().cpus(1)
         .logStream(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).build()) {
-      org.junit.jupiter.api.Assumptions.assumeTrue(probe.totalResources().getOrDefault("GPU", 0.0) > 0,
-          "no OpenCL device: install ocl-icd-libopencl1 and pocl-opencl-icd");
+      assertTrue(probe.totalResources().getOrDefault("GPU", 0.0) > 0,
+          "no OpenCL device: install ocl-icd-libopencl1 and pocl-opencl-icd (.ci/run does), or a GPU driver");
     }
     Result result = run("--gpu", "--mode", "parallel", "--models", "2", "--no-warmup");
     assertEquals(0, result.status(), result.err());
@@ -175,7 +272,7 @@ class MlBenchTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"--mode=fast", "--models=0", "--cpus=-1", "--cpus=two", "--frobnicate", "--json", "--gpu=yes",
+  @ValueSource(strings = {"--mode=fast", "--models=0", "--models=21", "--cpus=-1", "--cpus=two", "--frobnicate", "--json", "--gpu=yes",
       "--no-warmup=no"})
   void badOption_failsWithUsageAndStatus2(String option) {
     Result result = run(option);

@@ -88,7 +88,7 @@ class ModesTest {
     List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
     assertEquals(SIZES.size(), lines.size(), String.join("\n", lines));
     for (String line : lines) {
-      assertTrue(line.matches("\\(train_and_score_model worker=\\w+\\) n_estimators=\\d+, mse=0\\.\\d{4}, "
+      assertTrue(line.matches("\\(train_and_score_model n_estimators=(\\d+) worker=\\w+\\) n_estimators=\\1, mse=0\\.\\d{4}, "
           + "took: \\d+\\.\\d\\d seconds"), line);
     }
   }
