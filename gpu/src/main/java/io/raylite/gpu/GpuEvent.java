@@ -74,9 +74,18 @@ public final class GpuEvent implements AutoCloseable {
    * @throws GpuException if the command failed on the device
    */
   public GpuEvent await() {
+    return await(true);
+  }
+
+  /**
+   * Waits as {@link #await()} does; with {@code lend} false a task keeps its CPUs while it waits,
+   * which {@link GpuKernel#run} uses: a short kernel should not make its task queue again for the
+   * CPU it just lent.
+   */
+  GpuEvent await(boolean lend) {
     checkOpen();
     if (!completed) {
-      Optional<RuntimeContext> task = Raylite.contextIfRunning();
+      Optional<RuntimeContext> task = lend ? Raylite.contextIfRunning() : Optional.empty();
       if (task.isPresent() && status() > CL_COMPLETE) {
         awaitLending(task.get());
       }

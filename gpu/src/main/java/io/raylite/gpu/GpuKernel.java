@@ -185,11 +185,14 @@ public final class GpuKernel implements AutoCloseable {
 
   /**
    * Runs over {@code range}, waits for it to finish, and returns the kernel's device time in
-   * nanoseconds from the queue's profiling.
+   * nanoseconds from the queue's profiling. Inside a task it waits holding the task's CPUs, as a
+   * plain blocking call does: for a kernel short enough to run this way, lending the CPUs and
+   * queueing for them again costs more than it frees. For a long kernel, {@link #enqueue} and
+   * {@link GpuEvent#await()} lend them while the device works.
    */
   public long run(GpuRange range) {
     try (GpuEvent event = enqueue(range)) {
-      event.await();
+      event.await(false);
       return event.deviceNanos();
     }
   }
