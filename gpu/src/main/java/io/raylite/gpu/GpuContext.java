@@ -153,6 +153,7 @@ public final class GpuContext implements AutoCloseable {
 
   /* ---------------- Accessors ---------------- */
 
+  /** The device this context runs on. */
   public OpenClDevice device() {
     return device;
   }
@@ -191,14 +192,17 @@ public final class GpuContext implements AutoCloseable {
     return create(GpuBuffer.Element.DOUBLE, values.length, Pointer.to(values));
   }
 
+  /** A device buffer holding a copy of {@code values} (at least one element). */
   public GpuBuffer<float[]> upload(float[] values) {
     return create(GpuBuffer.Element.FLOAT, values.length, Pointer.to(values));
   }
 
+  /** A device buffer holding a copy of {@code values} (at least one element). */
   public GpuBuffer<int[]> upload(int[] values) {
     return create(GpuBuffer.Element.INT, values.length, Pointer.to(values));
   }
 
+  /** A device buffer holding a copy of {@code values} (at least one element). */
   public GpuBuffer<long[]> upload(long[] values) {
     return create(GpuBuffer.Element.LONG, values.length, Pointer.to(values));
   }
@@ -208,14 +212,17 @@ public final class GpuContext implements AutoCloseable {
     return create(GpuBuffer.Element.DOUBLE, length, null);
   }
 
+  /** An uninitialized device buffer of {@code length} floats ({@code >= 1}). */
   public GpuBuffer<float[]> allocateFloats(int length) {
     return create(GpuBuffer.Element.FLOAT, length, null);
   }
 
+  /** An uninitialized device buffer of {@code length} ints ({@code >= 1}). */
   public GpuBuffer<int[]> allocateInts(int length) {
     return create(GpuBuffer.Element.INT, length, null);
   }
 
+  /** An uninitialized device buffer of {@code length} longs ({@code >= 1}). */
   public GpuBuffer<long[]> allocateLongs(int length) {
     return create(GpuBuffer.Element.LONG, length, null);
   }

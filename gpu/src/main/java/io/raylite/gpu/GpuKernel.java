@@ -34,34 +34,40 @@ public final class GpuKernel implements AutoCloseable {
     this.kernel = kernel;
   }
 
+  /** The kernel function's name in its program. */
   public String name() {
     return name;
   }
 
+  /** Sets kernel argument {@code index} to a buffer; returns this kernel. */
   public GpuKernel arg(int index, GpuBuffer<?> buffer) {
     checkOpen();
     clSetKernelArg(kernel, index, Sizeof.cl_mem, Pointer.to(buffer.clMem()));
     return this;
   }
 
+  /** Sets kernel argument {@code index} to a {@code int}; returns this kernel. */
   public GpuKernel arg(int index, int value) {
     checkOpen();
     clSetKernelArg(kernel, index, Sizeof.cl_int, Pointer.to(new int[] {value}));
     return this;
   }
 
+  /** Sets kernel argument {@code index} to a {@code long}; returns this kernel. */
   public GpuKernel arg(int index, long value) {
     checkOpen();
     clSetKernelArg(kernel, index, Sizeof.cl_long, Pointer.to(new long[] {value}));
     return this;
   }
 
+  /** Sets kernel argument {@code index} to a {@code float}; returns this kernel. */
   public GpuKernel arg(int index, float value) {
     checkOpen();
     clSetKernelArg(kernel, index, Sizeof.cl_float, Pointer.to(new float[] {value}));
     return this;
   }
 
+  /** Sets kernel argument {@code index} to a {@code double}; returns this kernel. */
   public GpuKernel arg(int index, double value) {
     checkOpen();
     clSetKernelArg(kernel, index, Sizeof.cl_double, Pointer.to(new double[] {value}));
