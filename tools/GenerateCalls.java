@@ -69,6 +69,7 @@ public class GenerateCalls {
          */
         @FunctionalInterface
         public interface %s%s extends RayFunc {
+          /** Runs the function; what it throws fails the task or call. */
           %s apply(%s) throws Exception;
         }
         """.formatted(what, name, typeParams(n, null, isVoid ? null : "R"), isVoid ? "void" : "R", params);

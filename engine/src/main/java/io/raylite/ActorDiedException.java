@@ -8,9 +8,12 @@ package io.raylite;
  * fail at once with this exception.
  */
 public class ActorDiedException extends RayliteException {
+  /** The actor's name, or its id when it has none. */
   private final String actorName;
+  /** The actor's id. */
   private final String actorId;
 
+  /** Creates the exception for the actor named {@code actorName} (or its id), with why it died. */
   public ActorDiedException(String actorName, String actorId, String reason, Throwable cause) {
     super("actor '" + actorName + "' (" + actorId + ") died: " + reason
         + (cause == null ? "" : ": " + cause), cause);

@@ -40,6 +40,7 @@ public final class ActorOptions {
     return DEFAULTS;
   }
 
+  /** A builder starting from the defaults. */
   public static Builder builder() {
     return new Builder();
   }
@@ -212,6 +213,7 @@ public final class ActorOptions {
       return this;
     }
 
+    /** The options as set so far. */
     public ActorOptions build() {
       return new ActorOptions(this);
     }

@@ -45,10 +45,12 @@ public final class ConcurrencyGroup {
     return new Builder<>(name, maxConcurrency);
   }
 
+  /** The group's name, as given to {@code ActorCall.concurrencyGroup}. */
   public String name() {
     return name;
   }
 
+  /** How many calls of the group may run at once. */
   public int maxConcurrency() {
     return maxConcurrency;
   }
@@ -91,6 +93,7 @@ public final class ConcurrencyGroup {
       return this;
     }
 
+    /** The group with the methods assigned so far. */
     public ConcurrencyGroup build() {
       return new ConcurrencyGroup(this);
     }

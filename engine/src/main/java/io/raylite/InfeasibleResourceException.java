@@ -5,6 +5,7 @@ package io.raylite;
  * in total, or for a resource the runtime does not have. Thrown at submission instead of waiting.
  */
 public class InfeasibleResourceException extends RayliteException {
+  /** Creates the exception with its message. */
   public InfeasibleResourceException(String message) {
     super(message);
   }

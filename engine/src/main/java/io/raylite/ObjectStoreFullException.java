@@ -9,6 +9,7 @@ package io.raylite;
  * <p>{@link Raylite#put} throws it; a task whose result cannot be stored fails with it.
  */
 public class ObjectStoreFullException extends RayliteException {
+  /** Creates the exception with its message. */
   public ObjectStoreFullException(String message) {
     super(message);
   }

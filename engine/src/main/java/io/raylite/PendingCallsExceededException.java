@@ -6,6 +6,7 @@ package io.raylite;
  * submitted. Wait for some of the earlier calls' results, then submit again.
  */
 public class PendingCallsExceededException extends RayliteException {
+  /** Creates the exception with its message. */
   public PendingCallsExceededException(String message) {
     super(message);
   }

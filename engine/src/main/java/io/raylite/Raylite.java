@@ -424,6 +424,7 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
       return this;
     }
 
+    /** Starts the runtime. */
     public Raylite build() {
       long heap = Runtime.getRuntime().maxMemory();
       RuntimeConfig config = new RuntimeConfig(

@@ -5,8 +5,10 @@ package io.raylite;
  * names the task. A task whose argument failed fails with the argument's exception, as in Ray.
  */
 public class TaskFailedException extends RayliteException {
+  /** The name of the task that threw. */
   private final String taskName;
 
+  /** Creates the exception for the task that threw {@code cause}. */
   public TaskFailedException(String taskName, String taskId, Throwable cause) {
     super("task '" + taskName + "' (" + taskId + ") failed: " + cause, cause);
     this.taskName = taskName;

@@ -43,6 +43,7 @@ public final class TaskOptions {
     return DEFAULTS;
   }
 
+  /** A builder starting from the defaults. */
   public static Builder builder() {
     return new Builder();
   }
@@ -69,14 +70,17 @@ public final class TaskOptions {
     return name;
   }
 
+  /** How many times a failed task is run again, for the exception types that are retried. */
   public int maxRetries() {
     return maxRetries;
   }
 
+  /** The exception types that are retried (with their subclasses). */
   public List<Class<? extends Throwable>> retryExceptions() {
     return retryExceptions;
   }
 
+  /** Whether every exception is retried. */
   public boolean retryAllExceptions() {
     return retryAllExceptions;
   }
@@ -169,6 +173,7 @@ public final class TaskOptions {
       return this;
     }
 
+    /** The options as set so far. */
     public TaskOptions build() {
       return new TaskOptions(this);
     }

@@ -11,6 +11,7 @@ import java.util.List;
  * @param <T> the type of the referenced objects
  */
 public record WaitResult<T>(List<ObjectRef<T>> ready, List<ObjectRef<T>> unready) {
+  /** Copies both lists, which are immutable from then on. */
   public WaitResult {
     ready = List.copyOf(ready);
     unready = List.copyOf(unready);

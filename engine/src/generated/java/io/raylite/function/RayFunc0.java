@@ -7,5 +7,6 @@ package io.raylite.function;
  */
 @FunctionalInterface
 public interface RayFunc0<R> extends RayFunc {
+  /** Runs the function; what it throws fails the task or call. */
   R apply() throws Exception;
 }

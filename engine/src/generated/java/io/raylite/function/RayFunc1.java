@@ -7,5 +7,6 @@ package io.raylite.function;
  */
 @FunctionalInterface
 public interface RayFunc1<T0, R> extends RayFunc {
+  /** Runs the function; what it throws fails the task or call. */
   R apply(T0 t0) throws Exception;
 }

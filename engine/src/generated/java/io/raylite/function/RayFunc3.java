@@ -7,5 +7,6 @@ package io.raylite.function;
  */
 @FunctionalInterface
 public interface RayFunc3<T0, T1, T2, R> extends RayFunc {
+  /** Runs the function; what it throws fails the task or call. */
   R apply(T0 t0, T1 t1, T2 t2) throws Exception;
 }

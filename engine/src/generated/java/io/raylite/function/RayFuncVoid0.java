@@ -7,5 +7,6 @@ package io.raylite.function;
  */
 @FunctionalInterface
 public interface RayFuncVoid0 extends RayFunc {
+  /** Runs the function; what it throws fails the task or call. */
   void apply() throws Exception;
 }

@@ -7,5 +7,6 @@ package io.raylite.function;
  */
 @FunctionalInterface
 public interface RayFuncVoid2<T0, T1> extends RayFunc {
+  /** Runs the function; what it throws fails the task or call. */
   void apply(T0 t0, T1 t1) throws Exception;
 }

@@ -7,5 +7,6 @@ package io.raylite.function;
  */
 @FunctionalInterface
 public interface RayFuncVoid6<T0, T1, T2, T3, T4, T5> extends RayFunc {
+  /** Runs the function; what it throws fails the task or call. */
   void apply(T0 t0, T1 t1, T2 t2, T3 t3, T4 t4, T5 t5) throws Exception;
 }

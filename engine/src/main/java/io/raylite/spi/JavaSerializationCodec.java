@@ -33,6 +33,9 @@ public final class JavaSerializationCodec implements SpillCodec {
   /** Bytes copied per write or read of a primitive array. */
   private static final int CHUNK = 1 << 20;
 
+  /** Creates the codec; it holds no state, so one instance may serve every runtime. */
+  public JavaSerializationCodec() {}
+
   @Override
   public boolean canEncode(Object value) {
     return value instanceof Serializable;

@@ -50,6 +50,7 @@ public final class GpuBuffer<A> implements AutoCloseable {
     return length;
   }
 
+  /** The buffer's size on the device, in bytes. */
   public long bytes() {
     return (long) length * element.bytes;
   }

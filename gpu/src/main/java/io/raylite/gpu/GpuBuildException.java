@@ -2,6 +2,7 @@ package io.raylite.gpu;
 
 /** An OpenCL program failed to compile; the message holds the compiler's build log. */
 public final class GpuBuildException extends RuntimeException {
+  /** The OpenCL compiler's build log. */
   private final String buildLog;
 
   GpuBuildException(String device, String options, String buildLog, Throwable cause) {

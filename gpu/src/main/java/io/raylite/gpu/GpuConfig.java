@@ -54,6 +54,7 @@ public final class GpuConfig {
     return DEFAULTS;
   }
 
+  /** A builder starting from the defaults. */
   public static Builder builder() {
     return new Builder();
   }
@@ -167,6 +168,7 @@ public final class GpuConfig {
       return this;
     }
 
+    /** The configuration as set so far. */
     public GpuConfig build() {
       return new GpuConfig(this);
     }

@@ -206,6 +206,7 @@ public final class GpuContext implements AutoCloseable {
 
   /* ---------------- Accessors ---------------- */
 
+  /** The device this context runs on. */
   public OpenClDevice device() {
     return device;
   }
@@ -260,16 +261,19 @@ public final class GpuContext implements AutoCloseable {
     return create(GpuBuffer.Element.DOUBLE, values.length, Pointer.to(values));
   }
 
+  /** A device buffer holding a copy of {@code values} (at least one element). */
   public GpuBuffer<float[]> upload(float[] values) {
     Objects.requireNonNull(values, "values");
     return create(GpuBuffer.Element.FLOAT, values.length, Pointer.to(values));
   }
 
+  /** A device buffer holding a copy of {@code values} (at least one element). */
   public GpuBuffer<int[]> upload(int[] values) {
     Objects.requireNonNull(values, "values");
     return create(GpuBuffer.Element.INT, values.length, Pointer.to(values));
   }
 
+  /** A device buffer holding a copy of {@code values} (at least one element). */
   public GpuBuffer<long[]> upload(long[] values) {
     Objects.requireNonNull(values, "values");
     return create(GpuBuffer.Element.LONG, values.length, Pointer.to(values));
@@ -295,14 +299,17 @@ public final class GpuContext implements AutoCloseable {
     return create(GpuBuffer.Element.DOUBLE, length, null);
   }
 
+  /** An uninitialized device buffer of {@code length} floats ({@code >= 1}). */
   public GpuBuffer<float[]> allocateFloats(int length) {
     return create(GpuBuffer.Element.FLOAT, length, null);
   }
 
+  /** An uninitialized device buffer of {@code length} ints ({@code >= 1}). */
   public GpuBuffer<int[]> allocateInts(int length) {
     return create(GpuBuffer.Element.INT, length, null);
   }
 
+  /** An uninitialized device buffer of {@code length} longs ({@code >= 1}). */
   public GpuBuffer<long[]> allocateLongs(int length) {
     return create(GpuBuffer.Element.LONG, length, null);
   }

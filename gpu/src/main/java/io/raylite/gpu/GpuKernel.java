@@ -47,6 +47,7 @@ public final class GpuKernel implements AutoCloseable {
     this.set = new boolean[count[0]];
   }
 
+  /** The kernel function's name in its program. */
   public String name() {
     return name;
   }
@@ -74,26 +75,32 @@ public final class GpuKernel implements AutoCloseable {
     return this;
   }
 
+  /** Sets kernel argument {@code index} to a {@code int}; returns this kernel. */
   public GpuKernel arg(int index, int value) {
     return scalar(index, Sizeof.cl_int, Pointer.to(new int[] {value}), "an int");
   }
 
+  /** Sets kernel argument {@code index} to a {@code long}; returns this kernel. */
   public GpuKernel arg(int index, long value) {
     return scalar(index, Sizeof.cl_long, Pointer.to(new long[] {value}), "a long");
   }
 
+  /** Sets kernel argument {@code index} to a {@code float}; returns this kernel. */
   public GpuKernel arg(int index, float value) {
     return scalar(index, Sizeof.cl_float, Pointer.to(new float[] {value}), "a float");
   }
 
+  /** Sets kernel argument {@code index} to a {@code double}; returns this kernel. */
   public GpuKernel arg(int index, double value) {
     return scalar(index, Sizeof.cl_double, Pointer.to(new double[] {value}), "a double");
   }
 
+  /** Sets kernel argument {@code index} to a {@code short}; returns this kernel. */
   public GpuKernel arg(int index, short value) {
     return scalar(index, Sizeof.cl_short, Pointer.to(new short[] {value}), "a short");
   }
 
+  /** Sets kernel argument {@code index} to a {@code char} (a Java {@code byte}); returns this kernel. */
   public GpuKernel arg(int index, byte value) {
     return scalar(index, Sizeof.cl_char, Pointer.to(new byte[] {value}), "a byte");
   }

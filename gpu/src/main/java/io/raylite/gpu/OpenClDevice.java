@@ -69,6 +69,7 @@ public final class OpenClDevice {
     return deviceIndex;
   }
 
+  /** The OpenCL platform's name ({@code CL_PLATFORM_NAME}). */
   public String platformName() {
     return platformName;
   }
@@ -78,6 +79,7 @@ public final class OpenClDevice {
     return name;
   }
 
+  /** The device's vendor ({@code CL_DEVICE_VENDOR}). */
   public String vendor() {
     return vendor;
   }
@@ -87,6 +89,7 @@ public final class OpenClDevice {
     return version;
   }
 
+  /** Whether the device is a GPU, an accelerator or a CPU. */
   public DeviceKind kind() {
     return kind;
   }
@@ -96,10 +99,12 @@ public final class OpenClDevice {
     return fp64;
   }
 
+  /** The device's global memory ({@code CL_DEVICE_GLOBAL_MEM_SIZE}), in bytes. */
   public long globalMemoryBytes() {
     return globalMemoryBytes;
   }
 
+  /** The largest work-group the device runs ({@code CL_DEVICE_MAX_WORK_GROUP_SIZE}). */
   public long maxWorkGroupSize() {
     return maxWorkGroupSize;
   }

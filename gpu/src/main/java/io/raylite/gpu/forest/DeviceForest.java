@@ -50,10 +50,12 @@ public final class DeviceForest implements AutoCloseable {
     }
   }
 
+  /** The forest this copy was made from. */
   public FlatForest forest() {
     return forest;
   }
 
+  /** Whether the device copy holds doubles or floats. */
   public Precision precision() {
     return precision;
   }

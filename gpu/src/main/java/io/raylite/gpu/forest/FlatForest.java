@@ -96,6 +96,7 @@ public final class FlatForest {
     return numFeatures;
   }
 
+  /** How many trees the forest has. */
   public int numTrees() {
     return treeOffsets.length - 1;
   }
@@ -111,6 +112,7 @@ public final class FlatForest {
     return treeOffsets[tree];
   }
 
+  /** Whether {@code node} is a leaf. */
   public boolean isLeaf(int node) {
     return feature[node] == LEAF;
   }
@@ -145,18 +147,22 @@ public final class FlatForest {
     return treeOffsets.clone();
   }
 
+  /** A copy of the feature each node tests. */
   public int[] features() {
     return feature.clone();
   }
 
+  /** A copy of the value each split node compares its feature with. */
   public double[] splits() {
     return split.clone();
   }
 
+  /** A copy of the index of each split node's left child. */
   public int[] leftChildren() {
     return leftChild.clone();
   }
 
+  /** A copy of each leaf's predicted value. */
   public double[] leafValues() {
     return leafValue.clone();
   }
@@ -332,6 +338,7 @@ public final class FlatForest {
    * included) to {@code right}.
    */
   public record Split(int feature, double value, Node left, Node right) implements Node {
+    /** Checks that both children are given. */
     public Split {
       Objects.requireNonNull(left, "left");
       Objects.requireNonNull(right, "right");
