@@ -4,6 +4,8 @@
  */
 module io.raylite {
   requires com.github.benmanes.caffeine;
+  requires java.management;
+  requires jdk.jfr;
   requires jdk.management;
 
   exports io.raylite;

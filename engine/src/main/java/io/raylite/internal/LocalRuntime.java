@@ -56,6 +56,8 @@ public final class LocalRuntime {
   private final ResourceShape defaultRequest;
   private final Cache<Map<String, Double>, ResourceShape> shapes;
   private final AtomicLong taskIds = new AtomicLong();
+  /** Its JMX MBean, io.raylite:type=Runtime,name=NAME, from the end of the constructor until close. */
+  private final RuntimeMBean mbean;
 
   public LocalRuntime(Raylite api, RuntimeConfig config) {
     this.name = config.name() != null ? config.name() : "raylite-" + RUNTIMES.incrementAndGet();
@@ -89,6 +91,7 @@ public final class LocalRuntime {
     this.defaultRequest = scheduler.shapeOf(TaskOptions.defaults().resources(), "default");
     this.actors = new ActorRegistry(engine);
     this.shapes = Caffeine.newBuilder().maximumSize(1_024).build();
+    this.mbean = RuntimeMBean.register(engine, taskIds::get);  // last: the runtime is complete
   }
 
   /** The context of the task or actor call running on this thread, or null; see {@link Raylite#context()}. */
@@ -295,6 +298,7 @@ public final class LocalRuntime {
     actors.close();
     engine.workers.close();
     store.close();
+    mbean.unregister();
   }
 
   @Override

@@ -173,6 +173,8 @@ public final class ActorCallRun implements RuntimeContext, Producer {
   }
 
   private void record(boolean construction, int outcome, long since) {
+    // JDK Flight Recorder; allocates nothing while disabled
+    ActorCallRunEvent.commit(this, construction, outcome, since, startedNanos, finishedNanos);
     TimelineSink timeline = actor.runtime.timeline;
     if (timeline.enabled()) {
       timeline.record(new TimelineSink.ActorCallEvent(name(), id, actor.id, actor.timelineRow(), construction,

@@ -489,6 +489,7 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
 
   /** Puts the finished task in the timeline, as a small event that does not keep the task. */
   private void record() {
+    TaskRunEvent.commit(this);  // JDK Flight Recorder; allocates nothing while disabled
     TimelineSink timeline = runtime.timeline;
     if (timeline.enabled()) {
       timeline.record(new TimelineSink.TaskEvent(name, id, workerTid, workerLabel, outcome, attempt,
