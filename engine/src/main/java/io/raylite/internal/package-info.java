@@ -3,12 +3,13 @@
  * concern, that import each other one way only, from the top down:
  *
  * <pre>
- *   internal   LocalRuntime (each public call), Timeline, RuntimeConfig
+ *   internal   LocalRuntime (each public call), Timeline, RuntimeConfig, RuntimeMBean (JMX)
  *      |
  *   actor      ActorRegistry, ActorRecord (one actor's life), ActorMailbox, ActorCallRun (one run
- *      |       of an actor's method or constructor), ActorThreads
+ *      |       of an actor's method or constructor), ActorThreads, ActorCallRunEvent (JFR)
  *   task       TaskRun (one submitted task), Blocking (how a thread waits), Workers, Engine (the
- *      |       parts of a runtime that tasks and actors share), TimelineSink, Invoker (generated)
+ *      |       parts of a runtime that tasks and actors share), TimelineSink, Invoker (generated),
+ *      |       TaskRunEvent (JFR)
  *   object     ObjectEntry, ObjectRefImpl, ObjectStore, RefTracker, SpillFiles, SizeEstimator, Ids
  *      |
  *   resource   Scheduler, ResourceLedger, ResourceShape, Allocation, FixedPoint
