@@ -157,18 +157,29 @@ public final class TaskRecord implements Runnable, RuntimeContext {
           }
         } else {
           argsPending.incrementAndGet();
-          dep.ready.whenComplete((v, error) -> {
-            if (error != null) {
-              failFromDependency(dep.failure());
-            } else if (argsPending.decrementAndGet() == 0) {
-              argsReady();
-            }
-          });
+          // Through Propagation, so that a long chain of dependents is handed over iteratively.
+          dep.ready.whenComplete((v, error) -> Propagation.run(() -> dependencyDone(dep, error != null)));
         }
       }
     }
     if (argsPending.decrementAndGet() == 0) {
       argsReady();
+    }
+  }
+
+  /** A dependency completed; the last one ready, or the first one failed, moves the task on. */
+  private void dependencyDone(ObjectEntry dep, boolean failed) {
+    try {
+      if (failed) {
+        failFromDependency(dep.failure());
+      } else if (argsPending.decrementAndGet() == 0) {
+        argsReady();
+      }
+    } catch (RuntimeException | Error e) {
+      // Never left pending: the task fails with what went wrong while handing it over.
+      failFromDependency(new RayliteException("task '" + name + "' (" + idString()
+          + ") could not be scheduled after its arguments were ready: " + e, e));
+      throw e;
     }
   }
 
