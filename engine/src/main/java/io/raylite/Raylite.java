@@ -38,6 +38,9 @@ import java.util.Optional;
  * method throws {@link RuntimeClosedException}.
  */
 public final class Raylite extends TaskCalls implements AutoCloseable {
+  /** How long close waits for running tasks and actor calls unless the builder says otherwise. */
+  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+
   private final LocalRuntime runtime;
 
   private Raylite(RuntimeConfig config) {
@@ -267,6 +270,11 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
    * Cancels every task not yet started, interrupts those running, kills every actor (their pending
    * calls fail with {@link ActorDiedException}), waits for every worker and actor thread to end,
    * and releases the object store. Idempotent.
+   *
+   * <p>The wait is bounded by {@link Builder#shutdownTimeout} (default 30 seconds): a task or
+   * actor call that ignores its interrupt past it is left running on its daemon thread, and close
+   * returns normally after logging a warning (logger {@code io.raylite}) that names each one and
+   * shows where its thread is.
    */
   @Override
   public void close() {
@@ -305,6 +313,7 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
     private int timelineCapacity = 100_000;
     private PrintStream logStream = System.out;
     private String name;
+    private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
 
     private Builder() {}
 
@@ -425,13 +434,28 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How long {@link Raylite#close()} waits for interrupted tasks and actor calls to end (default
+     * 30 seconds). Past it, close returns anyway and logs a warning naming each task and actor call
+     * still running and where it is; their threads are daemon threads, so they do not keep the JVM
+     * alive.
+     */
+    public Builder shutdownTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "shutdownTimeout");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("shutdownTimeout must be >= 0, got " + timeout);
+      }
+      this.shutdownTimeout = timeout;
+      return this;
+    }
+
     public Raylite build() {
       long heap = Runtime.getRuntime().maxMemory();
       RuntimeConfig config = new RuntimeConfig(
           name, cpus, gpus, discoverGpus ? gpuProvider : null, discoverGpus, Map.copyOf(custom),
           memory != null ? memory : heap,
           objectStoreMemory != null ? objectStoreMemory : (long) (heap * 0.3),
-          timelineCapacity, logStream, spillDirectory, spillCodec);
+          timelineCapacity, logStream, spillDirectory, spillCodec, shutdownTimeout);
       return new Raylite(config);
     }
   }

@@ -682,6 +682,19 @@ public final class ActorRecord {
     }
   }
 
+  /** Notes what each of the actor's threads runs, for the report of threads close leaves behind. */
+  synchronized void describeRunning(ShutdownReport report) {
+    if (creator != null) {
+      report.running(creator, "the constructor of actor '" + displayName() + "' (" + idString() + ")");
+    }
+    if (running != null) {
+      for (ActorTask call : running) {
+        report.running(call.runner, "actor call '" + call.name() + "' (" + call.taskId() + ") of actor '"
+            + displayName() + "' (" + idString() + ")");
+      }
+    }
+  }
+
   @Override
   public String toString() {
     return "Actor(" + displayName() + ", " + idString() + ")";

@@ -97,13 +97,21 @@ public final class ActorRegistry {
     }
   }
 
-  /** Kills every actor, then interrupts and joins every actor thread. */
-  void close() {
+  /**
+   * Kills every actor, then interrupts every actor thread and joins each until {@code deadline}.
+   * Before the kill, notes what each thread runs, for the report of threads left behind.
+   */
+  void close(long deadline, ShutdownReport report) {
     closed = true;
+    for (ActorRecord actor : live) {
+      actor.describeRunning(report);
+    }
     for (ActorRecord actor : live) {
       actor.killForClose();
     }
-    threads.interruptAndJoinAll();
+    for (Thread left : threads.interruptAndJoinAll(deadline)) {
+      report.leftBehind(left);
+    }
   }
 
   private void checkOpen() {

@@ -48,12 +48,14 @@ public final class LocalRuntime {
   private final AtomicLong objectIds = new AtomicLong();
   private final AtomicLong taskIds = new AtomicLong();
   private final Object closeLock = new Object();
+  private final java.time.Duration shutdownTimeout;
   private volatile boolean closed;
 
   public LocalRuntime(Raylite api, RuntimeConfig config) {
     this.api = api;
     this.name = config.name() != null ? config.name() : "raylite-" + RUNTIMES.incrementAndGet();
     this.logStream = config.logStream();
+    this.shutdownTimeout = config.shutdownTimeout();
     String hint = DEFAULT_GPU_HINT;
     int gpus;
     if (config.gpus() != null) {
@@ -300,11 +302,17 @@ public final class LocalRuntime {
       }
       closed = true;
     }
+    // One grace period for every thread to end; past it, close reports them and returns.
+    long deadline = System.nanoTime() + Math.min(shutdownTimeout.toNanos(), Long.MAX_VALUE / 4);
+    ShutdownReport report = new ShutdownReport(name, shutdownTimeout);
     for (TaskRecord task : scheduler.close()) {
       task.cancelForClose();
     }
-    actors.close();
-    workers.close();
+    actors.close(deadline, report);
+    for (Thread left : workers.close(deadline)) {
+      report.leftBehind(left, workers.runningOn(left));
+    }
+    report.logIfAny();
     store.close();
   }
 

@@ -299,6 +299,12 @@ public final class TaskRecord implements Runnable, RuntimeContext {
     runner = thread;
     workerLabel = runtime.workers.label(thread);
     workerTid = runtime.workers.tid(thread);
+    // The task this one runs inside, when run inline by a waiting task; see Workers.WorkerThread.
+    Workers.WorkerThread worker = thread instanceof Workers.WorkerThread w ? w : null;
+    TaskRecord outer = worker != null ? worker.running : null;
+    if (worker != null) {
+      worker.running = this;
+    }
     startedNanos = System.nanoTime();
     Object value = null;
     Throwable failure = null;
@@ -307,6 +313,9 @@ public final class TaskRecord implements Runnable, RuntimeContext {
       value = ScopedValue.where(CURRENT, this).call(() -> invoke(function, values));
     } catch (Throwable t) {
       failure = t;
+    }
+    if (worker != null) {
+      worker.running = outer;
     }
     runner = null;
     return finish(value, failure, mayChain);
