@@ -4,6 +4,7 @@ import io.raylite.function.RayFunc;
 import io.raylite.internal.ActorTask;
 import io.raylite.internal.LocalRuntime;
 import io.raylite.internal.RuntimeConfig;
+import io.raylite.internal.SpillDirectories;
 import io.raylite.internal.TaskRecord;
 import io.raylite.spi.GpuProvider;
 import io.raylite.spi.SpillCodec;
@@ -390,13 +391,18 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
     /**
      * Where the object store spills: the runtime creates its own directory inside {@code directory}
      * on the first spill and deletes it on {@link Raylite#close()} (default: the system temp
-     * directory, {@code java.io.tmpdir}).
+     * directory, {@code java.io.tmpdir}). Its own directory is readable and writable by this user
+     * only, and so is each spill file.
+     *
+     * @throws IllegalArgumentException if other users may write to {@code directory} and it has no
+     *     sticky bit (as the system temp directory has)
      */
     public Builder spillDirectory(Path directory) {
       Objects.requireNonNull(directory, "spillDirectory");
       if (Files.exists(directory) && !Files.isDirectory(directory)) {
         throw new IllegalArgumentException("spillDirectory must be a directory, got the file " + directory);
       }
+      SpillDirectories.checkParent(directory);
       this.spillDirectory = directory;
       return this;
     }

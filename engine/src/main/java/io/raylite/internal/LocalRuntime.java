@@ -52,6 +52,9 @@ public final class LocalRuntime {
   private volatile boolean closed;
 
   public LocalRuntime(Raylite api, RuntimeConfig config) {
+    Path spillParent = config.spillDirectory() != null ? config.spillDirectory()
+        : Path.of(System.getProperty("java.io.tmpdir"));
+    SpillDirectories.checkParent(spillParent);  // before anything is started
     this.api = api;
     this.name = config.name() != null ? config.name() : "raylite-" + RUNTIMES.incrementAndGet();
     this.logStream = config.logStream();
@@ -82,8 +85,7 @@ public final class LocalRuntime {
     this.defaultRequest = scheduler.canonical(ledger.toRequest(TaskOptions.defaults().resources(), "default"));
     this.actors = new ActorRegistry(this);
     this.shapes = Caffeine.newBuilder().maximumSize(1_024).build();
-    this.store = new ObjectStore(name, config.objectStoreBytes(),
-        config.spillDirectory() != null ? config.spillDirectory() : Path.of(System.getProperty("java.io.tmpdir")),
+    this.store = new ObjectStore(name, config.objectStoreBytes(), spillParent,
         config.spillCodec() != null ? config.spillCodec() : new JavaSerializationCodec());
   }
 

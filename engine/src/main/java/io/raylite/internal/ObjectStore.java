@@ -599,6 +599,10 @@ public final class ObjectStore {
       if (closed) {
         throw new RuntimeClosedException("runtime '" + runtimeName + "' is closed");
       }
+      if (failure instanceof SpillCorruptException) {
+        throw new ObjectLostException("object " + e.idString() + " is lost: its spill file " + files.describe(e)
+            + " is corrupt: " + failure.getMessage(), failure);
+      }
       throw new ObjectLostException("object " + e.idString() + " could not be read back from its spill file "
           + files.describe(e) + ": " + failure, failure);
     }
