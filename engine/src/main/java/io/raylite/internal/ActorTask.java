@@ -97,11 +97,14 @@ public final class ActorTask implements RuntimeContext {
         argumentFailed = true;
         return;
       }
+      Thread thread = Thread.currentThread();
+      ThreadState before = ThreadState.capture(thread);
       try {
         value = ScopedValue.where(CURRENT, this).call(() -> TaskRecord.invoke(function, values));
       } catch (Throwable t) {
         thrown = t;
       }
+      before.restore(thread);  // nothing the call set on its thread leaks into the next call
     } finally {
       finishedNanos = System.nanoTime();
     }
@@ -246,7 +249,7 @@ public final class ActorTask implements RuntimeContext {
   @Override
   public void log(String format, Object... logArgs) {
     String line = logArgs.length == 0 ? format : String.format(java.util.Locale.ROOT, format, logArgs);
-    actor.runtime.logStream.println("(" + name() + " actor=" + actor.idString() + ") " + line);
+    actor.runtime.logStream.println(LogLines.escape("(" + name() + " actor=" + actor.idString() + ") " + line));
   }
 
   @Override

@@ -305,6 +305,7 @@ public final class TaskRecord implements Runnable, RuntimeContext {
     if (worker != null) {
       worker.running = this;
     }
+    ThreadState before = ThreadState.capture(thread);
     startedNanos = System.nanoTime();
     Object value = null;
     Throwable failure = null;
@@ -314,6 +315,7 @@ public final class TaskRecord implements Runnable, RuntimeContext {
     } catch (Throwable t) {
       failure = t;
     }
+    before.restore(thread);  // nothing the task set on its thread leaks into the next task
     if (worker != null) {
       worker.running = outer;
     }
@@ -540,7 +542,7 @@ public final class TaskRecord implements Runnable, RuntimeContext {
   @Override
   public void log(String format, Object... logArgs) {
     String line = logArgs.length == 0 ? format : String.format(java.util.Locale.ROOT, format, logArgs);
-    runtime.logStream.println("(" + name + " worker=" + workerLabel + ") " + line);
+    runtime.logStream.println(LogLines.escape("(" + name + " worker=" + workerLabel + ") " + line));
   }
 
   @Override
