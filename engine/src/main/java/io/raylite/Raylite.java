@@ -190,12 +190,16 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
    * the ready and not-ready refs in input order. A failed task counts as ready.
    *
    * @param refs the refs to wait for; each at most once, as in Ray
-   * @param numReturns how many ready refs to wait for, 1 to {@code refs.size()}
+   * @param numReturns how many ready refs to wait for, 1 to {@code refs.size()}, or 0 when
+   *     {@code refs} is empty (then the result is two empty lists at once, as in Ray)
    * @param timeout how long to wait at most; {@code null} waits without limit
    * @throws IllegalArgumentException if a ref appears twice in {@code refs}
    */
   public <T> WaitResult<T> wait(List<ObjectRef<T>> refs, int numReturns, Duration timeout) {
     Objects.requireNonNull(refs, "refs");
+    if (refs.isEmpty() && numReturns == 0) {
+      return new WaitResult<>(List.of(), List.of());  // as Ray: nothing to wait for
+    }
     if (numReturns < 1 || numReturns > refs.size()) {
       throw new IllegalArgumentException(
           "numReturns must be between 1 and refs.size() = " + refs.size() + ", got " + numReturns);

@@ -69,6 +69,8 @@ public final class ActorRecord {
   static final int ALIVE = 1;
   static final int RESTARTING = 2;
   static final int DEAD = 3;
+  /** The caller key of every thread outside tasks and actors, which Ray calls the driver. */
+  private static final Object DRIVER = new Object();
 
   final ActorRegistry registry;
   final LocalRuntime runtime;
@@ -106,10 +108,12 @@ public final class ActorRecord {
   /** The taken calls whose outcome is still undecided, in the order taken; null when none yet. */
   private ArrayList<ActorTask> running;
   /**
-   * Calls queued or running, for maxPendingCalls. Counted only when that limit is set: calls
-   * submitted through the inbox, which only actors without a limit use, are not counted in.
+   * Calls queued or running, for maxPendingCalls, per caller (see callerKey), as Ray counts them
+   * per worker holding a handle. Made and counted only when that limit is set: calls submitted
+   * through the inbox, which only actors without a limit use, are not counted in. A caller's
+   * entry goes when its count drops to zero, so a finished task is not kept.
    */
-  private int pendingCalls;
+  private HashMap<Object, int[]> pendingByCaller;
   /**
    * Why the actor is DEAD, or null. Written under the monitor before the DEAD actor's calls are
    * failed; volatile because submit reads it without the monitor.
@@ -223,12 +227,20 @@ public final class ActorRecord {
       died = death;
       if (died == null) {
         int max = options.maxPendingCalls();
-        if (max >= 0 && pendingCalls >= max) {
-          throw new PendingCallsExceededException("actor '" + displayName() + "' (" + idString() + ") has "
-              + pendingCalls + " calls queued or running, the most its maxPendingCalls(" + max
-              + ") allows; call '" + call.name() + "' was not submitted");
+        if (max >= 0) {
+          Object caller = callerKey();
+          if (pendingByCaller == null) {
+            pendingByCaller = new HashMap<>();
+          }
+          int[] count = pendingByCaller.computeIfAbsent(caller, c -> new int[1]);
+          if (count[0] >= max) {
+            throw new PendingCallsExceededException("actor '" + displayName() + "' (" + idString() + ") has "
+                + count[0] + " calls from " + describeCaller(caller) + " queued or running, the most its"
+                + " maxPendingCalls(" + max + ") allows per caller; call '" + call.name() + "' was not submitted");
+          }
+          count[0]++;
+          call.pendingCaller = caller;
         }
-        pendingCalls++;
         box.addLast(call);
         if (state == ALIVE && box.wantsDrainer()) {
           startDrainerLocked(box);
@@ -265,7 +277,7 @@ public final class ActorRecord {
       }
       queued = call.mailbox.remove(call);
       if (queued) {
-        pendingCalls--;
+        countDownLocked(call);
         call.failure = cancelled;
       } else {
         call.cancelled = true;  // running: it finishes, its outcome is dropped
@@ -347,7 +359,7 @@ public final class ActorRecord {
               failLocked("method " + previous.name() + " threw an Error", error, true, settled);
             } else {
               running.remove(previous);
-              pendingCalls--;
+              countDownLocked(previous);
               completePrevious = true;
             }
           }
@@ -647,8 +659,40 @@ public final class ActorRecord {
 
   private void failCallLocked(ActorTask call, ActorDiedException died, List<ActorTask> settled) {
     call.failure = died;
-    pendingCalls--;
+    countDownLocked(call);
     settled.add(call);
+  }
+
+  /* ---------------- Pending calls per caller ---------------- */
+
+  /** Who submits from this thread: the task or the actor running here, or the driver. */
+  private static Object callerKey() {
+    TaskRecord task = TaskRecord.current();
+    if (task != null) {
+      return task;
+    }
+    ActorTask call = ActorTask.current();
+    return call != null ? call.actor : DRIVER;
+  }
+
+  private static String describeCaller(Object caller) {
+    return switch (caller) {
+      case TaskRecord task -> "task '" + task.name + "' (" + task.idString() + ")";
+      case ActorRecord actor -> "actor '" + actor.displayName() + "' (" + actor.idString() + ")";
+      default -> "the driver";
+    };
+  }
+
+  /** The call is no longer queued or running: its caller may submit one more. */
+  private void countDownLocked(ActorTask call) {
+    Object caller = call.pendingCaller;
+    if (caller != null) {
+      call.pendingCaller = null;
+      int[] count = pendingByCaller.get(caller);
+      if (--count[0] == 0) {
+        pendingByCaller.remove(caller);
+      }
+    }
   }
 
   /**

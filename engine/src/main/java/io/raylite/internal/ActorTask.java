@@ -45,6 +45,8 @@ public final class ActorTask implements RuntimeContext {
   volatile boolean aborted;
   /** Set under the monitor when the call was cancelled while running: it is told, and not retried. */
   volatile boolean cancelled;
+  /** Whose maxPendingCalls count holds this call (see ActorRecord), or null; under the monitor. */
+  Object pendingCaller;
   /** The failure the actor decided for this call, delivered outside the monitor. */
   RayliteException failure;
 
