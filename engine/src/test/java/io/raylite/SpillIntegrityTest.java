@@ -212,4 +212,41 @@ class SpillIntegrityTest {
       assertTrue(e.getMessage().contains("spill directory " + parent), e.getMessage());
     }
   }
+
+  /* ---------------- Rebuilding from lineage ---------------- */
+
+  @Test
+  void corruptSpilledTaskResult_isRebuiltByRunningItsTaskAgain() throws IOException {
+    AtomicInteger runs = new AtomicInteger();
+    try (Raylite ray = runtime()) {
+      ObjectRef<long[]> ref = ray.task(() -> {
+        runs.incrementAndGet();
+        return tooLargeToKeep(11);
+      }).remote();
+      ray.wait(List.of(ref));
+      Path file = spillFileOf(ray, ref);
+      overwrite(file, 1_000, new byte[] {(byte) ~Files.readAllBytes(file)[1_000]});
+      assertArrayEquals(tooLargeToKeep(11), ray.get(ref));
+      assertEquals(2, runs.get(), "the task ran once, then once more to rebuild its result");
+      assertArrayEquals(tooLargeToKeep(11), ray.get(ref), "read again, from the rebuilt file");
+      assertEquals(2, runs.get());
+    }
+  }
+
+  @Test
+  void corruptSpilledTaskResult_withNoRetryLeft_getThrowsObjectLost() throws IOException {
+    AtomicInteger runs = new AtomicInteger();
+    try (Raylite ray = runtime()) {
+      ObjectRef<long[]> ref = ray.task(() -> {
+        runs.incrementAndGet();
+        return tooLargeToKeep(12);
+      }).maxRetries(0).remote();
+      ray.wait(List.of(ref));
+      Path file = spillFileOf(ray, ref);
+      overwrite(file, 1_000, new byte[] {(byte) ~Files.readAllBytes(file)[1_000]});
+      ObjectLostException e = assertThrows(ObjectLostException.class, () -> ray.get(ref));
+      assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+      assertEquals(1, runs.get());
+    }
+  }
 }

@@ -343,10 +343,15 @@ public final class TaskRecord implements Runnable, RuntimeContext {
     }
     // Recorded before the result completes, so a caller of get sees the task in the timeline.
     outcome = cancelled ? CANCELLED : failure == null ? FINISHED : FAILED;
+    RayFunc ranFunction = function;
+    Object[] ranArgs = args;
     clear();
     record();
     if (outcome == FINISHED) {
-      result.complete(value);
+      if (result.complete(value) && !ObjectStore.isSmall(result.size)) {
+        // A result that may be spilled keeps what rebuilds it if its spill file is lost.
+        result.lineage = Lineage.of(ranFunction, ranArgs, refMask, options, name, attempt);
+      }
     } else if (outcome == FAILED) {
       result.fail(new TaskFailedException(name, idString(), failure));
     }
