@@ -18,6 +18,10 @@ import java.util.ArrayDeque;
  * is queued instead of run; the drainer runs the queue until it is empty. A chain of any length
  * thus uses constant stack, and a wide fan-out is already iterative inside CompletableFuture.
  *
+ * The other callbacks on an object's future do not nest this way: wait's counts down and wakes
+ * one blocked thread, toCompletableFuture's completes a future that only the caller chains on,
+ * and actor calls and constructors read their ObjectRef arguments with a blocking get.
+ *
  * Threads: the queue is thread-confined (a ThreadLocal), so nothing here is shared. The order of
  * hand-overs changes from depth-first to breadth-first; nothing depends on that order.
  */
