@@ -13,7 +13,7 @@ public class ActorDiedException extends RayliteException {
 
   public ActorDiedException(String actorName, String actorId, String reason, Throwable cause) {
     super("actor '" + actorName + "' (" + actorId + ") died: " + reason
-        + (cause == null ? "" : ": " + cause), cause);
+        + (cause == null ? "" : ": " + summary(cause)), cause);
     this.actorName = actorName;
     this.actorId = actorId;
   }
