@@ -126,10 +126,11 @@ final class SpillFiles {
     try {
       checkOpen();
       SpillSeal seal = seals.get(entry);
-      Path file = directory().resolve(name(entry));
-      if (seal == null) {
+      Path dir = directoryIfCreated();
+      if (seal == null || dir == null) {
         throw new SpillCorruptException("no spill file of this object was written");
       }
+      Path file = dir.resolve(name(entry));
       seal.verify(file);
       Object value;
       try (InputStream in = new BufferedInputStream(Files.newInputStream(file), BUFFER)) {
@@ -210,6 +211,7 @@ final class SpillFiles {
         return;
       }
       closed = true;
+      seals.clear();
       Path dir = directoryIfCreated();
       if (dir == null) {
         return;
