@@ -16,7 +16,7 @@ public class ActorDiedException extends RayliteException {
   /** Creates the exception for the actor named {@code actorName} (or its id), with why it died. */
   public ActorDiedException(String actorName, String actorId, String reason, Throwable cause) {
     super("actor '" + actorName + "' (" + actorId + ") died: " + reason
-        + (cause == null ? "" : ": " + cause), cause);
+        + (cause == null ? "" : ": " + summary(cause)), cause);
     this.actorName = actorName;
     this.actorId = actorId;
   }

@@ -83,7 +83,7 @@ public final class ActorOptions {
     return maxConcurrency;
   }
 
-  /** How many calls may be queued or running at once; -1 for no limit. */
+  /** How many calls each caller may have queued or running at once; -1 for no limit. */
   public int maxPendingCalls() {
     return maxPendingCalls;
   }
@@ -188,8 +188,11 @@ public final class ActorOptions {
     }
 
     /**
-     * How many calls may be queued or running at once (1 or more; -1, the default, for no limit);
-     * a call beyond it fails at submission with {@link PendingCallsExceededException}.
+     * How many calls each caller may have queued or running at once (1 or more; -1, the default,
+     * for no limit); a call beyond it fails at submission with {@link PendingCallsExceededException}.
+     * As in Ray, where each worker holding a handle keeps its own count, the count is per caller:
+     * the driver (every thread outside tasks and actors), each task, and each actor submitting
+     * from its methods.
      */
     public Builder maxPendingCalls(int calls) {
       if (calls < 1 && calls != -1) {

@@ -3,6 +3,7 @@ package io.raylite;
 import io.raylite.function.RayFunc;
 import io.raylite.internal.LocalRuntime;
 import io.raylite.internal.RuntimeConfig;
+import io.raylite.internal.object.SpillDirectories;
 import io.raylite.spi.GpuProvider;
 import io.raylite.spi.SpillCodec;
 import java.io.IOException;
@@ -36,6 +37,9 @@ import java.util.Optional;
  * method throws {@link RuntimeClosedException}.
  */
 public final class Raylite extends TaskCalls implements AutoCloseable {
+  /** How long close waits for running tasks and actor calls unless the builder says otherwise. */
+  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+
   private final LocalRuntime runtime;
 
   private Raylite(RuntimeConfig config) {
@@ -185,12 +189,16 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
    * the ready and not-ready refs in input order. A failed task counts as ready.
    *
    * @param refs the refs to wait for; each at most once, as in Ray
-   * @param numReturns how many ready refs to wait for, 1 to {@code refs.size()}
+   * @param numReturns how many ready refs to wait for, 1 to {@code refs.size()}, or 0 when
+   *     {@code refs} is empty (then the result is two empty lists at once, as in Ray)
    * @param timeout how long to wait at most; {@code null} waits without limit
    * @throws IllegalArgumentException if a ref appears twice in {@code refs}
    */
   public <T> WaitResult<T> wait(List<ObjectRef<T>> refs, int numReturns, Duration timeout) {
     Objects.requireNonNull(refs, "refs");
+    if (refs.isEmpty() && numReturns == 0) {
+      return new WaitResult<>(List.of(), List.of());  // as Ray: nothing to wait for
+    }
     if (numReturns < 1 || numReturns > refs.size()) {
       throw new IllegalArgumentException(
           "numReturns must be between 1 and refs.size() = " + refs.size() + ", got " + numReturns);
@@ -266,6 +274,11 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
    * Cancels every task not yet started, interrupts those running, kills every actor (their pending
    * calls fail with {@link ActorDiedException}), waits for every worker and actor thread to end,
    * and releases the object store. Idempotent.
+   *
+   * <p>The wait is bounded by {@link Builder#shutdownTimeout} (default 30 seconds): a task or
+   * actor call that ignores its interrupt past it is left running on its daemon thread, and close
+   * returns normally after logging a warning (logger {@code io.raylite}) that names each one and
+   * shows where its thread is.
    */
   @Override
   public void close() {
@@ -304,6 +317,7 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
     private int timelineCapacity = 100_000;
     private PrintStream logStream = System.out;
     private String name;
+    private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
 
     private Builder() {}
 
@@ -380,13 +394,18 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
     /**
      * Where the object store spills: the runtime creates its own directory inside {@code directory}
      * on the first spill and deletes it on {@link Raylite#close()} (default: the system temp
-     * directory, {@code java.io.tmpdir}).
+     * directory, {@code java.io.tmpdir}). Its own directory is readable and writable by this user
+     * only, and so is each spill file.
+     *
+     * @throws IllegalArgumentException if other users may write to {@code directory} and it has no
+     *     sticky bit (as the system temp directory has)
      */
     public Builder spillDirectory(Path directory) {
       Objects.requireNonNull(directory, "spillDirectory");
       if (Files.exists(directory) && !Files.isDirectory(directory)) {
         throw new IllegalArgumentException("spillDirectory must be a directory, got the file " + directory);
       }
+      SpillDirectories.checkParent(directory);
       this.spillDirectory = directory;
       return this;
     }
@@ -424,6 +443,21 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How long {@link Raylite#close()} waits for interrupted tasks and actor calls to end (default
+     * 30 seconds). Past it, close returns anyway and logs a warning naming each task and actor call
+     * still running and where it is; their threads are daemon threads, so they do not keep the JVM
+     * alive.
+     */
+    public Builder shutdownTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "shutdownTimeout");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("shutdownTimeout must be >= 0, got " + timeout);
+      }
+      this.shutdownTimeout = timeout;
+      return this;
+    }
+
     /** Starts the runtime. */
     public Raylite build() {
       long heap = Runtime.getRuntime().maxMemory();
@@ -431,7 +465,7 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
           name, cpus, gpus, discoverGpus ? gpuProvider : null, discoverGpus, Map.copyOf(custom),
           memory != null ? memory : heap,
           objectStoreMemory != null ? objectStoreMemory : (long) (heap * 0.3),
-          timelineCapacity, logStream, spillDirectory, spillCodec);
+          timelineCapacity, logStream, spillDirectory, spillCodec, shutdownTimeout);
       return new Raylite(config);
     }
   }

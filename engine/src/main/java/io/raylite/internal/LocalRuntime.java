@@ -14,6 +14,7 @@ import io.raylite.internal.actor.ActorRegistry;
 import io.raylite.internal.object.ObjectEntry;
 import io.raylite.internal.object.ObjectRefImpl;
 import io.raylite.internal.object.ObjectStore;
+import io.raylite.internal.object.SpillDirectories;
 import io.raylite.internal.object.Producer;
 import io.raylite.internal.resource.ResourceLedger;
 import io.raylite.internal.resource.ResourceShape;
@@ -21,6 +22,7 @@ import io.raylite.internal.resource.Scheduler;
 import io.raylite.internal.task.Blocking;
 import io.raylite.internal.task.Engine;
 import io.raylite.internal.task.FunctionNames;
+import io.raylite.internal.task.ShutdownReport;
 import io.raylite.internal.task.TaskRun;
 import io.raylite.spi.GpuProvider;
 import io.raylite.spi.JavaSerializationCodec;
@@ -58,9 +60,14 @@ public final class LocalRuntime {
   private final AtomicLong taskIds = new AtomicLong();
   /** Its JMX MBean, io.raylite:type=Runtime,name=NAME, from the end of the constructor until close. */
   private final RuntimeMBean mbean;
+  private final java.time.Duration shutdownTimeout;
 
   public LocalRuntime(Raylite api, RuntimeConfig config) {
+    Path spillParent = config.spillDirectory() != null ? config.spillDirectory()
+        : Path.of(System.getProperty("java.io.tmpdir"));
+    SpillDirectories.checkParent(spillParent);  // before anything is started
     this.name = config.name() != null ? config.name() : "raylite-" + RUNTIMES.incrementAndGet();
+    this.shutdownTimeout = config.shutdownTimeout();
     String hint = DEFAULT_GPU_HINT;
     int gpus;
     if (config.gpus() != null) {
@@ -83,8 +90,7 @@ public final class LocalRuntime {
         config.cpus(), gpus, config.memoryBytes(), config.customResources(), hint);
     this.timeline = new Timeline(config.timelineCapacity(), name);
     this.engine = new Engine(api, name, ledger, (int) Math.ceil(config.cpus()), timeline, config.logStream(),
-        config.objectStoreBytes(),
-        config.spillDirectory() != null ? config.spillDirectory() : Path.of(System.getProperty("java.io.tmpdir")),
+        config.objectStoreBytes(), spillParent,
         config.spillCodec() != null ? config.spillCodec() : new JavaSerializationCodec());
     this.scheduler = engine.scheduler;
     this.store = engine.store;
@@ -120,7 +126,7 @@ public final class LocalRuntime {
     String taskName = options.name() != null ? options.name() : FunctionNames.of(function);
     ResourceShape request = options == TaskOptions.defaults() ? defaultRequest
         : shapes.get(options.resources(), amounts -> scheduler.shapeOf(amounts, taskName));
-    TaskRun task = new TaskRun(engine, taskIds.incrementAndGet(), taskName, options, request,
+    TaskRun task = new TaskRun(engine, engine.nextTaskId(), taskName, options, request,
         function, args, refMask);
     ObjectRefImpl<R> ref = new ObjectRefImpl<>(task.result);
     task.resolveArguments();
@@ -292,11 +298,17 @@ public final class LocalRuntime {
     if (!engine.markClosed()) {
       return;
     }
+    // One grace period for every thread to end; past it, close reports them and returns.
+    long deadline = System.nanoTime() + Math.min(shutdownTimeout.toNanos(), Long.MAX_VALUE / 4);
+    ShutdownReport report = new ShutdownReport(name, shutdownTimeout);
     for (TaskRun task : scheduler.close()) {
       task.cancelForClose();
     }
-    actors.close();
-    engine.workers.close();
+    actors.close(deadline, report);
+    for (Thread left : engine.workers.close(deadline)) {
+      report.leftBehind(left, engine.workers.runningOn(left));
+    }
+    report.logIfAny();
     store.close();
     mbean.unregister();
   }

@@ -22,6 +22,7 @@ import java.util.Map;
  * @param spillDirectory where the object store makes its spill directory, or null for the system
  *     temp directory
  * @param spillCodec how spilled objects are written, or null for Java serialization
+ * @param shutdownTimeout how long close waits for running tasks and actor calls to end
  */
 public record RuntimeConfig(
     String name,
@@ -35,4 +36,5 @@ public record RuntimeConfig(
     int timelineCapacity,
     PrintStream logStream,
     Path spillDirectory,
-    SpillCodec spillCodec) {}
+    SpillCodec spillCodec,
+    java.time.Duration shutdownTimeout) {}

@@ -9,16 +9,19 @@
  *      |       of an actor's method or constructor), ActorThreads, ActorCallRunEvent (JFR)
  *   task       TaskRun (one submitted task), Blocking (how a thread waits), Workers, Engine (the
  *      |       parts of a runtime that tasks and actors share), TimelineSink, Invoker (generated),
- *      |       TaskRunEvent (JFR)
- *   object     ObjectEntry, ObjectRefImpl, ObjectStore, RefTracker, SpillFiles, SizeEstimator, Ids
- *      |
+ *      |       TaskRunEvent (JFR), Propagation (dependency hand-over without recursion),
+ *      |       TaskLineage (rebuilds a lost result), ThreadState, LogLines, ShutdownReport (threads
+ *      |       left behind by close)
+ *   object     ObjectEntry, ObjectRefImpl, ObjectStore, RefTracker, SpillFiles, SpillSeal (a spill
+ *      |       file's length, CRC32C and class), SpillDirectories, SizeEstimator, Ids
  *   resource   Scheduler, ResourceLedger, ResourceShape, Allocation, FixedPoint
  * </pre>
  *
  * <p>A lower room calls upward only through a small interface of its own that a higher room
  * implements: the scheduler dispatches {@code resource.Schedulable} tasks; an object entry's
- * producer is an {@code object.Producer} (a task or an actor call), and a ref waits through its
- * store's {@code object.Awaiter}; tasks and actor calls record into a {@code task.TimelineSink}.
+ * producer is an {@code object.Producer} (a task or an actor call), a ref waits through its
+ * store's {@code object.Awaiter}, and a task result whose spill file is lost is rebuilt through its
+ * {@code object.Lineage}; tasks and actor calls record into a {@code task.TimelineSink}.
  * Every room may use the public API ({@code io.raylite}, {@code io.raylite.spi}), and
  * {@code io.raylite} reaches the engine through {@link io.raylite.internal.LocalRuntime} and the
  * actor handles' {@code actor.ActorRecord}.

@@ -4,6 +4,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InvalidClassException;
+import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
@@ -20,6 +22,14 @@ import java.lang.foreign.MemorySegment;
  * length and its elements in the machine's byte order. Spill files live only as long as the runtime
  * that wrote them, on the same machine, so the byte order never changes between write and read.
  * Classes are resolved with the thread's context class loader first, then as serialization does.
+ *
+ * <p>Reading back what is known to have been written ({@link #decode(InputStream, long, Class)}):
+ * an array's length is checked against the stream's length before it is allocated, and a
+ * serialization stream is read through an {@link ObjectInputFilter} that bounds the depth of the
+ * graph to MAX_DEPTH, and the references, array lengths and bytes read to the stream's length
+ * (each reference and array element takes at least one byte of it). The class of its root must be
+ * the class written, unless that class replaces itself when serialized ({@code writeReplace}, as
+ * the JDK's immutable collections do); the store checks the class of the value read in any case.
  */
 public final class JavaSerializationCodec implements SpillCodec {
   private static final int SERIALIZED = 0;
@@ -32,6 +42,10 @@ public final class JavaSerializationCodec implements SpillCodec {
   private static final int DOUBLES = 7;
   /** Bytes copied per write or read of a primitive array. */
   private static final int CHUNK = 1 << 20;
+  /** The deepest object graph read back; deeper nesting would overflow the reader's stack anyway. */
+  static final int MAX_DEPTH = 10_000;
+  /** The tag and the length before a primitive array's elements. */
+  private static final int ARRAY_HEADER = 5;
 
   /** Creates the codec; it holds no state, so one instance may serve every runtime. */
   public JavaSerializationCodec() {}
@@ -66,26 +80,53 @@ public final class JavaSerializationCodec implements SpillCodec {
 
   @Override
   public Object decode(InputStream in) throws IOException {
+    return decode(in, Long.MAX_VALUE, null);
+  }
+
+  @Override
+  public Object decode(InputStream in, long length, Class<?> valueClass) throws IOException {
     DataInputStream data = new DataInputStream(in);
     int tag = data.readUnsignedByte();
     if (tag == SERIALIZED) {
+      ContextObjectInputStream objects = new ContextObjectInputStream(data, rootClassName(valueClass));
+      if (length != Long.MAX_VALUE) {
+        long bound = Math.max(1, length);
+        ObjectInputFilter limits = ObjectInputFilter.Config.createFilter("maxdepth=" + MAX_DEPTH + ";maxrefs=" + bound
+            + ";maxbytes=" + bound + ";maxarray=" + bound);
+        ObjectInputFilter current = objects.getObjectInputFilter();
+        objects.setObjectInputFilter(current == null ? limits : ObjectInputFilter.merge(limits, current));
+      }
       try {
-        return new ContextObjectInputStream(data).readObject();
+        return objects.readObject();
       } catch (ClassNotFoundException e) {
         throw new IOException("cannot read a spilled object back: " + e.getMessage(), e);
       }
     }
-    int length = data.readInt();
-    Object array = switch (tag) {
-      case BYTES -> new byte[length];
-      case SHORTS -> new short[length];
-      case CHARS -> new char[length];
-      case INTS -> new int[length];
-      case LONGS -> new long[length];
-      case FLOATS -> new float[length];
-      case DOUBLES -> new double[length];
+    int count = data.readInt();
+    int elementBytes = switch (tag) {
+      case BYTES -> 1;
+      case SHORTS, CHARS -> 2;
+      case INTS, FLOATS -> 4;
+      case LONGS, DOUBLES -> 8;
       default -> throw new IOException("not a spill file of this codec: unknown tag " + tag);
     };
+    if (count < 0 || (length != Long.MAX_VALUE && ARRAY_HEADER + (long) count * elementBytes != length)) {
+      throw new IOException("not a spill file of this codec: an array of " + count + " elements of "
+          + elementBytes + " bytes cannot be in a stream of " + length + " bytes");
+    }
+    Object array = switch (tag) {
+      case BYTES -> new byte[count];
+      case SHORTS -> new short[count];
+      case CHARS -> new char[count];
+      case INTS -> new int[count];
+      case LONGS -> new long[count];
+      case FLOATS -> new float[count];
+      default -> new double[count];
+    };
+    if (valueClass != null && array.getClass() != valueClass) {
+      throw new IOException("not the object written: a " + array.getClass().getName() + " instead of a "
+          + valueClass.getName());
+    }
     MemorySegment elements = segmentOf(array);
     byte[] chunk = new byte[(int) Math.min(CHUNK, elements.byteSize())];
     MemorySegment buffer = MemorySegment.ofArray(chunk);
@@ -95,6 +136,29 @@ public final class JavaSerializationCodec implements SpillCodec {
       MemorySegment.copy(buffer, 0, elements, offset, n);
     }
     return array;
+  }
+
+  /**
+   * The class name the stream's root must have for a value of {@code valueClass}, or null when
+   * it cannot be told before reading (no class given, or one that replaces itself when written).
+   */
+  private static String rootClassName(Class<?> valueClass) {
+    if (valueClass == null) {
+      return null;
+    }
+    Class<?> root = valueClass;
+    if (Enum.class.isAssignableFrom(root) && !root.isEnum()) {
+      root = root.getSuperclass();  // a constant with a body: serialized as its enum type
+    }
+    for (Class<?> c = root; c != null; c = c.getSuperclass()) {
+      try {
+        c.getDeclaredMethod("writeReplace");
+        return null;
+      } catch (NoSuchMethodException notHere) {
+        // look in the superclass
+      }
+    }
+    return root.getName();
   }
 
   private static int tagOf(Object value) {
@@ -123,14 +187,32 @@ public final class JavaSerializationCodec implements SpillCodec {
     };
   }
 
-  /** Resolves classes with the thread's context class loader, where application classes live. */
+  /**
+   * Resolves classes with the thread's context class loader, where application classes live, and
+   * refuses a stream whose root (the first class resolved) is not {@code rootClassName}, before
+   * any of its objects is built.
+   */
   private static final class ContextObjectInputStream extends ObjectInputStream {
-    ContextObjectInputStream(InputStream in) throws IOException {
+    private String rootClassName;
+
+    ContextObjectInputStream(InputStream in, String rootClassName) throws IOException {
       super(in);
+      this.rootClassName = rootClassName;
+    }
+
+    private void checkRoot(String name) throws InvalidClassException {
+      String expected = rootClassName;
+      if (expected != null) {
+        rootClassName = null;  // only the first class is the root's
+        if (!expected.equals(name)) {
+          throw new InvalidClassException(name, "not the object written: its root is not a " + expected);
+        }
+      }
     }
 
     @Override
     protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+      checkRoot(desc.getName());
       ClassLoader context = Thread.currentThread().getContextClassLoader();
       if (context != null) {
         try {
@@ -140,6 +222,12 @@ public final class JavaSerializationCodec implements SpillCodec {
         }
       }
       return super.resolveClass(desc);
+    }
+
+    @Override
+    protected Class<?> resolveProxyClass(String[] interfaces) throws IOException, ClassNotFoundException {
+      checkRoot("a proxy of " + String.join(", ", interfaces));
+      return super.resolveProxyClass(interfaces);
     }
   }
 

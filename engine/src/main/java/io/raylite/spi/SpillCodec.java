@@ -25,4 +25,16 @@ public interface SpillCodec {
 
   /** Reads back a value written by {@link #encode}; the store buffers and closes the stream. */
   Object decode(InputStream in) throws IOException;
+
+  /**
+   * Reads back a value written by {@link #encode}, knowing what was written: the stream holds
+   * exactly {@code length} bytes (already checked against the checksum taken when it was written),
+   * and the value written was of class {@code valueClass}. A codec should refuse (with an
+   * {@code IOException}) to allocate more than the stream can hold, and to build a value of
+   * another class; the store checks the class of what comes back in any case. The default
+   * calls {@link #decode(InputStream)}.
+   */
+  default Object decode(InputStream in, long length, Class<?> valueClass) throws IOException {
+    return decode(in);
+  }
 }

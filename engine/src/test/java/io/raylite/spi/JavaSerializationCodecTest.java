@@ -54,4 +54,55 @@ class JavaSerializationCodecTest {
     assertFalse(codec.canEncode(new NotSerializable(1)));
     assertFalse(codec.canEncode(new Object()));
   }
+
+  /** Counts how often its readObject runs. */
+  static final class Gadget implements java.io.Serializable {
+    static final java.util.concurrent.atomic.AtomicInteger READS = new java.util.concurrent.atomic.AtomicInteger();
+    private static final long serialVersionUID = 1L;
+
+    private void readObject(java.io.ObjectInputStream in) throws IOException, ClassNotFoundException {
+      in.defaultReadObject();
+      READS.incrementAndGet();
+    }
+  }
+
+  private byte[] encoded(Object value) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    codec.encode(value, out);
+    return out.toByteArray();
+  }
+
+  @Test
+  void decode_refusesAStreamWhoseRootIsAnotherClass_beforeBuildingIt() throws IOException {
+    byte[] bytes = encoded(new Gadget());
+    int before = Gadget.READS.get();
+    IOException e = assertThrows(IOException.class,
+        () -> codec.decode(new ByteArrayInputStream(bytes), bytes.length, java.util.ArrayList.class));
+    assertTrue(e.getMessage().contains("java.util.ArrayList"), e.getMessage());
+    assertEquals(before, Gadget.READS.get());
+  }
+
+  @Test
+  void decode_acceptsTheClassWritten_evenWhenItReplacesItselfWhenSerialized() throws IOException {
+    List<Integer> value = List.of(1, 2, 3);  // written as java.util.CollSer
+    byte[] bytes = encoded(value);
+    assertEquals(value, codec.decode(new ByteArrayInputStream(bytes), bytes.length, value.getClass()));
+  }
+
+  @Test
+  void decode_refusesAPrimitiveArrayLongerThanItsStream_beforeAllocatingIt() throws IOException {
+    byte[] bytes = encoded(new long[4]);
+    bytes[1] = 0x7f;  // the length's high byte: about two billion elements
+    IOException e = assertThrows(IOException.class,
+        () -> codec.decode(new ByteArrayInputStream(bytes), bytes.length, long[].class));
+    assertTrue(e.getMessage().contains("cannot be in a stream of " + bytes.length + " bytes"), e.getMessage());
+  }
+
+  @Test
+  void decode_refusesASerializedArrayLongerThanItsStream() throws IOException {
+    byte[] bytes = encoded(new Object[] {new String[100]});
+    // Claim fewer bytes than the stream has: the filter bounds array lengths by the stream's length.
+    assertThrows(java.io.InvalidClassException.class,
+        () -> codec.decode(new ByteArrayInputStream(bytes), 50, Object[].class));
+  }
 }

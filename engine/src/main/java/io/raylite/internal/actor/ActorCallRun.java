@@ -15,7 +15,9 @@ import io.raylite.internal.resource.Allocation;
 import io.raylite.internal.task.Blocking;
 import io.raylite.internal.task.FunctionNames;
 import io.raylite.internal.task.Invoker;
+import io.raylite.internal.task.LogLines;
 import io.raylite.internal.task.TaskRun;
+import io.raylite.internal.task.ThreadState;
 import io.raylite.internal.task.TimelineSink;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +57,8 @@ public final class ActorCallRun implements RuntimeContext, Producer {
   volatile boolean aborted;
   /** Set under the monitor when the call was cancelled while running: it is told, and not retried. */
   volatile boolean cancelled;
+  /** Whose maxPendingCalls count holds this call (see ActorRecord), or null; under the monitor. */
+  Object pendingCaller;
   /** The failure the actor decided for this call, delivered outside the monitor. */
   RayliteException failure;
 
@@ -107,11 +111,14 @@ public final class ActorCallRun implements RuntimeContext, Producer {
         argumentFailed = true;
         return;
       }
+      Thread thread = Thread.currentThread();
+      ThreadState before = ThreadState.capture(thread);
       try {
         value = ScopedValue.where(CURRENT, this).call(() -> Invoker.invoke(function, values));
       } catch (Throwable t) {
         thrown = t;
       }
+      before.restore(thread);  // nothing the call set on its thread leaks into the next call
     } finally {
       finishedNanos = System.nanoTime();
     }
@@ -266,7 +273,7 @@ public final class ActorCallRun implements RuntimeContext, Producer {
   @Override
   public void log(String format, Object... logArgs) {
     String line = logArgs.length == 0 ? format : String.format(java.util.Locale.ROOT, format, logArgs);
-    actor.runtime.logStream.println("(" + name() + " actor=" + actor.idString() + ") " + line);
+    actor.runtime.logStream.println(LogLines.escape("(" + name() + " actor=" + actor.idString() + ") " + line));
   }
 
   @Override

@@ -17,6 +17,8 @@ import io.raylite.internal.resource.Scheduler;
 import io.raylite.internal.task.EndActions;
 import io.raylite.internal.task.Engine;
 import io.raylite.internal.task.FunctionNames;
+import io.raylite.internal.task.ShutdownReport;
+import io.raylite.internal.task.TaskRun;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -91,6 +93,8 @@ public final class ActorRecord {
   static final int ALIVE = 1;
   static final int RESTARTING = 2;
   static final int DEAD = 3;
+  /** The caller key of every thread outside tasks and actors, which Ray calls the driver. */
+  private static final Object DRIVER = new Object();
 
   final ActorRegistry registry;
   final Engine runtime;
@@ -128,10 +132,12 @@ public final class ActorRecord {
   /** The taken calls whose outcome is still undecided, in the order taken; null when none yet. */
   private ArrayList<ActorCallRun> running;
   /**
-   * Calls queued or running, for maxPendingCalls. Counted only when that limit is set: calls
-   * submitted through the inbox, which only actors without a limit use, are not counted in.
+   * Calls queued or running, for maxPendingCalls, per caller (see callerKey), as Ray counts them
+   * per worker holding a handle. Made and counted only when that limit is set: calls submitted
+   * through the inbox, which only actors without a limit use, are not counted in. A caller's
+   * entry goes when its count drops to zero, so a finished task is not kept.
    */
-  private int pendingCalls;
+  private HashMap<Object, int[]> pendingByCaller;
   /** RuntimeContext.onEnd cleanups of the current instance, or null. */
   private List<Runnable> endActions;
   /** Cleanups of a dropped instance, for deliver to run outside the monitor, or null. */
@@ -247,12 +253,20 @@ public final class ActorRecord {
       died = death;
       if (died == null) {
         int max = options.maxPendingCalls();
-        if (max >= 0 && pendingCalls >= max) {
-          throw new PendingCallsExceededException("actor '" + displayName() + "' (" + idString() + ") has "
-              + pendingCalls + " calls queued or running, the most its maxPendingCalls(" + max
-              + ") allows; call '" + call.name() + "' was not submitted");
+        if (max >= 0) {
+          Object caller = callerKey();
+          if (pendingByCaller == null) {
+            pendingByCaller = new HashMap<>();
+          }
+          int[] count = pendingByCaller.computeIfAbsent(caller, c -> new int[1]);
+          if (count[0] >= max) {
+            throw new PendingCallsExceededException("actor '" + displayName() + "' (" + idString() + ") has "
+                + count[0] + " calls from " + describeCaller(caller) + " queued or running, the most its"
+                + " maxPendingCalls(" + max + ") allows per caller; call '" + call.name() + "' was not submitted");
+          }
+          count[0]++;
+          call.pendingCaller = caller;
         }
-        pendingCalls++;
         box.addLast(call);
         if (state == ALIVE && box.wantsDrainer()) {
           startDrainerLocked(box);
@@ -289,7 +303,7 @@ public final class ActorRecord {
       }
       queued = call.mailbox.remove(call);
       if (queued) {
-        pendingCalls--;
+        countDownLocked(call);
         call.failure = cancelled;
       } else {
         call.cancelled = true;  // running: it finishes, its outcome is dropped
@@ -371,7 +385,7 @@ public final class ActorRecord {
               failLocked("method " + previous.name() + " threw an Error", error, true, settled);
             } else {
               running.remove(previous);
-              pendingCalls--;
+              countDownLocked(previous);
               completePrevious = true;
             }
           }
@@ -672,8 +686,40 @@ public final class ActorRecord {
 
   private void failCallLocked(ActorCallRun call, ActorDiedException died, List<ActorCallRun> settled) {
     call.failure = died;
-    pendingCalls--;
+    countDownLocked(call);
     settled.add(call);
+  }
+
+  /* ---------------- Pending calls per caller ---------------- */
+
+  /** Who submits from this thread: the task or the actor running here, or the driver. */
+  private static Object callerKey() {
+    TaskRun task = TaskRun.current();
+    if (task != null) {
+      return task;
+    }
+    ActorCallRun call = ActorCallRun.current();
+    return call != null ? call.actor : DRIVER;
+  }
+
+  private static String describeCaller(Object caller) {
+    return switch (caller) {
+      case TaskRun task -> "task '" + task.taskName() + "' (" + task.taskId() + ")";
+      case ActorRecord actor -> "actor '" + actor.displayName() + "' (" + actor.idString() + ")";
+      default -> "the driver";
+    };
+  }
+
+  /** The call is no longer queued or running: its caller may submit one more. */
+  private void countDownLocked(ActorCallRun call) {
+    Object caller = call.pendingCaller;
+    if (caller != null) {
+      call.pendingCaller = null;
+      int[] count = pendingByCaller.get(caller);
+      if (--count[0] == 0) {
+        pendingByCaller.remove(caller);
+      }
+    }
   }
 
   /**
@@ -739,6 +785,19 @@ public final class ActorRecord {
     }
     if (release != null) {
       runtime.scheduler.release(release);
+    }
+  }
+
+  /** Notes what each of the actor's threads runs, for the report of threads close leaves behind. */
+  synchronized void describeRunning(ShutdownReport report) {
+    if (creator != null) {
+      report.running(creator, "the constructor of actor '" + displayName() + "' (" + idString() + ")");
+    }
+    if (running != null) {
+      for (ActorCallRun call : running) {
+        report.running(call.runner, "actor call '" + call.name() + "' (" + call.taskId() + ") of actor '"
+            + displayName() + "' (" + idString() + ")");
+      }
     }
   }
 

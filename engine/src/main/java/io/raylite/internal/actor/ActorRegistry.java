@@ -7,6 +7,7 @@ import io.raylite.internal.object.ObjectRefImpl;
 import io.raylite.internal.resource.ResourceShape;
 import io.raylite.internal.task.Engine;
 import io.raylite.internal.task.FunctionNames;
+import io.raylite.internal.task.ShutdownReport;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -100,13 +101,21 @@ public final class ActorRegistry {
     }
   }
 
-  /** Kills every actor, then interrupts and joins every actor thread. */
-  public void close() {
+  /**
+   * Kills every actor, then interrupts every actor thread and joins each until {@code deadline}.
+   * Before the kill, notes what each thread runs, for the report of threads left behind.
+   */
+  public void close(long deadline, ShutdownReport report) {
     closed = true;
+    for (ActorRecord actor : live) {
+      actor.describeRunning(report);
+    }
     for (ActorRecord actor : live) {
       actor.killForClose();
     }
-    threads.interruptAndJoinAll();
+    for (Thread left : threads.interruptAndJoinAll(deadline)) {
+      report.leftBehind(left);
+    }
   }
 
   private void checkOpen() {

@@ -1,5 +1,8 @@
 package io.raylite.internal.actor;
 
+import io.raylite.internal.task.Workers;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
@@ -49,26 +52,26 @@ final class ActorThreads {
   }
 
   /**
-   * Interrupts every thread and waits for each to end. The caller must first make sure no new
-   * thread can start (every actor dead). A thread that ignores interrupts is waited for.
+   * Interrupts every thread and waits until each ends or the {@code deadline} (a System.nanoTime
+   * value) passes. The caller must first make sure no new thread can start (every actor dead).
+   *
+   * @return the threads still alive at the deadline; they are virtual, so daemon threads
    */
-  void interruptAndJoinAll() {
+  List<Thread> interruptAndJoinAll(long deadline) {
     Thread self = Thread.currentThread();
     for (Thread t : threads) {
       if (t != self) {
         t.interrupt();
       }
     }
-    boolean interrupted = false;
+    List<Thread> left = new ArrayList<>();
     for (Thread t : threads) {
-      if (t != self) {
-        interrupted |= joinUninterruptibly(t);
+      if (t != self && !Workers.joinUntil(t, deadline)) {
+        left.add(t);
       }
     }
     threads.clear();
-    if (interrupted) {
-      self.interrupt();
-    }
+    return left;
   }
 
   /** Joins {@code thread}, waiting on through interrupts; returns whether one arrived. */

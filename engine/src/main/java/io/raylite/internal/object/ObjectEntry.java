@@ -1,5 +1,6 @@
 package io.raylite.internal.object;
 
+import io.raylite.ObjectLostException;
 import io.raylite.RayliteException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -54,6 +55,14 @@ public final class ObjectEntry {
    * itself). See {@link #adoptRef}.
    */
   private volatile Object refState;
+
+  /**
+   * How to rebuild a task result whose spill file is lost, or null: see {@link Lineage}. Set by the
+   * task once the result is stored; cleared when the entry is released.
+   */
+  public volatile Lineage lineage;
+  /** How many times the value was rebuilt from its lineage; changed under the entry's monitor. */
+  private volatile int rebuilds;
 
   /* Owned by ObjectStore; see its overview. */
   volatile long size;
@@ -158,7 +167,44 @@ public final class ObjectEntry {
     if (ready.isCompletedExceptionally()) {
       throw failure();
     }
+    int seen = rebuilds;
+    try {
+      return owner.read(this);
+    } catch (ObjectLostException lost) {
+      if (lost.getCause() instanceof SpillCorruptException && lineage != null) {
+        return rebuild(seen, lost);
+      }
+      throw lost;
+    }
+  }
+
+  /**
+   * Re-runs the task of a result whose spill file is lost (see {@link Lineage}) and stores the new
+   * value in place of the old; one reader rebuilds, and the others wait for it and read its value.
+   */
+  private synchronized Object rebuild(int seen, ObjectLostException lost) {
+    if (rebuilds == seen) {
+      Lineage from = lineage;
+      if (from == null) {
+        throw lost;  // released meanwhile, or its last retry was used by another rebuild
+      }
+      ObjectEntry again;
+      try {
+        again = from.rerun(this);
+      } catch (RayliteException failed) {
+        failed.addSuppressed(lost);
+        throw failed;
+      }
+      owner.replaceLost(this, owner.read(again));  // readers meanwhile wait (see readElsewhere)
+      lineage = again.lineage;
+      rebuilds = seen + 1;
+    }
     return owner.read(this);
+  }
+
+  /** Whether the stored value is large enough to be spilled (see ObjectStore, "Kinds of value"). */
+  public boolean maySpill() {
+    return !ObjectStore.isSmall(size);
   }
 
   /** The failure of an entry that completed exceptionally. */

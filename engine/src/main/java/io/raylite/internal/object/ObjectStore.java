@@ -129,6 +129,15 @@ import java.util.concurrent.locks.StampedLock;
  * other's), so whichever runs second cleans up. The spill file is deleted by whoever takes
  * `spillBytes` from n to 0.
  *
+ * Verification and rebuilding
+ * ---------------------------
+ * SpillFiles checks every spill file against the length, CRC32C and class recorded when it was
+ * written before decoding it (SpillSeal); a file that fails is an ObjectLostException caused by a
+ * SpillCorruptException. For a task result that keeps a Lineage (task.TaskLineage),
+ * ObjectEntry.valueOrThrow then re-runs the task and replaceLost stores the new value in place of
+ * the lost file, admitted as a new object; readers arriving meanwhile find the entry with no value
+ * but a lineage, and wait for the rebuild (ObjectEntry.rebuild) instead of failing.
+ *
  * Threads
  * -------
  * Every method may be called from any thread. Fields of ObjectEntry that the store owns:
@@ -610,6 +619,12 @@ public final class ObjectStore {
     if (closed) {
       throw new RuntimeClosedException("runtime '" + runtimeName + "' is closed");
     }
+    if (e.lineage != null) {
+      // Between the lost file's removal and the rebuilt value's admission (replaceLost): the
+      // reader goes to ObjectEntry.rebuild, which waits for the rebuild and reads its value.
+      throw new ObjectLostException("object " + e.idString() + " is being rebuilt",
+          new SpillCorruptException("its spill file was lost, and its task runs again"));
+    }
     throw new IllegalStateException("object " + e.idString() + " is ready but has no value in the store");
   }
 
@@ -623,6 +638,10 @@ public final class ObjectStore {
       }
       if (closed) {
         throw new RuntimeClosedException("runtime '" + runtimeName + "' is closed");
+      }
+      if (failure instanceof SpillCorruptException) {
+        throw new ObjectLostException("object " + e.idString() + " is lost: its spill file " + files.describe(e)
+            + " is corrupt: " + failure.getMessage(), failure);
       }
       throw new ObjectLostException("object " + e.idString() + " could not be read back from its spill file "
           + files.describe(e) + ": " + failure, failure);
@@ -660,6 +679,7 @@ public final class ObjectStore {
     if (!RELEASED.compareAndSet(e, LIVE, why)) {
       return false;
     }
+    e.lineage = null;  // nothing will read it again, so nothing will rebuild it
     long stamp = releasing.readLock();  // not `admission`: a release never waits for a spill to finish
     try {
       dropValue(e);
@@ -678,6 +698,17 @@ public final class ObjectStore {
       }
     }
     return true;
+  }
+
+  /**
+   * Stores {@code value}, rebuilt from its task, for an entry whose spill file was found lost:
+   * deletes the old file and admits the value as for a new object. A release meanwhile wins.
+   */
+  void replaceLost(ObjectEntry e, Object value) {
+    dropSpillFile(e);
+    if (e.released == LIVE) {
+      admit(e, value);
+    }
   }
 
   /** Claims the value from every place it may be, counting each claim once. */

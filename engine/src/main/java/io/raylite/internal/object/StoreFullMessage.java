@@ -49,6 +49,9 @@ final class StoreFullMessage {
   }
 
   private static String reason(Object stored, SpillCodec codec) {
+    if (stored instanceof ObjectStore.Pinned p && p.failure() instanceof SpillStorageException storage) {
+      return "writing its spill file failed: " + storage.getMessage();
+    }
     if (stored instanceof ObjectStore.Pinned p && p.failure() != null) {
       return "the spill codec failed: " + p.failure();
     }

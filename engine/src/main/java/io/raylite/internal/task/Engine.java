@@ -28,6 +28,7 @@ public final class Engine {
   public final PrintStream logStream;
   public final ObjectStore store;
   private final AtomicLong objectIds = new AtomicLong();
+  private final AtomicLong taskIds = new AtomicLong();
   private final Object closeLock = new Object();
   private volatile boolean closed;
 
@@ -44,6 +45,10 @@ public final class Engine {
 
   public long nextObjectId() {
     return objectIds.incrementAndGet();
+  }
+
+  public long nextTaskId() {
+    return taskIds.incrementAndGet();
   }
 
   /** Waits for an object of this runtime, for a ref's {@code get}; see {@link Blocking}. */

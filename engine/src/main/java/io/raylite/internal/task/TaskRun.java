@@ -167,18 +167,29 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
           }
         } else {
           argsPending.incrementAndGet();
-          dep.ready.whenComplete((v, error) -> {
-            if (error != null) {
-              failFromDependency(dep.failure());
-            } else if (argsPending.decrementAndGet() == 0) {
-              argsReady();
-            }
-          });
+          // Through Propagation, so that a long chain of dependents is handed over iteratively.
+          dep.ready.whenComplete((v, error) -> Propagation.run(() -> dependencyDone(dep, error != null)));
         }
       }
     }
     if (argsPending.decrementAndGet() == 0) {
       argsReady();
+    }
+  }
+
+  /** A dependency completed; the last one ready, or the first one failed, moves the task on. */
+  private void dependencyDone(ObjectEntry dep, boolean failed) {
+    try {
+      if (failed) {
+        failFromDependency(dep.failure());
+      } else if (argsPending.decrementAndGet() == 0) {
+        argsReady();
+      }
+    } catch (RuntimeException | Error e) {
+      // Never left pending: the task fails with what went wrong while handing it over.
+      failFromDependency(new RayliteException("task '" + name + "' (" + idString()
+          + ") could not be scheduled after its arguments were ready: " + e, e));
+      throw e;
     }
   }
 
@@ -334,6 +345,13 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
     runner = thread;
     workerLabel = runtime.workers.label(thread);
     workerTid = runtime.workers.tid(thread);
+    // The task this one runs inside, when run inline by a waiting task; see Workers.WorkerThread.
+    Workers.WorkerThread worker = thread instanceof Workers.WorkerThread w ? w : null;
+    TaskRun outer = worker != null ? worker.running : null;
+    if (worker != null) {
+      worker.running = this;
+    }
+    ThreadState before = ThreadState.capture(thread);
     startedNanos = System.nanoTime();
     Object value = null;
     Throwable failure = null;
@@ -347,6 +365,10 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
       List<Runnable> actions = endActions;
       endActions = null;
       EndActions.run(actions, this);
+    }
+    before.restore(thread);  // nothing the task set on its thread leaks into the next task
+    if (worker != null) {
+      worker.running = outer;
     }
     runner = null;
     return finish(value, failure, mayChain);
@@ -372,10 +394,16 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
     }
     // Recorded before the result completes, so a caller of get sees the task in the timeline.
     outcome = cancelled ? CANCELLED : failure == null ? FINISHED : FAILED;
+    RayFunc ranFunction = function;
+    Object[] ranArgs = args;
     clear();
     record();
     if (outcome == FINISHED) {
-      result.complete(value);
+      if (result.complete(value) && result.maySpill()) {
+        // A result that may be spilled keeps what rebuilds it if its spill file is lost.
+        result.lineage = TaskLineage.of(runtime, ranFunction, ranArgs, refMask, options, name, request,
+            attempt);
+      }
     } else if (outcome == FAILED) {
       result.fail(new TaskFailedException(name, idString(), failure));
     }
@@ -541,7 +569,7 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
   @Override
   public void log(String format, Object... logArgs) {
     String line = logArgs.length == 0 ? format : String.format(java.util.Locale.ROOT, format, logArgs);
-    runtime.logStream.println("(" + name + " worker=" + workerLabel + ") " + line);
+    runtime.logStream.println(LogLines.escape("(" + name + " worker=" + workerLabel + ") " + line));
   }
 
   @Override

@@ -1,5 +1,9 @@
 package io.raylite.internal.task;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
@@ -12,7 +16,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The threads that run tasks: a work-stealing {@link ForkJoinPool} of platform threads, one per
  * CPU of capacity, for CPU work; and a virtual thread per task for tasks that ask for no CPU or
- * say they block. Every thread is tracked so that {@link #close} can interrupt and join it.
+ * say they block. Every thread is tracked so that {@link #close} can interrupt and join it, within
+ * the runtime's shutdown timeout; a thread still running past it is reported with the task it runs
+ * (see {@link ShutdownReport}). Pool threads are daemon threads and virtual threads always are, so
+ * a thread left behind never keeps the JVM alive.
  *
  * <p>The pool may add spare threads while tasks block in get or wait (ForkJoinPool's managed
  * blocking compensates); spares count against a limit of MAX_SPARES beyond the parallelism, past which
@@ -25,7 +32,8 @@ public final class Workers {
   private final String prefix;
   private final ForkJoinPool pool;
   private final Set<Thread> platformThreads = ConcurrentHashMap.newKeySet();
-  private final Set<Thread> virtualThreads = ConcurrentHashMap.newKeySet();
+  /** Each live virtual thread, with the task it was started for. */
+  private final Map<Thread, TaskRun> virtualThreads = new ConcurrentHashMap<>();
   private final AtomicInteger workerIndex = new AtomicInteger();
   private final ThreadFactory virtualFactory;
   /** Tasks blocked in get or wait with their CPUs lent; bounded by MAX_SPARES. */
@@ -36,6 +44,12 @@ public final class Workers {
     final int index;
     /** {@link #label}'s answer, made once rather than per task. */
     public final String label;
+    /**
+     * The task running on this thread, for the shutdown report only. Written by the thread itself
+     * without a fence and read by close: racy, but the race is benign (a stale read names the
+     * task that ran just before, and the report also shows the stack).
+     */
+    TaskRun running;
 
     WorkerThread(ForkJoinPool pool, String name, int index) {
       super(null, pool, true);
@@ -93,7 +107,7 @@ public final class Workers {
         }
       });
       self[0] = t;
-      virtualThreads.add(t);
+      virtualThreads.put(t, task);
       t.start();
     } else {
       try {
@@ -117,39 +131,66 @@ public final class Workers {
     return thread instanceof WorkerThread w ? w.index : (int) (100_000 + thread.threadId());
   }
 
-  /** Stops the pool, interrupts every task thread and waits for all of them to end. */
-  public void close() {
+  /** The task {@code thread} runs now, as far as the shutdown report can tell, or null. */
+  public TaskRun runningOn(Thread thread) {
+    return thread instanceof WorkerThread w ? w.running : virtualThreads.get(thread);
+  }
+
+  /**
+   * Stops the pool, interrupts every task thread and waits until all of them end or the
+   * {@code deadline} (a System.nanoTime value) passes.
+   *
+   * @return the threads still alive at the deadline
+   */
+  public List<Thread> close(long deadline) {
     pool.shutdown();
     for (Thread t : platformThreads) {
       t.interrupt();
     }
-    for (Thread t : virtualThreads) {
+    for (Thread t : virtualThreads.keySet()) {
       t.interrupt();
     }
     boolean interrupted = false;
     for (;;) {
       try {
-        if (pool.awaitTermination(1, TimeUnit.DAYS)) {
-          break;
-        }
+        pool.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        break;
       } catch (InterruptedException e) {
         interrupted = true;
       }
     }
-    for (Set<Thread> threads : java.util.List.of(platformThreads, virtualThreads)) {
+    List<Thread> left = new ArrayList<>();
+    for (Set<Thread> threads : List.of(platformThreads, virtualThreads.keySet())) {
       for (Thread t : threads) {
-        for (;;) {
-          try {
-            t.join();
-            break;
-          } catch (InterruptedException e) {
-            interrupted = true;
-          }
+        if (!joinUntil(t, deadline)) {
+          left.add(t);
         }
       }
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
+    }
+    return left;
+  }
+
+  /**
+   * Joins {@code thread} until {@code deadline}, waiting on through interrupts (the caller's
+   * interrupt is restored by the caller); returns whether it ended.
+   */
+  public static boolean joinUntil(Thread thread, long deadline) {
+    boolean interrupted = false;
+    try {
+      for (;;) {
+        try {
+          return thread.join(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }
