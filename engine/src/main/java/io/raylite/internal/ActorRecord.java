@@ -682,6 +682,28 @@ public final class ActorRecord {
     }
   }
 
+  /* ---------------- State API ---------------- */
+
+  /** A snapshot of the actor for the state API, taken under the monitor. */
+  synchronized io.raylite.ActorInfo describe() {
+    io.raylite.ActorState shown = switch (state) {
+      case CREATING -> io.raylite.ActorState.PENDING_CREATION;
+      case ALIVE -> io.raylite.ActorState.ALIVE;
+      case RESTARTING -> io.raylite.ActorState.RESTARTING;
+      default -> io.raylite.ActorState.DEAD;
+    };
+    int pending = activeCalls + defaultMailbox.size();
+    for (ActorMailbox box : groups.values()) {
+      pending += box.size();
+    }
+    String className = constructorName.endsWith(".new")
+        ? constructorName.substring(0, constructorName.length() - 4) : constructorName;
+    ActorDiedException died = death;
+    return new io.raylite.ActorInfo(idString(), registeredName(), className, shown, restarts, pending,
+        request.toMap(runtime.scheduler.ledger().names()),
+        allocation == null ? List.of() : allocation.gpuIdList(), died == null ? null : died.getMessage());
+  }
+
   @Override
   public String toString() {
     return "Actor(" + displayName() + ", " + idString() + ")";

@@ -246,7 +246,9 @@ public final class ActorTask implements RuntimeContext {
   @Override
   public void log(String format, Object... logArgs) {
     String line = logArgs.length == 0 ? format : String.format(java.util.Locale.ROOT, format, logArgs);
-    actor.runtime.logStream.println("(" + name() + " actor=" + actor.idString() + ") " + line);
+    String prefixed = "(" + name() + " actor=" + actor.idString() + ") " + line;
+    actor.runtime.logStream.println(prefixed);
+    actor.runtime.state.logged(prefixed);
   }
 
   @Override

@@ -74,6 +74,9 @@ final class Blocking {
     if (lend) {
       current.runtime.scheduler.lendCpu(held);
     }
+    if (current != null && what != null) {
+      current.waitingFor = what;  // for the state API
+    }
     try {
       if (timeoutNanos < 0) {
         future.get();
@@ -94,6 +97,9 @@ final class Blocking {
       throw new RayliteException("interrupted while waiting for "
           + (what == null ? "objects" : "object " + what.idString()), e);
     } finally {
+      if (current != null && what != null) {
+        current.waitingFor = null;
+      }
       if (counted) {
         current.runtime.workers.exitLentBlock();
       }

@@ -43,6 +43,8 @@ public final class LocalRuntime {
   final ActorRegistry actors;
   final PrintStream logStream;
   final ObjectStore store;
+  /** The state API's bookkeeping: tracked tasks, stored objects, dead actors, log lines. */
+  final RuntimeState state;
   private final ResourceRequest defaultRequest;
   private final Cache<Map<String, Double>, ResourceRequest> shapes;
   private final AtomicLong objectIds = new AtomicLong();
@@ -54,6 +56,7 @@ public final class LocalRuntime {
     this.api = api;
     this.name = config.name() != null ? config.name() : "raylite-" + RUNTIMES.incrementAndGet();
     this.logStream = config.logStream();
+    this.state = new RuntimeState(this, config.finishedTaskCapacity());
     String hint = DEFAULT_GPU_HINT;
     int gpus;
     if (config.gpus() != null) {
@@ -100,6 +103,7 @@ public final class LocalRuntime {
     TaskRecord task = new TaskRecord(this, taskIds.incrementAndGet(), taskName, options, request,
         function, args, refMask);
     ObjectRefImpl<R> ref = new ObjectRefImpl<>(task.result);
+    state.tasks.track(task);
     task.resolveArguments();
     return ref;
   }
@@ -212,7 +216,17 @@ public final class LocalRuntime {
           });
         }
       }
-      Blocking.block(TaskRecord.current(), enough, timeoutNanos, null);
+      TaskRecord current = TaskRecord.current();
+      if (current != null) {
+        current.waitingFor = entries;  // for the state API
+      }
+      try {
+        Blocking.block(current, enough, timeoutNanos, null);
+      } finally {
+        if (current != null) {
+          current.waitingFor = null;
+        }
+      }
     }
     List<ObjectRef<T>> readyRefs = new ArrayList<>();
     List<ObjectRef<T>> unready = new ArrayList<>();
@@ -274,6 +288,11 @@ public final class LocalRuntime {
   /** Whether no resource is over-allocated right now; for invariant checks in tests. */
   public boolean resourcesWithinCapacity() {
     return scheduler.withinCapacity();
+  }
+
+  /** The state API's view of this runtime. */
+  public RuntimeState state() {
+    return state;
   }
 
   public void writeTimeline(Path file) throws IOException {

@@ -182,6 +182,11 @@ public final class ObjectEntry {
     return String.format("%016x", id);
   }
 
+  /** The uses now (refs and pending task arguments), for the state API. */
+  int uses() {
+    return uses;
+  }
+
   @Override
   public int hashCode() {
     return Long.hashCode(id * 0x9E3779B97F4A7C15L);  // identity equality; ids are unique per runtime

@@ -245,6 +245,9 @@ public final class ObjectStore {
     } else {
       keep(e, value, size, false);
     }
+    if (size > SMALL_MAX) {
+      e.owner.state.objectStored(e);  // state API hook
+    }
   }
 
   /** Keeps a small value in its entry, outside the capacity; see "Kinds of value" above. */
@@ -635,6 +638,7 @@ public final class ObjectStore {
     if (!RELEASED.compareAndSet(e, LIVE, why)) {
       return false;
     }
+    e.owner.state.objectReleased(e);  // state API hook
     long stamp = releasing.readLock();  // not `admission`: a release never waits for a spill to finish
     try {
       dropValue(e);
@@ -737,6 +741,16 @@ public final class ObjectStore {
     return new ObjectStoreStats(capacity, objectsInMemory.sum(), bytesInMemory.get(), peakBytes.get(),
         unspillable.size(), unspillableBytes.get(), objectsSpilled.sum(), bytesSpilled.sum(),
         spills.sum(), restores.sum(), releases.get());
+  }
+
+  /** Whether the entry's value is in memory now (in the cache or held), for the state API. */
+  boolean inMemory(ObjectEntry e) {
+    return e.held != null || cache.asMap().containsKey(e);
+  }
+
+  /** Whether the entry's value has a spill file now, for the state API. */
+  static boolean spilled(ObjectEntry e) {
+    return e.spillBytes > 0;
   }
 
   /** The runtime's spill directory, or null while nothing has been spilled. */

@@ -245,6 +245,16 @@ final class Scheduler {
     }
   }
 
+  /** Each GPU device's share in use now, for the state API. */
+  double[] gpuUse() {
+    lock.lock();
+    try {
+      return ledger.gpuUse();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   java.util.Map<String, Double> available() {
     lock.lock();
     try {

@@ -89,6 +89,14 @@ public final class TaskRecord implements Runnable, RuntimeContext {
   /** Links the tasks one drain of the Scheduler starts; written under its lock, cleared at dispatch. */
   TaskRecord nextReady;
 
+  /* State API hooks (see TaskTable): the live list's links, the submitter, what a blocked task waits for. */
+  TaskRecord liveNext;
+  TaskRecord livePrev;
+  /** Who submitted the task: 0 the driver, a task's id, or minus an actor call's id. */
+  long callerSeq;
+  /** While the task is blocked in get or wait: the ObjectEntry or ObjectEntry[] it waits for; else null. */
+  volatile Object waitingFor;
+
   long submittedNanos;
   long argsReadyNanos;
   long dispatchedNanos;
@@ -188,7 +196,7 @@ public final class TaskRecord implements Runnable, RuntimeContext {
       outcome = error instanceof TaskCancelledException ? CANCELLED : FAILED;
       finishedNanos = System.nanoTime();
       clear();
-      record();
+      record(error);
       result.fail(error);
     }
   }
@@ -322,7 +330,7 @@ public final class TaskRecord implements Runnable, RuntimeContext {
     // Recorded before the result completes, so a caller of get sees the task in the timeline.
     outcome = cancelled ? CANCELLED : failure == null ? FINISHED : FAILED;
     clear();
-    record();
+    record(outcome == FAILED ? failure : outcome == CANCELLED && result.isDone() ? result.failure() : null);
     if (outcome == FINISHED) {
       result.complete(value);
     } else if (outcome == FAILED) {
@@ -445,7 +453,7 @@ public final class TaskRecord implements Runnable, RuntimeContext {
         outcome = CANCELLED;
         finishedNanos = System.nanoTime();
         clear();
-        record();
+        record(why);
         result.fail(new TaskCancelledException(why));
         return true;
       }
@@ -467,13 +475,25 @@ public final class TaskRecord implements Runnable, RuntimeContext {
     return String.format("task-%x", id);
   }
 
-  /** Puts the finished task in the timeline, as a small event that does not keep the task. */
-  private void record() {
+  /**
+   * Puts the finished task in the timeline and the state API's ring, as one small event that does
+   * not keep the task; {@code error} is the failure or the reason for cancelling, or null.
+   */
+  private void record(Object error) {
     Timeline timeline = runtime.timeline;
-    if (timeline.enabled()) {
-      timeline.record(new Timeline.TaskEvent(name, id, workerTid, workerLabel, outcome, attempt,
-          submittedNanos, argsReadyNanos, dispatchedNanos, startedNanos, finishedNanos));
+    TaskTable table = runtime.state.tasks;
+    if (timeline.enabled() || table.enabled()) {
+      Timeline.TaskEvent event = new Timeline.TaskEvent(name, id, workerTid, workerLabel, outcome, attempt,
+          submittedNanos, argsReadyNanos, dispatchedNanos, startedNanos, finishedNanos, request, callerSeq,
+          error == null ? null : TaskTable.errorText(error));
+      timeline.record(event);
+      table.finished(this, event);
     }
+  }
+
+  /** The state now, for the state API. */
+  int stateNow() {
+    return state;
   }
 
   @Override
@@ -520,7 +540,9 @@ public final class TaskRecord implements Runnable, RuntimeContext {
   @Override
   public void log(String format, Object... logArgs) {
     String line = logArgs.length == 0 ? format : String.format(java.util.Locale.ROOT, format, logArgs);
-    runtime.logStream.println("(" + name + " worker=" + workerLabel + ") " + line);
+    String prefixed = "(" + name + " worker=" + workerLabel + ") " + line;
+    runtime.logStream.println(prefixed);
+    runtime.state.logged(prefixed);
   }
 
   @Override

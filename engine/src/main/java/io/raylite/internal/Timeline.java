@@ -31,9 +31,14 @@ final class Timeline {
     long submittedNanos();
   }
 
-  /** A finished task, as the timeline shows it. {@code startedNanos} is 0 for a task that never ran. */
+  /**
+   * A finished task, as the timeline and the state API show it. {@code startedNanos} is 0 for a
+   * task that never ran. The last three fields are the state API's (see TaskTable): the resource
+   * shape, the submitter (TaskRecord.callerSeq) and the error text, or null.
+   */
   record TaskEvent(String name, long taskSeq, int workerTid, String workerLabel, int outcome, int attempt,
-      long submittedNanos, long argsReadyNanos, long dispatchedNanos, long startedNanos, long finishedNanos)
+      long submittedNanos, long argsReadyNanos, long dispatchedNanos, long startedNanos, long finishedNanos,
+      ResourceRequest request, long callerSeq, String error)
       implements Event {}
 
   /**
