@@ -70,7 +70,7 @@ public final class StateApi {
     return state.actors(Objects.requireNonNull(filter, "filter"), checkLimit(limit));
   }
 
-  /** The recent finished calls of the actor, newest first (from the timeline's ring; empty without it). */
+  /** The recent finished method calls of the actor, newest first (from the timeline's ring; empty without it). */
   public List<TaskInfo> actorCalls(String actorId, int limit) {
     return state.actorCalls(Objects.requireNonNull(actorId, "actorId"), checkLimit(limit));
   }

@@ -71,11 +71,11 @@ final class Blocking {
     if (counted && !current.runtime.workers.tryEnterLentBlock()) {
       lend = counted = false;
     }
+    if (current != null && what != null) {
+      current.waitingFor = what;  // for the state API; set before the CPUs are lent to others
+    }
     if (lend) {
       current.runtime.scheduler.lendCpu(held);
-    }
-    if (current != null && what != null) {
-      current.waitingFor = what;  // for the state API
     }
     try {
       if (timeoutNanos < 0) {

@@ -218,7 +218,8 @@ public final class RuntimeState {
   public List<TaskInfo> actorCalls(String actorId, int limit) {
     List<Timeline.ActorCallEvent> calls = new ArrayList<>();
     for (Timeline.Event event : runtime.timeline.snapshot()) {
-      if (event instanceof Timeline.ActorCallEvent call && ActorRecord.idString(call.actorSeq()).equals(actorId)) {
+      if (event instanceof Timeline.ActorCallEvent call && !call.construction()
+          && ActorRecord.idString(call.actorSeq()).equals(actorId)) {
         calls.add(call);
       }
     }
