@@ -149,6 +149,10 @@ public final class MlBench {
           createParent(options.timeline());
           ray.timeline(options.timeline());
         }
+        if (last && options.dashboardHold() && ray.dashboardUrl().isPresent()) {
+          lines.println("The dashboard stays up at " + ray.dashboardUrl().get() + ": press Enter or Ctrl-C to end.");
+          System.in.read();  // blocks until a line or the end of input
+        }
         return result;
       }
     }
@@ -166,6 +170,7 @@ public final class MlBench {
           .cpus(mode == Mode.SEQUENTIAL ? 1 : options.cpus())
           .discoverGpus(options.gpu())
           .logStream(lines)
+          .dashboard(options.dashboard())
           .name("ml-bench-" + mode.label())
           .build();
     }
