@@ -66,18 +66,23 @@ final class DashboardHandler implements HttpHandler {
 
   @Override
   public void handle(HttpExchange exchange) throws IOException {
-    Response response;
     try {
-      response = serve(exchange);
-    } catch (HttpError e) {
-      response = error(e.status, e.getMessage());
-    } catch (RuntimeClosedException e) {
-      response = error(503, e.getMessage());
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "dashboard: " + exchange.getRequestURI() + " failed", e);
-      response = error(500, "internal error: " + e);
+      Response response;
+      try {
+        response = serve(exchange);
+      } catch (HttpError e) {
+        response = error(e.status, e.getMessage());
+      } catch (RuntimeClosedException e) {
+        response = error(503, e.getMessage());
+      } catch (RuntimeException | LinkageError e) {
+        // A bug, or a class missing from the class path: answered, so that no request hangs.
+        LOG.log(System.Logger.Level.WARNING, "dashboard: " + exchange.getRequestURI() + " failed", e);
+        response = error(500, "internal error: " + e);
+      }
+      send(exchange, response);
+    } finally {
+      exchange.close();  // idempotent; ends the exchange even if an Error escaped before the answer
     }
-    send(exchange, response);
   }
 
   private static Response error(int status, String message) throws IOException {
