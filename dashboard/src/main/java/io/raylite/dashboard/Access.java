@@ -53,6 +53,25 @@ final class Access {
     return false;
   }
 
+  /**
+   * Whether the request's Host header names this machine by a loopback name or an IP address. A
+   * dashboard without a token checks it, so that a web page whose domain name was re-pointed at
+   * 127.0.0.1 (DNS rebinding) cannot read it from the user's browser: such a request names that
+   * domain. A dashboard with a token relies on the token.
+   */
+  boolean hostAllowed(HttpExchange exchange) {
+    if (token != null) {
+      return true;
+    }
+    String host = exchange.getRequestHeaders().getFirst("Host");
+    if (host == null) {
+      return true;  // HTTP/1.0 without Host: not a browser
+    }
+    String name = host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1)
+        : host.contains(":") ? host.substring(0, host.lastIndexOf(':')) : host;
+    return name.equalsIgnoreCase("localhost") || name.startsWith("[") || name.matches("[0-9.]+");
+  }
+
   /** Whether a query token was given and is right: the response then sets the cookie. */
   boolean setsCookie(String queryToken) {
     return token != null && matches(queryToken);

@@ -119,6 +119,10 @@ final class DashboardHandler implements HttpHandler {
       throw new HttpError(401, "this dashboard needs its access token from other machines: send "
           + "'Authorization: Bearer <token>' or open the URL printed when the runtime started");
     }
+    if (!access.hostAllowed(exchange)) {
+      throw new HttpError(403, "address the dashboard as 127.0.0.1, localhost or by IP address, not as '"
+          + exchange.getRequestHeaders().getFirst("Host") + "'");
+    }
     if (!"GET".equals(method) && !"HEAD".equals(method)) {
       throw new HttpError(405, "the dashboard is read-only: " + method + " is not allowed, only GET and HEAD");
     }

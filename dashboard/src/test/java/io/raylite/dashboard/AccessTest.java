@@ -79,6 +79,20 @@ class AccessTest {
   }
 
   @Test
+  void loopbackRequestNamingAnotherHost_gets403_soARebindingPageCannotReadIt() throws IOException {
+    FakeExchange e = send(open, new FakeExchange("GET", "/api/v0/tasks", "127.0.0.1").header("Host", "evil.example:8265"));
+    assertEquals(403, e.status());
+  }
+
+  @Test
+  void loopbackRequestNamingLocalhostOrAnAddress_isServed() throws IOException {
+    for (String host : new String[] {"localhost:8265", "127.0.0.1:8265", "[::1]:8265", "127.0.0.1"}) {
+      assertEquals(200, send(open, new FakeExchange("GET", "/api/v0/tasks", "127.0.0.1").header("Host", host)).status(),
+          host);
+    }
+  }
+
+  @Test
   void writeMethods_get405_becauseTheDashboardIsReadOnly() throws IOException {
     for (String method : new String[] {"POST", "PUT", "DELETE", "PATCH"}) {
       FakeExchange e = send(open, new FakeExchange(method, "/api/v0/tasks", "127.0.0.1"));

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -92,8 +93,15 @@ class DashboardPagesTest {
         .numGpus(0.5).resource("slot", 1).remote();
     assertTrue(started.await(30, TimeUnit.SECONDS));
     browser = new ChromeDriver(driverService(), options());
-    wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+    wait = newWait();
     Files.createDirectories(SCREENSHOTS);
+  }
+
+  /** Selenium's explicit wait; the pages redraw their tables every second, so a stale element is looked up again. */
+  static WebDriverWait newWait() {
+    WebDriverWait w = new WebDriverWait(browser, Duration.ofSeconds(30));
+    w.ignoring(StaleElementReferenceException.class);
+    return w;
   }
 
   static ChromeDriverService driverService() {
@@ -141,12 +149,20 @@ class DashboardPagesTest {
     wait.until(ExpectedConditions.attributeToBe(By.id("status"), "data-ok", "true"));
   }
 
+  /** Clicks an element of a table that the page redraws every second: a redrawn row is found again. */
+  static void click(By element) {
+    wait.until(d -> {
+      d.findElement(element).click();
+      return true;
+    });
+  }
+
   static String text(String id) {
     return browser.findElement(By.id(id)).getText();
   }
 
   static void waitForText(String id, String expected) {
-    wait.withMessage(() -> "#" + id + " should read '" + expected + "' but reads '" + text(id) + "'")
+    newWait().withMessage(() -> "#" + id + " should read '" + expected + "'")
         .until(ExpectedConditions.textToBe(By.id(id), expected));
   }
 
@@ -200,7 +216,7 @@ class DashboardPagesTest {
       return !rows.isEmpty() && rows.stream().allMatch(r -> r.getText().contains("FAILED"));
     });
     String id = ray.state().tasks(StateFilter.name("page-broken"), 1).rows().get(0).taskId();
-    browser.findElement(By.cssSelector("#task-rows tr[data-task-id='" + id + "']")).click();
+    click(By.cssSelector("#task-rows tr[data-task-id='" + id + "']"));
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail-error"),
         "java.lang.IllegalStateException: page boom"));
     assertTrue(text("detail-error").contains("DashboardPagesTest.fail"), text("detail-error"));
@@ -233,7 +249,7 @@ class DashboardPagesTest {
     open("/actors");
     By pending = By.cssSelector("#actor-rows tr[data-actor-id='" + worker.id() + "'] td:nth-child(6)");
     wait.until(ExpectedConditions.textToBe(pending, "2"));
-    browser.findElement(By.cssSelector("#actor-rows tr[data-actor-id='" + worker.id() + "']")).click();
+    click(By.cssSelector("#actor-rows tr[data-actor-id='" + worker.id() + "']"));
     release.complete(null);
     assertEquals(2, ray.get(second));
     ray.get(first);
