@@ -22,6 +22,10 @@ import java.util.Map;
  * @param spillDirectory where the object store makes its spill directory, or null for the system
  *     temp directory
  * @param spillCodec how spilled objects are written, or null for Java serialization
+ * @param finishedTaskCapacity how many finished tasks the state API keeps; 0 turns task tracking off
+ * @param dashboard whether to start a dashboard if a provider is on the class path
+ * @param dashboardHost the address the dashboard binds to
+ * @param dashboardPort the port the dashboard tries first (0: any free port)
  */
 public record RuntimeConfig(
     String name,
@@ -35,4 +39,8 @@ public record RuntimeConfig(
     int timelineCapacity,
     PrintStream logStream,
     Path spillDirectory,
-    SpillCodec spillCodec) {}
+    SpillCodec spillCodec,
+    int finishedTaskCapacity,
+    boolean dashboard,
+    String dashboardHost,
+    int dashboardPort) {}

@@ -3,12 +3,14 @@
  * concern, that import each other one way only, from the top down:
  *
  * <pre>
- *   internal   LocalRuntime (each public call), Timeline, RuntimeConfig
+ *   internal   LocalRuntime (each public call), Timeline, RuntimeConfig, RuntimeState (the state
+ *      |       API's listings)
  *      |
  *   actor      ActorRegistry, ActorRecord (one actor's life), ActorMailbox, ActorCallRun (one run
  *      |       of an actor's method or constructor), ActorThreads
  *   task       TaskRun (one submitted task), Blocking (how a thread waits), Workers, Engine (the
- *      |       parts of a runtime that tasks and actors share), TimelineSink, Invoker (generated)
+ *      |       parts of a runtime that tasks and actors share), TimelineSink, TaskTable (live and
+ *      |       recently finished tasks, for the state API), StateRecorder, Invoker (generated)
  *   object     ObjectEntry, ObjectRefImpl, ObjectStore, RefTracker, SpillFiles, SizeEstimator, Ids
  *      |
  *   resource   Scheduler, ResourceLedger, ResourceShape, Allocation, FixedPoint
@@ -18,6 +20,9 @@
  * implements: the scheduler dispatches {@code resource.Schedulable} tasks; an object entry's
  * producer is an {@code object.Producer} (a task or an actor call), and a ref waits through its
  * store's {@code object.Awaiter}; tasks and actor calls record into a {@code task.TimelineSink}.
+ * The state API's {@code RuntimeState} reads every room; the store tells it of stored and released
+ * objects through an {@code object.StoreObserver}, and tasks and actors hand it log lines and dead
+ * actors' last rows through a {@code task.StateRecorder}, which extends it.
  * Every room may use the public API ({@code io.raylite}, {@code io.raylite.spi}), and
  * {@code io.raylite} reaches the engine through {@link io.raylite.internal.LocalRuntime} and the
  * actor handles' {@code actor.ActorRecord}.

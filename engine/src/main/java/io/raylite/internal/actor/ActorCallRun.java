@@ -211,6 +211,11 @@ public final class ActorCallRun implements RuntimeContext, Producer {
     return actor.runtime.api;
   }
 
+  /** The number behind the id string, for the state API. */
+  public long seq() {
+    return id;
+  }
+
   @Override
   public String taskId() {
     return Ids.actorCall(id);
@@ -264,7 +269,9 @@ public final class ActorCallRun implements RuntimeContext, Producer {
   @Override
   public void log(String format, Object... logArgs) {
     String line = logArgs.length == 0 ? format : String.format(java.util.Locale.ROOT, format, logArgs);
-    actor.runtime.logStream.println("(" + name() + " actor=" + actor.idString() + ") " + line);
+    String prefixed = "(" + name() + " actor=" + actor.idString() + ") " + line;
+    actor.runtime.logStream.println(prefixed);
+    actor.runtime.state.logged(prefixed);
   }
 
   @Override
