@@ -76,7 +76,7 @@ class ExamplesTest {
   void stateExample_listsTheRunningTaskThenItsResultAsTheLargestObject() throws Exception {
     List<String> lines = linesPrintedBy(StateExample::main);
     assertEquals(5, lines.size(), () -> String.join("\n", lines));
-    assertTrue(lines.get(0).matches("hold is running on worker \\d+"), lines.get(0));
+    assertTrue(lines.get(0).matches("StateExample.hold is running on worker \\d+"), lines.get(0));
     assertEquals("running tasks: 1", lines.get(1));
     assertEquals("resources listed: [CPU, memory]", lines.get(2));
     assertEquals("objects before the result: 0", lines.get(3));
