@@ -2,7 +2,6 @@ package io.raylite.internal.task;
 
 import io.raylite.TaskState;
 import io.raylite.internal.resource.ResourceShape;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -29,8 +28,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * alive for as long as anything reaches the entry.
  *
  * Snapshots: liveTasks() walks each stripe under its monitor, copying references, then reads each
- * task's fields into a LiveTask row outside the monitor, racing with the task's own threads. That race is benign:
- * `state` is volatile, and a timestamp or worker label read from just before or after a transition
+ * task's fields into a LiveTask row outside the monitor, racing with the task's own threads. That
+ * race is benign: `state` is volatile, and a timestamp or worker label read from just before or after a transition
  * only makes the row describe a moment earlier or later. A task that ends during a snapshot may be
  * seen both live and finished (finished() fills its ring slot before unlinking it); the state API
  * (RuntimeState, above) keeps one row per id, the finished one.
