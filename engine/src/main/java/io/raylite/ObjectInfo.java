@@ -5,7 +5,7 @@ package io.raylite;
  * accounts for are listed: objects of at most 256 bytes stay with their refs, outside the store
  * (see {@link ObjectStoreStats}), as Ray keeps small objects out of its plasma store.
  *
- * @param objectId the object's id, as {@link ObjectRef#toString()} shows it
+ * @param objectId the object's id, as an {@link ObjectRef}'s {@code toString()} shows it
  * @param sizeBytes its size, as weighed when it was stored
  * @param location where its value is now
  * @param references the refs and pending task arguments that keep it alive
