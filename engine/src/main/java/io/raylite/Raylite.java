@@ -4,6 +4,7 @@ import io.raylite.function.RayFunc;
 import io.raylite.internal.LocalRuntime;
 import io.raylite.internal.RuntimeConfig;
 import io.raylite.internal.object.SpillDirectories;
+import io.raylite.spi.DashboardProvider;
 import io.raylite.spi.GpuProvider;
 import io.raylite.spi.SpillCodec;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.ServiceLoader;
 
 /**
  * A Raylite runtime: Ray Core's tasks, actors and objects in this JVM. Create one with
@@ -40,10 +42,39 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
   /** How long close waits for running tasks and actor calls unless the builder says otherwise. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
+  /** The dashboard's default port, Ray's. */
+  public static final int DEFAULT_DASHBOARD_PORT = 8265;
+
   private final LocalRuntime runtime;
+  private final StateApi state;
+  /** The dashboard started with the runtime, or null. */
+  private final DashboardProvider.Dashboard dashboard;
 
   private Raylite(RuntimeConfig config) {
     this.runtime = new LocalRuntime(this, config);
+    this.state = new StateApi(runtime.state());
+    this.dashboard = startDashboard(config);
+  }
+
+  /** Starts the first dashboard provider on the class path, if asked and present; prints its address. */
+  private DashboardProvider.Dashboard startDashboard(RuntimeConfig config) {
+    if (!config.dashboard()) {
+      return null;
+    }
+    DashboardProvider provider = ServiceLoader.load(DashboardProvider.class).findFirst().orElse(null);
+    if (provider == null) {
+      return null;
+    }
+    try {
+      DashboardProvider.Dashboard started = provider.start(this, config.dashboardHost(), config.dashboardPort());
+      config.logStream().println("Started a local Raylite instance. View the dashboard at " + started.url());
+      return started;
+    } catch (IOException | RuntimeException e) {
+      runtime.close();
+      throw new RayliteException("cannot start the dashboard on " + config.dashboardHost() + ":"
+          + config.dashboardPort() + " or a port above it (" + e + "); choose another port with "
+          + "Raylite.builder().dashboard(port) or turn it off with .dashboard(false)", e);
+    }
   }
 
   /** A runtime with the machine's processors as CPUs and the GPUs a {@link GpuProvider} finds. */
@@ -241,6 +272,22 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
     runtime.free(refs);
   }
 
+  /**
+   * The state API: the runtime's tasks, actors, objects, resources and workers now, as Ray's
+   * {@code ray list} and {@code ray summary}.
+   */
+  public StateApi state() {
+    if (runtime.isClosed()) {
+      throw new RuntimeClosedException("runtime '" + runtime.state().runtimeName() + "' is closed");
+    }
+    return state;
+  }
+
+  /** The address of the dashboard this runtime started, if it started one. */
+  public Optional<String> dashboardUrl() {
+    return dashboard == null ? Optional.empty() : Optional.of(dashboard.url());
+  }
+
   /** The object store's statistics now: objects and bytes in memory and spilled, restores, releases. */
   public ObjectStoreStats objectStoreStats() {
     return runtime.objectStoreStats();
@@ -282,6 +329,9 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
    */
   @Override
   public void close() {
+    if (dashboard != null) {
+      dashboard.close();
+    }
     runtime.close();
   }
 
@@ -315,6 +365,10 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
     private Path spillDirectory;
     private SpillCodec spillCodec;
     private int timelineCapacity = 100_000;
+    private int finishedTaskCapacity = 10_000;
+    private Boolean dashboard;
+    private Integer dashboardPort;
+    private String dashboardHost;
     private PrintStream logStream = System.out;
     private String name;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
@@ -428,6 +482,54 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How many finished tasks the state API keeps, the most recent (default 10,000); live tasks
+     * are always listed. 0 turns task tracking off: {@link StateApi#tasks} and
+     * {@link StateApi#summary} then throw.
+     */
+    public Builder finishedTaskCapacity(int tasks) {
+      if (tasks < 0) {
+        throw new IllegalArgumentException("finishedTaskCapacity must be >= 0, got " + tasks);
+      }
+      this.finishedTaskCapacity = tasks;
+      return this;
+    }
+
+    /**
+     * Whether to start the web dashboard when the {@code raylite-dashboard} module is on the class
+     * path (default on, unless the system property {@code raylite.dashboard.port} is {@code off}).
+     */
+    public Builder dashboard(boolean start) {
+      this.dashboard = start;
+      return this;
+    }
+
+    /**
+     * Starts the dashboard on {@code port}, or the next free port above it (0: any free port).
+     * Default {@value Raylite#DEFAULT_DASHBOARD_PORT}, or the system property {@code raylite.dashboard.port}.
+     */
+    public Builder dashboard(int port) {
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("dashboard port must be between 0 and 65535, got " + port);
+      }
+      this.dashboard = true;
+      this.dashboardPort = port;
+      return this;
+    }
+
+    /**
+     * The address the dashboard binds to (default {@code 127.0.0.1}, or the system property {@code
+     * raylite.dashboard.host}). On any address but loopback the dashboard asks for an access
+     * token, printed once when it starts.
+     */
+    public Builder dashboardHost(String host) {
+      if (host == null || host.isBlank()) {
+        throw new IllegalArgumentException("dashboardHost must be a non-blank address, got '" + host + "'");
+      }
+      this.dashboardHost = host;
+      return this;
+    }
+
     /** Where {@link RuntimeContext#log} writes (default {@code System.out}). */
     public Builder logStream(PrintStream stream) {
       this.logStream = Objects.requireNonNull(stream, "logStream");
@@ -465,8 +567,37 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
           name, cpus, gpus, discoverGpus ? gpuProvider : null, discoverGpus, Map.copyOf(custom),
           memory != null ? memory : heap,
           objectStoreMemory != null ? objectStoreMemory : (long) (heap * 0.3),
-          timelineCapacity, logStream, spillDirectory, spillCodec, shutdownTimeout);
+          timelineCapacity, logStream, spillDirectory, spillCodec, shutdownTimeout, finishedTaskCapacity,
+          dashboardOn(), dashboardHost != null ? dashboardHost : System.getProperty("raylite.dashboard.host", "127.0.0.1"),
+          dashboardPort != null ? dashboardPort : propertyPort());
       return new Raylite(config);
+    }
+
+    /** The builder's choice, else on unless {@code -Draylite.dashboard.port=off}. */
+    private boolean dashboardOn() {
+      if (dashboard != null) {
+        return dashboard;
+      }
+      String port = System.getProperty("raylite.dashboard.port");
+      return port == null || !(port.equalsIgnoreCase("off") || port.equalsIgnoreCase("false"));
+    }
+
+    /** The port of {@code -Draylite.dashboard.port}, or the default. */
+    private static int propertyPort() {
+      String port = System.getProperty("raylite.dashboard.port");
+      if (port == null || port.equalsIgnoreCase("off") || port.equalsIgnoreCase("false")) {
+        return DEFAULT_DASHBOARD_PORT;
+      }
+      try {
+        int value = Integer.parseInt(port.strip());
+        if (value >= 0 && value <= 65_535) {
+          return value;
+        }
+      } catch (NumberFormatException e) {
+        // reported below with the allowed values
+      }
+      throw new IllegalArgumentException("system property raylite.dashboard.port must be a port between 0 "
+          + "and 65535, or off, got '" + port + "'");
     }
   }
 }

@@ -49,12 +49,15 @@ public final class LocalRuntime {
   private static final String DEFAULT_GPU_HINT = "No GPU provider found: add the raylite-gpu module "
       + "(OpenCL) to the class path, or declare GPUs with Raylite.builder().gpus(n)";
 
-  private final Engine engine;
-  private final String name;
-  private final Scheduler<TaskRun> scheduler;
-  private final Timeline timeline;
-  private final ActorRegistry actors;
-  private final ObjectStore store;
+  /* Package-private for RuntimeState, the state API's view of this runtime. */
+  final Engine engine;
+  final String name;
+  final Scheduler<TaskRun> scheduler;
+  final Timeline timeline;
+  final ActorRegistry actors;
+  final ObjectStore store;
+  /** The state API's bookkeeping: stored objects, dead actors, log lines; tasks are the engine's TaskTable. */
+  final RuntimeState state;
   private final ResourceShape defaultRequest;
   private final Cache<Map<String, Double>, ResourceShape> shapes;
   private final AtomicLong taskIds = new AtomicLong();
@@ -89,7 +92,9 @@ public final class LocalRuntime {
     ResourceLedger ledger = new ResourceLedger(
         config.cpus(), gpus, config.memoryBytes(), config.customResources(), hint);
     this.timeline = new Timeline(config.timelineCapacity(), name);
-    this.engine = new Engine(api, name, ledger, (int) Math.ceil(config.cpus()), timeline, config.logStream(),
+    this.state = new RuntimeState(this);
+    this.engine = new Engine(api, name, ledger, (int) Math.ceil(config.cpus()), timeline, state,
+        config.finishedTaskCapacity(), config.logStream(),
         config.objectStoreBytes(), spillParent,
         config.spillCodec() != null ? config.spillCodec() : new JavaSerializationCodec());
     this.scheduler = engine.scheduler;
@@ -129,6 +134,7 @@ public final class LocalRuntime {
     TaskRun task = new TaskRun(engine, engine.nextTaskId(), taskName, options, request,
         function, args, refMask);
     ObjectRefImpl<R> ref = new ObjectRefImpl<>(task.result);
+    engine.tasks.track(task, RuntimeState.callerSeq());
     task.resolveArguments();
     return ref;
   }
@@ -220,7 +226,7 @@ public final class LocalRuntime {
           });
         }
       }
-      Blocking.block(TaskRun.current(), enough, timeoutNanos, null);
+      Blocking.blockWaiting(TaskRun.current(), enough, timeoutNanos, entries);
     }
     List<ObjectRef<T>> readyRefs = new ArrayList<>();
     List<ObjectRef<T>> unready = new ArrayList<>();
@@ -277,6 +283,11 @@ public final class LocalRuntime {
   /** Whether no resource is over-allocated right now; for invariant checks in tests. */
   public boolean resourcesWithinCapacity() {
     return scheduler.withinCapacity();
+  }
+
+  /** The state API's view of this runtime. */
+  public RuntimeState state() {
+    return state;
   }
 
   public void writeTimeline(Path file) throws IOException {

@@ -23,6 +23,10 @@ import java.util.Map;
  *     temp directory
  * @param spillCodec how spilled objects are written, or null for Java serialization
  * @param shutdownTimeout how long close waits for running tasks and actor calls to end
+ * @param finishedTaskCapacity how many finished tasks the state API keeps; 0 turns task tracking off
+ * @param dashboard whether to start a dashboard if a provider is on the class path
+ * @param dashboardHost the address the dashboard binds to
+ * @param dashboardPort the port the dashboard tries first (0: any free port)
  */
 public record RuntimeConfig(
     String name,
@@ -37,4 +41,8 @@ public record RuntimeConfig(
     PrintStream logStream,
     Path spillDirectory,
     SpillCodec spillCodec,
-    java.time.Duration shutdownTimeout) {}
+    java.time.Duration shutdownTimeout,
+    int finishedTaskCapacity,
+    boolean dashboard,
+    String dashboardHost,
+    int dashboardPort) {}

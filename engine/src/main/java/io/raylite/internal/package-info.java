@@ -3,7 +3,8 @@
  * concern, that import each other one way only, from the top down:
  *
  * <pre>
- *   internal   LocalRuntime (each public call), Timeline, RuntimeConfig, RuntimeMBean (JMX)
+ *   internal   LocalRuntime (each public call), Timeline, RuntimeConfig, RuntimeMBean (JMX),
+ *      |       RuntimeState (the state API's listings)
  *      |
  *   actor      ActorRegistry, ActorRecord (one actor's life), ActorMailbox, ActorCallRun (one run
  *      |       of an actor's method or constructor), ActorThreads, ActorCallRunEvent (JFR)
@@ -11,7 +12,8 @@
  *      |       parts of a runtime that tasks and actors share), TimelineSink, Invoker (generated),
  *      |       TaskRunEvent (JFR), Propagation (dependency hand-over without recursion),
  *      |       TaskLineage (rebuilds a lost result), ThreadState, LogLines, ShutdownReport (threads
- *      |       left behind by close)
+ *      |       left behind by close), TaskTable (live and recently finished tasks, for the state
+ *      |       API), StateRecorder
  *   object     ObjectEntry, ObjectRefImpl, ObjectStore, RefTracker, SpillFiles, SpillSeal (a spill
  *      |       file's length, CRC32C and class), SpillDirectories, SizeEstimator, Ids
  *   resource   Scheduler, ResourceLedger, ResourceShape, Allocation, FixedPoint
@@ -22,6 +24,9 @@
  * producer is an {@code object.Producer} (a task or an actor call), a ref waits through its
  * store's {@code object.Awaiter}, and a task result whose spill file is lost is rebuilt through its
  * {@code object.Lineage}; tasks and actor calls record into a {@code task.TimelineSink}.
+ * The state API's {@code RuntimeState} reads every room; the store tells it of stored and released
+ * objects through an {@code object.StoreObserver}, and tasks and actors hand it log lines and dead
+ * actors' last rows through a {@code task.StateRecorder}, which extends it.
  * Every room may use the public API ({@code io.raylite}, {@code io.raylite.spi}), and
  * {@code io.raylite} reaches the engine through {@link io.raylite.internal.LocalRuntime} and the
  * actor handles' {@code actor.ActorRecord}.

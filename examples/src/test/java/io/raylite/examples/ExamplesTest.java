@@ -71,4 +71,15 @@ class ExamplesTest {
     assertTrue(lines.get(3).startsWith("infeasible: ") && lines.get(3).contains("GPU"), lines.get(3));
     assertEquals("disk in total: 2.0", lines.get(4));
   }
+
+  @Test
+  void stateExample_listsTheRunningTaskThenItsResultAsTheLargestObject() throws Exception {
+    List<String> lines = linesPrintedBy(StateExample::main);
+    assertEquals(5, lines.size(), () -> String.join("\n", lines));
+    assertTrue(lines.get(0).matches("StateExample.hold is running on worker \\d+"), lines.get(0));
+    assertEquals("running tasks: 1", lines.get(1));
+    assertEquals("resources listed: [CPU, memory]", lines.get(2));
+    assertEquals("objects before the result: 0", lines.get(3));
+    assertEquals("largest object: 800 kB from task-1, 100000 longs", lines.get(4));
+  }
 }

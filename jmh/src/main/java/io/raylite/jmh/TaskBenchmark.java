@@ -34,7 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Every figure is tasks per second.
  *
  * <p>The runtime has the default configuration except for {@code timelineCapacity}, a parameter:
- * 100,000 is the default (every finished task is recorded), 0 turns recording off.
+ * 100,000 is the default (every finished task is recorded), 0 turns recording off; and
+ * {@code finishedTaskCapacity}, the state API's task tracking (10,000 is the default, 0 turns it off).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -49,11 +50,15 @@ public class TaskBenchmark {
     @Param({"100000", "0"})
     int timelineCapacity;
 
+    /** The state API's ring of finished tasks; 0 turns task tracking off (see BENCHMARKS.md). */
+    @Param({"10000"})
+    int finishedTaskCapacity;
+
     Raylite ray;
 
     @Setup(Level.Trial)
     public void start() {
-      ray = Raylite.builder().timelineCapacity(timelineCapacity).build();
+      ray = Raylite.builder().timelineCapacity(timelineCapacity).finishedTaskCapacity(finishedTaskCapacity).build();
     }
 
     @TearDown(Level.Trial)

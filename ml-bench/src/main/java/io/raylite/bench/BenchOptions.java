@@ -18,9 +18,11 @@ import java.util.List;
  * @param json where to write the results as JSON, or null
  * @param warmup whether to grow one untimed forest first, so that no mode pays for the JIT's warm-up
  * @param help whether the usage was asked for
+ * @param dashboard whether each engine mode's runtime starts the web dashboard
+ * @param dashboardHold whether the last engine mode's dashboard stays up after the run, until Enter
  */
 record BenchOptions(List<Mode> modes, int models, int cpus, boolean gpu, Path timeline, Path report,
-    Path json, boolean warmup, boolean help) {
+    Path json, boolean warmup, boolean help, boolean dashboard, boolean dashboardHold) {
 
   static final String USAGE = """
       Usage: java -jar ml-bench/target/raylite-ml-bench.jar [options]
@@ -35,6 +37,9 @@ record BenchOptions(List<Mode> modes, int models, int cpus, boolean gpu, Path ti
         --report DIR     write SVG timelines, an MSE chart and index.html into DIR
         --json FILE      write every model's result and each mode's times as JSON
         --no-warmup      skip the untimed 8-tree forest that warms the JIT up before the first mode
+        --dashboard      start the web dashboard for each engine mode (its URL is printed)
+        --dashboard-hold as --dashboard, and keep the last engine mode's dashboard up after the run
+                         until Enter or Ctrl-C
         -h, --help       print this help
       """.formatted(Runtime.getRuntime().availableProcessors());
 
@@ -80,6 +85,8 @@ record BenchOptions(List<Mode> modes, int models, int cpus, boolean gpu, Path ti
     boolean gpu = false;
     boolean warmup = true;
     boolean help = false;
+    boolean dashboard = false;
+    boolean dashboardHold = false;
     Path timeline = null;
     Path report = null;
     Path json = null;
@@ -96,6 +103,8 @@ record BenchOptions(List<Mode> modes, int models, int cpus, boolean gpu, Path ti
         case "-h", "--help" -> help = true;
         case "--gpu" -> gpu = true;
         case "--no-warmup" -> warmup = false;
+        case "--dashboard" -> dashboard = true;
+        case "--dashboard-hold" -> dashboard = dashboardHold = true;
         case "--mode", "--models", "--cpus", "--timeline", "--report", "--json" -> {
           if (value == null) {
             if (i + 1 >= args.length) {
@@ -114,11 +123,13 @@ record BenchOptions(List<Mode> modes, int models, int cpus, boolean gpu, Path ti
         }
         default -> throw new UsageException("unknown option '" + arg + "'");
       }
-      if (value != null && (name.equals("--gpu") || name.equals("--no-warmup") || name.equals("--help"))) {
+      if (value != null && (name.equals("--gpu") || name.equals("--no-warmup") || name.equals("--help")
+          || name.startsWith("--dashboard"))) {
         throw new UsageException(name + " takes no value");
       }
     }
-    return new BenchOptions(modes, models, cpus, gpu, timeline, report, json, warmup, help);
+    return new BenchOptions(modes, models, cpus, gpu, timeline, report, json, warmup, help, dashboard,
+        dashboardHold);
   }
 
   private static List<Mode> parseModes(String value) {

@@ -179,6 +179,10 @@ public final class MlBench {
         if (last && options.timeline() != null) {
           ray.timeline(options.timeline());
         }
+        if (last && options.dashboardHold() && ray.dashboardUrl().isPresent()) {
+          lines.println("The dashboard stays up at " + ray.dashboardUrl().get() + ": press Enter or Ctrl-C to end.");
+          System.in.read();  // blocks until a line or the end of input
+        }
         return result;
       }
     }
@@ -196,6 +200,7 @@ public final class MlBench {
           .cpus(mode == Mode.SEQUENTIAL ? 1 : options.cpus())
           .discoverGpus(options.gpu())
           .logStream(lines)
+          .dashboard(options.dashboard())
           .name("ml-bench-" + mode.label())
           .build();
     }

@@ -290,6 +290,30 @@ class MlBenchTest {
   }
 
   @Test
+  void withoutDashboardOption_noDashboardStarts() {
+    assertTrue(!out.contains("View the dashboard"), out);
+  }
+
+  @Test
+  void dashboardOption_printsTheDashboardUrlAtTheStartOfTheEngineMode() {
+    String before = System.getProperty("raylite.dashboard.port");
+    System.setProperty("raylite.dashboard.port", "0");  // any free port: 8265 may be taken here
+    try {
+      Result result = run("--mode", "parallel", "--models", "1", "--cpus", "1", "--no-warmup", "--dashboard");
+      assertEquals(0, result.status(), result.err());
+      assertTrue(result.out().contains("Started a local Raylite instance. View the dashboard at http://127.0.0.1:"),
+          result.out());
+    } finally {
+      if (before == null) {
+        System.clearProperty("raylite.dashboard.port");
+      } else {
+        System.setProperty("raylite.dashboard.port", before);
+      }
+    }
+    assertEquals(MlBench.EXIT_USAGE, run("--dashboard=yes").status());
+  }
+
+  @Test
   void help_printsUsageAndExitsWithZero() {
     Result result = run("--help");
     assertEquals(0, result.status());

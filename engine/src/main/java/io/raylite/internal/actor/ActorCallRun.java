@@ -220,6 +220,11 @@ public final class ActorCallRun implements RuntimeContext, Producer {
     return actor.runtime.api;
   }
 
+  /** The number behind the id string, for the state API. */
+  public long seq() {
+    return id;
+  }
+
   @Override
   public String taskId() {
     return Ids.actorCall(id);
@@ -273,7 +278,9 @@ public final class ActorCallRun implements RuntimeContext, Producer {
   @Override
   public void log(String format, Object... logArgs) {
     String line = logArgs.length == 0 ? format : String.format(java.util.Locale.ROOT, format, logArgs);
-    actor.runtime.logStream.println(LogLines.escape("(" + name() + " actor=" + actor.idString() + ") " + line));
+    String prefixed = LogLines.escape("(" + name() + " actor=" + actor.idString() + ") " + line);
+    actor.runtime.logStream.println(prefixed);
+    actor.runtime.state.logged(prefixed);
   }
 
   @Override

@@ -185,6 +185,11 @@ public final class ActorRecord {
     }
   }
 
+  /** The number behind the id string, for the state API. */
+  public long seq() {
+    return id;
+  }
+
   public String idString() {
     return Ids.actor(id);
   }
@@ -799,6 +804,28 @@ public final class ActorRecord {
             + displayName() + "' (" + idString() + ")");
       }
     }
+  }
+
+  /* ---------------- State API ---------------- */
+
+  /** A snapshot of the actor for the state API, taken under the monitor. */
+  public synchronized io.raylite.ActorInfo describe() {
+    io.raylite.ActorState shown = switch (state) {
+      case CREATING -> io.raylite.ActorState.PENDING_CREATION;
+      case ALIVE -> io.raylite.ActorState.ALIVE;
+      case RESTARTING -> io.raylite.ActorState.RESTARTING;
+      default -> io.raylite.ActorState.DEAD;
+    };
+    int pending = activeCalls + defaultMailbox.size();
+    for (ActorMailbox box : groups.values()) {
+      pending += box.size();
+    }
+    String className = constructorName.endsWith(".new")
+        ? constructorName.substring(0, constructorName.length() - 4) : constructorName;
+    ActorDiedException died = death;
+    return new io.raylite.ActorInfo(idString(), registeredName(), className, shown, restarts, pending,
+        request.toMap(runtime.scheduler.ledger().names()),
+        allocation == null ? List.of() : allocation.gpuIdList(), died == null ? null : died.getMessage());
   }
 
   @Override

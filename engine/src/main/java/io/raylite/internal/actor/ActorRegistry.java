@@ -94,11 +94,17 @@ public final class ActorRegistry {
 
   /** Called under the actor's monitor when it dies: frees its name. */
   void forget(ActorRecord actor) {
+    runtime.state.actorDied(actor.id, actor.describe());  // the state API keeps its last row
     live.remove(actor);
     String name = actor.registeredName();
     if (name != null) {
       names.remove(name, actor);
     }
+  }
+
+  /** The actors not dead yet, for the state API. */
+  public java.util.List<ActorRecord> liveActors() {
+    return java.util.List.copyOf(live);
   }
 
   /**

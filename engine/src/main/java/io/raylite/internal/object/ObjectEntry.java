@@ -228,6 +228,16 @@ public final class ObjectEntry {
     return Ids.object(id);
   }
 
+  /** The size in bytes the store accounted for, for the state API. */
+  public long size() {
+    return size;
+  }
+
+  /** The uses now (refs and pending task arguments), for the state API. */
+  public int uses() {
+    return uses;
+  }
+
   @Override
   public int hashCode() {
     return Long.hashCode(id * 0x9E3779B97F4A7C15L);  // identity equality; ids are unique per runtime

@@ -194,6 +194,7 @@ public final class ObjectStore {
   private final String runtimeName;
   /** How refs of this store wait for their objects: through the runtime, which knows the running task. */
   private final Awaiter awaiter;
+  private final StoreObserver observer;
   private final long capacity;
   private final SpillFiles files;
   private final Cache<ObjectEntry, Object> cache;
@@ -227,7 +228,9 @@ public final class ObjectStore {
   /** When the store may next ask for a collection. Guarded by the write side of admission. */
   private long nextCollectNanos = System.nanoTime();
 
-  public ObjectStore(String runtimeName, long capacity, Path spillParent, SpillCodec codec, Awaiter awaiter) {
+  public ObjectStore(String runtimeName, long capacity, Path spillParent, SpillCodec codec, Awaiter awaiter,
+      StoreObserver observer) {
+    this.observer = observer;
     this.runtimeName = runtimeName;
     this.awaiter = awaiter;
     this.capacity = capacity;
@@ -278,6 +281,12 @@ public final class ObjectStore {
       spillDirectly(e, value, size);
     } else {
       keep(e, value, size, false);
+    }
+    if (size > SMALL_MAX) {
+      observer.objectStored(e);  // the state API; see StoreObserver for a release meanwhile
+      if (e.released != LIVE) {
+        observer.objectReleased(e);
+      }
     }
   }
 
@@ -680,6 +689,7 @@ public final class ObjectStore {
       return false;
     }
     e.lineage = null;  // nothing will read it again, so nothing will rebuild it
+    observer.objectReleased(e);  // the state API
     long stamp = releasing.readLock();  // not `admission`: a release never waits for a spill to finish
     try {
       dropValue(e);
@@ -793,6 +803,16 @@ public final class ObjectStore {
     return new ObjectStoreStats(capacity, objectsInMemory.sum(), bytesInMemory.get(), peakBytes.get(),
         unspillable.size(), unspillableBytes.get(), objectsSpilled.sum(), bytesSpilled.sum(),
         spills.sum(), restores.sum(), releases.get());
+  }
+
+  /** Whether the entry's value is in memory now (in the cache or held), for the state API. */
+  public boolean inMemory(ObjectEntry e) {
+    return e.held != null || cache.asMap().containsKey(e);
+  }
+
+  /** Whether the entry's value has a spill file now, for the state API. */
+  public static boolean spilled(ObjectEntry e) {
+    return e.spillBytes > 0;
   }
 
   /** The runtime's spill directory, or null while nothing has been spilled. */

@@ -179,6 +179,15 @@ public final class ResourceLedger {
     return true;
   }
 
+  /** Each GPU device's share in use now, 0 to 1, for the state API. */
+  public double[] gpuUse() {
+    double[] use = new double[gpuFree.length];
+    for (int d = 0; d < use.length; d++) {
+      use[d] = FixedPoint.toDouble(FixedPoint.ONE - gpuFree[d]);
+    }
+    return use;
+  }
+
   public Map<String, Double> capacityMap() {
     return toMap(capacity);
   }

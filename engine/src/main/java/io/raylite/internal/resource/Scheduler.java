@@ -264,6 +264,16 @@ public final class Scheduler<T extends Schedulable<T>> {
     }
   }
 
+  /** Each GPU device's share in use now, for the state API. */
+  public double[] gpuUse() {
+    lock.lock();
+    try {
+      return ledger.gpuUse();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   public java.util.Map<String, Double> available() {
     lock.lock();
     try {

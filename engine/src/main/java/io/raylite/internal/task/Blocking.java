@@ -60,6 +60,24 @@ public final class Blocking {
   }
 
   /**
+   * {@link #block} for {@code wait}, with no object to name in a timeout: meanwhile the state API
+   * shows the current task waiting for {@code entries}.
+   */
+  public static boolean blockWaiting(TaskRun current, CompletableFuture<?> future, long timeoutNanos,
+      ObjectEntry[] entries) {
+    if (current != null) {
+      current.waitingFor = entries;
+    }
+    try {
+      return block(current, future, timeoutNanos, null);
+    } finally {
+      if (current != null) {
+        current.waitingFor = null;
+      }
+    }
+  }
+
+  /**
    * Blocks until {@code future} completes or the timeout passes, lending the current task's CPUs
    * meanwhile.
    *
@@ -74,6 +92,9 @@ public final class Blocking {
     boolean counted = lend && !current.onVirtualThread;
     if (counted && !current.runtime.workers.tryEnterLentBlock()) {
       lend = counted = false;
+    }
+    if (current != null && what != null) {
+      current.waitingFor = what;  // for the state API; set before the CPUs are lent to others
     }
     if (lend) {
       current.runtime.scheduler.lendCpu(held);
@@ -98,6 +119,9 @@ public final class Blocking {
       throw new RayliteException("interrupted while waiting for "
           + (what == null ? "objects" : "object " + what.idString()), e);
     } finally {
+      if (current != null && what != null) {
+        current.waitingFor = null;
+      }
       if (counted) {
         current.runtime.workers.exitLentBlock();
       }

@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The running parts of one runtime that its tasks, actor calls and waiters reach: the scheduler,
- * the workers, the object store, the timeline they record into, and whether the runtime is closed.
+ * the workers, the object store, the timeline and the state API's records they write into, and
+ * whether the runtime is closed.
  * {@code LocalRuntime} builds it and implements the public calls on top of it.
  *
  * <p>Threads: every field is final and set before any task exists, except {@code closed}, which is
@@ -27,20 +28,26 @@ public final class Engine {
   public final TimelineSink timeline;
   public final PrintStream logStream;
   public final ObjectStore store;
+  /** The state API's record of tasks; the rest of what it keeps goes to {@code state}. */
+  public final TaskTable tasks;
+  public final StateRecorder state;
   private final AtomicLong objectIds = new AtomicLong();
   private final AtomicLong taskIds = new AtomicLong();
   private final Object closeLock = new Object();
   private volatile boolean closed;
 
   public Engine(Raylite api, String name, ResourceLedger ledger, int parallelism, TimelineSink timeline,
-      PrintStream logStream, long objectStoreBytes, Path spillDirectory, SpillCodec spillCodec) {
+      StateRecorder state, int finishedTaskCapacity, PrintStream logStream, long objectStoreBytes,
+      Path spillDirectory, SpillCodec spillCodec) {
     this.api = api;
     this.name = name;
     this.logStream = logStream;
     this.timeline = timeline;
+    this.state = state;
+    this.tasks = new TaskTable(finishedTaskCapacity);
     this.workers = new Workers(name, parallelism);
     this.scheduler = new Scheduler<>(ledger, workers::dispatch);
-    this.store = new ObjectStore(name, objectStoreBytes, spillDirectory, spillCodec, this::await);
+    this.store = new ObjectStore(name, objectStoreBytes, spillDirectory, spillCodec, this::await, state);
   }
 
   public long nextObjectId() {

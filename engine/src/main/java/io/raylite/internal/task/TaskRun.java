@@ -96,6 +96,14 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
   /** Links the tasks one drain of the Scheduler starts; written under its lock, cleared at dispatch. */
   private TaskRun nextReady;
 
+  /* State API hooks (see TaskTable): the live list's links, the submitter, what a blocked task waits for. */
+  TaskRun liveNext;
+  TaskRun livePrev;
+  /** Who submitted the task: 0 the driver, a task's id, or minus an actor call's id. */
+  long callerSeq;
+  /** While the task is blocked in get or wait: the ObjectEntry or ObjectEntry[] it waits for; else null. */
+  volatile Object waitingFor;
+
   long submittedNanos;
   long argsReadyNanos;
   long dispatchedNanos;
@@ -209,7 +217,7 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
       outcome = error instanceof TaskCancelledException ? CANCELLED : FAILED;
       finishedNanos = System.nanoTime();
       clear();
-      record();
+      record(error);
       result.fail(error);
     }
   }
@@ -397,7 +405,7 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
     RayFunc ranFunction = function;
     Object[] ranArgs = args;
     clear();
-    record();
+    record(outcome == FAILED ? failure : outcome == CANCELLED && result.isDone() ? result.failure() : null);
     if (outcome == FINISHED) {
       if (result.complete(value) && result.maySpill()) {
         // A result that may be spilled keeps what rebuilds it if its spill file is lost.
@@ -497,7 +505,7 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
         outcome = CANCELLED;
         finishedNanos = System.nanoTime();
         clear();
-        record();
+        record(why);
         result.fail(new TaskCancelledException(why));
         return true;
       }
@@ -515,19 +523,36 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
     return Ids.task(id);
   }
 
-  /** Puts the finished task in the timeline, as a small event that does not keep the task. */
-  private void record() {
+  /**
+   * Puts the finished task in the timeline and the state API's ring, as one small event that does
+   * not keep the task; {@code error} is the failure or the reason for cancelling, or null.
+   */
+  private void record(Object error) {
     TaskRunEvent.commit(this);  // JDK Flight Recorder; allocates nothing while disabled
     TimelineSink timeline = runtime.timeline;
-    if (timeline.enabled()) {
-      timeline.record(new TimelineSink.TaskEvent(name, id, workerTid, workerLabel, outcome, attempt,
-          submittedNanos, argsReadyNanos, dispatchedNanos, startedNanos, finishedNanos));
+    TaskTable table = runtime.tasks;
+    if (timeline.enabled() || table.enabled()) {
+      TimelineSink.TaskEvent event = new TimelineSink.TaskEvent(name, id, workerTid, workerLabel, outcome,
+          attempt, submittedNanos, argsReadyNanos, dispatchedNanos, startedNanos, finishedNanos, request,
+          callerSeq, error == null ? null : TaskTable.errorText(error));
+      timeline.record(event);
+      table.finished(this, event);
     }
+  }
+
+  /** The state now, for the state API. */
+  int stateNow() {
+    return state;
   }
 
   @Override
   public Raylite runtime() {
     return runtime.api;
+  }
+
+  /** The number behind the id string, for the state API. */
+  public long seq() {
+    return id;
   }
 
   @Override
@@ -569,7 +594,9 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
   @Override
   public void log(String format, Object... logArgs) {
     String line = logArgs.length == 0 ? format : String.format(java.util.Locale.ROOT, format, logArgs);
-    runtime.logStream.println(LogLines.escape("(" + name + " worker=" + workerLabel + ") " + line));
+    String prefixed = LogLines.escape("(" + name + " worker=" + workerLabel + ") " + line);
+    runtime.logStream.println(prefixed);
+    runtime.state.logged(prefixed);
   }
 
   @Override

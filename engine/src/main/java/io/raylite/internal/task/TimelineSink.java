@@ -1,5 +1,7 @@
 package io.raylite.internal.task;
 
+import io.raylite.internal.resource.ResourceShape;
+
 /**
  * Where finished tasks and actor calls are recorded, as small events that do not keep the task or
  * call (its result entry may hold a value for as long as anything reaches the entry). 
@@ -16,9 +18,14 @@ public interface TimelineSink {
     long submittedNanos();
   }
 
-  /** A finished task, as the timeline shows it. {@code startedNanos} is 0 for a task that never ran. */
+  /**
+   * A finished task, as the timeline and the state API show it. {@code startedNanos} is 0 for a
+   * task that never ran. The last three fields are the state API's (see {@link TaskTable}): the
+   * resource shape, the submitter ({@code TaskRun.callerSeq}) and the error text, or null.
+   */
   record TaskEvent(String name, long taskSeq, int workerTid, String workerLabel, int outcome, int attempt,
-      long submittedNanos, long argsReadyNanos, long dispatchedNanos, long startedNanos, long finishedNanos)
+      long submittedNanos, long argsReadyNanos, long dispatchedNanos, long startedNanos, long finishedNanos,
+      ResourceShape request, long callerSeq, String error)
       implements Event {}
 
   /**

@@ -118,6 +118,16 @@ public final class Workers {
     }
   }
 
+  /** The labels of the pool's live threads, by index, for the state API. */
+  public java.util.List<String> poolLabels() {
+    return platformThreads.stream()
+        .filter(t -> t.isAlive() && t instanceof WorkerThread)
+        .map(t -> (WorkerThread) t)
+        .sorted(java.util.Comparator.comparingInt(w -> w.index))
+        .map(w -> w.label)
+        .toList();
+  }
+
   /** The worker label shown in log prefixes: the pool index, or {@code v<id>} for virtual threads. */
   public String label(Thread thread) {
     if (thread instanceof WorkerThread w) {

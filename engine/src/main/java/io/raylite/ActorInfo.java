@@ -1,0 +1,28 @@
+package io.raylite;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One actor, as {@link StateApi#actors} reports it.
+ *
+ * @param actorId the actor's id
+ * @param name the name it was created with, or null
+ * @param className the class (or constructor) it was created from
+ * @param state where it is now
+ * @param restarts how many times it was rebuilt after a failure
+ * @param pendingCalls calls queued or running now
+ * @param resources what it holds for its lifetime, by resource name
+ * @param gpuIds the GPU devices it holds
+ * @param deathCause why it is dead, or null
+ */
+public record ActorInfo(
+    String actorId,
+    String name,
+    String className,
+    ActorState state,
+    int restarts,
+    int pendingCalls,
+    Map<String, Double> resources,
+    List<Integer> gpuIds,
+    String deathCause) {}

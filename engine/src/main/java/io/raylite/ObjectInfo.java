@@ -1,0 +1,26 @@
+package io.raylite;
+
+/**
+ * One object in the object store, as {@link StateApi#objects} reports it. Only objects the store
+ * accounts for are listed: objects of at most 256 bytes stay with their refs, outside the store
+ * (see {@link ObjectStoreStats}), as Ray keeps small objects out of its plasma store.
+ *
+ * @param objectId the object's id, as an {@link ObjectRef}'s {@code toString()} shows it
+ * @param sizeBytes its size, as weighed when it was stored
+ * @param location where its value is now
+ * @param references the refs and pending task arguments that keep it alive
+ * @param producer the id of the task or actor call whose result it is; for a {@code put}, {@code
+ *     put by driver} or {@code put by} the putting task's id
+ */
+public record ObjectInfo(String objectId, long sizeBytes, Location location, int references, String producer) {
+
+  /** Where an object's value is. */
+  public enum Location {
+    /** In memory only. */
+    MEMORY,
+    /** On disk only: a {@code get} reads it back. */
+    SPILLED,
+    /** Read back from disk and still in memory; its spill file is kept until it is released. */
+    MEMORY_AND_SPILLED
+  }
+}
