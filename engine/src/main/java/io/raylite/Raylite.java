@@ -342,7 +342,7 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
       return this;
     }
 
-    /** The node id this runtime's tasks report in {@link RuntimeContext#nodeId()} and their log lines; set by cluster nodes. */
+    /** The node id this runtime's tasks report in {@link RuntimeContext#nodeId()} and their log lines; set by cluster nodes, whose own runtime is then always local. */
     public Builder nodeId(String id) {
       if (id == null || id.isBlank()) {
         throw new IllegalArgumentException("nodeId must be a non-blank string, got '" + id + "'");
@@ -361,8 +361,8 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
 
     /** The address from the builder, -Draylite.address or RAYLITE_ADDRESS, or null. */
     private String resolvedAddress() {
-      if (address != null) {
-        return address;
+      if (address != null || nodeId != null) {
+        return address;  // a cluster node's own runtime is local, whatever the environment says
       }
       String from = System.getProperty("raylite.address");
       if (from == null || from.isBlank()) {

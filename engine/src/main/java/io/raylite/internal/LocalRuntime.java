@@ -120,7 +120,7 @@ public final class LocalRuntime {
     ResourceShape request = options == TaskOptions.defaults() ? defaultRequest
         : shapes.get(options.resources(), amounts -> scheduler.shapeOf(amounts, taskName));
     Object[] kept = engine.backend == null ? args
-        : engine.backend.prepare(taskName, options.resources(), args, refMask);
+        : engine.backend.prepare(function, taskName, options.resources(), args, refMask);
     TaskRun task = new TaskRun(engine, taskIds.incrementAndGet(), taskName, options, request,
         function, kept, refMask);
     ObjectRefImpl<R> ref = new ObjectRefImpl<>(task.result);

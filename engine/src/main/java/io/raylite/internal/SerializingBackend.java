@@ -35,29 +35,16 @@ public final class SerializingBackend implements TaskBackend {
   }
 
   @Override
-  public Object[] prepare(String taskName, Map<String, Double> resources, Object[] args, int refMask) {
+  public Object[] prepare(RayFunc function, String taskName, Map<String, Double> resources, Object[] args,
+      int refMask) {
+    codec.encodeFunction(taskName, function);
     Object[] kept = args.clone();
     for (int i = 0; i < args.length; i++) {
       if ((refMask & (1 << i)) == 0) {
-        kept[i] = new Encoded(encodeArgument(codec, taskName, i, args[i]));
+        kept[i] = new Encoded(codec.encodeArgument(taskName, i, args[i]));
       }
     }
     return kept;
-  }
-
-  /**
-   * The argument's bytes.
-   *
-   * @throws IllegalArgumentException naming the argument and its class if it cannot be written
-   */
-  static byte[] encodeArgument(AllowlistCodec codec, String taskName, int index, Object value) {
-    try {
-      return codec.encode(value);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("argument " + index + " of task '" + taskName + "' ("
-          + (value == null ? "null" : value.getClass().getName()) + ") cannot be serialized, so it could "
-          + "not be sent to another node: " + e, e);
-    }
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.raylite.spi;
 
+import io.raylite.function.RayFunc;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -92,6 +93,36 @@ public final class AllowlistCodec {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
     encode(value, bytes);
     return bytes.toByteArray();
+  }
+
+  /**
+   * A task argument's bytes, at submission.
+   *
+   * @throws IllegalArgumentException naming the argument and its class if it cannot be written
+   */
+  public byte[] encodeArgument(String taskName, int index, Object value) {
+    try {
+      return encode(value);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("argument " + index + " of task '" + taskName + "' ("
+          + (value == null ? "null" : value.getClass().getName()) + ") cannot be serialized, so it could "
+          + "not be sent to another node: " + e, e);
+    }
+  }
+
+  /**
+   * A task function's bytes, at submission.
+   *
+   * @throws IllegalArgumentException if it captures a value that cannot be written
+   */
+  public byte[] encodeFunction(String taskName, RayFunc function) {
+    try {
+      return encode(function);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("the function of task '" + taskName + "' cannot be serialized, "
+          + "so it could not be sent to another node (does it capture a value that is not Serializable?): "
+          + e, e);
+    }
   }
 
   /**

@@ -28,10 +28,11 @@ public interface TaskBackend extends AutoCloseable {
    * Checks a task at submission, on the caller's thread, and returns the arguments to keep for
    * {@link #execute}. Arguments whose bit is set in {@code refMask} are refs, left as they are.
    *
-   * @throws IllegalArgumentException naming the argument and its class if one cannot be sent
+   * @throws IllegalArgumentException naming the argument and its class if one cannot be sent, or
+   *     if the function captures a value that cannot be sent
    * @throws io.raylite.InfeasibleResourceException if no single node could ever run the task
    */
-  Object[] prepare(String taskName, Map<String, Double> resources, Object[] args, int refMask);
+  Object[] prepare(RayFunc function, String taskName, Map<String, Double> resources, Object[] args, int refMask);
 
   /**
    * Runs one attempt of a task whose arguments are ready and whose resources the runtime holds,
