@@ -261,11 +261,13 @@ final class ClusterNode implements AutoCloseable {
     return new Wire.Chunk(data, bytes.length);
   }
 
-  void free(String key) {
+  /** Drops the object; whether it was still here. */
+  boolean free(String key) {
     ObjectRef<?> ref = owned.remove(key);
     if (ref != null) {
       ray.free(List.of(ref));
     }
+    return ref != null;
   }
 
   /* ---------------- Lifecycle ---------------- */

@@ -253,15 +253,33 @@ final class HazelcastBackend implements TaskBackend {
     return RemoteObjects.fetch(client, codec, token, handle);
   }
 
-  /** Tells the owner that this driver no longer holds the object; fire and forget. */
-  void release(Wire.ObjectHandle handle) {
+  /**
+   * Tells the owner that this driver no longer holds the object: for free(), waiting for the
+   * owner's answer; for the cleaner, without waiting.
+   */
+  void release(Wire.ObjectHandle handle, boolean wait) {
     if (lost != null) {
       return;
     }
     Member owner = RemoteObjects.memberOf(client, handle.ownerUuid());
-    if (owner != null) {
-      client.getExecutorService(ClusterConfigs.EXECUTOR)
-          .executeOnMember(new NodeRequests.FreeObject(token, handle.key()), owner);
+    if (owner == null) {
+      return;  // gone with its node
+    }
+    var done = client.getExecutorService(ClusterConfigs.EXECUTOR)
+        .submitToMember(new NodeRequests.FreeObject(token, handle.key()), owner);
+    if (wait) {
+      try {
+        done.get(RemoteObjects.CHUNK_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RayliteException("interrupted while freeing object " + handle.key() + " on node "
+            + handle.ownerNodeId(), e);
+      } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        if (RemoteObjects.memberOf(client, handle.ownerUuid()) != null) {
+          throw new RayliteException("node " + handle.ownerNodeId() + " did not free object " + handle.key()
+              + ": " + e, e);
+        }
+      }
     }
   }
 
@@ -302,6 +320,11 @@ final class HazelcastBackend implements TaskBackend {
     }
 
     @Override
+    public void free() {
+      backend.release(handle, true);
+    }
+
+    @Override
     public String toString() {
       return "RemoteObject(" + handle.key() + ", " + handle.size() + " bytes)";
     }
@@ -311,7 +334,7 @@ final class HazelcastBackend implements TaskBackend {
   private record Release(HazelcastBackend backend, Wire.ObjectHandle handle) implements Runnable {
     @Override
     public void run() {
-      backend.release(handle);
+      backend.release(handle, false);
     }
   }
 }

@@ -89,7 +89,7 @@ final class NodeRequests {
   }
 
   /** Drops the node's hold on an object: the last holder let go of it, or it was freed. */
-  static final class FreeObject implements Runnable, HazelcastInstanceAware, Serializable {
+  static final class FreeObject implements Callable<Boolean>, HazelcastInstanceAware, Serializable {
     private final String token;
     private final String key;
     private transient HazelcastInstance hz;
@@ -105,10 +105,10 @@ final class NodeRequests {
     }
 
     @Override
-    public void run() {
+    public Boolean call() {
       ClusterNode node = node(hz);
       node.checkToken(token);
-      node.free(key);
+      return node.free(key);
     }
   }
 }

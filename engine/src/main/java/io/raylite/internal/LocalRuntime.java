@@ -25,6 +25,7 @@ import io.raylite.internal.task.FunctionNames;
 import io.raylite.internal.task.TaskRun;
 import io.raylite.spi.GpuProvider;
 import io.raylite.spi.JavaSerializationCodec;
+import io.raylite.spi.TaskBackend;
 import java.io.IOException;
 import java.lang.ref.Reference;
 import java.nio.file.Path;
@@ -243,6 +244,10 @@ public final class LocalRuntime {
       entries[i] = entryAt(refs.get(i), i);
     }
     for (ObjectEntry entry : entries) {
+      if (engine.backend != null && entry.isDone() && !entry.ready.isCompletedExceptionally()
+          && entry.valueOrThrow() instanceof TaskBackend.RemoteValue remote) {
+        remote.free();  // free() is cluster-wide: the owner node drops it too
+      }
       store.release(entry, ObjectStore.FREED);
     }
   }

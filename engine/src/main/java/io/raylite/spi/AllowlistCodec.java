@@ -90,9 +90,36 @@ public final class AllowlistCodec {
 
   /** As {@link #encode(Object, OutputStream)}, into a new array. */
   public byte[] encode(Object value) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+    long exact = exactSize(value);
+    ExactBytes bytes = new ExactBytes(exact > 0 ? (int) exact : 64);
     encode(value, bytes);
-    return bytes.toByteArray();
+    return bytes.array();
+  }
+
+  /** The encoded size of a primitive array (tag, length, elements), else -1. */
+  private static long exactSize(Object value) {
+    if (value == null || !value.getClass().isArray() || !value.getClass().componentType().isPrimitive()
+        || value.getClass() == boolean[].class) {
+      return -1;
+    }
+    long size = 5 + (long) java.lang.reflect.Array.getLength(value) * elementBytes(value.getClass().componentType());
+    return size < Integer.MAX_VALUE - 16 ? size : -1;
+  }
+
+  private static int elementBytes(Class<?> type) {
+    return type == byte.class ? 1 : type == short.class || type == char.class ? 2
+        : type == int.class || type == float.class ? 4 : 8;
+  }
+
+  /** A byte stream that hands back its buffer without a copy when it is exactly full. */
+  private static final class ExactBytes extends ByteArrayOutputStream {
+    ExactBytes(int size) {
+      super(size);
+    }
+
+    byte[] array() {
+      return count == buf.length ? buf : toByteArray();
+    }
   }
 
   /**

@@ -67,6 +67,9 @@ public interface TaskBackend extends AutoCloseable {
      * @throws io.raylite.ObjectLostException naming the owner if it is gone
      */
     Object fetch();
+
+    /** {@code free()} released the object here: the owner drops it too, before this returns. */
+    void free();
   }
 
   /**
