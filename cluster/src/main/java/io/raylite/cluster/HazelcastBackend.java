@@ -210,8 +210,7 @@ final class HazelcastBackend implements TaskBackend {
 
             @Override
             public void onFailure(Throwable t) {
-              reply.completeExceptionally(RemoteObjects.memberOf(client, slot.uuid) == null
-                  ? Placement.died(slot, task.name()) : t);
+              reply.completeExceptionally(nodeGone(t, slot) ? Placement.died(slot, task.name(), t) : t);
             }
           });
       Wire.TaskReply answer;
@@ -225,6 +224,15 @@ final class HazelcastBackend implements TaskBackend {
       inFlight.remove(id);
       placement.release(slot, task.resources());
     }
+  }
+
+  /**
+   * Whether a failed call means its node is gone (see RemoteObjects.nodeGone). A node that only
+   * lost its connection for a moment may still run the task: then it runs twice, as a retried task
+   * may in Ray.
+   */
+  private boolean nodeGone(Throwable t, Placement.Slot slot) {
+    return RemoteObjects.nodeGone(client, slot.uuid, t);
   }
 
   private Object result(Wire.TaskReply answer, TaskInfo task) throws Exception {

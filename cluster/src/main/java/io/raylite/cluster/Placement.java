@@ -220,4 +220,10 @@ final class Placement {
     return new NodeDiedException("node " + slot.nodeId + " (" + slot.address + ") left the cluster while it ran task '"
         + taskName + "'");
   }
+
+  /** As {@link #died(Slot, String)}, with the failure that showed it. */
+  static NodeDiedException died(Slot slot, String taskName, Throwable cause) {
+    return new NodeDiedException("node " + slot.nodeId + " (" + slot.address + ") left the cluster while it ran task '"
+        + taskName + "'", cause);
+  }
 }

@@ -57,6 +57,18 @@ final class RemoteObjects {
     return null;
   }
 
+  /**
+   * Whether a failed call to member {@code uuid} means it is gone: it left the member list, or its
+   * connection dropped (the list learns of a crash only after the failure-detection timeout, the
+   * connection at once).
+   */
+  static boolean nodeGone(HazelcastInstance hz, String uuid, Throwable failure) {
+    return memberOf(hz, uuid) == null
+        || failure instanceof com.hazelcast.spi.exception.TargetDisconnectedException
+        || failure instanceof com.hazelcast.spi.exception.TargetNotMemberException
+        || failure instanceof com.hazelcast.core.MemberLeftException;
+  }
+
   static ObjectLostException lost(Wire.ObjectHandle handle, String why) {
     return new ObjectLostException("object " + handle.key() + " was lost: " + why);
   }
@@ -97,7 +109,7 @@ final class RemoteObjects {
         throw new IOException("node " + handle.ownerNodeId() + " sent no chunk of object " + handle.key()
             + " within " + CHUNK_TIMEOUT_SECONDS + " s", e);
       } catch (ExecutionException e) {
-        if (memberOf(hz, handle.ownerUuid()) == null) {
+        if (nodeGone(hz, handle.ownerUuid(), e.getCause())) {
           throw lost(handle, "its owner node " + handle.ownerNodeId() + " left the cluster during the transfer");
         }
         if (e.getCause() instanceof ObjectLostException lostOnOwner) {
