@@ -118,7 +118,15 @@ final class HazelcastBackend implements TaskBackend {
   }
 
   private void memberLeft(Member m) {
-    String uuid = m.getUuid().toString();
+    nodeLeft(m.getUuid().toString());
+  }
+
+  /**
+   * The node is gone: no task is placed there again, and those running there fail with
+   * NodeDiedException (retried elsewhere). Called when Hazelcast removes the member, and as soon
+   * as a call to it fails for a dropped connection, which comes seconds earlier. Idempotent.
+   */
+  private void nodeLeft(String uuid) {
     Placement.Slot slot = placement.remove(uuid);
     for (InFlight f : inFlight.values()) {
       if (f.memberUuid().equals(uuid) && slot != null) {
@@ -210,7 +218,12 @@ final class HazelcastBackend implements TaskBackend {
 
             @Override
             public void onFailure(Throwable t) {
-              reply.completeExceptionally(nodeGone(t, slot) ? Placement.died(slot, task.name(), t) : t);
+              if (nodeGone(t, slot)) {
+                nodeLeft(slot.uuid);  // first, so that the retry is placed elsewhere
+                reply.completeExceptionally(Placement.died(slot, task.name(), t));
+              } else {
+                reply.completeExceptionally(t);
+              }
             }
           });
       Wire.TaskReply answer;

@@ -99,6 +99,7 @@ final class Placement {
    * Checks that some live node could ever run the request.
    *
    * @throws InfeasibleResourceException if none could
+   * @throws io.raylite.RayliteException if no node is left at all
    */
   void checkFeasible(String taskName, Map<String, Double> request) {
     lock.lock();
@@ -114,7 +115,11 @@ final class Placement {
     }
   }
 
-  private InfeasibleResourceException infeasible(String taskName, Map<String, Double> request) {
+  private RuntimeException infeasible(String taskName, Map<String, Double> request) {
+    if (live.isEmpty()) {
+      return new io.raylite.RayliteException("no live node is left in the cluster to run task '" + taskName
+          + "'; nodes that died: " + dead.values().stream().map(s -> s.nodeId).toList());
+    }
     List<String> nodes = new ArrayList<>();
     for (Slot s : live.values()) {
       nodes.add(s.nodeId + " " + s.capacity);

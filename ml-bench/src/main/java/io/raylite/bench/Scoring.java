@@ -23,7 +23,7 @@ import smile.regression.RandomForest;
  * order, so the GPU MSE may differ from the CPU one in the last bits, far below the 4 printed
  * decimals; it is the same on every run on one device.
  */
-final class Scoring {
+final class Scoring implements java.io.Serializable {
   /** The name of the scoring task in logs and the timeline. */
   static final String GPU_TASK_NAME = "score_on_gpu";
 
@@ -32,7 +32,8 @@ final class Scoring {
 
   private static final Scoring CPU = new Scoring(null, null, null);
 
-  private final Raylite ray;
+  /** Only CPU scoring crosses to a cluster node; GPU scoring holds refs of its own runtime. */
+  private final transient Raylite ray;
   private final ObjectRef<double[]> testRows;
   private final ObjectRef<double[]> testTargets;
 
@@ -40,6 +41,11 @@ final class Scoring {
     this.ray = ray;
     this.testRows = testRows;
     this.testTargets = testTargets;
+  }
+
+  /** CPU scoring read back on a cluster node is the node's own CPU scoring. */
+  private Object readResolve() {
+    return testRows == null ? CPU : this;
   }
 
   /** Scoring on the CPU, on the thread that trained the forest. */
