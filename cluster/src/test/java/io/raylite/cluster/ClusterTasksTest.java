@@ -136,6 +136,47 @@ class ClusterTasksTest {
     assertTrue(e.getMessage().contains("argument 0") && e.getMessage().contains("java.lang.Object"), e.getMessage());
   }
 
+  /**
+   * A small program written against the API only: partial sums of squares in tasks, a tree of
+   * tasks that takes refs, a put value, a large intermediate result and a failure caught by get.
+   */
+  static List<Object> program(Raylite r) {
+    ObjectRef<Integer> offset = r.put(7);
+    List<ObjectRef<Long>> parts = new java.util.ArrayList<>();
+    for (int p = 0; p < 6; p++) {
+      long from = p * 1000L;
+      parts.add(r.task((Integer o) -> {
+        long sum = 0;
+        for (long i = from; i < from + 1000; i++) {
+          sum += i * i + o;
+        }
+        return sum;
+      }, offset).remote());
+    }
+    ObjectRef<long[]> table = r.task(() -> java.util.stream.LongStream.range(0, 5000).map(i -> i * 3).toArray()).remote();
+    ObjectRef<Long> tableSum = r.task((long[] t) -> { return java.util.Arrays.stream(t).sum(); }, table).remote();
+    ObjectRef<Integer> failing = r.<Integer>task(() -> {
+      throw new ArithmeticException("by design");
+    }).remote();
+    String failure;
+    try {
+      r.get(failing);
+      failure = "none";
+    } catch (TaskFailedException e) {
+      failure = e.getCause().getClass().getName() + ": " + e.getCause().getMessage();
+    }
+    return List.of(r.get(parts), r.get(tableSum), failure);
+  }
+
+  @Test
+  void sameProgram_givesTheSameResultsInOneJvmAndOnTheCluster() {
+    List<Object> local;
+    try (Raylite one = Raylite.builder().cpus(2).discoverGpus(false).build()) {
+      local = program(one);
+    }
+    assertEquals(local, program(ray));
+  }
+
   @Test
   void actor_onAClusterRuntime_isNotSupportedYet() {
     assertThrows(UnsupportedOperationException.class, () -> ray.actor(() -> new StringBuilder()));
