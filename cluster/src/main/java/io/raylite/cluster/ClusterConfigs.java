@@ -3,6 +3,7 @@ package io.raylite.cluster;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.client.config.ClientConnectionStrategyConfig;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import java.io.IOException;
@@ -116,7 +117,18 @@ final class ClusterConfigs {
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setMembers(seeds.isEmpty() ? List.of(bindHost + ":" + port) : seeds);
     config.getExecutorConfig(EXECUTOR).setPoolSize(256);
+    config.getSerializationConfig().setJavaSerializationFilterConfig(javaSerializationFilter());
     return config;
+  }
+
+  /**
+   * What Hazelcast itself may deserialize with Java serialization: Raylite's requests and replies
+   * and the JDK types they hold. User values travel inside them as bytes, under AllowlistCodec.
+   */
+  private static JavaSerializationFilterConfig javaSerializationFilter() {
+    JavaSerializationFilterConfig filter = new JavaSerializationFilterConfig();
+    filter.getWhitelist().addPrefixes("io.raylite.", "java.lang.", "java.util.", "[");
+    return filter;
   }
 
   /** A driver's configuration: a client of the cluster at {@code address}, which never reconnects. */
@@ -136,6 +148,7 @@ final class ClusterConfigs {
     config.getNetworkConfig().getAutoDetectionConfig().setEnabled(false);
     config.getConnectionStrategyConfig().setReconnectMode(ClientConnectionStrategyConfig.ReconnectMode.OFF);
     config.getConnectionStrategyConfig().getConnectionRetryConfig().setClusterConnectTimeoutMillis(15_000);
+    config.getSerializationConfig().setJavaSerializationFilterConfig(javaSerializationFilter());
     return config;
   }
 }
