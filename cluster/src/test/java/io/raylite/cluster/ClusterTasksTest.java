@@ -100,6 +100,13 @@ class ClusterTasksTest {
   }
 
   @Test
+  void toCompletableFuture_ofAnObjectOwnedByANode_completesWithItsValue() throws Exception {
+    ObjectRef<int[]> numbers = ray.task(() -> java.util.stream.IntStream.range(0, 1000).toArray())
+        .resource("disk", 1).remote();
+    assertEquals(999, numbers.toCompletableFuture().get(2, java.util.concurrent.TimeUnit.MINUTES)[999]);
+  }
+
+  @Test
   void objectOwnedByOneNode_isFetchedByATaskOnAnother() {
     ObjectRef<int[]> numbers = ray.task(() -> java.util.stream.IntStream.rangeClosed(1, 1000).toArray())
         .resource("disk", 1).remote();
