@@ -11,4 +11,5 @@ module io.raylite {
   exports io.raylite.spi;
 
   uses io.raylite.spi.GpuProvider;
+  uses io.raylite.spi.ClusterProvider;
 }

@@ -2,6 +2,7 @@ package io.raylite.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.raylite.NodeInfo;
 import io.raylite.ObjectRef;
 import io.raylite.ObjectStoreStats;
 import io.raylite.Raylite;
@@ -24,6 +25,7 @@ import io.raylite.internal.task.FunctionNames;
 import io.raylite.internal.task.TaskRun;
 import io.raylite.spi.GpuProvider;
 import io.raylite.spi.JavaSerializationCodec;
+import io.raylite.spi.TaskBackend;
 import java.io.IOException;
 import java.lang.ref.Reference;
 import java.nio.file.Path;
@@ -83,7 +85,8 @@ public final class LocalRuntime {
     this.engine = new Engine(api, name, ledger, (int) Math.ceil(config.cpus()), timeline, config.logStream(),
         config.objectStoreBytes(),
         config.spillDirectory() != null ? config.spillDirectory() : Path.of(System.getProperty("java.io.tmpdir")),
-        config.spillCodec() != null ? config.spillCodec() : new JavaSerializationCodec());
+        config.spillCodec() != null ? config.spillCodec() : new JavaSerializationCodec(),
+        config.backend(), config.nodeId());
     this.scheduler = engine.scheduler;
     this.store = engine.store;
     this.defaultRequest = scheduler.shapeOf(TaskOptions.defaults().resources(), "default");
@@ -117,8 +120,10 @@ public final class LocalRuntime {
     String taskName = options.name() != null ? options.name() : FunctionNames.of(function);
     ResourceShape request = options == TaskOptions.defaults() ? defaultRequest
         : shapes.get(options.resources(), amounts -> scheduler.shapeOf(amounts, taskName));
+    Object[] kept = engine.backend == null ? args
+        : engine.backend.prepare(function, taskName, options.resources(), args, refMask);
     TaskRun task = new TaskRun(engine, taskIds.incrementAndGet(), taskName, options, request,
-        function, args, refMask);
+        function, kept, refMask);
     ObjectRefImpl<R> ref = new ObjectRefImpl<>(task.result);
     task.resolveArguments();
     return ref;
@@ -152,7 +157,7 @@ public final class LocalRuntime {
   public <T> T get(ObjectRef<T> ref, long timeoutNanos) {
     checkOpen();
     try {
-      return (T) Blocking.await(entryOf(ref, "ref"), timeoutNanos);
+      return (T) engine.resolve(Blocking.await(entryOf(ref, "ref"), timeoutNanos));
     } finally {
       Reference.reachabilityFence(ref);  // the ref's use keeps the object until it is read
     }
@@ -169,7 +174,7 @@ public final class LocalRuntime {
     List<T> values = new ArrayList<>(entries.length);
     for (ObjectEntry entry : entries) {
       long left = timeoutNanos < 0 ? -1 : Math.max(0, deadline - System.nanoTime());
-      values.add((T) Blocking.await(entry, left));
+      values.add((T) engine.resolve(Blocking.await(entry, left)));
     }
     Reference.reachabilityFence(refs);
     return values;
@@ -239,6 +244,10 @@ public final class LocalRuntime {
       entries[i] = entryAt(refs.get(i), i);
     }
     for (ObjectEntry entry : entries) {
+      if (engine.backend != null && entry.isDone() && !entry.ready.isCompletedExceptionally()
+          && entry.valueOrThrow() instanceof TaskBackend.RemoteValue remote) {
+        remote.free();  // free() is cluster-wide: the owner node drops it too
+      }
       store.release(entry, ObjectStore.FREED);
     }
   }
@@ -254,6 +263,19 @@ public final class LocalRuntime {
   }
 
   /* ---------------- Resources and observability ---------------- */
+
+  /** The nodes tasks run on: this JVM, or the cluster's. */
+  public List<NodeInfo> nodes() {
+    checkOpen();
+    List<NodeInfo> remote = engine.backend != null ? engine.backend.nodes() : List.of();
+    return !remote.isEmpty() ? remote
+        : List.of(new NodeInfo(engine.nodeId == null ? "local" : engine.nodeId, "in-process", true, totalResources()));
+  }
+
+  /** Whether actors may be created (not yet on a cluster). */
+  public boolean supportsActors() {
+    return engine.backend == null || engine.backend.supportsActors();
+  }
 
   public Map<String, Double> totalResources() {
     checkOpen();
@@ -295,6 +317,9 @@ public final class LocalRuntime {
     actors.close();
     engine.workers.close();
     store.close();
+    if (engine.backend != null) {
+      engine.backend.close();
+    }
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.raylite.internal;
 
 import io.raylite.spi.GpuProvider;
 import io.raylite.spi.SpillCodec;
+import io.raylite.spi.TaskBackend;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
@@ -22,6 +23,8 @@ import java.util.Map;
  * @param spillDirectory where the object store makes its spill directory, or null for the system
  *     temp directory
  * @param spillCodec how spilled objects are written, or null for Java serialization
+ * @param backend where tasks run, or null for this runtime's own workers
+ * @param nodeId the node id its tasks report, or null for {@code local}
  */
 public record RuntimeConfig(
     String name,
@@ -35,4 +38,6 @@ public record RuntimeConfig(
     int timelineCapacity,
     PrintStream logStream,
     Path spillDirectory,
-    SpillCodec spillCodec) {}
+    SpillCodec spillCodec,
+    TaskBackend backend,
+    String nodeId) {}

@@ -7,6 +7,7 @@ import io.raylite.internal.object.ObjectStore;
 import io.raylite.internal.resource.ResourceLedger;
 import io.raylite.internal.resource.Scheduler;
 import io.raylite.spi.SpillCodec;
+import io.raylite.spi.TaskBackend;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,12 +28,19 @@ public final class Engine {
   public final TimelineSink timeline;
   public final PrintStream logStream;
   public final ObjectStore store;
+  /** Where tasks run, or null for this runtime's own workers (see TaskBackend). */
+  public final TaskBackend backend;
+  /** The node id tasks report; null for a local runtime. */
+  public final String nodeId;
   private final AtomicLong objectIds = new AtomicLong();
   private final Object closeLock = new Object();
   private volatile boolean closed;
 
   public Engine(Raylite api, String name, ResourceLedger ledger, int parallelism, TimelineSink timeline,
-      PrintStream logStream, long objectStoreBytes, Path spillDirectory, SpillCodec spillCodec) {
+      PrintStream logStream, long objectStoreBytes, Path spillDirectory, SpillCodec spillCodec,
+      TaskBackend backend, String nodeId) {
+    this.backend = backend;
+    this.nodeId = nodeId;
     this.api = api;
     this.name = name;
     this.logStream = logStream;
@@ -49,7 +57,12 @@ public final class Engine {
   /** Waits for an object of this runtime, for a ref's {@code get}; see {@link Blocking}. */
   private Object await(ObjectEntry entry, long timeoutNanos) {
     checkOpen();
-    return Blocking.await(entry, timeoutNanos);
+    return resolve(Blocking.await(entry, timeoutNanos));
+  }
+
+  /** The value a reader gets for a stored one: a value stored on another node is fetched from it. */
+  public Object resolve(Object stored) {
+    return stored instanceof TaskBackend.RemoteValue remote ? remote.fetch() : stored;
   }
 
   public boolean isClosed() {
