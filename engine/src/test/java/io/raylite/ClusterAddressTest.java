@@ -41,4 +41,13 @@ class ClusterAddressTest {
       assertEquals("local", ray.get(ray.task(() -> Raylite.context().nodeId()).remote()));
     }
   }
+
+  @Test
+  void taskSubmittedInsideRemoteAttempt_reportsThatAttempt() {
+    try (Raylite ray = Raylite.builder().cpus(1).discoverGpus(false).build()) {
+      ObjectRef<Integer> ref = io.raylite.spi.RemoteAttempt.submitAs(2,
+          () -> ray.task(() -> Raylite.context().attempt()).remote());
+      assertEquals(2, ray.get(ref));
+    }
+  }
 }

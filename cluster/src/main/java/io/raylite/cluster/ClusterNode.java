@@ -16,6 +16,7 @@ import io.raylite.TaskFailedException;
 import io.raylite.function.RayFunc;
 import io.raylite.function.RayFunc0;
 import io.raylite.spi.AllowlistCodec;
+import io.raylite.spi.RemoteAttempt;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -149,7 +150,8 @@ final class ClusterNode implements AutoCloseable {
   /* ---------------- Tasks ---------------- */
 
   /** Runs a task in the local runtime and answers with its result, inline or owned here. */
-  Wire.TaskReply run(String taskId, String taskName, Map<String, Double> resources, byte[] function, Object[] args) {
+  Wire.TaskReply run(String taskId, String taskName, int attempt, Map<String, Double> resources, byte[] function,
+      Object[] args) {
     Object value;
     try {
       RayFunc f = (RayFunc) decode(function, "function of task '" + taskName + "'");
@@ -167,7 +169,7 @@ final class ClusterNode implements AutoCloseable {
           default -> call.resource(name, amount);
         }
       });
-      ObjectRef<Object> ref = call.remote();
+      ObjectRef<Object> ref = RemoteAttempt.submitAs(attempt, call::remote);
       try {
         value = ray.get(ref);
       } catch (TaskFailedException e) {

@@ -209,7 +209,7 @@ final class HazelcastBackend implements TaskBackend {
       }
       checkConnected();  // a loss that happened before the registration above failed nothing
       client.getExecutorService(ClusterConfigs.EXECUTOR).submitToMember(
-          new NodeRequests.RunTask(token, task.taskId(), task.name(), task.resources(), f, wire), member,
+          new NodeRequests.RunTask(token, task.taskId(), task.name(), task.attempt(), task.resources(), f, wire), member,
           new ExecutionCallback<Wire.TaskReply>() {
             @Override
             public void onResponse(Wire.TaskReply response) {

@@ -30,16 +30,18 @@ final class NodeRequests {
     private final String token;
     private final String taskId;
     private final String taskName;
+    private final int attempt;
     private final Map<String, Double> resources;
     private final byte[] function;
     private final Object[] args;
     private transient HazelcastInstance hz;
 
-    RunTask(String token, String taskId, String taskName, Map<String, Double> resources, byte[] function,
-        Object[] args) {
+    RunTask(String token, String taskId, String taskName, int attempt, Map<String, Double> resources,
+        byte[] function, Object[] args) {
       this.token = token;
       this.taskId = taskId;
       this.taskName = taskName;
+      this.attempt = attempt;
       this.resources = Wire.copy(resources);
       this.function = function;
       this.args = args;
@@ -54,7 +56,7 @@ final class NodeRequests {
     public Wire.TaskReply call() {
       ClusterNode node = node(hz);
       node.checkToken(token);
-      return node.run(taskId, taskName, resources, function, args);
+      return node.run(taskId, taskName, attempt, resources, function, args);
     }
   }
 

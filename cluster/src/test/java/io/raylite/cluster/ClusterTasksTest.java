@@ -1,7 +1,9 @@
 package io.raylite.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,13 +12,23 @@ import io.raylite.NodeInfo;
 import io.raylite.ObjectRef;
 import io.raylite.Raylite;
 import io.raylite.TaskFailedException;
+import io.raylite.examples.ObjectsExample;
+import io.raylite.examples.Quickstart;
+import io.raylite.examples.TasksExample;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Tasks and objects across three node JVMs on loopback: a head, a node with disk, a node with a GPU. */
 class ClusterTasksTest {
@@ -147,41 +159,48 @@ class ClusterTasksTest {
    * A small program written against the API only: partial sums of squares in tasks, a tree of
    * tasks that takes refs, a put value, a large intermediate result and a failure caught by get.
    */
-  static List<Object> program(Raylite r) {
-    ObjectRef<Integer> offset = r.put(7);
-    List<ObjectRef<Long>> parts = new java.util.ArrayList<>();
-    for (int p = 0; p < 6; p++) {
-      long from = p * 1000L;
-      parts.add(r.task((Integer o) -> {
-        long sum = 0;
-        for (long i = from; i < from + 1000; i++) {
-          sum += i * i + o;
-        }
-        return sum;
-      }, offset).remote());
-    }
-    ObjectRef<long[]> table = r.task(() -> java.util.stream.LongStream.range(0, 5000).map(i -> i * 3).toArray()).remote();
-    ObjectRef<Long> tableSum = r.task((long[] t) -> { return java.util.Arrays.stream(t).sum(); }, table).remote();
-    ObjectRef<Integer> failing = r.<Integer>task(() -> {
-      throw new ArithmeticException("by design");
-    }).remote();
-    String failure;
-    try {
-      r.get(failing);
-      failure = "none";
-    } catch (TaskFailedException e) {
-      failure = e.getCause().getClass().getName() + ": " + e.getCause().getMessage();
-    }
-    return List.of(r.get(parts), r.get(tableSum), failure);
+  /** A program's main, run as a user would run it. */
+  @FunctionalInterface
+  interface Main {
+    void run(String[] args) throws Exception;
   }
 
-  @Test
-  void sameProgram_givesTheSameResultsInOneJvmAndOnTheCluster() {
-    List<Object> local;
-    try (Raylite one = Raylite.builder().cpus(2).discoverGpus(false).build()) {
-      local = program(one);
+  /**
+   * The examples that use tasks and objects only. ActorsExample needs actors (not on a cluster yet);
+   * ResourcesExample prints the runtime's own resources, which on a cluster are the nodes'.
+   */
+  static Stream<Arguments> examplePrograms() {
+    return Stream.of(
+        Arguments.of(Named.of("Quickstart", (Main) Quickstart::main)),
+        Arguments.of(Named.of("TasksExample", (Main) TasksExample::main)),
+        Arguments.of(Named.of("ObjectsExample", (Main) ObjectsExample::main)));
+  }
+
+  /** The lines main printed to System.out. */
+  private static List<String> linesPrintedBy(Main main) throws Exception {
+    PrintStream original = System.out;
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(bytes, true, UTF_8));
+    try {
+      main.run(new String[0]);
+    } finally {
+      System.setOut(original);
     }
-    assertEquals(local, program(ray));
+    return bytes.toString(UTF_8).lines().toList();
+  }
+
+  @ParameterizedTest
+  @MethodSource("examplePrograms")
+  void exampleProgram_printsTheSameInOneJvmAndOnTheCluster(Main program) throws Exception {
+    List<String> local = linesPrintedBy(program);
+    assertFalse(local.isEmpty(), "the program printed nothing in one JVM");
+    // The address switches Raylite.init() and Raylite.builder().build() in the program to the cluster.
+    System.setProperty("raylite.address", CLUSTER.node(0).nodeId);
+    try {
+      assertEquals(local, linesPrintedBy(program));
+    } finally {
+      System.clearProperty("raylite.address");
+    }
   }
 
   @Test

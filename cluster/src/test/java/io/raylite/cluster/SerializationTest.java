@@ -1,6 +1,7 @@
 package io.raylite.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +23,15 @@ class SerializationTest {
     byte[] bytes = writer.encode(new ArrayList<>(List.of(1, 2)));
     InvalidClassException e = assertThrows(InvalidClassException.class, () -> strict.decode(bytes));
     assertTrue(e.getMessage().contains("java.util.ArrayList"), e.getMessage());
+  }
+
+  @Test
+  void decode_readsAJavaSeExceptionOutsideTheAllowlistedPackages() throws Exception {
+    AllowlistCodec codec = new AllowlistCodec(getClass().getClassLoader());  // java.io is not on it
+    byte[] bytes = codec.encode(new java.io.UncheckedIOException(new java.io.IOException("connection reset")));
+    Object decoded = codec.decode(bytes);
+    java.io.UncheckedIOException e = assertInstanceOf(java.io.UncheckedIOException.class, decoded);
+    assertEquals("connection reset", e.getCause().getMessage());
   }
 
   @Test

@@ -25,7 +25,10 @@ import java.util.Objects;
  * built from the patterns (the {@link ObjectInputFilter.Config#createFilter} syntax). The default
  * allows {@code java.lang}, {@code java.util}, {@code java.time}, {@code java.math} and
  * {@code io.raylite}; the system property {@value #ALLOWLIST_PROPERTY} adds patterns, separated by
- * {@code ;}, for example {@code com.example.**}.
+ * {@code ;}, for example {@code com.example.**}. Whatever the patterns, the exceptions of the Java SE
+ * modules ({@code java.io.UncheckedIOException}, {@code java.nio.file.NoSuchFileException},
+ * {@code java.sql.SQLException}...) are read too, so that a task's own exception reaches
+ * {@code get} as it does in one JVM: they hold messages, causes and stack frames, nothing to run.
  *
  * <p>Thread-safe and stateless apart from its filter and class loader.
  */
@@ -47,7 +50,7 @@ public final class AllowlistCodec {
     this(defaultPatterns(), loader);
   }
 
-  /** An allowlist of exactly these patterns (every other class is refused). */
+  /** An allowlist of exactly these patterns (every other class is refused, except the Java SE exceptions). */
   public AllowlistCodec(String patterns, ClassLoader loader) {
     this.patterns = Objects.requireNonNull(patterns, "patterns");
     this.filter = ObjectInputFilter.Config.createFilter(patterns + ";!*");
@@ -204,6 +207,9 @@ public final class AllowlistCodec {
     @Override
     public Status checkInput(FilterInfo info) {
       Status status = delegate.checkInput(info);
+      if (status == Status.REJECTED && isJavaSeException(info.serialClass())) {
+        return Status.ALLOWED;
+      }
       if (status == Status.REJECTED && name == null && info.serialClass() != null) {
         Class<?> type = info.serialClass();
         while (type.isArray()) {
@@ -213,6 +219,18 @@ public final class AllowlistCodec {
       }
       return status;
     }
+  }
+
+  /**
+   * A Throwable of a {@code java.*} module: only the JDK's loaders can define classes in those
+   * packages, so the name cannot be borrowed by an application class.
+   */
+  private static boolean isJavaSeException(Class<?> type) {
+    if (type == null || !Throwable.class.isAssignableFrom(type)) {
+      return false;
+    }
+    String module = type.getModule().getName();
+    return module != null && module.startsWith("java.");
   }
 
   /** Resolves classes with the codec's loader first, then as serialization does. */

@@ -15,6 +15,7 @@ import io.raylite.internal.object.Producer;
 import io.raylite.internal.resource.Allocation;
 import io.raylite.internal.resource.ResourceShape;
 import io.raylite.internal.resource.Schedulable;
+import io.raylite.spi.RemoteAttempt;
 import io.raylite.spi.TaskBackend;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -117,6 +118,7 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
     this.function = function;
     this.args = args;
     this.refMask = refMask;
+    this.attempt = RemoteAttempt.current();  // a node's run of a driver's retry keeps its number
     this.result = new ObjectEntry(runtime.nextObjectId(), runtime.store, this);
   }
 
