@@ -35,6 +35,13 @@ class SerializationTest {
   }
 
   @Test
+  void decode_refusesAJavaxExceptionOfAJavaModule_aKnownGadgetEntry() throws Exception {
+    AllowlistCodec codec = new AllowlistCodec(getClass().getClassLoader());
+    byte[] bytes = codec.encode(new javax.management.BadAttributeValueExpException("x"));
+    assertThrows(InvalidClassException.class, () -> codec.decode(bytes));
+  }
+
+  @Test
   void primitiveArray_roundTripsThroughTheCodec() throws Exception {
     AllowlistCodec codec = new AllowlistCodec(getClass().getClassLoader());
     double[] values = {1.5, -2, 3e300};

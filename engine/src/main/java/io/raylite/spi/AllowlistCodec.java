@@ -222,15 +222,17 @@ public final class AllowlistCodec {
   }
 
   /**
-   * A Throwable of a {@code java.*} module: only the JDK's loaders can define classes in those
-   * packages, so the name cannot be borrowed by an application class.
+   * A Throwable in a {@code java.*} package of a {@code java.*} module: only the JDK's loaders can
+   * define classes there, so the name cannot be borrowed by an application class. {@code javax.*}
+   * classes of those modules are not included: {@code javax.management.BadAttributeValueExpException}
+   * is a known deserialization gadget's entry point.
    */
   private static boolean isJavaSeException(Class<?> type) {
     if (type == null || !Throwable.class.isAssignableFrom(type)) {
       return false;
     }
     String module = type.getModule().getName();
-    return module != null && module.startsWith("java.");
+    return module != null && module.startsWith("java.") && type.getPackageName().startsWith("java.");
   }
 
   /** Resolves classes with the codec's loader first, then as serialization does. */
