@@ -14,4 +14,5 @@ module io.raylite {
 
   uses io.raylite.spi.GpuProvider;
   uses io.raylite.spi.DashboardProvider;
+  uses io.raylite.spi.ClusterProvider;
 }

@@ -5,8 +5,11 @@ import io.raylite.internal.LocalRuntime;
 import io.raylite.internal.RuntimeConfig;
 import io.raylite.internal.object.SpillDirectories;
 import io.raylite.spi.DashboardProvider;
+import io.raylite.spi.AllowlistCodec;
+import io.raylite.spi.ClusterProvider;
 import io.raylite.spi.GpuProvider;
 import io.raylite.spi.SpillCodec;
+import io.raylite.spi.TaskBackend;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -126,6 +129,10 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
   @Override
   <A> ActorCreation<A> newActor(int refMask, RayFunc f, Object[] args) {
     Objects.requireNonNull(f, "constructor");
+    if (!runtime.supportsActors()) {
+      throw new UnsupportedOperationException("actors on a cluster runtime come in a later version of "
+          + "cluster mode; create actors in a runtime without an address");
+    }
     return new ActorCreation<>(runtime, refMask, f, args);
   }
 
@@ -312,6 +319,14 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
     runtime.writeTimeline(file);
   }
 
+  /**
+   * The nodes tasks run on, with their resources, state and address, as Ray's {@code ray.nodes()}:
+   * this JVM alone for a local runtime, every node for one connected to a cluster.
+   */
+  public List<NodeInfo> nodes() {
+    return runtime.nodes();
+  }
+
   /** Whether {@link #close()} was called. */
   public boolean isClosed() {
     return runtime.isClosed();
@@ -372,8 +387,68 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
     private PrintStream logStream = System.out;
     private String name;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+    private String address;
+    private boolean serializeArguments;
+    private String nodeId;
 
     private Builder() {}
+
+    /**
+     * Connects to the cluster whose head listens at {@code hostPort} instead of running tasks in
+     * this JVM, as Ray's {@code ray.init(address=...)}. Without it, the {@code raylite.address}
+     * system property, then the {@code RAYLITE_ADDRESS} environment variable, are read; without
+     * any, the runtime is local. Needs {@code io.raylite:raylite-cluster} on the class path.
+     * Resources then come from the cluster, not from this builder.
+     */
+    public Builder address(String hostPort) {
+      checkAddress(hostPort);
+      this.address = hostPort;
+      return this;
+    }
+
+    /**
+     * Sends every task argument and result of this local runtime through the same codec a cluster
+     * uses (Java serialization under an allowlist, see {@link io.raylite.spi.AllowlistCodec}), so a
+     * value that could not cross to another node fails here, at submission, naming the argument
+     * (default off). Tasks then receive copies.
+     */
+    public Builder serializeArguments(boolean serialize) {
+      this.serializeArguments = serialize;
+      return this;
+    }
+
+    /** The node id this runtime's tasks report in {@link RuntimeContext#nodeId()} and their log lines; set by cluster nodes, whose own runtime is then always local. */
+    public Builder nodeId(String id) {
+      if (id == null || id.isBlank()) {
+        throw new IllegalArgumentException("nodeId must be a non-blank string, got '" + id + "'");
+      }
+      this.nodeId = id;
+      return this;
+    }
+
+    private static void checkAddress(String hostPort) {
+      int colon = hostPort == null ? -1 : hostPort.lastIndexOf(':');
+      if (colon <= 0 || colon == hostPort.length() - 1
+          || !hostPort.substring(colon + 1).chars().allMatch(Character::isDigit)) {
+        throw new IllegalArgumentException("address must be host:port, got '" + hostPort + "'");
+      }
+    }
+
+    /** The address from the builder, -Draylite.address or RAYLITE_ADDRESS, or null. */
+    private String resolvedAddress() {
+      if (address != null || nodeId != null) {
+        return address;  // a cluster node's own runtime is local, whatever the environment says
+      }
+      String from = System.getProperty("raylite.address");
+      if (from == null || from.isBlank()) {
+        from = System.getenv("RAYLITE_ADDRESS");
+      }
+      if (from == null || from.isBlank()) {
+        return null;
+      }
+      checkAddress(from.strip());
+      return from.strip();
+    }
 
     /** Processor capacity: how many 1-CPU tasks run at once; also the size of the worker pool. */
     public Builder cpus(double count) {
@@ -560,17 +635,55 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
       return this;
     }
 
-    /** Starts the runtime. */
+    /**
+     * Starts the runtime.
+     *
+     * @throws IllegalStateException if an address is set but no cluster backend is on the class path
+     */
     public Raylite build() {
       long heap = Runtime.getRuntime().maxMemory();
+      String clusterAddress = resolvedAddress();
+      TaskBackend backend = null;
+      double cpuCount = cpus;
+      Integer gpuCount = gpus;
+      Map<String, Double> customs = Map.copyOf(custom);
+      Long memoryBytes = memory;
+      if (clusterAddress != null) {
+        ClusterProvider provider = ServiceLoader.load(ClusterProvider.class).findFirst()
+            .orElseThrow(() -> new IllegalStateException("address '" + clusterAddress + "' asks for a "
+                + "cluster, but no cluster backend is on the class path: add the artifact "
+                + "io.raylite:raylite-cluster"));
+        backend = provider.connect(clusterAddress);
+        Map<String, Double> totals = new LinkedHashMap<>(backend.totalResources());
+        cpuCount = Math.max(1, totals.getOrDefault(Resources.CPU, 1.0));
+        gpuCount = (int) Math.floor(totals.getOrDefault(Resources.GPU, 0.0));
+        memoryBytes = totals.getOrDefault(Resources.MEMORY, (double) heap).longValue();
+        totals.keySet().removeAll(List.of(Resources.CPU, Resources.GPU, Resources.MEMORY));
+        customs = Map.copyOf(totals);
+      } else if (serializeArguments) {
+        backend = new io.raylite.internal.SerializingBackend(
+            new AllowlistCodec(Thread.currentThread().getContextClassLoader() != null
+                ? Thread.currentThread().getContextClassLoader() : Raylite.class.getClassLoader()));
+      }
+      if (backend != null) {
+        System.getLogger("io.raylite").log(System.Logger.Level.INFO, "Raylite runtime{0}: tasks run on {1}",
+            name == null ? "" : " " + name, backend.description());
+      }
       RuntimeConfig config = new RuntimeConfig(
-          name, cpus, gpus, discoverGpus ? gpuProvider : null, discoverGpus, Map.copyOf(custom),
-          memory != null ? memory : heap,
+          name, cpuCount, gpuCount, discoverGpus ? gpuProvider : null, discoverGpus, customs,
+          memoryBytes != null ? memoryBytes : heap,
           objectStoreMemory != null ? objectStoreMemory : (long) (heap * 0.3),
           timelineCapacity, logStream, spillDirectory, spillCodec, shutdownTimeout, finishedTaskCapacity,
           dashboardOn(), dashboardHost != null ? dashboardHost : System.getProperty("raylite.dashboard.host", "127.0.0.1"),
-          dashboardPort != null ? dashboardPort : propertyPort());
-      return new Raylite(config);
+          dashboardPort != null ? dashboardPort : propertyPort(), backend, nodeId);
+      try {
+        return new Raylite(config);
+      } catch (RuntimeException | Error e) {
+        if (backend != null) {
+          backend.close();
+        }
+        throw e;
+      }
     }
 
     /** The builder's choice, else on unless {@code -Draylite.dashboard.port=off}. */

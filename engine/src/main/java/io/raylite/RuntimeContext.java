@@ -32,6 +32,14 @@ public interface RuntimeContext {
   /** The name of the worker running this task, as shown in logs and in the timeline. */
   String workerName();
 
+  /**
+   * The id of the node this task runs on, as {@link Raylite#nodes()} lists it; {@code local} in a
+   * runtime that is not part of a cluster.
+   */
+  default String nodeId() {
+    return "local";
+  }
+
   /** Whether {@link Raylite#cancel} was called for this task; long-running code may check it. */
   boolean isCancelled();
 

@@ -2,6 +2,7 @@ package io.raylite.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.raylite.NodeInfo;
 import io.raylite.ObjectRef;
 import io.raylite.ObjectStoreStats;
 import io.raylite.Raylite;
@@ -26,6 +27,7 @@ import io.raylite.internal.task.ShutdownReport;
 import io.raylite.internal.task.TaskRun;
 import io.raylite.spi.GpuProvider;
 import io.raylite.spi.JavaSerializationCodec;
+import io.raylite.spi.TaskBackend;
 import java.io.IOException;
 import java.lang.ref.Reference;
 import java.nio.file.Path;
@@ -36,7 +38,6 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The implementation behind {@link Raylite}: it builds the ledger, the {@link Engine} (scheduler,
@@ -60,7 +61,6 @@ public final class LocalRuntime {
   final RuntimeState state;
   private final ResourceShape defaultRequest;
   private final Cache<Map<String, Double>, ResourceShape> shapes;
-  private final AtomicLong taskIds = new AtomicLong();
   /** Its JMX MBean, io.raylite:type=Runtime,name=NAME, from the end of the constructor until close. */
   private final RuntimeMBean mbean;
   private final java.time.Duration shutdownTimeout;
@@ -96,13 +96,14 @@ public final class LocalRuntime {
     this.engine = new Engine(api, name, ledger, (int) Math.ceil(config.cpus()), timeline, state,
         config.finishedTaskCapacity(), config.logStream(),
         config.objectStoreBytes(), spillParent,
-        config.spillCodec() != null ? config.spillCodec() : new JavaSerializationCodec());
+        config.spillCodec() != null ? config.spillCodec() : new JavaSerializationCodec(),
+        config.backend(), config.nodeId());
     this.scheduler = engine.scheduler;
     this.store = engine.store;
     this.defaultRequest = scheduler.shapeOf(TaskOptions.defaults().resources(), "default");
     this.actors = new ActorRegistry(engine);
     this.shapes = Caffeine.newBuilder().maximumSize(1_024).build();
-    this.mbean = RuntimeMBean.register(engine, taskIds::get);  // last: the runtime is complete
+    this.mbean = RuntimeMBean.register(engine, engine::taskIdsIssued);  // last: the runtime is complete
   }
 
   /** The context of the task or actor call running on this thread, or null; see {@link Raylite#context()}. */
@@ -131,8 +132,10 @@ public final class LocalRuntime {
     String taskName = options.name() != null ? options.name() : FunctionNames.of(function);
     ResourceShape request = options == TaskOptions.defaults() ? defaultRequest
         : shapes.get(options.resources(), amounts -> scheduler.shapeOf(amounts, taskName));
+    Object[] kept = engine.backend == null ? args
+        : engine.backend.prepare(function, taskName, options.resources(), args, refMask);
     TaskRun task = new TaskRun(engine, engine.nextTaskId(), taskName, options, request,
-        function, args, refMask);
+        function, kept, refMask);
     ObjectRefImpl<R> ref = new ObjectRefImpl<>(task.result);
     engine.tasks.track(task, RuntimeState.callerSeq());
     task.resolveArguments();
@@ -167,7 +170,7 @@ public final class LocalRuntime {
   public <T> T get(ObjectRef<T> ref, long timeoutNanos) {
     checkOpen();
     try {
-      return (T) Blocking.await(entryOf(ref, "ref"), timeoutNanos);
+      return (T) engine.resolve(Blocking.await(entryOf(ref, "ref"), timeoutNanos));
     } finally {
       Reference.reachabilityFence(ref);  // the ref's use keeps the object until it is read
     }
@@ -184,7 +187,7 @@ public final class LocalRuntime {
     List<T> values = new ArrayList<>(entries.length);
     for (ObjectEntry entry : entries) {
       long left = timeoutNanos < 0 ? -1 : Math.max(0, deadline - System.nanoTime());
-      values.add((T) Blocking.await(entry, left));
+      values.add((T) engine.resolve(Blocking.await(entry, left)));
     }
     Reference.reachabilityFence(refs);
     return values;
@@ -254,6 +257,10 @@ public final class LocalRuntime {
       entries[i] = entryAt(refs.get(i), i);
     }
     for (ObjectEntry entry : entries) {
+      if (engine.backend != null && entry.isDone() && !entry.ready.isCompletedExceptionally()
+          && entry.valueOrThrow() instanceof TaskBackend.RemoteValue remote) {
+        remote.free();  // free() is cluster-wide: the owner node drops it too
+      }
       store.release(entry, ObjectStore.FREED);
     }
   }
@@ -269,6 +276,19 @@ public final class LocalRuntime {
   }
 
   /* ---------------- Resources and observability ---------------- */
+
+  /** The nodes tasks run on: this JVM, or the cluster's. */
+  public List<NodeInfo> nodes() {
+    checkOpen();
+    List<NodeInfo> remote = engine.backend != null ? engine.backend.nodes() : List.of();
+    return !remote.isEmpty() ? remote
+        : List.of(new NodeInfo(engine.nodeId == null ? "local" : engine.nodeId, "in-process", true, totalResources()));
+  }
+
+  /** Whether actors may be created (not yet on a cluster). */
+  public boolean supportsActors() {
+    return engine.backend == null || engine.backend.supportsActors();
+  }
 
   public Map<String, Double> totalResources() {
     checkOpen();
@@ -321,6 +341,9 @@ public final class LocalRuntime {
     }
     report.logIfAny();
     store.close();
+    if (engine.backend != null) {
+      engine.backend.close();
+    }
     mbean.unregister();
   }
 

@@ -2,6 +2,7 @@ package io.raylite.internal;
 
 import io.raylite.spi.GpuProvider;
 import io.raylite.spi.SpillCodec;
+import io.raylite.spi.TaskBackend;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
@@ -27,6 +28,8 @@ import java.util.Map;
  * @param dashboard whether to start a dashboard if a provider is on the class path
  * @param dashboardHost the address the dashboard binds to
  * @param dashboardPort the port the dashboard tries first (0: any free port)
+ * @param backend where tasks run, or null for this runtime's own workers
+ * @param nodeId the node id its tasks report, or null for {@code local}
  */
 public record RuntimeConfig(
     String name,
@@ -45,4 +48,6 @@ public record RuntimeConfig(
     int finishedTaskCapacity,
     boolean dashboard,
     String dashboardHost,
-    int dashboardPort) {}
+    int dashboardPort,
+    TaskBackend backend,
+    String nodeId) {}

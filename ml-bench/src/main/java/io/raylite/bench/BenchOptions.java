@@ -36,6 +36,7 @@ record BenchOptions(List<Mode> modes, int models, int cpus, boolean gpu, Path ti
         --timeline FILE  write the Chrome trace of the last mode (open in Perfetto)
         --report DIR     write SVG timelines, an MSE chart and index.html into DIR
         --json FILE      write every model's result and each mode's times as JSON
+        --address H:P    run the parallel modes on the Raylite cluster at H:P (needs raylite-cluster)
         --no-warmup      skip the untimed 8-tree forest that warms the JIT up before the first mode
         --dashboard      start the web dashboard for each engine mode (its URL is printed)
         --dashboard-hold as --dashboard, and keep the last engine mode's dashboard up after the run

@@ -82,6 +82,11 @@ final class EngineRunner {
     return ModeResult.measured(mode, cpus, runs, start, end);
   }
 
+  /** The worker, and on a cluster the node, as Ray's {@code pid=} prefix names the process. */
+  static String workerLabel(RuntimeContext context) {
+    return "local".equals(context.nodeId()) ? context.workerName() : context.nodeId() + " " + context.workerName();
+  }
+
   /**
    * The parallel mode's task: grows the forest on one thread of its own, as a Ray worker process
    * would. Smile's tree stream runs in a private pool of one worker, so the forest never spreads
@@ -91,7 +96,7 @@ final class EngineRunner {
       throws InterruptedException {
     RuntimeContext context = Raylite.context();
     FutureTask<ModelRun> training =
-        new FutureTask<>(() -> ModelRun.timed(train, test, nEstimators, context.workerName(), scoring));
+        new FutureTask<>(() -> ModelRun.timed(train, test, nEstimators, workerLabel(context), scoring));
     ModelRun run;
     try (ForkJoinPool alone = new ForkJoinPool(1)) {
       alone.execute(training);
@@ -121,7 +126,7 @@ final class EngineRunner {
    */
   static ModelRun trainAndScoreNested(HousingData train, HousingData test, int nEstimators, Scoring scoring) {
     RuntimeContext context = Raylite.context();
-    ModelRun run = ModelRun.timed(train, test, nEstimators, context.workerName(), scoring);
+    ModelRun run = ModelRun.timed(train, test, nEstimators, workerLabel(context), scoring);
     context.log(run.line());
     return run;
   }

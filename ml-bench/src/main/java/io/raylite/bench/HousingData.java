@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param features one array of {@link #FEATURE_NAMES}.size() values per row
  * @param target the value to predict, one per row
  */
-public record HousingData(int[] rowIds, double[][] features, double[] target) {
+public record HousingData(int[] rowIds, double[][] features, double[] target) implements java.io.Serializable {
   /** The feature columns, in scikit-learn's order. */
   public static final List<String> FEATURE_NAMES = List.of(
       "MedInc", "HouseAge", "AveRooms", "AveBedrms", "Population", "AveOccup", "Latitude", "Longitude");

@@ -23,11 +23,31 @@ public final class MlBench {
   private MlBench() {}
 
   public static void main(String[] args) {
-    int status = run(args, System.out, System.err);
+    int status = run(clusterAddress(args), System.out, System.err);
     System.out.flush();
     if (status != 0) {
       System.exit(status);
     }
+  }
+
+  /**
+   * Takes {@code --address host:port} out of {@code args} and makes it the address every runtime
+   * of this program connects to ({@code -Draylite.address}, read by {@code Raylite.builder()}): the
+   * parallel modes then run across the cluster's nodes, which need this jar on their class path
+   * ({@code start --classpath raylite-ml-bench.jar}) and the cluster jar on the driver's.
+   */
+  static String[] clusterAddress(String[] args) {
+    List<String> rest = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--address") && i + 1 < args.length) {
+        System.setProperty("raylite.address", args[++i]);
+      } else if (args[i].startsWith("--address=")) {
+        System.setProperty("raylite.address", args[i].substring("--address=".length()));
+      } else {
+        rest.add(args[i]);
+      }
+    }
+    return rest.toArray(String[]::new);
   }
 
   /** Runs the program with {@code args}, printing to {@code out} and {@code err}; returns the exit status. */

@@ -16,7 +16,7 @@ import smile.regression.RandomForest;
  * @param endNanos when scoring ended
  */
 public record ModelRun(int nEstimators, double mse, String worker, int treeThreads, long startNanos,
-    long endNanos) {
+    long endNanos) implements java.io.Serializable {
   /** Trains and scores one model from the calling thread, timing it and counting the tree threads. */
   static ModelRun timed(HousingData train, HousingData test, int nEstimators, String worker, Scoring scoring) {
     Set<Thread> treeThreads = ConcurrentHashMap.newKeySet();

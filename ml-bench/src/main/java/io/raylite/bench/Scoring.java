@@ -38,7 +38,7 @@ import smile.regression.RandomForest;
  * order, so the GPU MSE may differ from the CPU one in the last bits, far below the 4 printed
  * decimals; it is the same on every run on one device.
  */
-final class Scoring {
+final class Scoring implements java.io.Serializable {
   /** The name of the scoring task in logs and the timeline. */
   static final String GPU_TASK_NAME = "score_on_gpu";
 
@@ -62,7 +62,8 @@ final class Scoring {
     CPU_DEVICE
   }
 
-  private final Raylite ray;
+  /** Only CPU scoring crosses to a cluster node; GPU scoring holds refs of its own runtime. */
+  private final transient Raylite ray;
   private final ObjectRef<double[]> testRows;
   private final ObjectRef<double[]> testTargets;
   private final OpenClDevice device;
@@ -77,6 +78,11 @@ final class Scoring {
     this.device = device;
     this.rows = rows;
     this.targets = targets;
+  }
+
+  /** CPU scoring read back on a cluster node is the node's own CPU scoring. */
+  private Object readResolve() {
+    return testRows == null ? CPU : this;
   }
 
   /** Scoring on the CPU, on the thread that trained the forest. */

@@ -1,6 +1,7 @@
 package io.raylite.internal.object;
 
 import io.raylite.ObjectRef;
+import io.raylite.spi.TaskBackend;
 import java.lang.ref.Reference;
 import java.time.Duration;
 import java.util.Objects;
@@ -99,7 +100,9 @@ public final class ObjectRefImpl<T> implements ObjectRef<T> {
       if (error != null) {
         throw new CompletionException(error instanceof CompletionException c ? c.getCause() : error);
       }
-      return (T) this.entry.valueOrThrow();
+      Object value = this.entry.valueOrThrow();
+      // A value that lives on a cluster node is fetched here, on the thread that completes it.
+      return (T) (value instanceof TaskBackend.RemoteValue remote ? remote.fetch() : value);
     });
   }
 

@@ -7,6 +7,7 @@ import io.raylite.internal.object.ObjectStore;
 import io.raylite.internal.resource.ResourceLedger;
 import io.raylite.internal.resource.Scheduler;
 import io.raylite.spi.SpillCodec;
+import io.raylite.spi.TaskBackend;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,6 +32,10 @@ public final class Engine {
   /** The state API's record of tasks; the rest of what it keeps goes to {@code state}. */
   public final TaskTable tasks;
   public final StateRecorder state;
+  /** Where tasks run, or null for this runtime's own workers (see TaskBackend). */
+  public final TaskBackend backend;
+  /** The node id tasks report; null for a local runtime. */
+  public final String nodeId;
   private final AtomicLong objectIds = new AtomicLong();
   private final AtomicLong taskIds = new AtomicLong();
   private final Object closeLock = new Object();
@@ -38,7 +43,9 @@ public final class Engine {
 
   public Engine(Raylite api, String name, ResourceLedger ledger, int parallelism, TimelineSink timeline,
       StateRecorder state, int finishedTaskCapacity, PrintStream logStream, long objectStoreBytes,
-      Path spillDirectory, SpillCodec spillCodec) {
+      Path spillDirectory, SpillCodec spillCodec, TaskBackend backend, String nodeId) {
+    this.backend = backend;
+    this.nodeId = nodeId;
     this.api = api;
     this.name = name;
     this.logStream = logStream;
@@ -58,10 +65,20 @@ public final class Engine {
     return taskIds.incrementAndGet();
   }
 
+  /** How many task ids were handed out: the tasks submitted, and the rebuilds of lost results. */
+  public long taskIdsIssued() {
+    return taskIds.get();
+  }
+
   /** Waits for an object of this runtime, for a ref's {@code get}; see {@link Blocking}. */
   private Object await(ObjectEntry entry, long timeoutNanos) {
     checkOpen();
-    return Blocking.await(entry, timeoutNanos);
+    return resolve(Blocking.await(entry, timeoutNanos));
+  }
+
+  /** The value a reader gets for a stored one: a value stored on another node is fetched from it. */
+  public Object resolve(Object stored) {
+    return stored instanceof TaskBackend.RemoteValue remote ? remote.fetch() : stored;
   }
 
   public boolean isClosed() {

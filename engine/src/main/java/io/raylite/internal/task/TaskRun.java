@@ -1,6 +1,7 @@
 package io.raylite.internal.task;
 
 import io.raylite.Raylite;
+import io.raylite.NodeDiedException;
 import io.raylite.RayliteException;
 import io.raylite.RuntimeContext;
 import io.raylite.TaskCancelledException;
@@ -14,6 +15,8 @@ import io.raylite.internal.object.Producer;
 import io.raylite.internal.resource.Allocation;
 import io.raylite.internal.resource.ResourceShape;
 import io.raylite.internal.resource.Schedulable;
+import io.raylite.spi.RemoteAttempt;
+import io.raylite.spi.TaskBackend;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.List;
@@ -123,6 +126,7 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
     this.function = function;
     this.args = args;
     this.refMask = refMask;
+    this.attempt = RemoteAttempt.current();  // a node's run of a driver's retry keeps its number
     this.result = new ObjectEntry(runtime.nextObjectId(), runtime.store, this);
   }
 
@@ -365,7 +369,9 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
     Throwable failure = null;
     try {
       Object[] values = argumentValues();
-      value = ScopedValue.where(CURRENT, this).call(() -> Invoker.invoke(function, values));
+      value = runtime.backend == null
+          ? ScopedValue.where(CURRENT, this).call(() -> Invoker.invoke(function, values))
+          : runtime.backend.execute(function, values, new TaskBackend.TaskInfo(idString(), name, resources(), attempt));
     } catch (Throwable t) {
       failure = t;
     }
@@ -384,7 +390,9 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
 
   private TaskRun finish(Object value, Throwable failure, boolean mayChain) {
     finishedNanos = System.nanoTime();
-    if (failure != null && !cancelled && !runtime.isClosed() && isRetryable(failure)
+    // A node that died is a system failure: retried whatever retryExceptions says, as in Ray.
+    if (failure != null && !cancelled && !runtime.isClosed()
+        && (isRetryable(failure) || failure instanceof NodeDiedException)
         && (options.maxRetries() < 0 || attempt < options.maxRetries())) {
       attempt++;
       releaseAllocation(false);
@@ -556,6 +564,11 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
   }
 
   @Override
+  public String nodeId() {
+    return runtime.nodeId == null ? "local" : runtime.nodeId;
+  }
+
+  @Override
   public String taskId() {
     return idString();
   }
@@ -594,7 +607,8 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
   @Override
   public void log(String format, Object... logArgs) {
     String line = logArgs.length == 0 ? format : String.format(java.util.Locale.ROOT, format, logArgs);
-    String prefixed = LogLines.escape("(" + name + " worker=" + workerLabel + ") " + line);
+    String prefixed = LogLines.escape("(" + name + (runtime.nodeId == null ? "" : " node=" + runtime.nodeId)
+        + " worker=" + workerLabel + ") " + line);
     runtime.logStream.println(prefixed);
     runtime.state.logged(prefixed);
   }

@@ -1,0 +1,116 @@
+package io.raylite.cluster;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
+import java.io.Serializable;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * The requests a driver or another node sends to a node through Hazelcast's executor: run a task,
+ * send a chunk of an object, free an object. Each carries the cluster token, which the node checks
+ * before anything else, and is handed to the node's {@link ClusterNode}. Every request is safe to
+ * deliver twice: a task run twice is a retry the driver would have made, a chunk is read by offset,
+ * and freeing a freed object does nothing.
+ */
+final class NodeRequests {
+  private NodeRequests() {}
+
+  /** The node a request arrived at, from the member's user context. */
+  static ClusterNode node(HazelcastInstance hz) {
+    Object node = hz.getUserContext().get(ClusterNode.USER_CONTEXT_KEY);
+    if (node == null) {
+      throw new IllegalStateException("member " + hz.getName() + " is not a Raylite node");
+    }
+    return (ClusterNode) node;
+  }
+
+  /** Runs one attempt of a task on the node with the resources it asks for. */
+  static final class RunTask implements Callable<Wire.TaskReply>, HazelcastInstanceAware, Serializable {
+    private final String token;
+    private final String taskId;
+    private final String taskName;
+    private final int attempt;
+    private final Map<String, Double> resources;
+    private final byte[] function;
+    private final Object[] args;
+    private transient HazelcastInstance hz;
+
+    RunTask(String token, String taskId, String taskName, int attempt, Map<String, Double> resources,
+        byte[] function, Object[] args) {
+      this.token = token;
+      this.taskId = taskId;
+      this.taskName = taskName;
+      this.attempt = attempt;
+      this.resources = Wire.copy(resources);
+      this.function = function;
+      this.args = args;
+    }
+
+    @Override
+    public void setHazelcastInstance(HazelcastInstance instance) {
+      this.hz = instance;
+    }
+
+    @Override
+    public Wire.TaskReply call() {
+      ClusterNode node = node(hz);
+      node.checkToken(token);
+      return node.run(taskId, taskName, attempt, resources, function, args);
+    }
+  }
+
+  /** Sends {@code length} bytes of an object's encoding from {@code offset}. */
+  static final class FetchChunk implements Callable<Wire.Chunk>, HazelcastInstanceAware, Serializable {
+    private final String token;
+    private final String key;
+    private final String transfer;
+    private final long offset;
+    private final int length;
+    private transient HazelcastInstance hz;
+
+    FetchChunk(String token, String key, String transfer, long offset, int length) {
+      this.token = token;
+      this.key = key;
+      this.transfer = transfer;
+      this.offset = offset;
+      this.length = length;
+    }
+
+    @Override
+    public void setHazelcastInstance(HazelcastInstance instance) {
+      this.hz = instance;
+    }
+
+    @Override
+    public Wire.Chunk call() {
+      ClusterNode node = node(hz);
+      node.checkToken(token);
+      return node.chunk(key, transfer, offset, length);
+    }
+  }
+
+  /** Drops the node's hold on an object: the last holder let go of it, or it was freed. */
+  static final class FreeObject implements Callable<Boolean>, HazelcastInstanceAware, Serializable {
+    private final String token;
+    private final String key;
+    private transient HazelcastInstance hz;
+
+    FreeObject(String token, String key) {
+      this.token = token;
+      this.key = key;
+    }
+
+    @Override
+    public void setHazelcastInstance(HazelcastInstance instance) {
+      this.hz = instance;
+    }
+
+    @Override
+    public Boolean call() {
+      ClusterNode node = node(hz);
+      node.checkToken(token);
+      return node.free(key);
+    }
+  }
+}

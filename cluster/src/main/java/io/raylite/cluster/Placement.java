@@ -1,0 +1,234 @@
+package io.raylite.cluster;
+
+import io.raylite.InfeasibleResourceException;
+import io.raylite.NodeDiedException;
+import io.raylite.NodeInfo;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/*
+ * Implementation overview
+ *
+ * The driver's view of the nodes: each one's capacity (from its member attributes) and what this
+ * driver has placed on it and not yet seen finish. The driver's own runtime ledger already holds a
+ * task's resources out of the cluster's sum; acquire() then picks a node where the task fits now:
+ * the node that holds most of its argument bytes if it fits, else the least loaded (lowest share of
+ * its CPUs in use). When no node fits now, the caller waits on `changed`, signalled by every
+ * release, join and departure; when no live node could ever fit it, the task fails at once.
+ *
+ * States of a node: LIVE (in `live`) -> DEAD (moved to `dead` when Hazelcast removes the member;
+ * never back: a restarted node is a new member). Every field is guarded by `lock`.
+ */
+final class Placement {
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final Map<String, Slot> live = new LinkedHashMap<>();
+  private final Map<String, Slot> dead = new LinkedHashMap<>();
+
+  /** One node: its capacity and what this driver runs on it now. */
+  static final class Slot {
+    final String uuid;
+    final String nodeId;
+    final String address;
+    final Map<String, Double> capacity;
+    private final Map<String, Double> used = new HashMap<>();
+
+    Slot(String uuid, String nodeId, String address, Map<String, Double> capacity) {
+      this.uuid = uuid;
+      this.nodeId = nodeId;
+      this.address = address;
+      this.capacity = Map.copyOf(capacity);
+    }
+
+    boolean couldEverFit(Map<String, Double> request) {
+      for (Map.Entry<String, Double> e : request.entrySet()) {
+        if (e.getValue() > 0 && capacity.getOrDefault(e.getKey(), 0.0) + 1e-9 < e.getValue()) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    boolean fitsNow(Map<String, Double> request) {
+      for (Map.Entry<String, Double> e : request.entrySet()) {
+        double free = capacity.getOrDefault(e.getKey(), 0.0) - used.getOrDefault(e.getKey(), 0.0);
+        if (e.getValue() > 0 && free + 1e-9 < e.getValue()) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    double load() {
+      double cpus = capacity.getOrDefault("CPU", 0.0);
+      return cpus == 0 ? 0 : used.getOrDefault("CPU", 0.0) / cpus;
+    }
+  }
+
+  void add(String uuid, String nodeId, String address, Map<String, Double> capacity) {
+    lock.lock();
+    try {
+      live.put(uuid, new Slot(uuid, nodeId, address, capacity));
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The node left; returns its slot, or null if it was not known. */
+  Slot remove(String uuid) {
+    lock.lock();
+    try {
+      Slot slot = live.remove(uuid);
+      if (slot != null) {
+        dead.put(uuid, slot);
+      }
+      changed.signalAll();
+      return slot;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Checks that some live node could ever run the request.
+   *
+   * @throws InfeasibleResourceException if none could
+   * @throws io.raylite.RayliteException if no node is left at all
+   */
+  void checkFeasible(String taskName, Map<String, Double> request) {
+    lock.lock();
+    try {
+      for (Slot s : live.values()) {
+        if (s.couldEverFit(request)) {
+          return;
+        }
+      }
+      throw infeasible(taskName, request);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private RuntimeException infeasible(String taskName, Map<String, Double> request) {
+    if (live.isEmpty()) {
+      return new io.raylite.RayliteException("no live node is left in the cluster to run task '" + taskName
+          + "'; nodes that died: " + dead.values().stream().map(s -> s.nodeId).toList());
+    }
+    List<String> nodes = new ArrayList<>();
+    for (Slot s : live.values()) {
+      nodes.add(s.nodeId + " " + s.capacity);
+    }
+    return new InfeasibleResourceException("task '" + taskName + "' asks for " + request
+        + ", which no single node of the cluster can ever provide; nodes: " + nodes);
+  }
+
+  /**
+   * Reserves the request on a node, waiting until one has room.
+   *
+   * @param preferredUuid the node holding most of the task's argument bytes, or null
+   * @throws InfeasibleResourceException if no live node could ever run it (they died)
+   */
+  Slot acquire(String taskName, Map<String, Double> request, String preferredUuid) throws InterruptedException {
+    lock.lockInterruptibly();
+    try {
+      while (true) {
+        Slot best = null;
+        boolean feasible = false;
+        Slot preferred = preferredUuid == null ? null : live.get(preferredUuid);
+        if (preferred != null && preferred.fitsNow(request)) {
+          best = preferred;
+        } else {
+          for (Slot s : live.values()) {
+            feasible |= s.couldEverFit(request);
+            if (s.fitsNow(request) && (best == null || s.load() < best.load())) {
+              best = s;
+            }
+          }
+        }
+        if (best != null) {
+          for (Map.Entry<String, Double> e : request.entrySet()) {
+            best.used.merge(e.getKey(), e.getValue(), Double::sum);
+          }
+          return best;
+        }
+        if (!feasible) {
+          throw infeasible(taskName, request);
+        }
+        changed.await();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void release(Slot slot, Map<String, Double> request) {
+    lock.lock();
+    try {
+      for (Map.Entry<String, Double> e : request.entrySet()) {
+        slot.used.merge(e.getKey(), -e.getValue(), Double::sum);
+      }
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The id of the live node with this member uuid, or null. */
+  String nodeIdOf(String uuid) {
+    lock.lock();
+    try {
+      Slot s = live.get(uuid);
+      return s == null ? null : s.nodeId;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The sum of the live nodes' capacities. */
+  Map<String, Double> totals() {
+    lock.lock();
+    try {
+      Map<String, Double> sum = new LinkedHashMap<>();
+      for (Slot s : live.values()) {
+        s.capacity.forEach((k, v) -> sum.merge(k, v, Double::sum));
+      }
+      return sum;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  List<NodeInfo> nodes() {
+    lock.lock();
+    try {
+      List<NodeInfo> nodes = new ArrayList<>();
+      for (Slot s : live.values()) {
+        nodes.add(new NodeInfo(s.nodeId, s.address, true, s.capacity));
+      }
+      for (Slot s : dead.values()) {
+        nodes.add(new NodeInfo(s.nodeId, s.address, false, s.capacity));
+      }
+      return nodes;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** A node-died failure for a task that was running on {@code slot}. */
+  static NodeDiedException died(Slot slot, String taskName) {
+    return new NodeDiedException("node " + slot.nodeId + " (" + slot.address + ") left the cluster while it ran task '"
+        + taskName + "'");
+  }
+
+  /** As {@link #died(Slot, String)}, with the failure that showed it. */
+  static NodeDiedException died(Slot slot, String taskName, Throwable cause) {
+    return new NodeDiedException("node " + slot.nodeId + " (" + slot.address + ") left the cluster while it ran task '"
+        + taskName + "'", cause);
+  }
+}

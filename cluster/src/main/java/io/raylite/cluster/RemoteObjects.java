@@ -1,0 +1,150 @@
+package io.raylite.cluster;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.HazelcastInstance;
+import io.raylite.ObjectLostException;
+import io.raylite.RayliteException;
+import io.raylite.spi.AllowlistCodec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Fetches an object from the node that owns it, in chunks: the owner encodes the value once and
+ * serves it {@value #CHUNK} bytes per request, and the reader decodes from a stream that asks for
+ * the next chunk only when it has consumed the last, so neither side holds the encoded bytes and
+ * the value twice on the reader's side.
+ */
+final class RemoteObjects {
+  static final int CHUNK = 4 << 20;
+  /** How long one chunk may take; a timeout is a named failure, never a hang. */
+  static final long CHUNK_TIMEOUT_SECONDS = 120;
+
+  private RemoteObjects() {}
+
+  /**
+   * The value of {@code handle}, from its owner.
+   *
+   * @throws ObjectLostException naming the owner if it left the cluster or no longer has the object
+   */
+  static Object fetch(HazelcastInstance hz, AllowlistCodec codec, String token, Wire.ObjectHandle handle) {
+    Member owner = memberOf(hz, handle.ownerUuid());
+    if (owner == null) {
+      throw lost(handle, "its owner node " + handle.ownerNodeId() + " left the cluster");
+    }
+    String transfer = UUID.randomUUID().toString();
+    try (ChunkStream in = new ChunkStream(hz, owner, token, handle, transfer)) {
+      return codec.decode(in);
+    } catch (IOException e) {
+      throw new RayliteException("cannot read object " + handle.key() + " from node " + handle.ownerNodeId()
+          + ": " + e.getMessage(), e);
+    } catch (ClassNotFoundException e) {
+      throw new RayliteException("object " + handle.key() + " is of a class this JVM lacks: " + e.getMessage()
+          + "; put the application's jar on its class path", e);
+    }
+  }
+
+  static Member memberOf(HazelcastInstance hz, String uuid) {
+    for (Member m : hz.getCluster().getMembers()) {
+      if (m.getUuid().toString().equals(uuid)) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Whether a failed call to member {@code uuid} means it is gone: it left the member list, or its
+   * connection dropped (the list learns of a crash only after the failure-detection timeout, the
+   * connection at once).
+   */
+  static boolean nodeGone(HazelcastInstance hz, String uuid, Throwable failure) {
+    return memberOf(hz, uuid) == null
+        || failure instanceof com.hazelcast.spi.exception.TargetDisconnectedException
+        || failure instanceof com.hazelcast.spi.exception.TargetNotMemberException
+        || failure instanceof com.hazelcast.core.MemberLeftException;
+  }
+
+  static ObjectLostException lost(Wire.ObjectHandle handle, String why) {
+    return new ObjectLostException("object " + handle.key() + " was lost: " + why);
+  }
+
+  /** The encoded object, read one chunk at a time from its owner. */
+  private static final class ChunkStream extends InputStream {
+    private final HazelcastInstance hz;
+    private final Member owner;
+    private final String token;
+    private final Wire.ObjectHandle handle;
+    private final String transfer;
+    private byte[] chunk = new byte[0];
+    private int position;
+    private long offset;
+    private long total = -1;
+
+    ChunkStream(HazelcastInstance hz, Member owner, String token, Wire.ObjectHandle handle, String transfer) {
+      this.hz = hz;
+      this.owner = owner;
+      this.token = token;
+      this.handle = handle;
+      this.transfer = transfer;
+    }
+
+    private boolean fill() throws IOException {
+      if (total >= 0 && offset >= total) {
+        return false;
+      }
+      Future<Wire.Chunk> next = hz.getExecutorService(ClusterConfigs.EXECUTOR)
+          .submitToMember(new NodeRequests.FetchChunk(token, handle.key(), transfer, offset, CHUNK), owner);
+      Wire.Chunk got;
+      try {
+        got = next.get(CHUNK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while fetching object " + handle.key());
+      } catch (TimeoutException e) {
+        throw new IOException("node " + handle.ownerNodeId() + " sent no chunk of object " + handle.key()
+            + " within " + CHUNK_TIMEOUT_SECONDS + " s", e);
+      } catch (ExecutionException e) {
+        if (nodeGone(hz, handle.ownerUuid(), e.getCause())) {
+          throw lost(handle, "its owner node " + handle.ownerNodeId() + " left the cluster during the transfer");
+        }
+        if (e.getCause() instanceof ObjectLostException lostOnOwner) {
+          throw lostOnOwner;
+        }
+        throw new IOException("fetching object " + handle.key() + " from node " + handle.ownerNodeId()
+            + " failed: " + e.getCause(), e.getCause());
+      }
+      total = got.total();
+      chunk = got.data();
+      position = 0;
+      offset += chunk.length;
+      return chunk.length > 0;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (position == chunk.length && !fill()) {
+        return -1;
+      }
+      return chunk[position++] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      if (position == chunk.length && !fill()) {
+        return -1;
+      }
+      int n = Math.min(len, chunk.length - position);
+      System.arraycopy(chunk, position, b, off, n);
+      position += n;
+      return n;
+    }
+  }
+}

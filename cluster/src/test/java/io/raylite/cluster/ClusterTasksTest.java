@@ -1,0 +1,210 @@
+package io.raylite.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.raylite.InfeasibleResourceException;
+import io.raylite.NodeInfo;
+import io.raylite.ObjectRef;
+import io.raylite.Raylite;
+import io.raylite.TaskFailedException;
+import io.raylite.examples.ObjectsExample;
+import io.raylite.examples.Quickstart;
+import io.raylite.examples.TasksExample;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Tasks and objects across three node JVMs on loopback: a head, a node with disk, a node with a GPU. */
+class ClusterTasksTest {
+  @RegisterExtension
+  static final LoopbackCluster CLUSTER = LoopbackCluster.of(
+      "--cpus 1", "--cpus 1 --resource disk=1", "--cpus 2 --gpus 1");
+  private static Raylite ray;
+
+  @BeforeAll
+  static void connect() {
+    ray = CLUSTER.driver();
+  }
+
+  @AfterAll
+  static void disconnect() {
+    ray.close();
+  }
+
+  private static String disk() {
+    return CLUSTER.node(1).nodeId;
+  }
+
+  private static String gpu() {
+    return CLUSTER.node(2).nodeId;
+  }
+
+  @Test
+  void nodes_listEveryNodeWithItsResources() {
+    Map<String, NodeInfo> nodes = ray.nodes().stream().collect(Collectors.toMap(NodeInfo::nodeId, n -> n));
+    assertEquals(3, nodes.size(), nodes.toString());
+    assertEquals(1.0, nodes.get(disk()).resources().get("disk"));
+    assertEquals(1.0, nodes.get(gpu()).resources().get("GPU"));
+    assertTrue(nodes.values().stream().allMatch(NodeInfo::alive));
+  }
+
+  @Test
+  void totalResources_areTheSumOfTheNodes() {
+    assertEquals(4.0, ray.totalResources().get("CPU"));
+    assertEquals(1.0, ray.totalResources().get("disk"));
+  }
+
+  @Test
+  void task_askingForACustomResource_runsOnTheNodeThatHasIt() {
+    ObjectRef<String> where = ray.task(() -> Raylite.context().nodeId()).resource("disk", 1).remote();
+    assertEquals(disk(), ray.get(where));
+  }
+
+  @Test
+  void twoHalfGpuTasks_shareTheDeviceOfTheGpuNode() {
+    ObjectRef<String> a = ray.task(() -> Raylite.context().nodeId() + " " + Raylite.context().gpuIds())
+        .numGpus(0.5).remote();
+    ObjectRef<String> b = ray.task(() -> Raylite.context().nodeId() + " " + Raylite.context().gpuIds())
+        .numGpus(0.5).remote();
+    assertEquals(List.of(gpu() + " [0]", gpu() + " [0]"), ray.get(List.of(a, b)));
+  }
+
+  @Test
+  void requestNoNodeCanMeet_failsAtSubmission() {
+    assertThrows(InfeasibleResourceException.class, () -> ray.task(() -> 1).numCpus(2).resource("disk", 1).remote());
+  }
+
+  @Test
+  void get_ofASmallResultOfAnotherJvm_returnsIt() {
+    assertEquals("hello from " + disk(), ray.get(ray.task(() -> "hello from " + Raylite.context().nodeId())
+        .resource("disk", 1).remote()));
+  }
+
+  @Test
+  void get_ofA100MiBObjectOwnedByAnotherJvm_returnsItsBytes() {
+    ObjectRef<byte[]> big = ray.task(() -> {
+      byte[] b = new byte[100 << 20];
+      for (int i = 0; i < b.length; i += 4096) {
+        b[i] = (byte) (i >>> 12);
+      }
+      return b;
+    }).resource("disk", 1).remote();
+    byte[] got = ray.get(big);
+    assertEquals(100 << 20, got.length);
+    assertEquals((byte) ((got.length - 4096) >>> 12), got[got.length - 4096]);
+    ray.free(List.of(big));
+  }
+
+  @Test
+  void toCompletableFuture_ofAnObjectOwnedByANode_completesWithItsValue() throws Exception {
+    ObjectRef<int[]> numbers = ray.task(() -> java.util.stream.IntStream.range(0, 1000).toArray())
+        .resource("disk", 1).remote();
+    assertEquals(999, numbers.toCompletableFuture().get(2, java.util.concurrent.TimeUnit.MINUTES)[999]);
+  }
+
+  @Test
+  void objectOwnedByOneNode_isFetchedByATaskOnAnother() {
+    ObjectRef<int[]> numbers = ray.task(() -> java.util.stream.IntStream.rangeClosed(1, 1000).toArray())
+        .resource("disk", 1).remote();
+    ObjectRef<String> sum = ray.task((int[] n) -> Raylite.context().nodeId() + " " + java.util.Arrays.stream(n).sum(),
+        numbers).numGpus(1).remote();
+    assertEquals(gpu() + " 500500", ray.get(sum));
+  }
+
+  @Test
+  void free_dropsTheObjectOnItsOwner() {
+    ObjectRef<long[]> data = ray.task(() -> new long[1000]).resource("disk", 1).remote();
+    assertArrayEquals(new long[1000], ray.get(data));
+    int before = ray.get(ray.task(() -> ClusterNode.current().ownedObjects()).resource("disk", 1).remote());
+    ray.free(List.of(data));
+    int after = ray.get(ray.task(() -> ClusterNode.current().ownedObjects()).resource("disk", 1).remote());
+    assertEquals(before - 1, after);
+  }
+
+  @Test
+  void taskException_reachesGetAsTheCause() {
+    ObjectRef<Integer> bad = ray.<Integer>task(() -> {
+      throw new IllegalStateException("broken on " + Raylite.context().nodeId());
+    }).resource("disk", 1).remote();
+    TaskFailedException e = assertThrows(TaskFailedException.class, () -> ray.get(bad));
+    assertEquals(IllegalStateException.class, e.getCause().getClass());
+    assertEquals("broken on " + disk(), e.getCause().getMessage());
+  }
+
+  @Test
+  void nonSerializableArgument_isRefusedAtSubmissionNamingIt() {
+    Object lock = new Object();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ray.task((Object o) -> o.hashCode(), lock).remote());
+    assertTrue(e.getMessage().contains("argument 0") && e.getMessage().contains("java.lang.Object"), e.getMessage());
+  }
+
+  /**
+   * A small program written against the API only: partial sums of squares in tasks, a tree of
+   * tasks that takes refs, a put value, a large intermediate result and a failure caught by get.
+   */
+  /** A program's main, run as a user would run it. */
+  @FunctionalInterface
+  interface Main {
+    void run(String[] args) throws Exception;
+  }
+
+  /**
+   * The examples that use tasks and objects only. ActorsExample needs actors (not on a cluster yet);
+   * ResourcesExample prints the runtime's own resources, which on a cluster are the nodes'.
+   */
+  static Stream<Arguments> examplePrograms() {
+    return Stream.of(
+        Arguments.of(Named.of("Quickstart", (Main) Quickstart::main)),
+        Arguments.of(Named.of("TasksExample", (Main) TasksExample::main)),
+        Arguments.of(Named.of("ObjectsExample", (Main) ObjectsExample::main)));
+  }
+
+  /** The lines main printed to System.out. */
+  private static List<String> linesPrintedBy(Main main) throws Exception {
+    PrintStream original = System.out;
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(bytes, true, UTF_8));
+    try {
+      main.run(new String[0]);
+    } finally {
+      System.setOut(original);
+    }
+    return bytes.toString(UTF_8).lines().toList();
+  }
+
+  @ParameterizedTest
+  @MethodSource("examplePrograms")
+  void exampleProgram_printsTheSameInOneJvmAndOnTheCluster(Main program) throws Exception {
+    List<String> local = linesPrintedBy(program);
+    assertFalse(local.isEmpty(), "the program printed nothing in one JVM");
+    // The address switches Raylite.init() and Raylite.builder().build() in the program to the cluster.
+    System.setProperty("raylite.address", CLUSTER.node(0).nodeId);
+    try {
+      assertEquals(local, linesPrintedBy(program));
+    } finally {
+      System.clearProperty("raylite.address");
+    }
+  }
+
+  @Test
+  void actor_onAClusterRuntime_isNotSupportedYet() {
+    assertThrows(UnsupportedOperationException.class, () -> ray.actor(() -> new StringBuilder()));
+  }
+}

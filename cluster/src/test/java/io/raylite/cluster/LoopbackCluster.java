@@ -1,0 +1,219 @@
+package io.raylite.cluster;
+
+import io.raylite.Raylite;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/*
+ * Implementation overview
+ *
+ * A JUnit extension that starts one loopback cluster per test class: node JVMs started with
+ * ProcessBuilder from this JVM's class path (so the tests' own classes are on every node, as a
+ * user's jar would be), bound to 127.0.0.1 with small heaps, multicast, auto-detection and
+ * phone-home off (ClusterConfigs), and a failure-detection timeout of a few seconds. The head
+ * starts first; the others join it in parallel. Each node's output is read by its own thread,
+ * echoed with the node's port, and matched against waiters (the ready line, or any line a test
+ * waits for), so nothing polls or sleeps.
+ *
+ * Every process is killed in afterAll and, should the test JVM end first, by a shutdown hook.
+ */
+final class LoopbackCluster implements BeforeAllCallback, AfterAllCallback {
+  static final String SECRET = "loopback-test-secret";
+  private static final String FAILURE_DETECTION_SECONDS = "4";
+  private static final long START_TIMEOUT_SECONDS = 180;
+
+  private final List<List<String>> nodeArgs;
+  private final List<Node> nodes = new CopyOnWriteArrayList<>();
+  private final List<Raylite> drivers = new CopyOnWriteArrayList<>();
+  private final Thread killer = Thread.ofPlatform().unstarted(this::killAll);
+  private Path home;
+
+  /** One node: its process, port and output waiters. */
+  static final class Node {
+    final Process process;
+    final int port;
+    final String nodeId;
+    private final List<Waiter> waiters = new CopyOnWriteArrayList<>();
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+
+    private record Waiter(String text, CompletableFuture<String> line) {}
+
+    Node(Process process, int port) {
+      this.process = process;
+      this.port = port;
+      this.nodeId = "127.0.0.1:" + port;
+    }
+
+    /** A future of the first line of output (from now or earlier) that contains {@code text}. */
+    CompletableFuture<String> line(String text) {
+      Waiter w = new Waiter(text, new CompletableFuture<>());
+      waiters.add(w);
+      for (String l : lines) {
+        if (l.contains(text)) {
+          w.line.complete(l);
+        }
+      }
+      return w.line;
+    }
+
+    private void read() {
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String l = in.readLine(); l != null; l = in.readLine()) {
+          System.out.println("[node " + port + "] " + l);
+          lines.add(l);
+          for (Waiter w : waiters) {
+            if (l.contains(w.text)) {
+              w.line.complete(l);
+            }
+          }
+        }
+      } catch (IOException e) {
+        // The process was killed while we read: its output ends here.
+      }
+      for (Waiter w : waiters) {
+        w.line.completeExceptionally(new IllegalStateException("node " + port + " exited (code "
+            + exitCode() + ") before printing '" + w.text + "'; its last lines: "
+            + lines.subList(Math.max(0, lines.size() - 20), lines.size())));
+      }
+    }
+
+    private String exitCode() {
+      try {
+        return process.waitFor(10, TimeUnit.SECONDS) ? String.valueOf(process.exitValue()) : "still running";
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return "unknown";
+      }
+    }
+  }
+
+  /** A cluster of one node per entry, the first the head; each entry holds that node's start options. */
+  static LoopbackCluster of(String... nodeOptions) {
+    List<List<String>> args = new ArrayList<>();
+    for (String options : nodeOptions) {
+      args.add(options.isBlank() ? List.of() : Arrays.asList(options.strip().split("\\s+")));
+    }
+    return new LoopbackCluster(args);
+  }
+
+  private LoopbackCluster(List<List<String>> nodeArgs) {
+    this.nodeArgs = nodeArgs;
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    Runtime.getRuntime().addShutdownHook(killer);
+    System.setProperty(ClusterConfigs.SECRET_PROPERTY, SECRET);
+    System.setProperty(ClusterConfigs.HEARTBEAT_TIMEOUT_PROPERTY, FAILURE_DETECTION_SECONDS);
+    home = Files.createTempDirectory("raylite-loopback");
+    int headPort = freePort();
+    Node head = start(headPort, nodeArgs.getFirst(), List.of("--head"));
+    head.line(NodeMain.READY).get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    List<Node> others = new ArrayList<>();
+    for (List<String> args : nodeArgs.subList(1, nodeArgs.size())) {
+      others.add(start(freePort(), args, List.of("--address", head.nodeId)));
+    }
+    for (Node n : others) {
+      n.line(NodeMain.READY).get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+  }
+
+  private Node start(int port, List<String> options, List<String> role) throws IOException {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
+        "-Duser.home=" + home,
+        "-D" + ClusterConfigs.HEARTBEAT_TIMEOUT_PROPERTY + "=" + FAILURE_DETECTION_SECONDS,
+        "-cp", System.getProperty("java.class.path"),
+        NodeMain.class.getName(), "start"));
+    command.addAll(role);
+    command.addAll(List.of("--port", String.valueOf(port), "--bind", "127.0.0.1", "--secret", SECRET));
+    command.addAll(options);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().remove("RAYLITE_ADDRESS");
+    Node node = new Node(builder.start(), port);
+    nodes.add(node);
+    Thread.ofPlatform().daemon().name("loopback-node-" + port).start(node::read);
+    return node;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** The nodes, the head first. */
+  List<Node> nodes() {
+    return nodes;
+  }
+
+  Node node(int index) {
+    return nodes.get(index);
+  }
+
+  /** A new driver connected to the head; closed after the class. */
+  Raylite driver() {
+    Raylite ray = Raylite.builder().address(nodes.getFirst().nodeId).build();
+    drivers.add(ray);
+    return ray;
+  }
+
+  /** Kills the node as a crash would, and waits until its process has ended. */
+  void kill(Node node) throws Exception {
+    node.process.destroyForcibly();
+    node.process.onExit().get(60, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    try {
+      for (Raylite ray : drivers) {
+        ray.close();
+      }
+    } finally {
+      killAll();
+      try {
+        Runtime.getRuntime().removeShutdownHook(killer);
+      } catch (IllegalStateException shuttingDown) {
+        // The JVM is exiting: the hook runs killAll anyway.
+      }
+    }
+  }
+
+  private void killAll() {
+    for (Node n : nodes) {
+      n.process.destroyForcibly();
+    }
+    for (Node n : nodes) {
+      try {
+        n.process.onExit().get(60, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        throw new IllegalStateException("node " + n.port + " did not end after being killed", e);
+      }
+    }
+    if (home != null) {
+      try (var files = Files.walk(home)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package io.raylite.spi;
+
+import io.raylite.NodeInfo;
+import io.raylite.function.RayFunc;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where a runtime runs its tasks when they do not simply run on its own workers: on the nodes of a
+ * cluster (see {@link ClusterProvider}), or on its own workers through a serialization codec
+ * ({@code Raylite.Builder.serializeArguments}). The runtime keeps its refs, waiting, cancellation,
+ * retries and resource ledger; the backend moves each task's function, arguments and result.
+ *
+ * <p>Implementations are thread-safe: any worker may call {@link #execute} while others do.
+ */
+public interface TaskBackend extends AutoCloseable {
+
+  /** One line for the runtime's start-up log: where tasks run and with which codec. */
+  String description();
+
+  /**
+   * The resources the runtime's ledger offers, by name ({@code CPU}, {@code GPU}, {@code memory}
+   * and custom ones); for a cluster, the sum of its nodes'. Empty to keep the builder's.
+   */
+  Map<String, Double> totalResources();
+
+  /**
+   * Checks a task at submission, on the caller's thread, and returns the arguments to keep for
+   * {@link #execute}. Arguments whose bit is set in {@code refMask} are refs, left as they are.
+   *
+   * @throws IllegalArgumentException naming the argument and its class if one cannot be sent, or
+   *     if the function captures a value that cannot be sent
+   * @throws io.raylite.InfeasibleResourceException if no single node could ever run the task
+   */
+  Object[] prepare(RayFunc function, String taskName, Map<String, Double> resources, Object[] args, int refMask);
+
+  /**
+   * Runs one attempt of a task whose arguments are ready and whose resources the runtime holds,
+   * and returns its result as it is to be stored (possibly a {@link RemoteValue}). Blocks the
+   * calling worker until the result is known.
+   *
+   * @throws io.raylite.NodeDiedException if the node running it died (the runtime then retries it
+   *     within its {@code maxRetries}, whatever {@code retryExceptions} says)
+   * @throws Exception the task's own exception, as the function threw it
+   */
+  Object execute(RayFunc function, Object[] args, TaskInfo task) throws Exception;
+
+  /** The nodes tasks may run on. */
+  List<NodeInfo> nodes();
+
+  /** Whether actors may be created on this runtime. */
+  boolean supportsActors();
+
+  /** Disconnects; tasks still running elsewhere are abandoned. */
+  @Override
+  void close();
+
+  /**
+   * A stored value that lives elsewhere (on the node that produced it) and is fetched when read.
+   * The runtime calls {@link #fetch} for {@code get}; a backend passes it on as a task argument so
+   * the node that runs the task fetches it.
+   */
+  interface RemoteValue {
+    /**
+     * Fetches the value from its owner.
+     *
+     * @throws io.raylite.ObjectLostException naming the owner if it is gone
+     */
+    Object fetch();
+
+    /** {@code free()} released the object here: the owner drops it too, before this returns. */
+    void free();
+  }
+
+  /**
+   * What a backend knows of the task it runs.
+   *
+   * @param taskId the task id in the submitting runtime
+   * @param name the task name
+   * @param resources what the task holds while it runs, by name
+   * @param attempt 0 for the first run
+   */
+  record TaskInfo(String taskId, String name, Map<String, Double> resources, int attempt) {}
+}
