@@ -102,6 +102,14 @@ public final class ActorRegistry {
     }
   }
 
+  /**
+   * Waits until every actor thread started so far has ended, or {@code timeout} passes; returns
+   * those still alive. Idle actors hold no thread, so once every actor is idle this returns empty.
+   */
+  public java.util.List<Thread> awaitThreadsEnded(java.time.Duration timeout) {
+    return threads.joinAll(System.nanoTime() + timeout.toNanos());
+  }
+
   /** The actors not dead yet, for the state API. */
   public java.util.List<ActorRecord> liveActors() {
     return java.util.List.copyOf(live);

@@ -74,6 +74,22 @@ final class ActorThreads {
     return left;
   }
 
+  /**
+   * Waits, without interrupting anything, until every thread started so far has ended or the
+   * {@code deadline} (a System.nanoTime value) passes; returns those still alive. For callers that
+   * know every actor is idle, such as a test that measures what idle actors retain.
+   */
+  List<Thread> joinAll(long deadline) {
+    Thread self = Thread.currentThread();
+    List<Thread> left = new ArrayList<>();
+    for (Thread t : List.copyOf(threads)) {
+      if (t != self && !Workers.joinUntil(t, deadline)) {
+        left.add(t);
+      }
+    }
+    return left;
+  }
+
   /** Joins {@code thread}, waiting on through interrupts; returns whether one arrived. */
   private static boolean joinUninterruptibly(Thread thread) {
     boolean interrupted = false;
