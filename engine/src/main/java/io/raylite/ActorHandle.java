@@ -64,6 +64,16 @@ public final class ActorHandle<A> extends ActorCalls<A> {
     this.actor = actor;
   }
 
+  /** The handle of the actor that {@code context} runs on, for {@link RuntimeContext#currentActor()}. */
+  @SuppressWarnings("unchecked")
+  static <A> ActorHandle<A> ofRunning(RuntimeContext context) {
+    if (context instanceof io.raylite.internal.actor.ActorCallRun run) {
+      return (ActorHandle<A>) new ActorHandle<>(run.actorRecord());
+    }
+    throw new IllegalStateException("currentActor() is only available inside an actor method or "
+        + "constructor; '" + context.taskName() + "' is a task");
+  }
+
   /** The actor's id, unique within the runtime. */
   public String id() {
     return actor.idString();

@@ -49,6 +49,20 @@ public interface RuntimeContext {
   }
 
   /**
+   * The handle of the actor whose method or constructor is running, as Ray's
+   * {@code get_runtime_context().current_actor}: an actor can pass itself to tasks and other
+   * actors, or call itself. A call it makes on itself queues behind the running call like any
+   * other, so an actor that runs one call at a time must not wait for it ({@code get}) from inside
+   * a call: that waits forever.
+   *
+   * @param <A> the actor's class, as the caller knows it (not checked, as {@link Raylite#getActor})
+   * @throws IllegalStateException in a task, which runs on no actor
+   */
+  default <A> ActorHandle<A> currentActor() {
+    return ActorHandle.ofRunning(this);
+  }
+
+  /**
    * Whether this actor method or constructor runs on an actor that was rebuilt after a failure
    * (see {@link ActorCreation#maxRestarts}); false in a task and in an actor's first life.
    */

@@ -56,6 +56,13 @@ class ExamplesTest {
   }
 
   @Test
+  void actorPatternsExample_reportsThroughItsOwnHandleMapsInOrderAndPassesLinesThroughAQueue()
+      throws Exception {
+    assertEquals(List.of("['to be or not': 4]", "words per line: [2, 3, 0, 1]", "taken: [x, y, z]",
+        "then: QueueEmptyException"), linesPrintedBy(ActorPatternsExample::main));
+  }
+
+  @Test
   void objectsExample_spillsReadsBackAndLosesFreedObjects() throws Exception {
     assertEquals(List.of("sum of block 9: 900000.0", "spilled: true", "block 0 after free: ObjectLostException"),
         linesPrintedBy(ObjectsExample::main));

@@ -270,6 +270,11 @@ public final class ActorCallRun implements RuntimeContext, Producer {
     return Optional.of(actor.idString());
   }
 
+  /** The actor this call runs on, for {@code RuntimeContext.currentActor()}. */
+  public ActorRecord actorRecord() {
+    return actor;
+  }
+
   @Override
   public boolean wasActorRestarted() {
     return onRestartedActor;
