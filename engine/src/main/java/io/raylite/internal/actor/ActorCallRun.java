@@ -145,6 +145,9 @@ public final class ActorCallRun implements RuntimeContext, Producer {
 
   /** Completes the result from the outcome of {@link #run}; called once, outside the monitor. */
   void completeFromOutcome() {
+    // Recorded before the result completes, so a caller of get sees the call in the timeline and
+    // the state API.
+    record(cancelled ? TaskRun.CANCELLED : thrown == null ? TaskRun.FINISHED : TaskRun.FAILED);
     if (thrown == null) {
       result.complete(value);
     } else if (argumentFailed) {
@@ -152,17 +155,17 @@ public final class ActorCallRun implements RuntimeContext, Producer {
     } else {
       result.fail(new TaskFailedException(name(), taskId(), thrown));
     }
-    record(cancelled ? TaskRun.CANCELLED : thrown == null ? TaskRun.FINISHED : TaskRun.FAILED);
     clear();
   }
 
   /** Fails the result with the failure the actor decided; called once, outside the monitor. */
   void completeFromFailure() {
-    result.fail(failure);
     if (finishedNanos == 0 || finishedNanos < startedNanos) {
       finishedNanos = System.nanoTime();  // never ran, or ended by the failure while running
     }
+    // Recorded before the result fails, as in completeFromOutcome.
     record(failure instanceof TaskCancelledException || cancelled ? TaskRun.CANCELLED : TaskRun.FAILED);
+    result.fail(failure);
     clear();
   }
 
