@@ -66,6 +66,9 @@ public final class ActorCallRunEvent extends jdk.jfr.Event {
   /** Records {@code call}, which has just ended, if a recording enables this event. */
   static void commit(ActorCallRun call, boolean construction, int outcome, long since, long startedNanos,
       long finishedNanos) {
+    if (!jdk.jfr.FlightRecorder.isInitialized()) {
+      return;  // no recording has started in this JVM: nothing is enabled, and nothing is allocated
+    }
     ActorCallRunEvent event = new ActorCallRunEvent();
     if (!event.isEnabled()) {
       return;

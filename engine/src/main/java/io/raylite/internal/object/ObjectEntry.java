@@ -107,15 +107,32 @@ public final class ObjectEntry {
    * entry instead. Returns false if the entry was already complete (for example cancelled).
    */
   public boolean complete(Object result) {
+    return admit(result) && publish();
+  }
+
+  /**
+   * The first half of {@link #complete}: stores the value, so that its size is known, without
+   * making the entry ready. Returns false if the entry was done already, or if the value could not
+   * be stored (the entry is then failed). A producer that must attach something that depends on the
+   * size before any reader can see the value (a task result's lineage) calls this, attaches it, then
+   * calls {@link #publish}.
+   */
+  public boolean admit(Object result) {
     if (ready.isDone()) {
       return false;
     }
     try {
       owner.admit(this, result);
     } catch (RuntimeException e) {
-      return fail(e instanceof RayliteException r ? r
+      fail(e instanceof RayliteException r ? r
           : new RayliteException("cannot store object " + idString() + ": " + e, e));
+      return false;
     }
+    return true;
+  }
+
+  /** The second half of {@link #complete}: makes the admitted value ready; whether this won. */
+  public boolean publish() {
     boolean won = ready.complete(null);
     producer = null;
     settleRef(won);

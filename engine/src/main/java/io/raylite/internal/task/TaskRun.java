@@ -415,10 +415,14 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
     clear();
     record(outcome == FAILED ? failure : outcome == CANCELLED && result.isDone() ? result.failure() : null);
     if (outcome == FINISHED) {
-      if (result.complete(value) && result.maySpill()) {
-        // A result that may be spilled keeps what rebuilds it if its spill file is lost.
-        result.lineage = TaskLineage.of(runtime, ranFunction, ranArgs, refMask, options, name, request,
-            attempt);
+      if (result.admit(value)) {
+        if (result.maySpill()) {
+          // A result that may be spilled keeps what rebuilds it if its spill file is lost. Attached
+          // before the result is ready, so that no reader can find a corrupt file and no lineage.
+          result.lineage = TaskLineage.of(runtime, ranFunction, ranArgs, refMask, options, name, request,
+              attempt);
+        }
+        result.publish();
       }
     } else if (outcome == FAILED) {
       result.fail(new TaskFailedException(name, idString(), failure));

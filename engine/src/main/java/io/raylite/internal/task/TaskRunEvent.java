@@ -13,10 +13,11 @@ import jdk.jfr.Timespan;
  * ends it (the worker that ran it, or the one that cancelled or failed it before it ran), so it is
  * an instant in the recording and its two times are fields.
  *
- * <p>Cost while no recording enables it: {@link #commit(TaskRun)} allocates the event and asks
- * {@code isEnabled()} before reading anything from the task; the JIT removes that allocation, as
- * the event does not escape on the path where it is disabled (see docs/perf-notes.md for the
- * measurement).
+ * <p>Cost while no recording enables it: until a recording has started in the JVM,
+ * {@link #commit(TaskRun)} reads one static flag and allocates nothing. After that it allocates the
+ * event and asks {@code isEnabled()} before reading anything from the task; the JIT usually removes
+ * that allocation, as the event does not escape on the path where it is disabled (see
+ * docs/perf-notes.md for the measurement).
  */
 @Name("io.raylite.Task")
 @Label("Raylite Task")
@@ -63,6 +64,9 @@ public final class TaskRunEvent extends jdk.jfr.Event {
 
   /** Records {@code task}, which has just ended, if a recording enables this event. */
   static void commit(TaskRun task) {
+    if (!jdk.jfr.FlightRecorder.isInitialized()) {
+      return;  // no recording has started in this JVM: nothing is enabled, and nothing is allocated
+    }
     TaskRunEvent event = new TaskRunEvent();
     if (!event.isEnabled()) {
       return;
