@@ -33,9 +33,9 @@ public final class RayliteExtension
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    RayliteTest config = annotation(context.getRequiredTestClass()).orElseThrow();
-    if (config.perClass()) {
-      context.getStore(NAMESPACE).put(KEY, TestRuntime.start(config));
+    Optional<RayliteTest> config = annotation(context.getRequiredTestClass());
+    if (config.isPresent() && config.get().perClass()) {
+      context.getStore(NAMESPACE).put(KEY, TestRuntime.start(config.get()));
     }
   }
 

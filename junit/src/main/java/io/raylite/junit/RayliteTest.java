@@ -15,9 +15,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <pre>{@code
  * @RayliteTest(cpus = 2, resources = "accelerator=1")
  * class PipelineTest {
+ *   static int square(int x) {
+ *     return x * x;
+ *   }
+ *
  *   @Test
- *   void doublesEveryValue(Raylite ray) {
- *     assertEquals(4, ray.get(ray.task(x -> x * 2, 2).remote()));
+ *   void squares(Raylite ray) {
+ *     assertEquals(9, ray.get(ray.task(PipelineTest::square, 3).remote()));
  *   }
  * }
  * }</pre>
@@ -27,7 +31,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * tasks not yet finished, the actors not dead and the objects still in the store, then closes the
  * runtime, then lists the platform threads started during the test that are still alive; if any
  * list is not empty, the test fails with an {@link AssertionError} that names each leak. The runtime
- * is closed whether the test passed or not.
+ * is closed whether the test passed or not. Threads are compared with those alive when the runtime
+ * was built, so tests run in parallel in one JVM may see each other's threads: run them in the same
+ * thread, or one class at a time.
  *
  * <p>On a method, the annotation replaces the one on its class for that method's runtime ({@link
  * #perClass()} is read from the class only).
