@@ -95,7 +95,8 @@ class RayliteExtensionTest {
   void aTaskStillRunning_failsTheTestNamingTheTaskAndWhereItIs() {
     String message = leakMessage(LeavesATaskRunning.class);
     assertTrue(message.contains("task ") && message.contains("RUNNING"), message);
-    assertTrue(message.contains("blockUntilReleased"), message);
+    assertTrue(message.contains("now at:") && message.contains("at io.raylite.junit.RayliteExtensionTest.blockUntilReleased"),
+        message);
   }
 
   static class LeavesATaskQueued {
