@@ -31,7 +31,7 @@ class BomTest {
   @Test
   void bom_listsEveryPublishedModule() throws IOException {
     String bom = Files.readString(ROOT.resolve("bom/pom.xml"));
-    for (String module : new String[] {"engine", "gpu", "dashboard", "cluster"}) {
+    for (String module : new String[] {"engine", "gpu", "dashboard", "cluster", "junit"}) {
       assertTrue(bom.contains("<artifactId>raylite-" + module + "</artifactId>"), "raylite-" + module);
     }
   }

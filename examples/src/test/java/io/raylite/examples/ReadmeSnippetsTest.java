@@ -14,15 +14,16 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's Java snippets are the examples' text, so they compile and run. Each ```java block
- * of the README follows a marker naming its source: {@code <!-- examples/.../File.java -->} for a
- * whole file, or {@code <!-- examples/.../File.java#name -->} for the lines between
+ * The README's Java snippets are the text of compiled files, so they compile and run: mostly the
+ * examples', and tests for what only a test shows (the JUnit extension). Each ```java block of the
+ * README follows a marker naming its source: {@code <!-- examples/.../File.java -->} for a whole
+ * file, or {@code <!-- module/.../File.java#name -->} for the lines between
  * {@code // region name} and {@code // endregion name} in it, without their common indentation.
  */
 class ReadmeSnippetsTest {
   private static final Path ROOT = Path.of("..");
   private static final Pattern MARKED_BLOCK =
-      Pattern.compile("<!-- (examples/[^ #]+\\.java)(?:#([\\w-]+))? -->\\n```java\\n(.*?)```", Pattern.DOTALL);
+      Pattern.compile("<!-- ([\\w-]+/src/[^ #]+\\.java)(?:#([\\w-]+))? -->\\n```java\\n(.*?)```", Pattern.DOTALL);
 
   private static String readme() throws IOException {
     return Files.readString(ROOT.resolve("README.md"));
@@ -38,8 +39,8 @@ class ReadmeSnippetsTest {
       marked++;
     }
     assertEquals(javaBlocks, marked,
-        "every ```java block in README.md must be preceded by <!-- examples/...java[#region] --> and be that text;"
-            + " put new snippets in an example under examples/ first");
+        "every ```java block in README.md must be preceded by <!-- module/src/...java[#region] --> and be that text;"
+            + " put new snippets in an example under examples/ (or a test of the module) first");
   }
 
   @Test
