@@ -16,6 +16,7 @@ import io.raylite.TaskFailedException;
 import io.raylite.function.RayFunc;
 import io.raylite.function.RayFunc0;
 import io.raylite.spi.AllowlistCodec;
+import io.raylite.spi.Invocation;
 import io.raylite.spi.RemoteAttempt;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -159,7 +160,7 @@ final class ClusterNode implements AutoCloseable {
       for (int i = 0; i < args.length; i++) {
         values[i] = argument(args[i], taskName, i);
       }
-      TaskCall<Object> call = ray.task((RayFunc0<Object>) () -> Functions.invoke(f, values))
+      TaskCall<Object> call = ray.task((RayFunc0<Object>) () -> Invocation.invoke(f, values))
           .name(taskName).maxRetries(0);
       resources.forEach((name, amount) -> {
         switch (name) {
