@@ -4,6 +4,7 @@ import io.raylite.ActorOptions;
 import io.raylite.RuntimeClosedException;
 import io.raylite.function.RayFunc;
 import io.raylite.internal.object.ObjectRefImpl;
+import io.raylite.internal.placement.PlacementGroupRecord;
 import io.raylite.internal.resource.ResourceShape;
 import io.raylite.internal.task.Engine;
 import io.raylite.internal.task.FunctionNames;
@@ -48,6 +49,15 @@ public final class ActorRegistry {
    * @throws IllegalArgumentException if the name is taken or the options do not fit the constructor
    */
   public ActorRecord create(RayFunc constructor, Object[] args, int refMask, ActorOptions options) {
+    return create(constructor, args, refMask, options, null);
+  }
+
+  /**
+   * As {@link #create(RayFunc, Object[], int, ActorOptions)}, with the actor's resources in
+   * {@code placement}, a bundle of its placement group, when not null.
+   */
+  public ActorRecord create(RayFunc constructor, Object[] args, int refMask, ActorOptions options,
+      PlacementGroupRecord.Placement placement) {
     checkOpen();
     String constructorName = FunctionNames.of(constructor);
     for (int i = 0; i < args.length; i++) {
@@ -55,10 +65,11 @@ public final class ActorRegistry {
         ObjectRefImpl.entryOf(args[i], runtime.store, "argument " + i + " of actor constructor '" + constructorName + "'");
       }
     }
-    ResourceShape request = options.resources().equals(ActorOptions.defaults().resources()) ? defaultRequest
+    ResourceShape request = placement != null ? placement.shape()
+        : options.resources().equals(ActorOptions.defaults().resources()) ? defaultRequest
         : runtime.scheduler.shapeOf(options.resources(), constructorName);
     ActorRecord actor = new ActorRecord(this, actorIds.incrementAndGet(), constructor, constructorName, args,
-        refMask, options, request);
+        refMask, options, request, placement != null ? placement.bundle().scheduler : runtime.scheduler);
     String name = options.name();
     if (name != null) {
       ActorRecord holder = names.putIfAbsent(name, actor);
@@ -90,6 +101,27 @@ public final class ActorRegistry {
           + actor.runtime.name + "', not to '" + runtime.name + "'");
     }
     actor.kill(noRestart);
+  }
+
+  /** Kills, without restart, every live actor placed in {@code group}, which is being removed. */
+  public void killPlacedIn(PlacementGroupRecord group) {
+    String because = group.removedBecause();
+    for (ActorRecord actor : live) {
+      if (group.holds(actor.scheduler)) {
+        actor.killForRemovedGroup(because);
+      }
+    }
+  }
+
+  /** How many live actors are placed in {@code group}, for the state API. */
+  public int countPlacedIn(PlacementGroupRecord group) {
+    int n = 0;
+    for (ActorRecord actor : live) {
+      if (group.holds(actor.scheduler)) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Called under the actor's monitor when it dies: frees its name. */
