@@ -172,7 +172,7 @@ public final class LocalRuntime {
     ObjectRefImpl<R> ref = new ObjectRefImpl<>(task.result);
     engine.tasks.track(task, RuntimeState.callerSeq());
     task.resolveArguments();
-    group.admitted(task);
+    group.admitted(task, placement);
     return ref;
   }
 

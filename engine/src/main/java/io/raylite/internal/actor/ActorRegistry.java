@@ -28,6 +28,8 @@ public final class ActorRegistry {
   private final Set<ActorRecord> live = ConcurrentHashMap.newKeySet();
   private final ConcurrentHashMap<String, ActorRecord> names = new ConcurrentHashMap<>();
   private final AtomicLong actorIds = new AtomicLong();
+  /** The bundle of each live actor placed in a placement group. */
+  private final ConcurrentHashMap<ActorRecord, PlacementGroupRecord.Placement> placed = new ConcurrentHashMap<>();
   private final AtomicLong taskIds = new AtomicLong();
   /** The resources of an actor with default options, shared by all such actors (shapes are canonical). */
   private final ResourceShape defaultRequest;
@@ -77,6 +79,9 @@ public final class ActorRegistry {
         throw new IllegalArgumentException("actor name '" + name + "' is already taken by live actor "
             + holder.idString() + "; kill it first or choose another name");
       }
+    }
+    if (placement != null) {
+      placed.put(actor, placement);
     }
     live.add(actor);
     if (closed) {
@@ -128,6 +133,10 @@ public final class ActorRegistry {
   void forget(ActorRecord actor) {
     runtime.state.actorDied(actor.id, actor.describe());  // the state API keeps its last row
     live.remove(actor);
+    PlacementGroupRecord.Placement placement = placed.remove(actor);
+    if (placement != null) {
+      placement.bundle().unplace();
+    }
     String name = actor.registeredName();
     if (name != null) {
       names.remove(name, actor);

@@ -69,8 +69,6 @@ public final class PlacementGroupRecord implements PlacementGroup, Sized {
   private final ObjectRef<PlacementGroup> readyRef;
   /** Tasks placed in the group and not done yet; a task leaves when its result completes. */
   private final Set<TaskRun> tasks = ConcurrentHashMap.newKeySet();
-  /** Turns for placing "any bundle" requests that fit no bundle now. */
-  private final AtomicInteger nextAny = new AtomicInteger();
   final long createdNanos = System.nanoTime();
 
   // Guarded by this.
@@ -87,6 +85,16 @@ public final class PlacementGroupRecord implements PlacementGroup, Sized {
     final ResourceShape shape;
     final ResourceLedger ledger;
     public final Scheduler<TaskRun> scheduler;
+    /**
+     * Tasks and actors placed here and not ended: how "any bundle" requests spread out, since an
+     * actor placed a moment ago may not have reserved its share yet. A hint, never a limit.
+     */
+    private final AtomicInteger placed = new AtomicInteger();
+
+    /** A task or actor placed here ended. */
+    public void unplace() {
+      placed.decrementAndGet();
+    }
 
     Bundle(int index, ResourceShape shape, ResourceLedger ledger, Scheduler<TaskRun> scheduler) {
       this.index = index;
@@ -149,8 +157,9 @@ public final class PlacementGroupRecord implements PlacementGroup, Sized {
   /* ---------------- Placing tasks and actors ---------------- */
 
   /**
-   * The bundle for a request of {@code amounts}: bundle {@code index}, or for -1 the first bundle
-   * where it would start now, else the feasible bundles in turn.
+   * The bundle for a request of {@code amounts}: bundle {@code index}, or for -1 a bundle chosen by
+   * {@link #placeInAny}. The caller hands the placement to a task ({@link #admitted}) or an actor,
+   * which calls {@link Bundle#unplace} when it ends.
    *
    * @param subject names the task or actor in errors
    * @throws InfeasibleResourceException if the request fits in no bundle's capacity
@@ -158,10 +167,17 @@ public final class PlacementGroupRecord implements PlacementGroup, Sized {
    */
   public Placement place(int index, Map<String, Double> amounts, String subject) {
     checkNotRemoved(subject);
-    if (index >= 0) {
-      Bundle b = bundles[index];
-      return new Placement(b, b.scheduler.shapeOf(amounts, subject));
-    }
+    Placement chosen = index >= 0 ? new Placement(bundles[index], bundles[index].scheduler.shapeOf(amounts, subject))
+        : placeInAny(amounts, subject);
+    chosen.bundle.placed.incrementAndGet();
+    return chosen;
+  }
+
+  /**
+   * A bundle for an "any bundle" request: among those whose capacity can hold it, one where it
+   * would start now, else any; in both cases the one with the fewest tasks and actors placed in it.
+   */
+  private Placement placeInAny(Map<String, Double> amounts, String subject) {
     List<Placement> feasible = new ArrayList<>(bundles.length);
     InfeasibleResourceException refused = null;
     for (Bundle b : bundles) {
@@ -175,21 +191,29 @@ public final class PlacementGroupRecord implements PlacementGroup, Sized {
       throw new InfeasibleResourceException("'" + subject + "' fits in no bundle of placement group "
           + displayName() + " " + bundleMaps + ": " + refused.getMessage());
     }
+    Placement best = null;
+    boolean bestHasRoom = false;
     for (Placement p : feasible) {
-      if (p.bundle.scheduler.hasRoomFor(p.shape)) {
-        return p;
+      boolean room = p.bundle.scheduler.hasRoomFor(p.shape);
+      if (best == null || (room && !bestHasRoom)
+          || (room == bestHasRoom && p.bundle.placed.get() < best.bundle.placed.get())) {
+        best = p;
+        bestHasRoom = room;
       }
     }
-    return feasible.get(Math.floorMod(nextAny.getAndIncrement(), feasible.size()));
+    return best;
   }
 
   /**
    * Counts a task submitted into the group, so that removal can stop it; a removal that ran
    * meanwhile is caught here and cancels it.
    */
-  public void admitted(TaskRun task) {
+  public void admitted(TaskRun task, Placement placement) {
     tasks.add(task);
-    task.result.ready.whenComplete((v, e) -> tasks.remove(task));
+    task.result.ready.whenComplete((v, e) -> {
+      tasks.remove(task);
+      placement.bundle.unplace();
+    });
     if (state == PlacementGroupState.REMOVED) {
       task.cancel(true, removedReason("task '" + task.taskName() + "' (" + task.taskId() + ") was cancelled"));
     }
