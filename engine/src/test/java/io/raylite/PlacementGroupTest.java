@@ -302,6 +302,49 @@ class PlacementGroupTest {
     }
   }
 
+  @Test
+  void tasksInABundle_neverRunMoreThanItHolds_andEachRunsOnce() {
+    try (Raylite ray = Raylite.builder().cpus(4).build()) {
+      PlacementGroup pg = ray.placementGroup(List.of(cpu(2), cpu(1)), PlacementStrategy.PACK);
+      java.util.concurrent.atomic.AtomicInteger inBundle0 = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.atomic.AtomicIntegerArray runs = new java.util.concurrent.atomic.AtomicIntegerArray(300);
+      List<ObjectRef<Integer>> refs = new java.util.ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        int n = i;
+        if (i % 3 == 0) {
+          refs.add(ray.task(() -> {
+            most.accumulateAndGet(inBundle0.incrementAndGet(), Math::max);
+            runs.incrementAndGet(n);
+            inBundle0.decrementAndGet();
+            return n;
+          }).placementGroup(pg, 0).remote());
+        } else {
+          refs.add(ray.task(() -> {
+            runs.incrementAndGet(n);
+            return n;
+          }).placementGroup(pg).remote());
+        }
+        assertEquals(1.0, freeCpu(ray), "bundle tasks never take the pool's CPUs");
+      }
+      List<Integer> values = ray.get(refs, LONG);
+      for (int i = 0; i < 300; i++) {
+        assertEquals(i, values.get(i));
+        assertEquals(1, runs.get(i), "task " + i + " ran once");
+      }
+      assertTrue(most.get() <= 2, "at most the bundle's 2 CPUs of tasks at once, saw " + most.get());
+      assertEquals(2.0, ray.state().placementGroups().get(0).bundles().get(0).available().get(Resources.CPU));
+    }
+  }
+
+  @Test
+  void placedTasks_runThroughASerializingRuntime() {
+    try (Raylite ray = Raylite.builder().cpus(2).serializeArguments(true).build()) {
+      PlacementGroup pg = ray.placementGroup(List.of(cpu(1)), PlacementStrategy.PACK);
+      assertEquals("ab", ray.get(ray.task((String a, String b) -> a + b, "a", "b").placementGroup(pg, 0).remote(), LONG));
+    }
+  }
+
   /* ---------------- Removal ---------------- */
 
   @Test

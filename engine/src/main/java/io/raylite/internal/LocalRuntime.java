@@ -161,13 +161,15 @@ public final class LocalRuntime {
    */
   private <R> ObjectRef<R> submitPlacedTask(RayFunc function, Object[] args, int refMask, TaskOptions options,
       String taskName) {
-    if (engine.backend != null) {
+    if (onCluster()) {
       throw placementGroupsUnsupported();
     }
     PlacementGroupRecord group = PlacementGroupTable.recordOf(engine, options.placementGroup(), "placementGroup");
+    Object[] kept = engine.backend == null ? args
+        : engine.backend.prepare(function, taskName, options.resources(), args, refMask);
     PlacementGroupRecord.Placement placement = group.place(options.bundleIndex(), options.resources(), taskName);
     TaskRun task = new TaskRun(engine, engine.nextTaskId(), taskName, options, placement.shape(),
-        function, args, refMask);
+        function, kept, refMask);
     task.placeIn(placement.bundle().scheduler);
     ObjectRefImpl<R> ref = new ObjectRefImpl<>(task.result);
     engine.tasks.track(task, RuntimeState.callerSeq());
@@ -182,7 +184,7 @@ public final class LocalRuntime {
   public PlacementGroup createPlacementGroup(List<Map<String, Double>> bundles, PlacementStrategy strategy,
       String groupName) {
     checkOpen();
-    if (engine.backend != null) {
+    if (onCluster()) {
       throw placementGroupsUnsupported();
     }
     return placementGroups.create(bundles, strategy, groupName);
@@ -206,6 +208,11 @@ public final class LocalRuntime {
   /** The runtime's placement groups, by name and id, and listed. */
   public PlacementGroupTable placementGroups() {
     return placementGroups;
+  }
+
+  /** Whether tasks run on a cluster's nodes (not merely through a serializing backend here). */
+  private boolean onCluster() {
+    return engine.backend != null && !(engine.backend instanceof SerializingBackend);
   }
 
   private static UnsupportedOperationException placementGroupsUnsupported() {
