@@ -36,8 +36,9 @@ public interface PlacementGroup {
   PlacementGroupState state();
 
   /**
-   * A ref that becomes ready, with this group as its value, once every bundle is reserved; it fails
-   * with {@link PlacementGroupRemovedException} if the group is removed first.
+   * A ref that becomes ready, with this group as its value, once every bundle is reserved. Once the
+   * group is removed, the ref it returns fails with {@link PlacementGroupRemovedException}, as does
+   * the one returned before if the group was removed before it was placed.
    */
   ObjectRef<PlacementGroup> ready();
 

@@ -393,14 +393,15 @@ class PlacementGroupTest {
   }
 
   @Test
-  void removedGroup_waitThrows_andNewWorkIsRefused() {
+  void removedGroup_waitAndReadyThrow_andNewWorkIsRefused() {
     try (Raylite ray = Raylite.builder().cpus(2).build()) {
       PlacementGroup pg = ray.placementGroup(List.of(cpu(1)), PlacementStrategy.PACK);
       assertTrue(pg.wait(LONG));
       ray.removePlacementGroup(pg);
       ray.removePlacementGroup(pg);  // removing twice does nothing
       assertEquals(PlacementGroupState.REMOVED, pg.state());
-      assertTrue(pg.ready().isReady(), "the ready ref stays as it was");
+      assertThrows(PlacementGroupRemovedException.class, () -> pg.wait(LONG), "even though it was placed before");
+      assertThrows(PlacementGroupRemovedException.class, () -> ray.get(pg.ready()));
       assertThrows(PlacementGroupRemovedException.class, () -> ray.task(() -> 1).placementGroup(pg, 0).remote());
       assertThrows(PlacementGroupRemovedException.class,
           () -> ray.actor(Counter::new, 1).placementGroup(pg).remote());

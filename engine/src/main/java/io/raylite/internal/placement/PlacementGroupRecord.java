@@ -129,8 +129,20 @@ public final class PlacementGroupRecord implements PlacementGroup, Sized {
   /** Asks the pool for every bundle; called once, after the group is registered. */
   void start() {
     Scheduler.GroupReservation waiting = engine.scheduler.reserveAll(shapes);
+    boolean removed;
     synchronized (this) {
       reservation = waiting;
+      removed = state == PlacementGroupState.REMOVED;
+    }
+    if (removed) {
+      // Removed before it asked (release() found no reservation to withdraw): give back what it got.
+      Allocation[] taken = engine.scheduler.withdraw(waiting);
+      if (taken != null) {
+        for (Allocation a : taken) {
+          engine.scheduler.release(a);
+        }
+      }
+      return;
     }
     waiting.thenAccept(this::granted);
   }
@@ -370,14 +382,27 @@ public final class PlacementGroupRecord implements PlacementGroup, Sized {
 
   @Override
   public ObjectRef<PlacementGroup> ready() {
+    if (state == PlacementGroupState.REMOVED) {
+      ObjectEntry failed = new ObjectEntry(engine.nextObjectId(), engine.store, null);
+      failed.fail(removedException());
+      return new ObjectRefImpl<>(failed);
+    }
     return readyRef;
+  }
+
+  private PlacementGroupRemovedException removedException() {
+    return new PlacementGroupRemovedException("placement group " + displayName() + " was removed");
   }
 
   @Override
   public boolean wait(Duration timeout) {
     java.util.Objects.requireNonNull(timeout, "timeout");
+    engine.checkOpen();
     if (timeout.isNegative()) {
       throw new IllegalArgumentException("timeout must be >= 0, got " + timeout);
+    }
+    if (state == PlacementGroupState.REMOVED) {
+      throw removedException();  // as Ray's wait on a removed group, even one placed before
     }
     try {
       engine.api.get(readyRef, timeout);
