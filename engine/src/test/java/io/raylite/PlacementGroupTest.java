@@ -393,6 +393,26 @@ class PlacementGroupTest {
   }
 
   @Test
+  void actorWaitingInAPendingGroup_startsOncePlaced_orDiesWhenTheGroupIsRemoved() {
+    try (Raylite ray = Raylite.builder().cpus(1).build()) {
+      ActorHandle<Counter> holder = ray.actor(Counter::new, 0).numCpus(1).remote();
+      ray.get(holder.task(Counter::value).remote());
+      PlacementGroup placedLater = ray.placementGroup(List.of(cpu(1)), PlacementStrategy.PACK);
+      ActorHandle<Counter> waiting = ray.actor(Counter::new, 3).numCpus(1).placementGroup(placedLater, 0).remote();
+      ObjectRef<Integer> value = waiting.task(Counter::value).remote();
+      ray.kill(holder);
+      assertEquals(3, ray.get(value, LONG));
+
+      PlacementGroup neverPlaced = ray.placementGroup(List.of(cpu(1)), PlacementStrategy.PACK);
+      ActorHandle<Counter> doomed = ray.actor(Counter::new, 4).numCpus(1).placementGroup(neverPlaced, 0).remote();
+      ObjectRef<Integer> queued = doomed.task(Counter::value).remote();
+      ray.removePlacementGroup(neverPlaced);
+      assertThrows(ActorDiedException.class, () -> ray.get(queued, LONG));
+      assertEquals(0.0, freeCpu(ray), "the placed group still holds its bundle");
+    }
+  }
+
+  @Test
   void removedGroup_waitAndReadyThrow_andNewWorkIsRefused() {
     try (Raylite ray = Raylite.builder().cpus(2).build()) {
       PlacementGroup pg = ray.placementGroup(List.of(cpu(1)), PlacementStrategy.PACK);
