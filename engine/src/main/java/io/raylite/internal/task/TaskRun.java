@@ -224,7 +224,11 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
       return;  // cancelled while waiting
     }
     if (!scheduler.submit(this)) {
-      cancelForClose();
+      if (scheduler != runtime.scheduler && !runtime.isClosed()) {
+        cancel(true, "task '" + name + "' (" + idString() + ") was cancelled because its placement group was removed");
+      } else {
+        cancelForClose();
+      }
     }
   }
 
