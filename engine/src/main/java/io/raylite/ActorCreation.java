@@ -118,6 +118,18 @@ public final class ActorCreation<A> {
     return this;
   }
 
+  /** See {@link ActorOptions.Builder#placementGroup(PlacementGroup, int)}. */
+  public ActorCreation<A> placementGroup(PlacementGroup group, int bundleIndex) {
+    builder().placementGroup(group, bundleIndex);
+    return this;
+  }
+
+  /** See {@link ActorOptions.Builder#placementGroup(PlacementGroup)}: whichever bundle has room. */
+  public ActorCreation<A> placementGroup(PlacementGroup group) {
+    builder().placementGroup(group);
+    return this;
+  }
+
   /**
    * Creates the actor and returns its handle at once; the constructor runs asynchronously.
    *
@@ -131,6 +143,6 @@ public final class ActorCreation<A> {
       options = builder.build();
       builder = null;
     }
-    return new ActorHandle<>(runtime.actors().create(constructor, args, refMask, options));
+    return new ActorHandle<>(runtime.createActor(constructor, args, refMask, options));
   }
 }

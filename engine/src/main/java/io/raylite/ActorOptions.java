@@ -24,6 +24,8 @@ public final class ActorOptions {
   private final int maxConcurrency;
   private final int maxPendingCalls;
   private final List<ConcurrencyGroup> concurrencyGroups;
+  private final PlacementGroup placementGroup;
+  private final int bundleIndex;
 
   private ActorOptions(Builder b) {
     this.resources = b.resources.toMap();
@@ -33,6 +35,8 @@ public final class ActorOptions {
     this.maxConcurrency = b.maxConcurrency;
     this.maxPendingCalls = b.maxPendingCalls;
     this.concurrencyGroups = List.copyOf(b.concurrencyGroups);
+    this.placementGroup = b.placementGroup;
+    this.bundleIndex = b.bundleIndex;
   }
 
   /** The default options: 0 CPU, one call at a time, no restart. */
@@ -55,6 +59,8 @@ public final class ActorOptions {
     b.maxConcurrency = maxConcurrency;
     b.maxPendingCalls = maxPendingCalls;
     b.concurrencyGroups.addAll(concurrencyGroups);
+    b.placementGroup = placementGroup;
+    b.bundleIndex = bundleIndex;
     return b;
   }
 
@@ -93,6 +99,16 @@ public final class ActorOptions {
     return concurrencyGroups;
   }
 
+  /** The placement group whose bundle provides the resources, or null for the runtime's pool. */
+  public PlacementGroup placementGroup() {
+    return placementGroup;
+  }
+
+  /** The bundle index in {@link #placementGroup()}; -1 for whichever bundle has room. */
+  public int bundleIndex() {
+    return bundleIndex;
+  }
+
   @Override
   public String toString() {
     return "ActorOptions" + resources + (name == null ? "" : " name=" + name)
@@ -110,6 +126,8 @@ public final class ActorOptions {
     private int maxConcurrency = 1;
     private int maxPendingCalls = -1;
     private final List<ConcurrencyGroup> concurrencyGroups = new ArrayList<>();
+    private PlacementGroup placementGroup;
+    private int bundleIndex = -1;
 
     private Builder() {}
 
@@ -214,6 +232,30 @@ public final class ActorOptions {
         concurrencyGroups.add(group);
       }
       return this;
+    }
+
+    /**
+     * Takes the resources held for its lifetime from bundle {@code bundleIndex} of {@code group}
+     * instead of the runtime's pool, as Ray's {@code PlacementGroupSchedulingStrategy}; -1 takes
+     * them from whichever bundle has room. The resources must fit in the bundle.
+     *
+     * @throws IllegalArgumentException if the index is not -1 and not a bundle index of the group
+     */
+    public Builder placementGroup(PlacementGroup group, int bundleIndex) {
+      Objects.requireNonNull(group, "placementGroup");
+      if (bundleIndex < -1 || bundleIndex >= group.bundleCount()) {
+        throw new IllegalArgumentException("bundleIndex must be -1 (any bundle) or from 0 to "
+            + (group.bundleCount() - 1) + " for placement group " + group.id() + " of " + group.bundleCount()
+            + " bundles, got " + bundleIndex);
+      }
+      this.placementGroup = group;
+      this.bundleIndex = bundleIndex;
+      return this;
+    }
+
+    /** As {@link #placementGroup(PlacementGroup, int)} with index -1: whichever bundle has room. */
+    public Builder placementGroup(PlacementGroup group) {
+      return placementGroup(group, -1);
     }
 
     /** The options as set so far. */

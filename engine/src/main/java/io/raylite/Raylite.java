@@ -178,6 +178,97 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
   }
 
   /**
+   * Reserves {@code bundles} of resources together, as Ray's {@code placement_group(bundles,
+   * strategy)}: every bundle at once or none. Returns at once; the group is PENDING until all of its
+   * bundles fit, then CREATED ({@link PlacementGroup#ready()}, {@link PlacementGroup#wait}). Place
+   * tasks and actors in it with {@code .placementGroup(group, bundleIndex)}.
+   *
+   * @param bundles each bundle's resources by name, such as {@code Map.of("CPU", 1.0)}
+   * @throws IllegalArgumentException if there is no bundle, a bundle asks for nothing, or an amount
+   *     is invalid (see {@link TaskOptions.Builder#resource})
+   * @throws InfeasibleResourceException if the runtime could never hold the bundles together, or
+   *     {@code STRICT_SPREAD} asks for more than one bundle on this one-node runtime
+   * @throws UnsupportedOperationException on a cluster runtime
+   */
+  public PlacementGroup placementGroup(List<Map<String, Double>> bundles, PlacementStrategy strategy) {
+    return createPlacementGroup(bundles, strategy, null);
+  }
+
+  /**
+   * As {@link #placementGroup(List, PlacementStrategy)}, under a name by which
+   * {@link #getPlacementGroup} finds it while it is not removed.
+   *
+   * @throws IllegalArgumentException also if the name is blank or taken by a group not removed
+   */
+  public PlacementGroup placementGroup(List<Map<String, Double>> bundles, PlacementStrategy strategy, String name) {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("name must be a non-blank string, got '" + name + "'");
+    }
+    return createPlacementGroup(bundles, strategy, name);
+  }
+
+  private PlacementGroup createPlacementGroup(List<Map<String, Double>> bundles, PlacementStrategy strategy,
+      String name) {
+    Objects.requireNonNull(bundles, "bundles");
+    Objects.requireNonNull(strategy, "strategy");
+    if (bundles.isEmpty()) {
+      throw new IllegalArgumentException("bundles must hold at least one bundle, got none");
+    }
+    for (int i = 0; i < bundles.size(); i++) {
+      Map<String, Double> bundle = bundles.get(i);
+      if (bundle == null) {
+        throw new NullPointerException("bundles[" + i + "] is null");
+      }
+      boolean asks = false;
+      for (Map.Entry<String, Double> e : bundle.entrySet()) {
+        Objects.requireNonNull(e.getKey(), "resource name in bundles[" + i + "]");
+        Objects.requireNonNull(e.getValue(), "amount of '" + e.getKey() + "' in bundles[" + i + "]");
+        ResourceAmounts.check(e.getKey(), e.getValue());
+        asks |= e.getValue() > 0;
+      }
+      if (!asks) {
+        throw new IllegalArgumentException("bundles[" + i + "] must ask for more than 0 of some resource, got "
+            + bundle);
+      }
+    }
+    return runtime.createPlacementGroup(bundles, strategy, name);
+  }
+
+  /** The placement group created with {@code name}, if it is not removed (Ray's {@code get_placement_group}). */
+  public Optional<PlacementGroup> getPlacementGroup(String name) {
+    Objects.requireNonNull(name, "name");
+    return runtime.placementGroups().named(name);
+  }
+
+  /** The placement group with {@code id}, removed ones included while listed in {@link #placementGroups()}. */
+  public Optional<PlacementGroup> getPlacementGroupById(String id) {
+    Objects.requireNonNull(id, "id");
+    return runtime.placementGroups().byId(id);
+  }
+
+  /**
+   * Every placement group, in creation order, with removed ones (the most recent thousand): Ray's
+   * {@code getAllPlacementGroups}; each reads its {@link PlacementGroup#state()} now. See
+   * {@link StateApi#placementGroups()} for the table with each bundle's use.
+   */
+  public List<PlacementGroup> placementGroups() {
+    if (runtime.isClosed()) {
+      throw new RuntimeClosedException("runtime '" + runtime.state().runtimeName() + "' is closed");
+    }
+    return List.copyOf(runtime.placementGroups().list());
+  }
+
+  /**
+   * Removes a placement group, as Ray's {@code remove_placement_group}: its actors are killed
+   * ({@link ActorDiedException}), its queued and running tasks cancelled (their refs fail with
+   * {@link TaskCancelledException}; a running one is interrupted), its bundles released, and its
+   * state becomes REMOVED. Removing a removed group does nothing.
+   */
+  public void removePlacementGroup(PlacementGroup group) {
+    runtime.removePlacementGroup(Objects.requireNonNull(group, "group"));
+  }
+
+  /**
    * Stores {@code value} and returns its ref. The value is stored by reference, not copied, and
    * readers in this JVM get that same object back while it stays in memory: do not mutate it after
    * {@code put}. A value read back after it was spilled to disk is a copy.

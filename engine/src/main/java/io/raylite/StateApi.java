@@ -54,6 +54,15 @@ public final class StateApi {
     return state.task(Objects.requireNonNull(taskId, "taskId"));
   }
 
+  /**
+   * Every placement group, removed ones included (the most recent thousand), in creation order,
+   * with its state and each bundle's resources and what of them is free, as Ray's
+   * {@code placement_group_table()}.
+   */
+  public List<PlacementGroupInfo> placementGroups() {
+    return state.placementGroups();
+  }
+
   /** The newest {@link #DEFAULT_LIMIT} actors. */
   public Listing<ActorInfo> actors() {
     return actors(StateFilter.ALL, DEFAULT_LIMIT);

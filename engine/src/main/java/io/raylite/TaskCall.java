@@ -94,6 +94,18 @@ public final class TaskCall<R> {
     return this;
   }
 
+  /** See {@link TaskOptions.Builder#placementGroup(PlacementGroup, int)}. */
+  public TaskCall<R> placementGroup(PlacementGroup group, int bundleIndex) {
+    builder().placementGroup(group, bundleIndex);
+    return this;
+  }
+
+  /** See {@link TaskOptions.Builder#placementGroup(PlacementGroup)}: whichever bundle has room. */
+  public TaskCall<R> placementGroup(PlacementGroup group) {
+    builder().placementGroup(group);
+    return this;
+  }
+
   /**
    * Submits the task and returns the ref of its result at once.
    *

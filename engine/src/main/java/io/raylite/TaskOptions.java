@@ -25,6 +25,8 @@ public final class TaskOptions {
   private final List<Class<? extends Throwable>> retryExceptions;
   private final boolean retryAllExceptions;
   private final boolean blocking;
+  private final PlacementGroup placementGroup;
+  private final int bundleIndex;
 
   private TaskOptions(Builder b) {
     this.resources = b.resources.toMap();
@@ -33,6 +35,8 @@ public final class TaskOptions {
     this.retryExceptions = List.copyOf(b.retryExceptions);
     this.retryAllExceptions = b.retryAllExceptions;
     this.blocking = b.blocking;
+    this.placementGroup = b.placementGroup;
+    this.bundleIndex = b.bundleIndex;
   }
 
   /**
@@ -57,6 +61,8 @@ public final class TaskOptions {
     b.retryExceptions.addAll(retryExceptions);
     b.retryAllExceptions = retryAllExceptions;
     b.blocking = blocking;
+    b.placementGroup = placementGroup;
+    b.bundleIndex = bundleIndex;
     return b;
   }
 
@@ -90,6 +96,16 @@ public final class TaskOptions {
     return blocking;
   }
 
+  /** The placement group whose bundle provides the resources, or null for the runtime's pool. */
+  public PlacementGroup placementGroup() {
+    return placementGroup;
+  }
+
+  /** The bundle index in {@link #placementGroup()}; -1 for whichever bundle has room. */
+  public int bundleIndex() {
+    return bundleIndex;
+  }
+
   @Override
   public String toString() {
     return "TaskOptions" + resources + (name == null ? "" : " name=" + name)
@@ -104,6 +120,8 @@ public final class TaskOptions {
     private final java.util.ArrayList<Class<? extends Throwable>> retryExceptions = new java.util.ArrayList<>();
     private boolean retryAllExceptions;
     private boolean blocking;
+    private PlacementGroup placementGroup;
+    private int bundleIndex = -1;
 
     private Builder() {}
 
@@ -171,6 +189,30 @@ public final class TaskOptions {
     public Builder blocking(boolean isBlocking) {
       this.blocking = isBlocking;
       return this;
+    }
+
+    /**
+     * Takes the resources held while running from bundle {@code bundleIndex} of {@code group}
+     * instead of the runtime's pool, as Ray's {@code PlacementGroupSchedulingStrategy}; -1 takes
+     * them from whichever bundle has room. The resources must fit in the bundle.
+     *
+     * @throws IllegalArgumentException if the index is not -1 and not a bundle index of the group
+     */
+    public Builder placementGroup(PlacementGroup group, int bundleIndex) {
+      Objects.requireNonNull(group, "placementGroup");
+      if (bundleIndex < -1 || bundleIndex >= group.bundleCount()) {
+        throw new IllegalArgumentException("bundleIndex must be -1 (any bundle) or from 0 to "
+            + (group.bundleCount() - 1) + " for placement group " + group.id() + " of " + group.bundleCount()
+            + " bundles, got " + bundleIndex);
+      }
+      this.placementGroup = group;
+      this.bundleIndex = bundleIndex;
+      return this;
+    }
+
+    /** As {@link #placementGroup(PlacementGroup, int)} with index -1: whichever bundle has room. */
+    public Builder placementGroup(PlacementGroup group) {
+      return placementGroup(group, -1);
     }
 
     /** The options as set so far. */

@@ -207,4 +207,11 @@ class ClusterTasksTest {
   void actor_onAClusterRuntime_isNotSupportedYet() {
     assertThrows(UnsupportedOperationException.class, () -> ray.actor(() -> new StringBuilder()));
   }
+
+  @Test
+  void placementGroup_onAClusterRuntime_isNotSupportedYet() {
+    UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+        () -> ray.placementGroup(java.util.List.of(java.util.Map.of("CPU", 1.0)), io.raylite.PlacementStrategy.PACK));
+    assertTrue(e.getMessage().contains("placement groups"), e.getMessage());
+  }
 }

@@ -228,6 +228,11 @@ final class DashboardHandler implements HttpHandler {
         body.put("samples", history.samples().stream().map(JsonRows::sample).toList());
         return Response.json(body);
       }
+      case "placement_groups" -> {
+        requireParts(parts, endpoint);
+        allowOnly(query, Set.of());
+        return Response.json(state.placementGroups().stream().map(JsonRows::placementGroup).toList());
+      }
       case "logs" -> {
         requireParts(parts, endpoint);
         allowOnly(query, Set.of("limit"));

@@ -63,6 +63,28 @@ final class JsonRows {
     return m;
   }
 
+  /** A placement group with its bundles, with the keys of Ray's {@code placement_group_table()}. */
+  static Map<String, Object> placementGroup(io.raylite.PlacementGroupInfo g) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("placement_group_id", g.placementGroupId());
+    m.put("name", g.name());
+    m.put("strategy", g.strategy().name());
+    m.put("state", g.state().name());
+    List<Map<String, Object>> bundles = new ArrayList<>();
+    for (io.raylite.PlacementGroupInfo.Bundle b : g.bundles()) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("index", b.index());
+      row.put("resources", b.resources());
+      row.put("available", b.available());
+      row.put("gpu_ids", b.gpuIds());
+      bundles.add(row);
+    }
+    m.put("bundles", bundles);
+    m.put("running_tasks", g.runningTasks());
+    m.put("live_actors", g.liveActors());
+    return m;
+  }
+
   static Map<String, Object> object(ObjectInfo o) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("object_id", o.objectId());

@@ -165,6 +165,27 @@ class DashboardApiTest {
   }
 
   @Test
+  void placementGroups_listEachGroupWithItsBundles() throws Exception {
+    io.raylite.PlacementGroup pg = ray.placementGroup(List.of(Map.of("CPU", 0.5)), io.raylite.PlacementStrategy.PACK,
+        "dashboard-pg");
+    try {
+      assertTrue(pg.wait(java.time.Duration.ofSeconds(30)));
+      HttpResponse<String> response = send("/api/v0/placement_groups");
+      assertEquals(200, response.statusCode(), response::body);
+      List<Object> groups = JSON.std.listFrom(response.body());
+      @SuppressWarnings("unchecked")
+      Map<String, Object> row = (Map<String, Object>) groups.get(0);
+      assertEquals(pg.id(), row.get("placement_group_id"));
+      assertEquals("dashboard-pg", row.get("name"));
+      assertEquals("CREATED", row.get("state"));
+      assertEquals(List.of(Map.of("index", 0, "resources", Map.of("CPU", 0.5), "available", Map.of("CPU", 0.5),
+          "gpu_ids", List.of())), row.get("bundles"));
+    } finally {
+      ray.removePlacementGroup(pg);
+    }
+  }
+
+  @Test
   void unknownTask_gets404() throws Exception {
     assertEquals(404, send("/api/v0/tasks/task-ffffff").statusCode());
   }

@@ -5,6 +5,11 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.raylite.NodeInfo;
 import io.raylite.ObjectRef;
 import io.raylite.ObjectStoreStats;
+import io.raylite.ActorOptions;
+import io.raylite.PlacementGroup;
+import io.raylite.PlacementGroupRemovedException;
+import io.raylite.PlacementStrategy;
+import io.raylite.internal.actor.ActorRecord;
 import io.raylite.Raylite;
 import io.raylite.RuntimeContext;
 import io.raylite.TaskOptions;
@@ -17,6 +22,8 @@ import io.raylite.internal.object.ObjectRefImpl;
 import io.raylite.internal.object.ObjectStore;
 import io.raylite.internal.object.SpillDirectories;
 import io.raylite.internal.object.Producer;
+import io.raylite.internal.placement.PlacementGroupRecord;
+import io.raylite.internal.placement.PlacementGroupTable;
 import io.raylite.internal.resource.ResourceLedger;
 import io.raylite.internal.resource.ResourceShape;
 import io.raylite.internal.resource.Scheduler;
@@ -56,6 +63,8 @@ public final class LocalRuntime {
   final Scheduler<TaskRun> scheduler;
   final Timeline timeline;
   final ActorRegistry actors;
+  /** The runtime's placement groups; tasks and actors placed in one are scheduled in its bundles. */
+  final PlacementGroupTable placementGroups;
   final ObjectStore store;
   /** The state API's bookkeeping: stored objects, dead actors, log lines; tasks are the engine's TaskTable. */
   final RuntimeState state;
@@ -102,6 +111,7 @@ public final class LocalRuntime {
     this.store = engine.store;
     this.defaultRequest = scheduler.shapeOf(TaskOptions.defaults().resources(), "default");
     this.actors = new ActorRegistry(engine);
+    this.placementGroups = new PlacementGroupTable(engine);
     this.shapes = Caffeine.newBuilder().maximumSize(1_024).build();
     this.mbean = RuntimeMBean.register(engine, engine::taskIdsIssued);  // last: the runtime is complete
   }
@@ -130,6 +140,9 @@ public final class LocalRuntime {
   public <R> ObjectRef<R> submitTask(RayFunc function, Object[] args, int refMask, TaskOptions options) {
     checkOpen();
     String taskName = options.name() != null ? options.name() : FunctionNames.of(function);
+    if (options.placementGroup() != null) {
+      return submitPlacedTask(function, args, refMask, options, taskName);
+    }
     ResourceShape request = options == TaskOptions.defaults() ? defaultRequest
         : shapes.get(options.resources(), amounts -> scheduler.shapeOf(amounts, taskName));
     Object[] kept = engine.backend == null ? args
@@ -140,6 +153,86 @@ public final class LocalRuntime {
     engine.tasks.track(task, RuntimeState.callerSeq());
     task.resolveArguments();
     return ref;
+  }
+
+  /**
+   * A task placed in a placement group: its shape is its bundle's, and it is scheduled there. The
+   * slow path of submission, kept apart from the pool's.
+   */
+  private <R> ObjectRef<R> submitPlacedTask(RayFunc function, Object[] args, int refMask, TaskOptions options,
+      String taskName) {
+    if (onCluster()) {
+      throw placementGroupsUnsupported();
+    }
+    PlacementGroupRecord group = PlacementGroupTable.recordOf(engine, options.placementGroup(), "placementGroup");
+    Object[] kept = engine.backend == null ? args
+        : engine.backend.prepare(function, taskName, options.resources(), args, refMask);
+    PlacementGroupRecord.Placement placement = group.place(options.bundleIndex(), options.resources(), taskName);
+    TaskRun task = new TaskRun(engine, engine.nextTaskId(), taskName, options, placement.shape(),
+        function, kept, refMask);
+    task.placeIn(placement.bundle().scheduler);
+    ObjectRefImpl<R> ref = new ObjectRefImpl<>(task.result);
+    engine.tasks.track(task, RuntimeState.callerSeq());
+    task.resolveArguments();
+    group.admitted(task, placement);
+    return ref;
+  }
+
+  /* ---------------- Placement groups ---------------- */
+
+  /** Creates a placement group; the arguments are checked by {@link Raylite#placementGroup}. */
+  public PlacementGroup createPlacementGroup(List<Map<String, Double>> bundles, PlacementStrategy strategy,
+      String groupName) {
+    checkOpen();
+    if (onCluster()) {
+      throw placementGroupsUnsupported();
+    }
+    return placementGroups.create(bundles, strategy, groupName);
+  }
+
+  /**
+   * Removes a group: stops the actors and tasks placed in it and gives its bundles back; nothing if it
+   * was removed already.
+   */
+  public void removePlacementGroup(PlacementGroup group) {
+    checkOpen();
+    PlacementGroupRecord record = PlacementGroupTable.recordOf(engine, group, "placementGroup");
+    if (record.markRemoved()) {
+      placementGroups.forget(record);
+      actors.killPlacedIn(record);
+      record.release(new PlacementGroupRemovedException("placement group " + record.id() + " was removed before "
+          + "it was placed"), record.removedBecause());
+    }
+  }
+
+  /** The runtime's placement groups, by name and id, and listed. */
+  public PlacementGroupTable placementGroups() {
+    return placementGroups;
+  }
+
+  /** Whether tasks run on a cluster's nodes (not merely through a serializing backend here). */
+  private boolean onCluster() {
+    return engine.backend != null && !(engine.backend instanceof SerializingBackend);
+  }
+
+  private static UnsupportedOperationException placementGroupsUnsupported() {
+    return new UnsupportedOperationException("placement groups on a cluster runtime come in a later version of "
+        + "cluster mode (STRICT_SPREAD and STRICT_PACK need bundles placed per node); use them in a runtime "
+        + "without an address");
+  }
+
+  /**
+   * Creates an actor, in a bundle of its placement group if its options name one; see
+   * {@link io.raylite.ActorCreation#remote()}.
+   */
+  public ActorRecord createActor(RayFunc constructor, Object[] args, int refMask, ActorOptions options) {
+    if (options.placementGroup() == null) {
+      return actors.create(constructor, args, refMask, options);
+    }
+    checkOpen();
+    PlacementGroupRecord group = PlacementGroupTable.recordOf(engine, options.placementGroup(), "placementGroup");
+    return actors.create(constructor, args, refMask, options,
+        group.place(options.bundleIndex(), options.resources(), FunctionNames.of(constructor)));
   }
 
   /* ---------------- Actors ---------------- */
@@ -312,7 +405,7 @@ public final class LocalRuntime {
 
   public void writeTimeline(Path file) throws IOException {
     checkOpen();
-    timeline.write(file);
+    timeline.write(file, placementGroups.openBundleEvents());
   }
 
   /* ---------------- Lifecycle ---------------- */
@@ -335,6 +428,7 @@ public final class LocalRuntime {
     for (TaskRun task : scheduler.close()) {
       task.cancelForClose();
     }
+    placementGroups.close();
     actors.close(deadline, report);
     for (Thread left : engine.workers.close(deadline)) {
       report.leftBehind(left, engine.workers.runningOn(left));

@@ -335,6 +335,17 @@ public final class RuntimeState implements StateRecorder {
     return workers;
   }
 
+  /* ---------------- Placement groups ---------------- */
+
+  /** Every placement group with its state and bundles, in creation order. */
+  public List<io.raylite.PlacementGroupInfo> placementGroups() {
+    List<io.raylite.PlacementGroupInfo> rows = new ArrayList<>();
+    for (io.raylite.internal.placement.PlacementGroupRecord group : runtime.placementGroups.list()) {
+      rows.add(group.describe(runtime.actors.countPlacedIn(group)));
+    }
+    return rows;
+  }
+
   /* ---------------- Logs ---------------- */
 
   public List<String> logs(int limit) {

@@ -28,6 +28,8 @@ final class Timeline implements TimelineSink {
 
   /** Base of the rows of actors, above any worker's index and below virtual threads' rows. */
   static final int ACTOR_ROWS = 50_000;
+  /** Base of the rows of placement-group bundles, one per group and bundle index. */
+  static final int BUNDLE_ROWS = 1_000_000_000;
 
   private final AtomicReferenceArray<Event> ring;
   private final AtomicLong next = new AtomicLong();
@@ -67,7 +69,16 @@ final class Timeline implements TimelineSink {
   }
 
   void write(Path file) throws IOException {
+    write(file, List.of());
+  }
+
+  /** Writes the ring's events and {@code open} ones (spans still running, such as held bundles). */
+  void write(Path file, List<? extends Event> open) throws IOException {
     List<Event> events = snapshot();
+    if (!open.isEmpty()) {
+      events.addAll(open);
+      events.sort(java.util.Comparator.comparingLong(Event::submittedNanos));
+    }
     Map<Integer, String> rows = new TreeMap<>();
     try (BufferedWriter w = Files.newBufferedWriter(file)) {
       w.write("{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n");
@@ -80,6 +91,7 @@ final class Timeline implements TimelineSink {
         switch (event) {
           case TaskEvent t -> writeTask(w, t, rows);
           case ActorCallEvent call -> writeActorCall(w, call, rows);
+          case BundleEvent bundle -> writeBundle(w, bundle, rows);
         }
       }
       for (Map.Entry<Integer, String> row : rows.entrySet()) {
@@ -126,6 +138,24 @@ final class Timeline implements TimelineSink {
         + ",\"state\":" + json(OUTCOMES[call.outcome()]) + ",\"attempt\":" + call.attempt()
         + ",\"wait_us\":" + duration(Math.max(0, start - call.submittedNanos()))
         + ",\"submitted_us\":" + micros(call.submittedNanos()) + "}}");
+  }
+
+  /**
+   * A placement group's bundle on a row of its own, from its reservation to its release (or to now,
+   * while held), with the group's wait to be placed.
+   */
+  private void writeBundle(BufferedWriter w, BundleEvent b, Map<Integer, String> rows) throws IOException {
+    int tid = BUNDLE_ROWS + (int) (b.groupSeq() % 1_000_000) * 1_000 + b.index() % 1_000;
+    rows.putIfAbsent(tid, "placement group " + b.groupName() + " bundle " + b.index());
+    long end = b.releasedNanos() == 0 ? System.nanoTime() : b.releasedNanos();
+    w.write("{\"name\":" + json("bundle " + b.index() + " " + b.resources()) + ",\"cat\":\"placement_group\""
+        + ",\"ph\":\"X\",\"pid\":1,\"tid\":" + tid + ",\"ts\":" + micros(b.placedNanos())
+        + ",\"dur\":" + duration(Math.max(0, end - b.placedNanos()))
+        + ",\"args\":{\"placement_group_id\":" + json(b.groupId()) + ",\"bundle_index\":" + b.index()
+        + ",\"resources\":" + json(b.resources()) + ",\"gpu_ids\":" + json(b.gpuIds().toString())
+        + ",\"state\":" + json(b.releasedNanos() == 0 ? "RESERVED" : "RELEASED")
+        + ",\"wait_us\":" + duration(Math.max(0, b.placedNanos() - b.submittedNanos()))
+        + ",\"submitted_us\":" + micros(b.submittedNanos()) + "}}");
   }
 
   /** A point in time, in microseconds since the runtime started. */

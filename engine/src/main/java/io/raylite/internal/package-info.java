@@ -8,6 +8,8 @@
  *      |
  *   actor      ActorRegistry, ActorRecord (one actor's life), ActorMailbox, ActorCallRun (one run
  *      |       of an actor's method or constructor), ActorThreads, ActorCallRunEvent (JFR)
+ *   placement  PlacementGroupRecord (one placement group: its gang reservation, and each bundle's
+ *      |       ledger and scheduler), PlacementGroupTable (creation, names, the table of groups)
  *   task       TaskRun (one submitted task), Blocking (how a thread waits), Workers, Engine (the
  *      |       parts of a runtime that tasks and actors share), TimelineSink, Invoker (generated),
  *      |       TaskRunEvent (JFR), Propagation (dependency hand-over without recursion),

@@ -69,6 +69,12 @@ class ExamplesTest {
   }
 
   @Test
+  void placementGroupsExample_runsWorkInItsBundlesAndGivesThemBackOnRemoval() throws Exception {
+    assertEquals(List.of("sum: 1.5", "CREATED, free CPUs outside the group: 0.0", "REMOVED, free CPUs: 4.0"),
+        linesPrintedBy(PlacementGroupsExample::main));
+  }
+
+  @Test
   void resourcesExample_packsFractionsAndRejectsAnInfeasibleRequest() throws Exception {
     List<String> lines = linesPrintedBy(ResourcesExample::main);
     assertEquals(5, lines.size(), () -> String.join("\n", lines));

@@ -102,6 +102,8 @@ public final class ActorRecord {
   private String timelineRow;
   final ActorOptions options;
   final ResourceShape request;
+  /** Where the actor's resources come from: the runtime's scheduler, or a placement-group bundle's. */
+  final Scheduler<TaskRun> scheduler;
   private final RayFunc constructor;
   private final String constructorName;
   /** The arguments as given, refs included; read once by the creation thread, then dropped. */
@@ -154,9 +156,10 @@ public final class ActorRecord {
   private final long createdNanos = System.nanoTime();
 
   ActorRecord(ActorRegistry registry, long id, RayFunc constructor, String constructorName, Object[] args,
-      int refMask, ActorOptions options, ResourceShape request) {
+      int refMask, ActorOptions options, ResourceShape request, Scheduler<TaskRun> scheduler) {
     this.registry = registry;
     this.runtime = registry.runtime;
+    this.scheduler = scheduler;
     this.id = id;
     this.options = options;
     this.request = request;
@@ -533,7 +536,7 @@ public final class ActorRecord {
       if (argumentFailure != null) {
         failLocked("an argument of its constructor failed", argumentFailure, false, settled);
       } else if (state != DEAD) {
-        waiting = runtime.scheduler.reserve(request);
+        waiting = scheduler.reserve(request);
         reservation = waiting;
       }
     }
@@ -552,7 +555,7 @@ public final class ActorRecord {
     synchronized (this) {
       if (waiting != null && reservation == waiting) {
         reservation = null;
-        allocation = granted != null ? granted : runtime.scheduler.withdraw(waiting);
+        allocation = granted != null ? granted : scheduler.withdraw(waiting);
         if (allocation == null) {
           failLocked("it got no resources before runtime '" + runtime.name + "' closed", null, false, settled);
         }
@@ -574,6 +577,11 @@ public final class ActorRecord {
   /** See {@link io.raylite.Raylite#kill(io.raylite.ActorHandle, boolean)}. */
   void kill(boolean noRestart) {
     end("it was killed with Raylite.kill", !noRestart);
+  }
+
+  /** Kills the actor, without restart, because its placement group was removed ({@code because}). */
+  void killForRemovedGroup(String because) {
+    end("it was killed " + because, false);
   }
 
   void killForClose() {
@@ -627,7 +635,7 @@ public final class ActorRecord {
     death = new ActorDiedException(displayName(), idString(), reason, cause);
     if (reservation != null) {
       // The creation thread still waits for resources: take them back now, not when it wakes.
-      allocation = runtime.scheduler.withdraw(reservation);
+      allocation = scheduler.withdraw(reservation);
       reservation = null;
     }
     abortCallsLocked(death, false, settled);
@@ -789,7 +797,7 @@ public final class ActorRecord {
       }
     }
     if (release != null) {
-      runtime.scheduler.release(release);
+      scheduler.release(release);
     }
   }
 

@@ -4,6 +4,7 @@ import io.raylite.ActorOptions;
 import io.raylite.RuntimeClosedException;
 import io.raylite.function.RayFunc;
 import io.raylite.internal.object.ObjectRefImpl;
+import io.raylite.internal.placement.PlacementGroupRecord;
 import io.raylite.internal.resource.ResourceShape;
 import io.raylite.internal.task.Engine;
 import io.raylite.internal.task.FunctionNames;
@@ -27,6 +28,8 @@ public final class ActorRegistry {
   private final Set<ActorRecord> live = ConcurrentHashMap.newKeySet();
   private final ConcurrentHashMap<String, ActorRecord> names = new ConcurrentHashMap<>();
   private final AtomicLong actorIds = new AtomicLong();
+  /** The bundle of each live actor placed in a placement group. */
+  private final ConcurrentHashMap<ActorRecord, PlacementGroupRecord.Placement> placed = new ConcurrentHashMap<>();
   private final AtomicLong taskIds = new AtomicLong();
   /** The resources of an actor with default options, shared by all such actors (shapes are canonical). */
   private final ResourceShape defaultRequest;
@@ -48,6 +51,15 @@ public final class ActorRegistry {
    * @throws IllegalArgumentException if the name is taken or the options do not fit the constructor
    */
   public ActorRecord create(RayFunc constructor, Object[] args, int refMask, ActorOptions options) {
+    return create(constructor, args, refMask, options, null);
+  }
+
+  /**
+   * As {@link #create(RayFunc, Object[], int, ActorOptions)}, with the actor's resources in
+   * {@code placement}, a bundle of its placement group, when not null.
+   */
+  public ActorRecord create(RayFunc constructor, Object[] args, int refMask, ActorOptions options,
+      PlacementGroupRecord.Placement placement) {
     checkOpen();
     String constructorName = FunctionNames.of(constructor);
     for (int i = 0; i < args.length; i++) {
@@ -55,10 +67,11 @@ public final class ActorRegistry {
         ObjectRefImpl.entryOf(args[i], runtime.store, "argument " + i + " of actor constructor '" + constructorName + "'");
       }
     }
-    ResourceShape request = options.resources().equals(ActorOptions.defaults().resources()) ? defaultRequest
+    ResourceShape request = placement != null ? placement.shape()
+        : options.resources().equals(ActorOptions.defaults().resources()) ? defaultRequest
         : runtime.scheduler.shapeOf(options.resources(), constructorName);
     ActorRecord actor = new ActorRecord(this, actorIds.incrementAndGet(), constructor, constructorName, args,
-        refMask, options, request);
+        refMask, options, request, placement != null ? placement.bundle().scheduler : runtime.scheduler);
     String name = options.name();
     if (name != null) {
       ActorRecord holder = names.putIfAbsent(name, actor);
@@ -66,6 +79,9 @@ public final class ActorRegistry {
         throw new IllegalArgumentException("actor name '" + name + "' is already taken by live actor "
             + holder.idString() + "; kill it first or choose another name");
       }
+    }
+    if (placement != null) {
+      placed.put(actor, placement);
     }
     live.add(actor);
     if (closed) {
@@ -92,10 +108,35 @@ public final class ActorRegistry {
     actor.kill(noRestart);
   }
 
+  /** Kills, without restart, every live actor placed in {@code group}, which is being removed. */
+  public void killPlacedIn(PlacementGroupRecord group) {
+    String because = group.removedBecause();
+    for (ActorRecord actor : live) {
+      if (group.holds(actor.scheduler)) {
+        actor.killForRemovedGroup(because);
+      }
+    }
+  }
+
+  /** How many live actors are placed in {@code group}, for the state API. */
+  public int countPlacedIn(PlacementGroupRecord group) {
+    int n = 0;
+    for (ActorRecord actor : live) {
+      if (group.holds(actor.scheduler)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** Called under the actor's monitor when it dies: frees its name. */
   void forget(ActorRecord actor) {
     runtime.state.actorDied(actor.id, actor.describe());  // the state API keeps its last row
     live.remove(actor);
+    PlacementGroupRecord.Placement placement = placed.remove(actor);
+    if (placement != null) {
+      placement.bundle().unplace();
+    }
     String name = actor.registeredName();
     if (name != null) {
       names.remove(name, actor);

@@ -26,6 +26,8 @@ public final class ResourceLedger {
   /** Units free on each GPU device; each device has capacity {@link FixedPoint#ONE}. */
   private final long[] gpuFree;
   private final String noGpuHint;
+  /** Who holds these resources, in errors: "the runtime", or a placement group's bundle. */
+  private final String owner;
 
   public ResourceLedger(double cpus, int gpus, long memoryBytes, Map<String, Double> custom, String noGpuHint) {
     int n = 3 + custom.size();
@@ -50,6 +52,30 @@ public final class ResourceLedger {
     gpuFree = new long[gpus];
     Arrays.fill(gpuFree, FixedPoint.ONE);
     this.noGpuHint = noGpuHint;
+    this.owner = "the runtime";
+  }
+
+  /**
+   * The ledger of one placement-group bundle: the same resource names as {@code parent}, a
+   * capacity of {@code bundle}, and nothing available until {@link #fill} gives it the allocation
+   * the bundle won in the parent ledger (whose GPU devices it then pins).
+   */
+  public ResourceLedger(ResourceLedger parent, ResourceShape bundle, String owner) {
+    this.names = parent.names;
+    this.index.putAll(parent.index);
+    this.capacity = bundle.units.clone();
+    this.available = new long[capacity.length];
+    this.gpuFree = new long[parent.gpuFree.length];
+    this.noGpuHint = null;
+    this.owner = owner;
+  }
+
+  /** Makes a bundle's reserved resources available: its capacity, on the devices it was granted. */
+  void fill(Allocation reserved) {
+    System.arraycopy(capacity, 0, available, 0, capacity.length);
+    for (int d : reserved.gpuIds) {
+      gpuFree[d] = reserved.gpuUnitsPerDevice;
+    }
   }
 
   public String[] names() {
@@ -66,6 +92,15 @@ public final class ResourceLedger {
    * @throws InfeasibleResourceException naming the resource, the amount asked and the total
    */
   ResourceShape toRequest(Map<String, Double> amounts, String taskName) {
+    return toShape(amounts, "task '" + taskName + "'");
+  }
+
+  /**
+   * As {@link #toRequest}, with {@code subject} naming who asks in the error ("task 'f'").
+   *
+   * @throws InfeasibleResourceException naming the resource, the amount asked and the total
+   */
+  public ResourceShape toShape(Map<String, Double> amounts, String subject) {
     long[] units = new long[names.length];
     for (Map.Entry<String, Double> e : amounts.entrySet()) {
       Integer k = index.get(e.getKey());
@@ -74,23 +109,23 @@ public final class ResourceLedger {
         if (u == 0) {
           continue;
         }
-        throw new InfeasibleResourceException("task '" + taskName + "' asks for " + e.getValue() + " of '"
+        throw new InfeasibleResourceException(subject + " asks for " + e.getValue() + " of '"
             + e.getKey() + "', a resource this runtime does not have (it has " + index.keySet()
             + "); declare it with Raylite.builder().resource(\"" + e.getKey() + "\", amount)");
       }
       units[k] = u;
     }
     ResourceShape request = new ResourceShape(units);
-    checkFeasible(request, taskName);
+    checkFeasible(request, subject);
     return request;
   }
 
   /** Throws if {@code request} exceeds the totals (reads only final fields). */
-  void checkFeasible(ResourceShape request, String taskName) {
+  void checkFeasible(ResourceShape request, String subject) {
     for (int k = 0; k < names.length; k++) {
       if (request.units[k] > capacity[k]) {
-        String msg = "task '" + taskName + "' asks for " + names[k] + ": "
-            + FixedPoint.format(request.units[k]) + ", but the runtime has " + names[k] + ": "
+        String msg = subject + " asks for " + names[k] + ": "
+            + FixedPoint.format(request.units[k]) + ", but " + owner + " has " + names[k] + ": "
             + FixedPoint.format(capacity[k]) + " in total, so it could never run";
         if (k == GPU && capacity[k] == 0 && noGpuHint != null) {
           msg += ". " + noGpuHint;
@@ -98,6 +133,16 @@ public final class ResourceLedger {
         throw new InfeasibleResourceException(msg);
       }
     }
+  }
+
+  /** Whether the request fits now, GPU devices included, without taking it. */
+  boolean fits(ResourceShape request) {
+    Allocation taken = tryAcquire(request);
+    if (taken == null) {
+      return false;
+    }
+    release(taken);
+    return true;
   }
 
   /** Takes the request if it fits now, else returns null. */
@@ -148,6 +193,35 @@ public final class ResourceLedger {
       available[k] -= u[k];
     }
     return new Allocation(request, gpuIds, perDevice);
+  }
+
+  /**
+   * Takes every request or none (a placement group's bundles, gang-scheduled): on the first that
+   * does not fit, gives back those taken and returns null.
+   */
+  Allocation[] tryAcquireAll(ResourceShape[] requests) {
+    Allocation[] taken = new Allocation[requests.length];
+    for (int i = 0; i < requests.length; i++) {
+      taken[i] = tryAcquire(requests[i]);
+      if (taken[i] == null) {
+        for (int j = 0; j < i; j++) {
+          release(taken[j]);
+        }
+        return null;
+      }
+    }
+    return taken;
+  }
+
+  /**
+   * Whether the requests could ever be taken together: on an idle copy of this ledger, placed first
+   * fit as {@link #tryAcquireAll} places them (reads only final fields and the device count).
+   */
+  public boolean fitsTogetherWhenIdle(ResourceShape[] requests) {
+    ResourceLedger idle = new ResourceLedger(this, new ResourceShape(capacity.clone()), owner);
+    Arrays.fill(idle.gpuFree, FixedPoint.ONE);
+    System.arraycopy(capacity, 0, idle.available, 0, capacity.length);
+    return idle.tryAcquireAll(requests) != null;
   }
 
   void release(Allocation a) {

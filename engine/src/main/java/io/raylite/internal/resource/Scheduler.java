@@ -41,6 +41,14 @@ import java.util.function.Consumer;
  * does not fit waits in its own list and is served, first fit, when resources come back, after
  * reclaimers and before queued tasks. Like reclaim futures, reservations are completed under the
  * lock: their only waiter is the actor's creation thread, blocked in get, never a callback.
+ *
+ * Gang reservations: a placement group takes all of its bundles or none (reserveAll). One that does
+ * not fit waits in its own list, served after actor reservations, in arrival order but first fit.
+ * A grant is recorded in the reservation under the lock (withdraw reads it there) and its future is
+ * completed on a virtual thread, since its waiters are callbacks that must not run under the lock.
+ * A bundle is then a Scheduler of its own over a ResourceLedger of the bundle's capacity, which
+ * fill() stocks once the bundle is granted here; tasks and actors placed in the bundle queue and
+ * are charged there, and never touch this scheduler.
  */
 public final class Scheduler<T extends Schedulable<T>> {
   private final ReentrantLock lock = new ReentrantLock();
@@ -57,6 +65,9 @@ public final class Scheduler<T extends Schedulable<T>> {
 
   /** Actors waiting for the resources they hold for their lifetime, in arrival order. Guarded by lock. */
   private final ArrayDeque<Reservation> reservations = new ArrayDeque<>();
+
+  /** Placement groups waiting for all of their bundles, in arrival order. Guarded by lock. */
+  private final ArrayDeque<GroupReservation> groupReservations = new ArrayDeque<>();
 
   private record Reclaim(Allocation allocation, CompletableFuture<Void> granted) {}
 
@@ -77,6 +88,20 @@ public final class Scheduler<T extends Schedulable<T>> {
 
     Reservation(ResourceShape request) {
       this.request = request;
+    }
+  }
+
+  /**
+   * A placement group's claim on all of its bundles: completes, off the lock, with one allocation
+   * per bundle, or with null if the scheduler closed first.
+   */
+  public static final class GroupReservation extends CompletableFuture<Allocation[]> {
+    final ResourceShape[] bundles;
+    /** The allocations once granted, before the future completes. Guarded by the scheduler's lock. */
+    private Allocation[] granted;
+
+    GroupReservation(ResourceShape[] bundles) {
+      this.bundles = bundles;
     }
   }
 
@@ -196,6 +221,9 @@ public final class Scheduler<T extends Schedulable<T>> {
   public CompletableFuture<Void> reclaimCpu(Allocation allocation) {
     lock.lock();
     try {
+      if (closed) {
+        return null;  // as close() grants every waiting reclaim
+      }
       if (reclaims.isEmpty() && ledger.tryReclaimCpu(allocation)) {
         allocation.cpuLent = false;
         return null;
@@ -254,6 +282,73 @@ public final class Scheduler<T extends Schedulable<T>> {
     return reservation.getNow(null);
   }
 
+  /** Takes all of {@code bundles} or none: at once if they fit together, else when they come free. */
+  public GroupReservation reserveAll(ResourceShape[] bundles) {
+    GroupReservation reservation = new GroupReservation(bundles);
+    lock.lock();
+    try {
+      Allocation[] taken = closed || !reclaims.isEmpty() ? null : ledger.tryAcquireAll(bundles);
+      if (closed) {
+        reservation.complete(null);
+      } else if (taken != null) {
+        reservation.granted = taken;
+        reservation.complete(taken);  // nobody can have registered a callback yet
+      } else {
+        groupReservations.addLast(reservation);
+      }
+    } finally {
+      lock.unlock();
+    }
+    return reservation;
+  }
+
+  /**
+   * Gives up a gang reservation.
+   *
+   * @return the allocations if they were granted meanwhile, for the caller to release; else null
+   */
+  public Allocation[] withdraw(GroupReservation reservation) {
+    lock.lock();
+    try {
+      groupReservations.remove(reservation);
+      Allocation[] taken = reservation.granted;
+      reservation.granted = null;
+      return taken;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Stocks a bundle's ledger with what the bundle was granted in its group's scheduler, and starts
+   * whatever of its own queue now fits.
+   */
+  public void fill(Allocation reserved) {
+    T ready;
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      ledger.fill(reserved);
+      ready = drainLocked();
+    } finally {
+      lock.unlock();
+    }
+    dispatchAll(ready);
+  }
+
+  /** Whether a task of {@code shape} would start now: it fits and none of its shape waits. */
+  public boolean hasRoomFor(ResourceShape shape) {
+    lock.lock();
+    try {
+      ShapeQueue<T> queue = queues.get(shape);
+      return (queue == null || queue.isEmpty()) && reclaims.isEmpty() && ledger.fits(shape);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Whether allocations never exceed capacity; for tests. */
   public boolean withinCapacity() {
     lock.lock();
@@ -302,6 +397,10 @@ public final class Scheduler<T extends Schedulable<T>> {
         r.complete(null);
       }
       reservations.clear();
+      for (GroupReservation r : groupReservations) {
+        r.complete(null);
+      }
+      groupReservations.clear();
     } finally {
       lock.unlock();
     }
@@ -333,6 +432,18 @@ public final class Scheduler<T extends Schedulable<T>> {
         if (allocation != null) {
           waiting.remove();
           r.complete(allocation);
+        }
+      }
+    }
+    if (!groupReservations.isEmpty()) {
+      Iterator<GroupReservation> waiting = groupReservations.iterator();
+      while (waiting.hasNext()) {
+        GroupReservation r = waiting.next();
+        Allocation[] taken = ledger.tryAcquireAll(r.bundles);
+        if (taken != null) {
+          waiting.remove();
+          r.granted = taken;
+          Thread.startVirtualThread(() -> r.complete(taken));
         }
       }
     }

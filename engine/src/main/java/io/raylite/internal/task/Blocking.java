@@ -97,7 +97,7 @@ public final class Blocking {
       current.waitingFor = what;  // for the state API; set before the CPUs are lent to others
     }
     if (lend) {
-      current.runtime.scheduler.lendCpu(held);
+      current.scheduler.lendCpu(held);
     }
     try {
       if (timeoutNanos < 0) {
@@ -126,7 +126,7 @@ public final class Blocking {
         current.runtime.workers.exitLentBlock();
       }
       if (lend) {
-        reclaim(current.runtime.scheduler, held);
+        reclaim(current.scheduler, held);
       }
     }
   }

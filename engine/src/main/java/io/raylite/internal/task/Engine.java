@@ -57,6 +57,11 @@ public final class Engine {
     this.store = new ObjectStore(name, objectStoreBytes, spillDirectory, spillCodec, this::await, state);
   }
 
+  /** A scheduler over {@code ledger} that dispatches to this runtime's workers: a placement-group bundle's. */
+  public Scheduler<TaskRun> newScheduler(ResourceLedger ledger) {
+    return new Scheduler<>(ledger, workers::dispatch);
+  }
+
   public long nextObjectId() {
     return objectIds.incrementAndGet();
   }

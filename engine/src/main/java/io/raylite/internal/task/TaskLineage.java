@@ -8,6 +8,7 @@ import io.raylite.internal.object.Lineage;
 import io.raylite.internal.object.ObjectEntry;
 import io.raylite.internal.object.ObjectRefImpl;
 import io.raylite.internal.resource.ResourceShape;
+import io.raylite.internal.resource.Scheduler;
 
 /**
  * How to make a task's result again: its function, its arguments (values, and the entries of its
@@ -23,17 +24,17 @@ import io.raylite.internal.resource.ResourceShape;
  * @param retriesLeft the retries the rebuilt task may use (-1: no limit); 1 or more, or -1
  */
 record TaskLineage(Engine engine, RayFunc function, Object[] args, int refMask, TaskOptions options,
-    String name, ResourceShape request, int retriesLeft) implements Lineage {
+    String name, ResourceShape request, int retriesLeft, Scheduler<TaskRun> scheduler) implements Lineage {
 
   /** The lineage of a task that finished on {@code attempt}, or null if it has no retry left. */
   static TaskLineage of(Engine engine, RayFunc function, Object[] args, int refMask, TaskOptions options,
-      String name, ResourceShape request, int attempt) {
+      String name, ResourceShape request, int attempt, Scheduler<TaskRun> scheduler) {
     int max = options.maxRetries();
     if (function == null || (max >= 0 && attempt >= max)) {
       return null;
     }
     return new TaskLineage(engine, function, args, refMask, options, name, request,
-        max < 0 ? -1 : max - attempt);
+        max < 0 ? -1 : max - attempt, scheduler);
   }
 
   /**
@@ -55,6 +56,7 @@ record TaskLineage(Engine engine, RayFunc function, Object[] args, int refMask, 
     TaskOptions rebuilt = options.toBuilder().name(name)
         .maxRetries(retriesLeft < 0 ? -1 : retriesLeft - 1).build();
     TaskRun task = new TaskRun(engine, engine.nextTaskId(), name, rebuilt, request, function, a, refMask);
+    task.placeIn(scheduler);  // a task of a placement-group bundle runs there again
     ObjectRefImpl<Object> ref = new ObjectRefImpl<>(task.result);
     task.resolveArguments();
     Blocking.await(task.result, -1);  // throws the rebuilt task's failure

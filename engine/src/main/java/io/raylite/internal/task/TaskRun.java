@@ -15,6 +15,7 @@ import io.raylite.internal.object.Producer;
 import io.raylite.internal.resource.Allocation;
 import io.raylite.internal.resource.ResourceShape;
 import io.raylite.internal.resource.Schedulable;
+import io.raylite.internal.resource.Scheduler;
 import io.raylite.spi.RemoteAttempt;
 import io.raylite.spi.TaskBackend;
 import java.lang.invoke.MethodHandles;
@@ -77,6 +78,8 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
   final String name;
   final TaskOptions options;
   final ResourceShape request;
+  /** The runtime's scheduler, or a placement-group bundle's (see placeIn); set before submission. */
+  Scheduler<TaskRun> scheduler;
   final boolean onVirtualThread;
   public final ObjectEntry result;
   private RayFunc function;
@@ -122,12 +125,22 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
     this.name = name;
     this.options = options;
     this.request = request;
+    this.scheduler = runtime.scheduler;
     this.onVirtualThread = request.cpu() == 0 || options.blocking();
     this.function = function;
     this.args = args;
     this.refMask = refMask;
     this.attempt = RemoteAttempt.current();  // a node's run of a driver's retry keeps its number
     this.result = new ObjectEntry(runtime.nextObjectId(), runtime.store, this);
+  }
+
+  /**
+   * Schedules the task in a placement-group bundle instead of the runtime's pool: called by the
+   * submitting thread before {@link #resolveArguments}, with {@code request} a shape of that
+   * scheduler.
+   */
+  public void placeIn(Scheduler<TaskRun> bundle) {
+    this.scheduler = bundle;
   }
 
   /** The task running on this thread, or null. */
@@ -210,8 +223,12 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
     if (state != PENDING) {
       return;  // cancelled while waiting
     }
-    if (!runtime.scheduler.submit(this)) {
-      cancelForClose();
+    if (!scheduler.submit(this)) {
+      if (scheduler != runtime.scheduler && !runtime.isClosed()) {
+        cancel(true, "task '" + name + "' (" + idString() + ") was cancelled because its placement group was removed");
+      } else {
+        cancelForClose();
+      }
     }
   }
 
@@ -287,7 +304,7 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
   /** Whether a task blocked with {@code held} resources could run this one inline on its thread. */
   boolean canRunInline(Allocation held) {
     return state == QUEUED && !onVirtualThread && request.isCpuOnly()
-        && request.fitsWithin(held.request);
+        && request.fitsWithin(held.request) && scheduler == runtime.scheduler;  // a bundle's task runs on its resources
   }
 
   /**
@@ -341,7 +358,7 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
       cancelForClose();  // moves DISPATCHED to DONE, so the CAS below fails
     }
     if (!STATE.compareAndSet(this, DISPATCHED, RUNNING)) {
-      runtime.scheduler.release(allocation);  // cancelled after dispatch: the allocation is ours
+      scheduler.release(allocation);  // cancelled after dispatch: the allocation is ours
       return null;
     }
     return execute(mayChain);
@@ -420,7 +437,7 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
           // A result that may be spilled keeps what rebuilds it if its spill file is lost. Attached
           // before the result is ready, so that no reader can find a corrupt file and no lineage.
           result.lineage = TaskLineage.of(runtime, ranFunction, ranArgs, refMask, options, name, request,
-              attempt);
+              attempt, scheduler);
         }
         result.publish();
       }
@@ -465,9 +482,9 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
       return null;
     }
     if (takeNext) {
-      return runtime.scheduler.releaseAndTakeNext(held, onVirtualThread);
+      return scheduler.releaseAndTakeNext(held, onVirtualThread);
     }
-    runtime.scheduler.release(held);
+    scheduler.release(held);
     return null;
   }
 
@@ -497,7 +514,7 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
    *
    * @return whether this call cancelled it
    */
-  boolean cancel(boolean force, String why) {
+  public boolean cancel(boolean force, String why) {
     for (;;) {
       int s = state;
       if (s == DONE) {

@@ -14,7 +14,7 @@ public interface TimelineSink {
   void record(Event event);
 
   /** What the sink takes; events are shown in submission order. */
-  sealed interface Event permits TaskEvent, ActorCallEvent {
+  sealed interface Event permits TaskEvent, ActorCallEvent, BundleEvent {
     long submittedNanos();
   }
 
@@ -34,4 +34,11 @@ public interface TimelineSink {
    */
   record ActorCallEvent(String name, long callSeq, long actorSeq, String actorRow, boolean construction,
       int outcome, int attempt, long submittedNanos, long startedNanos, long finishedNanos) implements Event {}
+
+  /**
+   * A placement group's bundle, held from {@code placedNanos} until {@code releasedNanos} (0 while it
+   * is still held); {@code submittedNanos} is when the group was created.
+   */
+  record BundleEvent(String groupId, String groupName, long groupSeq, int index, String resources,
+      java.util.List<Integer> gpuIds, long submittedNanos, long placedNanos, long releasedNanos) implements Event {}
 }

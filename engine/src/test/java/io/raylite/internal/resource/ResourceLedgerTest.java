@@ -52,4 +52,45 @@ class ResourceLedgerTest {
     assertEquals(3.0, ledger.availableMap().get("CPU"));
     assertTrue(ledger.withinCapacity());
   }
+
+  @Test
+  void acquireAll_thatDoesNotFitWhole_takesNothing() {
+    ResourceShape two = ledger.toRequest(Map.of("CPU", 2.0), "t");
+    assertNull(ledger.tryAcquireAll(new ResourceShape[] {two, two}));
+    assertEquals(3.0, ledger.availableMap().get("CPU"), "the first bundle was given back");
+    assertTrue(ledger.withinCapacity());
+  }
+
+  @Test
+  void fitsTogetherWhenIdle_seesDevicesAsWholes() {
+    ResourceShape half = ledger.toRequest(Map.of("GPU", 0.5), "t");
+    ResourceShape whole = ledger.toRequest(Map.of("GPU", 1.0), "t");
+    assertTrue(ledger.fitsTogetherWhenIdle(new ResourceShape[] {half, half, whole}));
+    assertFalse(ledger.fitsTogetherWhenIdle(new ResourceShape[] {half, whole, whole}));
+    assertEquals(2.0, ledger.availableMap().get("GPU"), "the check takes nothing");
+  }
+
+  @Test
+  void bundleLedger_offersNothingUntilFilled_thenOnlyItsDevices() {
+    ResourceShape bundle = ledger.toRequest(Map.of("CPU", 1.0, "GPU", 0.5), "t");
+    ledger.tryAcquire(ledger.toRequest(Map.of("GPU", 0.6), "t"));  // device 0 has 0.4 left
+    Allocation reserved = ledger.tryAcquire(bundle);
+    assertArrayEquals(new int[] {1}, reserved.gpuIds);
+    ResourceLedger inBundle = new ResourceLedger(ledger, bundle, "bundle 0");
+    ResourceShape quarter = inBundle.toRequest(Map.of("CPU", 0.5, "GPU", 0.25), "t");
+    assertNull(inBundle.tryAcquire(quarter), "nothing before fill");
+    inBundle.fill(reserved);
+    assertArrayEquals(new int[] {1}, inBundle.tryAcquire(quarter).gpuIds);
+    assertArrayEquals(new int[] {1}, inBundle.tryAcquire(quarter).gpuIds);
+    assertNull(inBundle.tryAcquire(quarter), "the bundle is full");
+    assertTrue(inBundle.withinCapacity());
+  }
+
+  @Test
+  void bundleLedger_namesItselfInInfeasibleErrors() {
+    ResourceLedger inBundle = new ResourceLedger(ledger, ledger.toRequest(Map.of("CPU", 1.0), "t"), "bundle 0 of pg");
+    io.raylite.InfeasibleResourceException e = assertThrows(io.raylite.InfeasibleResourceException.class,
+        () -> inBundle.toRequest(Map.of("CPU", 2.0), "f"));
+    assertTrue(e.getMessage().contains("but bundle 0 of pg has CPU: 1"), e.getMessage());
+  }
 }
