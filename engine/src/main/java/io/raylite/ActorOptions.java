@@ -19,6 +19,7 @@ public final class ActorOptions {
 
   private final Map<String, Double> resources;
   private final String name;
+  private final String namespace;
   private final int maxRestarts;
   private final int maxTaskRetries;
   private final int maxConcurrency;
@@ -28,6 +29,7 @@ public final class ActorOptions {
   private ActorOptions(Builder b) {
     this.resources = b.resources.toMap();
     this.name = b.name;
+    this.namespace = b.namespace;
     this.maxRestarts = b.maxRestarts;
     this.maxTaskRetries = b.maxTaskRetries;
     this.maxConcurrency = b.maxConcurrency;
@@ -50,6 +52,7 @@ public final class ActorOptions {
     Builder b = new Builder();
     b.resources.putAll(resources);
     b.name = name;
+    b.namespace = namespace;
     b.maxRestarts = maxRestarts;
     b.maxTaskRetries = maxTaskRetries;
     b.maxConcurrency = maxConcurrency;
@@ -66,6 +69,14 @@ public final class ActorOptions {
   /** The name under which {@link Raylite#getActor} finds the actor, or null. */
   public String name() {
     return name;
+  }
+
+  /**
+   * The namespace the actor's name belongs to, or null for the runtime's own
+   * ({@link Raylite#namespace()}).
+   */
+  public String namespace() {
+    return namespace;
   }
 
   /** How many times the actor is rebuilt after a failure; -1 for no limit. */
@@ -96,6 +107,7 @@ public final class ActorOptions {
   @Override
   public String toString() {
     return "ActorOptions" + resources + (name == null ? "" : " name=" + name)
+        + (namespace == null ? "" : " namespace=" + namespace)
         + " maxRestarts=" + maxRestarts + " maxTaskRetries=" + maxTaskRetries
         + " maxConcurrency=" + maxConcurrency + " maxPendingCalls=" + maxPendingCalls
         + (concurrencyGroups.isEmpty() ? "" : " groups=" + concurrencyGroups);
@@ -105,6 +117,7 @@ public final class ActorOptions {
   public static final class Builder {
     private final ResourceAmounts resources = new ResourceAmounts(0.0);
     private String name;
+    private String namespace;
     private int maxRestarts;
     private int maxTaskRetries;
     private int maxConcurrency = 1;
@@ -140,12 +153,38 @@ public final class ActorOptions {
       return this;
     }
 
-    /** A name, unique among the runtime's live actors, under which {@link Raylite#getActor} finds it. */
+    /**
+     * A name, unique among the live actors of its namespace, under which {@link Raylite#getActor}
+     * finds it. The namespace is the runtime's ({@link Raylite#namespace()}) unless
+     * {@link #namespace} says otherwise.
+     */
     public Builder name(String actorName) {
       if (actorName == null || actorName.isBlank()) {
         throw new IllegalArgumentException("name must be a non-blank string, got '" + actorName + "'");
       }
       this.name = actorName;
+      return this;
+    }
+
+    /**
+     * A name in the given namespace, as Ray Java's {@code setName(name, namespace)}: see
+     * {@link #name(String)} and {@link #namespace(String)}.
+     */
+    public Builder name(String actorName, String actorNamespace) {
+      name(actorName);
+      return namespace(actorNamespace);
+    }
+
+    /**
+     * The namespace the actor's name belongs to (default: the runtime's, {@link
+     * Raylite#namespace()}), as Ray's {@code options(namespace=...)}: {@link
+     * Raylite#getActor(String, String)} finds it there from any namespace.
+     */
+    public Builder namespace(String actorNamespace) {
+      if (actorNamespace == null || actorNamespace.isBlank()) {
+        throw new IllegalArgumentException("namespace must be a non-blank string, got '" + actorNamespace + "'");
+      }
+      this.namespace = actorNamespace;
       return this;
     }
 

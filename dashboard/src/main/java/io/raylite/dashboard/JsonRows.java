@@ -60,6 +60,7 @@ final class JsonRows {
     m.put("resources", a.resources());
     m.put("gpu_ids", a.gpuIds());
     m.put("death_cause", a.deathCause());
+    m.put("namespace", a.namespace());
     return m;
   }
 

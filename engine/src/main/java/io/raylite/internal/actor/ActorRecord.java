@@ -209,6 +209,11 @@ public final class ActorRecord {
     return options.name();
   }
 
+  /** The namespace the actor belongs to. */
+  public String namespace() {
+    return options.namespace();
+  }
+
   /** The given name, else the class name: how errors and logs name the actor. */
   public String displayName() {
     String name = options.name();
@@ -825,7 +830,8 @@ public final class ActorRecord {
     ActorDiedException died = death;
     return new io.raylite.ActorInfo(idString(), registeredName(), className, shown, restarts, pending,
         request.toMap(runtime.scheduler.ledger().names()),
-        allocation == null ? List.of() : allocation.gpuIdList(), died == null ? null : died.getMessage());
+        allocation == null ? List.of() : allocation.gpuIdList(), died == null ? null : died.getMessage(),
+        namespace());
   }
 
   @Override

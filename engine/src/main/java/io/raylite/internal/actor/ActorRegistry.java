@@ -25,17 +25,32 @@ public final class ActorRegistry {
   final Engine runtime;
   final ActorThreads threads;
   private final Set<ActorRecord> live = ConcurrentHashMap.newKeySet();
-  private final ConcurrentHashMap<String, ActorRecord> names = new ConcurrentHashMap<>();
+  /** Live named actors by namespace and name, as Ray's GCS keys them. */
+  private final ConcurrentHashMap<QualifiedName, ActorRecord> names = new ConcurrentHashMap<>();
+  /** The runtime's namespace: where names without one go and where getActor(name) looks. */
+  private final String namespace;
+  /** The default options with the runtime's namespace filled in, shared by actors created with defaults. */
+  private final ActorOptions defaultOptions;
   private final AtomicLong actorIds = new AtomicLong();
   private final AtomicLong taskIds = new AtomicLong();
   /** The resources of an actor with default options, shared by all such actors (shapes are canonical). */
   private final ResourceShape defaultRequest;
   private volatile boolean closed;
 
-  public ActorRegistry(Engine runtime) {
+  public ActorRegistry(Engine runtime, String namespace) {
     this.runtime = runtime;
+    this.namespace = namespace;
+    this.defaultOptions = ActorOptions.defaults().toBuilder().namespace(namespace).build();
     this.threads = new ActorThreads(runtime.name);
     this.defaultRequest = runtime.scheduler.shapeOf(ActorOptions.defaults().resources(), "actor");
+  }
+
+  /** An actor's name within its namespace. */
+  private record QualifiedName(String namespace, String name) {}
+
+  /** The runtime's namespace; see {@link io.raylite.Raylite#namespace()}. */
+  public String namespace() {
+    return namespace;
   }
 
   long nextTaskId() {
@@ -49,6 +64,11 @@ public final class ActorRegistry {
    */
   public ActorRecord create(RayFunc constructor, Object[] args, int refMask, ActorOptions options) {
     checkOpen();
+    if (options == ActorOptions.defaults()) {
+      options = defaultOptions;
+    } else if (options.namespace() == null) {
+      options = options.toBuilder().namespace(namespace).build();  // every actor belongs to one, as in Ray
+    }
     String constructorName = FunctionNames.of(constructor);
     for (int i = 0; i < args.length; i++) {
       if ((refMask & (1 << i)) != 0) {
@@ -61,10 +81,11 @@ public final class ActorRegistry {
         refMask, options, request);
     String name = options.name();
     if (name != null) {
-      ActorRecord holder = names.putIfAbsent(name, actor);
+      ActorRecord holder = names.putIfAbsent(new QualifiedName(options.namespace(), name), actor);
       if (holder != null) {
-        throw new IllegalArgumentException("actor name '" + name + "' is already taken by live actor "
-            + holder.idString() + "; kill it first or choose another name");
+        throw new IllegalArgumentException("actor name '" + name + "' is already taken in namespace '"
+            + options.namespace() + "' by live actor " + holder.idString() + "; kill it first or choose "
+            + "another name");
       }
     }
     live.add(actor);
@@ -76,10 +97,10 @@ public final class ActorRegistry {
     return actor;
   }
 
-  /** The live actor registered under {@code name}. */
-  public Optional<ActorRecord> named(String name) {
+  /** The live actor registered under {@code name} in {@code inNamespace}. */
+  public Optional<ActorRecord> named(String name, String inNamespace) {
     checkOpen();
-    return Optional.ofNullable(names.get(name));
+    return Optional.ofNullable(names.get(new QualifiedName(inNamespace, name)));
   }
 
   /** Kills an actor of this runtime; see {@link io.raylite.Raylite#kill(io.raylite.ActorHandle, boolean)}. */
@@ -98,7 +119,7 @@ public final class ActorRegistry {
     live.remove(actor);
     String name = actor.registeredName();
     if (name != null) {
-      names.remove(name, actor);
+      names.remove(new QualifiedName(actor.options.namespace(), name), actor);
     }
   }
 
