@@ -12,14 +12,17 @@ import io.raylite.internal.actor.ActorRecord;
  */
 public final class ActorCall<R> {
   private final ActorRecord actor;
+  /** Keeps a non-detached actor alive until the call is submitted, as the handle it came from does. */
+  private final Object lifetimeAnchor;
   private final int refMask;
   private final RayFunc method;
   private final Object[] args;
   private String name;
   private String group;
 
-  ActorCall(ActorRecord actor, int refMask, RayFunc method, Object[] args) {
+  ActorCall(ActorRecord actor, Object lifetimeAnchor, int refMask, RayFunc method, Object[] args) {
     this.actor = actor;
+    this.lifetimeAnchor = lifetimeAnchor;
     this.refMask = refMask;
     this.method = method;
     this.args = args;
@@ -56,6 +59,8 @@ public final class ActorCall<R> {
    * @throws RuntimeClosedException if the runtime was closed
    */
   public ObjectRef<R> remote() {
-    return actor.submit(method, args, refMask, name, group);
+    ObjectRef<R> ref = actor.submit(method, args, refMask, name, group);
+    java.lang.ref.Reference.reachabilityFence(lifetimeAnchor);  // the submitted call holds it now
+    return ref;
   }
 }

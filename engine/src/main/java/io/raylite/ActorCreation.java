@@ -100,6 +100,12 @@ public final class ActorCreation<A> {
     return this;
   }
 
+  /** See {@link ActorOptions.Builder#lifetime}. */
+  public ActorCreation<A> lifetime(ActorLifetime lifetime) {
+    builder().lifetime(lifetime);
+    return this;
+  }
+
   /** See {@link ActorOptions.Builder#maxRestarts}. */
   public ActorCreation<A> maxRestarts(int restarts) {
     builder().maxRestarts(restarts);

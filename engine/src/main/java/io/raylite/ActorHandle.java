@@ -37,6 +37,19 @@ import java.util.Optional;
  * waiting for them if they are in use, and holds them until it dies, across restarts. A request the
  * runtime can never meet fails at creation with {@link InfeasibleResourceException}.
  *
+ * <h2>Lifetime</h2>
+ * An actor lives until it is killed, calls {@link Raylite#exitActor()}, fails without a restart
+ * left, or the runtime closes. A {@link ActorLifetime#NON_DETACHED non-detached} actor (the
+ * default) also ends, as in Ray, once no handle to it is reachable and every call made to it has
+ * returned: then its resources and its name are freed. A handle is any {@code ActorHandle} object
+ * of the actor: the one {@code remote()} returned, those {@link Raylite#getActor} and
+ * {@link RuntimeContext#currentActor()} return, and any of them kept in a field, a collection or a
+ * task's arguments. A name alone does not keep an actor alive, nor do its results, its mailbox or
+ * its threads; an actor that keeps its own handle in a field keeps itself alive. The end comes when
+ * the garbage collector finds the last handle unreachable, so it is not immediate. A
+ * {@link ActorLifetime#DETACHED detached} actor ignores handles: it lives until killed or until
+ * the runtime closes.
+ *
  * <h2>Failures</h2>
  * <ul>
  *   <li>A method that throws an {@link Exception} fails only that call: its ref throws
@@ -59,9 +72,12 @@ import java.util.Optional;
  */
 public final class ActorHandle<A> extends ActorCalls<A> {
   final ActorRecord actor;
+  /** What keeps a non-detached actor alive while this handle is reachable; null for a detached one. */
+  private final Object lifetimeAnchor;
 
   ActorHandle(ActorRecord actor) {
     this.actor = actor;
+    this.lifetimeAnchor = actor.handleAnchor();
   }
 
   /** The handle of the actor that {@code context} runs on, for {@link RuntimeContext#currentActor()}. */
@@ -87,7 +103,7 @@ public final class ActorHandle<A> extends ActorCalls<A> {
   @Override
   <R> ActorCall<R> newCall(int refMask, RayFunc f, Object[] args) {
     java.util.Objects.requireNonNull(f, "method");
-    return new ActorCall<>(actor, refMask, f, args);
+    return new ActorCall<>(actor, lifetimeAnchor, refMask, f, args);
   }
 
   @Override

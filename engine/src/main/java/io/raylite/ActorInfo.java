@@ -16,6 +16,7 @@ import java.util.Map;
  * @param gpuIds the GPU devices it holds
  * @param deathCause why it is dead, or null
  * @param namespace the namespace it belongs to (its name's, if it has one)
+ * @param lifetime whether it ends when no handle to it is reachable
  */
 public record ActorInfo(
     String actorId,
@@ -27,4 +28,5 @@ public record ActorInfo(
     Map<String, Double> resources,
     List<Integer> gpuIds,
     String deathCause,
-    String namespace) {}
+    String namespace,
+    ActorLifetime lifetime) {}

@@ -20,6 +20,7 @@ public final class ActorOptions {
   private final Map<String, Double> resources;
   private final String name;
   private final String namespace;
+  private final ActorLifetime lifetime;
   private final int maxRestarts;
   private final int maxTaskRetries;
   private final int maxConcurrency;
@@ -30,6 +31,7 @@ public final class ActorOptions {
     this.resources = b.resources.toMap();
     this.name = b.name;
     this.namespace = b.namespace;
+    this.lifetime = b.lifetime;
     this.maxRestarts = b.maxRestarts;
     this.maxTaskRetries = b.maxTaskRetries;
     this.maxConcurrency = b.maxConcurrency;
@@ -53,6 +55,7 @@ public final class ActorOptions {
     b.resources.putAll(resources);
     b.name = name;
     b.namespace = namespace;
+    b.lifetime = lifetime;
     b.maxRestarts = maxRestarts;
     b.maxTaskRetries = maxTaskRetries;
     b.maxConcurrency = maxConcurrency;
@@ -77,6 +80,11 @@ public final class ActorOptions {
    */
   public String namespace() {
     return namespace;
+  }
+
+  /** Whether the actor ends when no handle to it is reachable; see {@link ActorLifetime}. */
+  public ActorLifetime lifetime() {
+    return lifetime;
   }
 
   /** How many times the actor is rebuilt after a failure; -1 for no limit. */
@@ -108,6 +116,7 @@ public final class ActorOptions {
   public String toString() {
     return "ActorOptions" + resources + (name == null ? "" : " name=" + name)
         + (namespace == null ? "" : " namespace=" + namespace)
+        + (lifetime == ActorLifetime.DETACHED ? " detached" : "")
         + " maxRestarts=" + maxRestarts + " maxTaskRetries=" + maxTaskRetries
         + " maxConcurrency=" + maxConcurrency + " maxPendingCalls=" + maxPendingCalls
         + (concurrencyGroups.isEmpty() ? "" : " groups=" + concurrencyGroups);
@@ -118,6 +127,7 @@ public final class ActorOptions {
     private final ResourceAmounts resources = new ResourceAmounts(0.0);
     private String name;
     private String namespace;
+    private ActorLifetime lifetime = ActorLifetime.NON_DETACHED;
     private int maxRestarts;
     private int maxTaskRetries;
     private int maxConcurrency = 1;
@@ -185,6 +195,19 @@ public final class ActorOptions {
         throw new IllegalArgumentException("namespace must be a non-blank string, got '" + actorNamespace + "'");
       }
       this.namespace = actorNamespace;
+      return this;
+    }
+
+    /**
+     * How long the actor lives (default {@link ActorLifetime#NON_DETACHED}: while a handle to it is
+     * reachable), as Ray's {@code lifetime}; {@link ActorLifetime#DETACHED} keeps it until it is
+     * killed or the runtime closes.
+     */
+    public Builder lifetime(ActorLifetime actorLifetime) {
+      if (actorLifetime == null) {
+        throw new IllegalArgumentException("lifetime must be DETACHED or NON_DETACHED, got null");
+      }
+      this.lifetime = actorLifetime;
       return this;
     }
 

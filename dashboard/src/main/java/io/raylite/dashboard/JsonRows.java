@@ -61,6 +61,7 @@ final class JsonRows {
     m.put("gpu_ids", a.gpuIds());
     m.put("death_cause", a.deathCause());
     m.put("namespace", a.namespace());
+    m.put("lifetime", a.lifetime().name());
     return m;
   }
 

@@ -59,6 +59,8 @@ public final class ActorCallRun implements RuntimeContext, Producer {
   volatile boolean cancelled;
   /** Whose maxPendingCalls count holds this call (see ActorRecord), or null; under the monitor. */
   Object pendingCaller;
+  /** The actor's lifetime anchor while the call is pending (see HandleScope), or null; dropped when complete. */
+  Object keepAlive;
   /** The failure the actor decided for this call, delivered outside the monitor. */
   RayliteException failure;
 
@@ -194,6 +196,7 @@ public final class ActorCallRun implements RuntimeContext, Producer {
 
   /** Drops what a finished call no longer needs (the function stays: it names the call). */
   private void clear() {
+    keepAlive = null;
     args = null;
     value = null;
     thrown = null;

@@ -111,6 +111,8 @@ public final class ActorRecord {
   /** Named groups' mailboxes by group name, and by method key; both empty without groups. */
   private final Map<String, ActorMailbox> groups;
   private final Map<String, ActorMailbox> methodGroups;
+  /** Ends a non-detached actor when its handles are unreachable; null for a detached one. */
+  private final HandleScope handles;
 
   // Guarded by this.
   private int state = CREATING;
@@ -165,6 +167,7 @@ public final class ActorRecord {
     this.constructorArgs = args;
     this.constructorRefMask = refMask;
     this.defaultMailbox = new ActorMailbox(null, options.maxConcurrency());
+    this.handles = options.lifetime() == io.raylite.ActorLifetime.DETACHED ? null : new HandleScope(this);
     if (options.concurrencyGroups().isEmpty()) {
       this.groups = Map.of();
       this.methodGroups = Map.of();
@@ -209,6 +212,11 @@ public final class ActorRecord {
     return options.name();
   }
 
+  /** What a handle of this actor holds to keep it alive, or null if it is detached; see {@link HandleScope}. */
+  public Object handleAnchor() {
+    return handles == null ? null : handles.anchor();
+  }
+
   /** The namespace the actor belongs to. */
   public String namespace() {
     return options.namespace();
@@ -247,6 +255,9 @@ public final class ActorRecord {
     ActorMailbox box = mailboxFor(method, group);
     ActorCallRun call = new ActorCallRun(this, box, registry.nextTaskId(), callName, method, args, refMask, true);
     ObjectRef<R> ref = call.ref();
+    if (handles != null) {
+      call.keepAlive = handles.anchor();
+    }
     if (options.maxPendingCalls() < 0 && box.drainers == box.limit && death == null) {
       // Every drainer of the mailbox runs, so one will take the call: queue it without the monitor.
       // A drainer that ends, and a failure that makes the actor DEAD, look at the inbox after
@@ -581,6 +592,11 @@ public final class ActorRecord {
     end("it was killed with Raylite.kill", !noRestart);
   }
 
+  /** Ends a non-detached actor none of whose handles and calls is reachable any more. */
+  void endUnreachable() {
+    end("no handle to it is reachable any more (lifetime NON_DETACHED)", false);
+  }
+
   void killForClose() {
     end("runtime '" + runtime.name + "' closed", false);
   }
@@ -831,7 +847,7 @@ public final class ActorRecord {
     return new io.raylite.ActorInfo(idString(), registeredName(), className, shown, restarts, pending,
         request.toMap(runtime.scheduler.ledger().names()),
         allocation == null ? List.of() : allocation.gpuIdList(), died == null ? null : died.getMessage(),
-        namespace());
+        namespace(), options.lifetime());
   }
 
   @Override
