@@ -19,6 +19,8 @@ public final class ActorCall<R> {
   private final Object[] args;
   private String name;
   private String group;
+  /** Whether the method returns a CompletionStage whose outcome is the call's; see taskAsync. */
+  private boolean async;
 
   ActorCall(ActorRecord actor, Object lifetimeAnchor, int refMask, RayFunc method, Object[] args) {
     this.actor = actor;
@@ -26,6 +28,12 @@ public final class ActorCall<R> {
     this.refMask = refMask;
     this.method = method;
     this.args = args;
+  }
+
+  /** Marks the call as one of an async method, for {@code taskAsync}. */
+  ActorCall<R> async() {
+    this.async = true;
+    return this;
   }
 
   /** The call's name in logs and errors (default: derived from the method, as {@code Counter.add}). */
@@ -59,7 +67,7 @@ public final class ActorCall<R> {
    * @throws RuntimeClosedException if the runtime was closed
    */
   public ObjectRef<R> remote() {
-    ObjectRef<R> ref = actor.submit(method, args, refMask, name, group);
+    ObjectRef<R> ref = actor.submit(method, args, refMask, name, group, async);
     java.lang.ref.Reference.reachabilityFence(lifetimeAnchor);  // the submitted call holds it now
     return ref;
   }

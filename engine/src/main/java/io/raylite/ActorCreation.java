@@ -106,6 +106,12 @@ public final class ActorCreation<A> {
     return this;
   }
 
+  /** Runs the actor on a platform thread of its own; see {@link ActorOptions.Builder#dedicatedThread}. */
+  public ActorCreation<A> dedicatedThread() {
+    builder().dedicatedThread(true);
+    return this;
+  }
+
   /** See {@link ActorOptions.Builder#maxRestarts}. */
   public ActorCreation<A> maxRestarts(int restarts) {
     builder().maxRestarts(restarts);

@@ -26,7 +26,9 @@ import java.util.Optional;
  * their own queue and limit. {@code ObjectRef} arguments are resolved before a call starts; the call
  * waits for them at the head of its mailbox, so later calls never overtake it. Calls run on virtual
  * threads that exist only while the mailbox has work: an idle actor holds no thread, and a runtime
- * can hold hundreds of thousands of them. Inside a call (and the constructor),
+ * can hold hundreds of thousands of them. An actor created with
+ * {@link ActorCreation#dedicatedThread()} runs its constructor and every call on one platform
+ * thread of its own instead. Inside a call (and the constructor),
  * {@link Raylite#context()} describes the call, including {@link RuntimeContext#actorId()},
  * {@link RuntimeContext#wasActorRestarted()} and the actor's {@link RuntimeContext#gpuIds()};
  * {@code get} and {@code wait} simply block the call's virtual thread.
@@ -36,6 +38,16 @@ import java.util.Optional;
  * {@code resource}; 0 CPU by default, as in Ray) from the runtime before its constructor runs,
  * waiting for them if they are in use, and holds them until it dies, across restarts. A request the
  * runtime can never meet fails at creation with {@link InfeasibleResourceException}.
+ *
+ * <h2>Async methods</h2>
+ * A method that returns a {@link java.util.concurrent.CompletionStage} (a {@code CompletableFuture})
+ * is called with {@code taskAsync} instead of {@code task}, as Ray calls an {@code async def}
+ * method: the call's ref completes with the future's value when the future completes, or fails
+ * with the future's own exception as the cause. The call holds its place among the actor's
+ * {@code maxConcurrency} running calls until its future completes, so {@code maxConcurrency(n)}
+ * bounds the futures in flight (the default, 1, runs them one after another). Cancelling the call
+ * while its future is pending cancels the future; killing the actor or closing the runtime cancels
+ * the futures of its calls in flight.
  *
  * <h2>Lifetime</h2>
  * An actor lives until it is killed, calls {@link Raylite#exitActor()}, fails without a restart
@@ -104,6 +116,12 @@ public final class ActorHandle<A> extends ActorCalls<A> {
   <R> ActorCall<R> newCall(int refMask, RayFunc f, Object[] args) {
     java.util.Objects.requireNonNull(f, "method");
     return new ActorCall<>(actor, lifetimeAnchor, refMask, f, args);
+  }
+
+  @Override
+  <R> ActorCall<R> newAsyncCall(int refMask, RayFunc f, Object[] args) {
+    java.util.Objects.requireNonNull(f, "method");
+    return new ActorCall<R>(actor, lifetimeAnchor, refMask, f, args).async();
   }
 
   @Override

@@ -26,6 +26,7 @@ public final class ActorOptions {
   private final int maxConcurrency;
   private final int maxPendingCalls;
   private final List<ConcurrencyGroup> concurrencyGroups;
+  private final boolean dedicatedThread;
 
   private ActorOptions(Builder b) {
     this.resources = b.resources.toMap();
@@ -37,6 +38,7 @@ public final class ActorOptions {
     this.maxConcurrency = b.maxConcurrency;
     this.maxPendingCalls = b.maxPendingCalls;
     this.concurrencyGroups = List.copyOf(b.concurrencyGroups);
+    this.dedicatedThread = b.dedicatedThread;
   }
 
   /** The default options: 0 CPU, one call at a time, no restart. */
@@ -61,6 +63,7 @@ public final class ActorOptions {
     b.maxConcurrency = maxConcurrency;
     b.maxPendingCalls = maxPendingCalls;
     b.concurrencyGroups.addAll(concurrencyGroups);
+    b.dedicatedThread = dedicatedThread;
     return b;
   }
 
@@ -112,6 +115,11 @@ public final class ActorOptions {
     return concurrencyGroups;
   }
 
+  /** Whether the constructor and every call run on one platform thread of the actor's own. */
+  public boolean dedicatedThread() {
+    return dedicatedThread;
+  }
+
   @Override
   public String toString() {
     return "ActorOptions" + resources + (name == null ? "" : " name=" + name)
@@ -119,7 +127,8 @@ public final class ActorOptions {
         + (lifetime == ActorLifetime.DETACHED ? " detached" : "")
         + " maxRestarts=" + maxRestarts + " maxTaskRetries=" + maxTaskRetries
         + " maxConcurrency=" + maxConcurrency + " maxPendingCalls=" + maxPendingCalls
-        + (concurrencyGroups.isEmpty() ? "" : " groups=" + concurrencyGroups);
+        + (concurrencyGroups.isEmpty() ? "" : " groups=" + concurrencyGroups)
+        + (dedicatedThread ? " dedicatedThread" : "");
   }
 
   /** Builds {@link ActorOptions}; each setter validates its argument immediately. */
@@ -133,6 +142,7 @@ public final class ActorOptions {
     private int maxConcurrency = 1;
     private int maxPendingCalls = -1;
     private final List<ConcurrencyGroup> concurrencyGroups = new ArrayList<>();
+    private boolean dedicatedThread;
 
     private Builder() {}
 
@@ -245,6 +255,10 @@ public final class ActorOptions {
       if (calls < 1) {
         throw new IllegalArgumentException("maxConcurrency must be >= 1, got " + calls);
       }
+      if (calls > 1 && dedicatedThread) {
+        throw new IllegalArgumentException("maxConcurrency(" + calls + ") cannot be combined with dedicatedThread(): "
+            + "one thread runs one call at a time; use maxConcurrency(1) or drop dedicatedThread()");
+      }
       this.maxConcurrency = calls;
       return this;
     }
@@ -266,6 +280,10 @@ public final class ActorOptions {
 
     /** Adds named concurrency groups; see {@link ConcurrencyGroup}. Group names must be unique. */
     public Builder concurrencyGroups(ConcurrencyGroup... groups) {
+      if (dedicatedThread && groups.length > 0) {
+        throw new IllegalArgumentException("concurrencyGroups cannot be combined with dedicatedThread(): "
+            + "one thread runs one call at a time; drop one of them");
+      }
       for (ConcurrencyGroup group : groups) {
         Objects.requireNonNull(group, "concurrencyGroups element");
         for (ConcurrencyGroup existing : concurrencyGroups) {
@@ -275,6 +293,31 @@ public final class ActorOptions {
         }
         concurrencyGroups.add(group);
       }
+      return this;
+    }
+
+    /**
+     * Runs the constructor and every call on one platform thread of the actor's own (default off),
+     * as Ray's Java actors run on their worker's thread: for code that relies on thread identity,
+     * such as {@link ThreadLocal} state or a library bound to the thread that opened it. The
+     * actor still runs one call at a time, so this cannot be combined with
+     * {@code maxConcurrency} above 1 or with concurrency groups. A rebuilt actor gets a new
+     * thread; the thread ends when the actor dies or the runtime closes. Without it, calls run
+     * on whichever virtual thread drains the mailbox, which may differ from call to call.
+     *
+     * @throws IllegalArgumentException if {@code maxConcurrency} above 1 or a concurrency group
+     *     is already set
+     */
+    public Builder dedicatedThread(boolean dedicated) {
+      if (dedicated && maxConcurrency > 1) {
+        throw new IllegalArgumentException("dedicatedThread() cannot be combined with maxConcurrency("
+            + maxConcurrency + "): one thread runs one call at a time; use maxConcurrency(1) or drop dedicatedThread()");
+      }
+      if (dedicated && !concurrencyGroups.isEmpty()) {
+        throw new IllegalArgumentException("dedicatedThread() cannot be combined with concurrencyGroups "
+            + concurrencyGroups + ": one thread runs one call at a time; drop one of them");
+      }
+      this.dedicatedThread = dedicated;
       return this;
     }
 

@@ -69,6 +69,11 @@ class ExamplesTest {
   }
 
   @Test
+  void asyncActorExample_completesEachRefWithItsFuturesValue() throws Exception {
+    assertEquals(List.of("lengths: [5, 6, 3]"), linesPrintedBy(AsyncActorExample::main));
+  }
+
+  @Test
   void objectsExample_spillsReadsBackAndLosesFreedObjects() throws Exception {
     assertEquals(List.of("sum of block 9: 900000.0", "spilled: true", "block 0 after free: ObjectLostException"),
         linesPrintedBy(ObjectsExample::main));

@@ -129,6 +129,8 @@ public final class ActorRecord {
   private boolean constructing;
   /** A kill with restart arrived while the constructor ran: rebuild once it returns. */
   private boolean restartWhenBuilt;
+  /** The thread of this incarnation if the actor has a dedicated one, once started; else null. */
+  private DedicatedThread dedicated;
   /** Calls taken by drainers whose threads have not handed back their outcome. */
   private int activeCalls;
   /** The taken calls whose outcome is still undecided, in the order taken; null when none yet. */
@@ -243,6 +245,15 @@ public final class ActorRecord {
    * Called from any thread.
    */
   public <R> ObjectRef<R> submit(RayFunc method, Object[] args, int refMask, String callName, String group) {
+    return submit(method, args, refMask, callName, group, false);
+  }
+
+  /**
+   * As {@link #submit(RayFunc, Object[], int, String, String)}; with {@code async}, the method's
+   * result is a CompletionStage whose outcome is the call's (see {@link ActorCallRun}).
+   */
+  public <R> ObjectRef<R> submit(RayFunc method, Object[] args, int refMask, String callName, String group,
+      boolean async) {
     if (runtime.isClosed()) {
       throw new RuntimeClosedException("runtime '" + runtime.name + "' is closed");
     }
@@ -254,6 +265,7 @@ public final class ActorRecord {
     }
     ActorMailbox box = mailboxFor(method, group);
     ActorCallRun call = new ActorCallRun(this, box, registry.nextTaskId(), callName, method, args, refMask, true);
+    call.async = async;
     ObjectRef<R> ref = call.ref();
     if (handles != null) {
       call.keepAlive = handles.anchor();
@@ -334,7 +346,11 @@ public final class ActorRecord {
       call.completeFromFailure();  // it was ours alone once out of the mailbox
       return true;
     }
-    return call.result.fail(cancelled);
+    boolean failed = call.result.fail(cancelled);
+    // An async call's future, once the result is cancelled (its runner wakes and completes the
+    // result at once), and outside the monitor, since cancelling runs the future's callbacks.
+    call.cancelInFlight();
+    return failed || call.async;  // an async call's runner fails it as cancelled if it got there first
   }
 
   private ActorMailbox mailboxFor(RayFunc method, String group) {
@@ -371,7 +387,21 @@ public final class ActorRecord {
 
   private void startDrainerLocked(ActorMailbox box) {
     box.drainers++;
-    registry.threads.start(() -> drain(box));
+    startThreadLocked(() -> drain(box));
+  }
+
+  /**
+   * Runs {@code body} on a new virtual thread, or on the actor's dedicated thread (started with the
+   * first body of each incarnation) if it has one; returns the thread.
+   */
+  private Thread startThreadLocked(Runnable body) {
+    if (!options.dedicatedThread()) {
+      return registry.threads.start(body);
+    }
+    if (dedicated == null) {
+      dedicated = new DedicatedThread(registry.threads, runtime.name + "-actor-" + idString() + "-dedicated");
+    }
+    return dedicated.start(body);
   }
 
   private void startDrainersLocked() {
@@ -450,7 +480,7 @@ public final class ActorRecord {
   void start() {
     synchronized (this) {
       if (state == CREATING && creator == null) {
-        creator = registry.threads.start(() -> construct(true));
+        creator = startThreadLocked(() -> construct(true));
       }
     }
   }
@@ -655,6 +685,10 @@ public final class ActorRecord {
     if (creator != null && creator != Thread.currentThread()) {
       creator.interrupt();
     }
+    if (dedicated != null) {
+      dedicated.stop();  // after the bodies queued so far, which see the actor DEAD
+      dedicated = null;
+    }
     registry.forget(this);
   }
 
@@ -761,7 +795,11 @@ public final class ActorRecord {
     }
     if (state == RESTARTING) {
       state = CREATING;
-      creator = registry.threads.start(() -> construct(false));
+      if (dedicated != null) {
+        dedicated.stop();  // the rebuilt actor gets a thread of its own
+        dedicated = null;
+      }
+      creator = startThreadLocked(() -> construct(false));
     } else if (state == DEAD) {
       Allocation held = allocation;
       allocation = null;
