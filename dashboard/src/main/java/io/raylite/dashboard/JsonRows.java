@@ -71,6 +71,8 @@ final class JsonRows {
     m.put("size_bytes", o.sizeBytes());
     m.put("location", o.location().name());
     m.put("references", o.references());
+    m.put("local_refs", o.localRefs());
+    m.put("pending_task_arguments", o.pendingTaskArguments());
     m.put("producer", o.producer());
     return m;
   }
