@@ -82,6 +82,14 @@ import java.util.concurrent.ExecutionException;
  * Resources are held from the end of the reservation until the actor is DEAD and no thread runs its
  * code, across restarts.
  *
+ * An actor created with dedicatedThread() gets, per incarnation, one DedicatedThread instead of
+ * virtual threads: startThreadLocked queues each body (construct, drain) on it, failLocked and the
+ * restart in quiescentLocked stop it.
+ *
+ * Lifetime: a non-detached actor has a HandleScope, whose anchor every handle and every pending
+ * call (ActorCallRun.keepAlive, from submit until complete) holds; when the collector finds the
+ * anchor unreachable, endUnreachable ends the actor like a kill without restart.
+ *
  * End actions (RuntimeContext.onEnd from the actor's code) belong to the instance: when no thread
  * runs the actor's code and the instance is dropped (RESTARTING -> CREATING, DEAD, or a constructor
  * that threw and runs again), quiescentLocked or construct moves them to `endActionsDue` under the
