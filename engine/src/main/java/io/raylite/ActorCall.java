@@ -12,17 +12,28 @@ import io.raylite.internal.actor.ActorRecord;
  */
 public final class ActorCall<R> {
   private final ActorRecord actor;
+  /** Keeps a non-detached actor alive until the call is submitted, as the handle it came from does. */
+  private final Object lifetimeAnchor;
   private final int refMask;
   private final RayFunc method;
   private final Object[] args;
   private String name;
   private String group;
+  /** Whether the method returns a CompletionStage whose outcome is the call's; see taskAsync. */
+  private boolean async;
 
-  ActorCall(ActorRecord actor, int refMask, RayFunc method, Object[] args) {
+  ActorCall(ActorRecord actor, Object lifetimeAnchor, int refMask, RayFunc method, Object[] args) {
     this.actor = actor;
+    this.lifetimeAnchor = lifetimeAnchor;
     this.refMask = refMask;
     this.method = method;
     this.args = args;
+  }
+
+  /** Marks the call as one of an async method, for {@code taskAsync}. */
+  ActorCall<R> async() {
+    this.async = true;
+    return this;
   }
 
   /** The call's name in logs and errors (default: derived from the method, as {@code Counter.add}). */
@@ -56,6 +67,8 @@ public final class ActorCall<R> {
    * @throws RuntimeClosedException if the runtime was closed
    */
   public ObjectRef<R> remote() {
-    return actor.submit(method, args, refMask, name, group);
+    ObjectRef<R> ref = actor.submit(method, args, refMask, name, group, async);
+    java.lang.ref.Reference.reachabilityFence(lifetimeAnchor);  // the submitted call holds it now
+    return ref;
   }
 }

@@ -88,6 +88,30 @@ public final class ActorCreation<A> {
     return this;
   }
 
+  /** See {@link ActorOptions.Builder#name(String, String)}. */
+  public ActorCreation<A> name(String name, String namespace) {
+    builder().name(name, namespace);
+    return this;
+  }
+
+  /** See {@link ActorOptions.Builder#namespace}. */
+  public ActorCreation<A> namespace(String namespace) {
+    builder().namespace(namespace);
+    return this;
+  }
+
+  /** See {@link ActorOptions.Builder#lifetime}. */
+  public ActorCreation<A> lifetime(ActorLifetime lifetime) {
+    builder().lifetime(lifetime);
+    return this;
+  }
+
+  /** Runs the actor on a platform thread of its own; see {@link ActorOptions.Builder#dedicatedThread}. */
+  public ActorCreation<A> dedicatedThread() {
+    builder().dedicatedThread(true);
+    return this;
+  }
+
   /** See {@link ActorOptions.Builder#maxRestarts}. */
   public ActorCreation<A> maxRestarts(int restarts) {
     builder().maxRestarts(restarts);
@@ -133,7 +157,7 @@ public final class ActorCreation<A> {
   /**
    * Creates the actor and returns its handle at once; the constructor runs asynchronously.
    *
-   * @throws IllegalArgumentException if the name is taken by a live actor, or a method is assigned
+   * @throws IllegalArgumentException if the name is taken by a live actor of its namespace, or a method is assigned
    *     to two concurrency groups
    * @throws InfeasibleResourceException if the runtime can never provide the requested resources
    * @throws RuntimeClosedException if the runtime was closed

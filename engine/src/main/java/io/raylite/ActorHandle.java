@@ -26,7 +26,9 @@ import java.util.Optional;
  * their own queue and limit. {@code ObjectRef} arguments are resolved before a call starts; the call
  * waits for them at the head of its mailbox, so later calls never overtake it. Calls run on virtual
  * threads that exist only while the mailbox has work: an idle actor holds no thread, and a runtime
- * can hold hundreds of thousands of them. Inside a call (and the constructor),
+ * can hold hundreds of thousands of them. An actor created with
+ * {@link ActorCreation#dedicatedThread()} runs its constructor and every call on one platform
+ * thread of its own instead. Inside a call (and the constructor),
  * {@link Raylite#context()} describes the call, including {@link RuntimeContext#actorId()},
  * {@link RuntimeContext#wasActorRestarted()} and the actor's {@link RuntimeContext#gpuIds()};
  * {@code get} and {@code wait} simply block the call's virtual thread.
@@ -36,6 +38,29 @@ import java.util.Optional;
  * {@code resource}; 0 CPU by default, as in Ray) from the runtime before its constructor runs,
  * waiting for them if they are in use, and holds them until it dies, across restarts. A request the
  * runtime can never meet fails at creation with {@link InfeasibleResourceException}.
+ *
+ * <h2>Async methods</h2>
+ * A method that returns a {@link java.util.concurrent.CompletionStage} (a {@code CompletableFuture})
+ * is called with {@code taskAsync} instead of {@code task}, as Ray calls an {@code async def}
+ * method: the call's ref completes with the future's value when the future completes, or fails
+ * with the future's own exception as the cause. The call holds its place among the actor's
+ * {@code maxConcurrency} running calls until its future completes, so {@code maxConcurrency(n)}
+ * bounds the futures in flight (the default, 1, runs them one after another). Cancelling the call
+ * while its future is pending cancels the future; killing the actor or closing the runtime cancels
+ * the futures of its calls in flight.
+ *
+ * <h2>Lifetime</h2>
+ * An actor lives until it is killed, calls {@link Raylite#exitActor()}, fails without a restart
+ * left, or the runtime closes. A {@link ActorLifetime#NON_DETACHED non-detached} actor (the
+ * default) also ends, as in Ray, once no handle to it is reachable and every call made to it has
+ * returned: then its resources and its name are freed. A handle is any {@code ActorHandle} object
+ * of the actor: the one {@code remote()} returned, those {@link Raylite#getActor} and
+ * {@link RuntimeContext#currentActor()} return, and any of them kept in a field, a collection or a
+ * task's arguments. A name alone does not keep an actor alive, nor do its results, its mailbox or
+ * its threads; an actor that keeps its own handle in a field keeps itself alive. The end comes when
+ * the garbage collector finds the last handle unreachable, so it is not immediate. A
+ * {@link ActorLifetime#DETACHED detached} actor ignores handles: it lives until killed or until
+ * the runtime closes.
  *
  * <h2>Failures</h2>
  * <ul>
@@ -59,9 +84,12 @@ import java.util.Optional;
  */
 public final class ActorHandle<A> extends ActorCalls<A> {
   final ActorRecord actor;
+  /** What keeps a non-detached actor alive while this handle is reachable; null for a detached one. */
+  private final Object lifetimeAnchor;
 
   ActorHandle(ActorRecord actor) {
     this.actor = actor;
+    this.lifetimeAnchor = actor.handleAnchor();
   }
 
   /** The handle of the actor that {@code context} runs on, for {@link RuntimeContext#currentActor()}. */
@@ -87,7 +115,13 @@ public final class ActorHandle<A> extends ActorCalls<A> {
   @Override
   <R> ActorCall<R> newCall(int refMask, RayFunc f, Object[] args) {
     java.util.Objects.requireNonNull(f, "method");
-    return new ActorCall<>(actor, refMask, f, args);
+    return new ActorCall<>(actor, lifetimeAnchor, refMask, f, args);
+  }
+
+  @Override
+  <R> ActorCall<R> newAsyncCall(int refMask, RayFunc f, Object[] args) {
+    java.util.Objects.requireNonNull(f, "method");
+    return new ActorCall<R>(actor, lifetimeAnchor, refMask, f, args).async();
   }
 
   @Override

@@ -15,6 +15,8 @@ import java.util.Map;
  * @param resources what it holds for its lifetime, by resource name
  * @param gpuIds the GPU devices it holds
  * @param deathCause why it is dead, or null
+ * @param namespace the namespace it belongs to (its name's, if it has one)
+ * @param lifetime whether it ends when no handle to it is reachable
  */
 public record ActorInfo(
     String actorId,
@@ -25,4 +27,6 @@ public record ActorInfo(
     int pendingCalls,
     Map<String, Double> resources,
     List<Integer> gpuIds,
-    String deathCause) {}
+    String deathCause,
+    String namespace,
+    ActorLifetime lifetime) {}

@@ -19,6 +19,8 @@ public final class ActorOptions {
 
   private final Map<String, Double> resources;
   private final String name;
+  private final String namespace;
+  private final ActorLifetime lifetime;
   private final int maxRestarts;
   private final int maxTaskRetries;
   private final int maxConcurrency;
@@ -26,10 +28,13 @@ public final class ActorOptions {
   private final List<ConcurrencyGroup> concurrencyGroups;
   private final PlacementGroup placementGroup;
   private final int bundleIndex;
+  private final boolean dedicatedThread;
 
   private ActorOptions(Builder b) {
     this.resources = b.resources.toMap();
     this.name = b.name;
+    this.namespace = b.namespace;
+    this.lifetime = b.lifetime;
     this.maxRestarts = b.maxRestarts;
     this.maxTaskRetries = b.maxTaskRetries;
     this.maxConcurrency = b.maxConcurrency;
@@ -37,6 +42,7 @@ public final class ActorOptions {
     this.concurrencyGroups = List.copyOf(b.concurrencyGroups);
     this.placementGroup = b.placementGroup;
     this.bundleIndex = b.bundleIndex;
+    this.dedicatedThread = b.dedicatedThread;
   }
 
   /** The default options: 0 CPU, one call at a time, no restart. */
@@ -54,6 +60,8 @@ public final class ActorOptions {
     Builder b = new Builder();
     b.resources.putAll(resources);
     b.name = name;
+    b.namespace = namespace;
+    b.lifetime = lifetime;
     b.maxRestarts = maxRestarts;
     b.maxTaskRetries = maxTaskRetries;
     b.maxConcurrency = maxConcurrency;
@@ -61,6 +69,7 @@ public final class ActorOptions {
     b.concurrencyGroups.addAll(concurrencyGroups);
     b.placementGroup = placementGroup;
     b.bundleIndex = bundleIndex;
+    b.dedicatedThread = dedicatedThread;
     return b;
   }
 
@@ -72,6 +81,19 @@ public final class ActorOptions {
   /** The name under which {@link Raylite#getActor} finds the actor, or null. */
   public String name() {
     return name;
+  }
+
+  /**
+   * The namespace the actor's name belongs to, or null for the runtime's own
+   * ({@link Raylite#namespace()}).
+   */
+  public String namespace() {
+    return namespace;
+  }
+
+  /** Whether the actor ends when no handle to it is reachable; see {@link ActorLifetime}. */
+  public ActorLifetime lifetime() {
+    return lifetime;
   }
 
   /** How many times the actor is rebuilt after a failure; -1 for no limit. */
@@ -109,18 +131,28 @@ public final class ActorOptions {
     return bundleIndex;
   }
 
+  /** Whether the constructor and every call run on one platform thread of the actor's own. */
+  public boolean dedicatedThread() {
+    return dedicatedThread;
+  }
+
   @Override
   public String toString() {
     return "ActorOptions" + resources + (name == null ? "" : " name=" + name)
+        + (namespace == null ? "" : " namespace=" + namespace)
+        + (lifetime == ActorLifetime.DETACHED ? " detached" : "")
         + " maxRestarts=" + maxRestarts + " maxTaskRetries=" + maxTaskRetries
         + " maxConcurrency=" + maxConcurrency + " maxPendingCalls=" + maxPendingCalls
-        + (concurrencyGroups.isEmpty() ? "" : " groups=" + concurrencyGroups);
+        + (concurrencyGroups.isEmpty() ? "" : " groups=" + concurrencyGroups)
+        + (dedicatedThread ? " dedicatedThread" : "");
   }
 
   /** Builds {@link ActorOptions}; each setter validates its argument immediately. */
   public static final class Builder {
     private final ResourceAmounts resources = new ResourceAmounts(0.0);
     private String name;
+    private String namespace;
+    private ActorLifetime lifetime = ActorLifetime.NON_DETACHED;
     private int maxRestarts;
     private int maxTaskRetries;
     private int maxConcurrency = 1;
@@ -128,6 +160,7 @@ public final class ActorOptions {
     private final List<ConcurrencyGroup> concurrencyGroups = new ArrayList<>();
     private PlacementGroup placementGroup;
     private int bundleIndex = -1;
+    private boolean dedicatedThread;
 
     private Builder() {}
 
@@ -158,12 +191,51 @@ public final class ActorOptions {
       return this;
     }
 
-    /** A name, unique among the runtime's live actors, under which {@link Raylite#getActor} finds it. */
+    /**
+     * A name, unique among the live actors of its namespace, under which {@link Raylite#getActor}
+     * finds it. The namespace is the runtime's ({@link Raylite#namespace()}) unless
+     * {@link #namespace} says otherwise.
+     */
     public Builder name(String actorName) {
       if (actorName == null || actorName.isBlank()) {
         throw new IllegalArgumentException("name must be a non-blank string, got '" + actorName + "'");
       }
       this.name = actorName;
+      return this;
+    }
+
+    /**
+     * A name in the given namespace, as Ray Java's {@code setName(name, namespace)}: see
+     * {@link #name(String)} and {@link #namespace(String)}.
+     */
+    public Builder name(String actorName, String actorNamespace) {
+      name(actorName);
+      return namespace(actorNamespace);
+    }
+
+    /**
+     * The namespace the actor's name belongs to (default: the runtime's, {@link
+     * Raylite#namespace()}), as Ray's {@code options(namespace=...)}: {@link
+     * Raylite#getActor(String, String)} finds it there from any namespace.
+     */
+    public Builder namespace(String actorNamespace) {
+      if (actorNamespace == null || actorNamespace.isBlank()) {
+        throw new IllegalArgumentException("namespace must be a non-blank string, got '" + actorNamespace + "'");
+      }
+      this.namespace = actorNamespace;
+      return this;
+    }
+
+    /**
+     * How long the actor lives (default {@link ActorLifetime#NON_DETACHED}: while a handle to it is
+     * reachable), as Ray's {@code lifetime}; {@link ActorLifetime#DETACHED} keeps it until it is
+     * killed or the runtime closes.
+     */
+    public Builder lifetime(ActorLifetime actorLifetime) {
+      if (actorLifetime == null) {
+        throw new IllegalArgumentException("lifetime must be DETACHED or NON_DETACHED, got null");
+      }
+      this.lifetime = actorLifetime;
       return this;
     }
 
@@ -201,6 +273,10 @@ public final class ActorOptions {
       if (calls < 1) {
         throw new IllegalArgumentException("maxConcurrency must be >= 1, got " + calls);
       }
+      if (calls > 1 && dedicatedThread) {
+        throw new IllegalArgumentException("maxConcurrency(" + calls + ") cannot be combined with dedicatedThread(): "
+            + "one thread runs one call at a time; use maxConcurrency(1) or drop dedicatedThread()");
+      }
       this.maxConcurrency = calls;
       return this;
     }
@@ -222,6 +298,10 @@ public final class ActorOptions {
 
     /** Adds named concurrency groups; see {@link ConcurrencyGroup}. Group names must be unique. */
     public Builder concurrencyGroups(ConcurrencyGroup... groups) {
+      if (dedicatedThread && groups.length > 0) {
+        throw new IllegalArgumentException("concurrencyGroups cannot be combined with dedicatedThread(): "
+            + "one thread runs one call at a time; drop one of them");
+      }
       for (ConcurrencyGroup group : groups) {
         Objects.requireNonNull(group, "concurrencyGroups element");
         for (ConcurrencyGroup existing : concurrencyGroups) {
@@ -256,6 +336,31 @@ public final class ActorOptions {
     /** As {@link #placementGroup(PlacementGroup, int)} with index -1: whichever bundle has room. */
     public Builder placementGroup(PlacementGroup group) {
       return placementGroup(group, -1);
+    }
+
+    /**
+     * Runs the constructor and every call on one platform thread of the actor's own (default off),
+     * as Ray's Java actors run on their worker's thread: for code that relies on thread identity,
+     * such as {@link ThreadLocal} state or a library bound to the thread that opened it. The
+     * actor still runs one call at a time, so this cannot be combined with
+     * {@code maxConcurrency} above 1 or with concurrency groups. A rebuilt actor gets a new
+     * thread; the thread ends when the actor dies or the runtime closes. Without it, calls run
+     * on whichever virtual thread drains the mailbox, which may differ from call to call.
+     *
+     * @throws IllegalArgumentException if {@code maxConcurrency} above 1 or a concurrency group
+     *     is already set
+     */
+    public Builder dedicatedThread(boolean dedicated) {
+      if (dedicated && maxConcurrency > 1) {
+        throw new IllegalArgumentException("dedicatedThread() cannot be combined with maxConcurrency("
+            + maxConcurrency + "): one thread runs one call at a time; use maxConcurrency(1) or drop dedicatedThread()");
+      }
+      if (dedicated && !concurrencyGroups.isEmpty()) {
+        throw new IllegalArgumentException("dedicatedThread() cannot be combined with concurrencyGroups "
+            + concurrencyGroups + ": one thread runs one call at a time; drop one of them");
+      }
+      this.dedicatedThread = dedicated;
+      return this;
     }
 
     /** The options as set so far. */

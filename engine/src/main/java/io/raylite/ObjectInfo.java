@@ -10,9 +10,14 @@ package io.raylite;
  * @param location where its value is now
  * @param references the refs and pending task arguments that keep it alive
  * @param producer the id of the task or actor call whose result it is; for a {@code put}, {@code
- *     put by driver} or {@code put by} the putting task's id
+ *     put by driver} or {@code put by} the putting task's id; the owner, in Ray's terms
+ * @param localRefs the {@link ObjectRef}s of it that the collector has not found unreachable yet
+ *     (Ray's {@code LOCAL_REFERENCE}), including refs kept in the arguments of actor calls
+ * @param pendingTaskArguments the tasks not yet done that take it as an argument (Ray's {@code
+ *     USED_BY_PENDING_TASK}); {@code references} is the sum of the two
  */
-public record ObjectInfo(String objectId, long sizeBytes, Location location, int references, String producer) {
+public record ObjectInfo(String objectId, long sizeBytes, Location location, int references, String producer,
+    int localRefs, int pendingTaskArguments) {
 
   /** Where an object's value is. */
   public enum Location {

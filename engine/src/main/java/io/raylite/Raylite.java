@@ -137,13 +137,32 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
   }
 
   /**
-   * The live actor created with {@code .name(name)}, if there is one. The handle's type is not
-   * checked: ask for the class the actor was created with.
+   * The live actor created with {@code .name(name)} in this runtime's {@link #namespace()}, if
+   * there is one. The handle's type is not checked: ask for the class the actor was created with.
+   */
+  public <A> Optional<ActorHandle<A>> getActor(String name) {
+    return getActor(name, runtime.actors().namespace());
+  }
+
+  /**
+   * The live actor named {@code name} in {@code namespace}, if there is one, as Ray's
+   * {@code getActor(name, namespace)}: it finds actors of any namespace.
    */
   @SuppressWarnings("unchecked")
-  public <A> Optional<ActorHandle<A>> getActor(String name) {
+  public <A> Optional<ActorHandle<A>> getActor(String name, String namespace) {
     Objects.requireNonNull(name, "name");
-    return runtime.actors().named(name).map(actor -> (ActorHandle<A>) new ActorHandle<>(actor));
+    Objects.requireNonNull(namespace, "namespace");
+    return runtime.actors().named(name, namespace).map(actor -> (ActorHandle<A>) new ActorHandle<>(actor));
+  }
+
+  /**
+   * The namespace of this runtime, as Ray's {@code getNamespace()}: named actors created here
+   * belong to it unless created with {@code .namespace(...)}, and {@link #getActor(String)} looks
+   * in it. Set with {@link Builder#namespace}; without it, a random one of this runtime alone, as
+   * Ray gives a job that names none an anonymous namespace.
+   */
+  public String namespace() {
+    return runtime.actors().namespace();
   }
 
   /**
@@ -481,8 +500,22 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
     private String address;
     private boolean serializeArguments;
     private String nodeId;
+    private String namespace;
 
     private Builder() {}
+
+    /**
+     * The namespace of the runtime's named actors, as Ray's {@code ray.init(namespace=...)}
+     * (default: an anonymous namespace, a random UUID, that no other runtime shares). See
+     * {@link Raylite#namespace()}.
+     */
+    public Builder namespace(String runtimeNamespace) {
+      if (runtimeNamespace == null || runtimeNamespace.isBlank()) {
+        throw new IllegalArgumentException("namespace must be a non-blank string, got '" + runtimeNamespace + "'");
+      }
+      this.namespace = runtimeNamespace;
+      return this;
+    }
 
     /**
      * Connects to the cluster whose head listens at {@code hostPort} instead of running tasks in
@@ -766,7 +799,7 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
           objectStoreMemory != null ? objectStoreMemory : (long) (heap * 0.3),
           timelineCapacity, logStream, spillDirectory, spillCodec, shutdownTimeout, finishedTaskCapacity,
           dashboardOn(), dashboardHost != null ? dashboardHost : System.getProperty("raylite.dashboard.host", "127.0.0.1"),
-          dashboardPort != null ? dashboardPort : propertyPort(), backend, nodeId);
+          dashboardPort != null ? dashboardPort : propertyPort(), backend, nodeId, namespace);
       try {
         return new Raylite(config);
       } catch (RuntimeException | Error e) {

@@ -40,6 +40,11 @@ public interface RuntimeContext {
     return "local";
   }
 
+  /** The namespace of the runtime that runs this task, as Ray's {@code getNamespace()}; see {@link Raylite#namespace()}. */
+  default String namespace() {
+    return runtime().namespace();
+  }
+
   /** Whether {@link Raylite#cancel} was called for this task; long-running code may check it. */
   boolean isCancelled();
 

@@ -60,6 +60,8 @@ final class JsonRows {
     m.put("resources", a.resources());
     m.put("gpu_ids", a.gpuIds());
     m.put("death_cause", a.deathCause());
+    m.put("namespace", a.namespace());
+    m.put("lifetime", a.lifetime().name());
     return m;
   }
 
@@ -91,6 +93,8 @@ final class JsonRows {
     m.put("size_bytes", o.sizeBytes());
     m.put("location", o.location().name());
     m.put("references", o.references());
+    m.put("local_refs", o.localRefs());
+    m.put("pending_task_arguments", o.pendingTaskArguments());
     m.put("producer", o.producer());
     return m;
   }

@@ -197,6 +197,8 @@ class DashboardApiTest {
     assertEquals("ALIVE", actor.get("state"));
     assertEquals(0, actor.get("restarts"));
     assertEquals(0, actor.get("pending_calls"));
+    assertEquals(ray.namespace(), actor.get("namespace"));
+    assertEquals("NON_DETACHED", actor.get("lifetime"));
     Map<String, Object> detail = json("/api/v0/actors/" + counter.id());
     assertEquals(2, ((List<?>) detail.get("calls")).size());
   }
@@ -210,6 +212,8 @@ class DashboardApiTest {
     assertEquals(big.id(), rows.get(1).get("object_id"));
     assertEquals("put by driver", rows.get(1).get("producer"));
     assertEquals("MEMORY", rows.get(0).get("location"));
+    assertEquals(rows.get(1).get("references"), rows.get(1).get("local_refs"));
+    assertEquals(0, rows.get(1).get("pending_task_arguments"));
     @SuppressWarnings("unchecked")
     Map<String, Object> store = (Map<String, Object>) objects.get("store");
     assertEquals(ray.objectStoreStats().bytesInMemory(), ((Number) store.get("bytes_in_memory")).longValue());

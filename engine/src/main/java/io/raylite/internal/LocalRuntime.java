@@ -110,7 +110,8 @@ public final class LocalRuntime {
     this.scheduler = engine.scheduler;
     this.store = engine.store;
     this.defaultRequest = scheduler.shapeOf(TaskOptions.defaults().resources(), "default");
-    this.actors = new ActorRegistry(engine);
+    this.actors = new ActorRegistry(engine,
+        config.namespace() != null ? config.namespace() : java.util.UUID.randomUUID().toString());
     this.placementGroups = new PlacementGroupTable(engine);
     this.shapes = Caffeine.newBuilder().maximumSize(1_024).build();
     this.mbean = RuntimeMBean.register(engine, engine::taskIdsIssued);  // last: the runtime is complete

@@ -288,7 +288,9 @@ public final class RuntimeState implements StateRecorder {
       ObjectInfo.Location where = memory && spilled ? ObjectInfo.Location.MEMORY_AND_SPILLED
           : memory ? ObjectInfo.Location.MEMORY : ObjectInfo.Location.SPILLED;
       if ((wanted == null || where == wanted) && (name == null || name.equals(o.getValue()))) {
-        matching.add(new ObjectInfo(e.idString(), e.size(), where, e.uses(), o.getValue()));
+        int uses = e.uses();
+        int arguments = Math.min(e.argumentUses(), uses);  // two reads: keep the split consistent
+        matching.add(new ObjectInfo(e.idString(), e.size(), where, uses, o.getValue(), uses - arguments, arguments));
       }
     }
     matching.sort(Comparator.comparingLong(ObjectInfo::sizeBytes).reversed().thenComparing(ObjectInfo::objectId));

@@ -63,6 +63,17 @@ class ExamplesTest {
   }
 
   @Test
+  void actorLifetimesExample_findsNamesInTheirNamespaceAndKeepsADetachedActor() throws Exception {
+    assertEquals(List.of("shop counter: 2", "audit counter: 1", "ticket: 1"),
+        linesPrintedBy(ActorLifetimesExample::main));
+  }
+
+  @Test
+  void asyncActorExample_completesEachRefWithItsFuturesValue() throws Exception {
+    assertEquals(List.of("lengths: [5, 6, 3]"), linesPrintedBy(AsyncActorExample::main));
+  }
+
+  @Test
   void objectsExample_spillsReadsBackAndLosesFreedObjects() throws Exception {
     assertEquals(List.of("sum of block 9: 900000.0", "spilled: true", "block 0 after free: ObjectLostException"),
         linesPrintedBy(ObjectsExample::main));

@@ -13,7 +13,8 @@ poll(async () => {
     tr.dataset.actorId = a.actor_id;
     const resources = Object.entries(a.resources).filter(([, v]) => v > 0).map(([k, v]) => k + " " + v).join(", ");
     tr.append(cell(a.actor_id), cell(a.name), cell(a.class_name), stateCell(a.state), cell(a.restarts, "num"),
-      cell(a.pending_calls, "num"), cell(resources), cell(a.death_cause));
+      cell(a.pending_calls, "num"), cell(resources), cell(a.death_cause),
+      cell(a.namespace), cell(a.lifetime));
     tr.addEventListener("click", () => { chosen = a.actor_id; });
     return tr;
   });

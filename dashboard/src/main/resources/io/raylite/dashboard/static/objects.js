@@ -22,7 +22,8 @@ poll(async () => {
   fillRows(document.getElementById("object-rows"), objects.rows, o => {
     const tr = document.createElement("tr");
     tr.append(cell(o.object_id), cell(bytes(o.size_bytes), "num"), cell(o.location, "state"),
-      cell(o.references, "num"), cell(o.producer));
+      cell(o.references, "num"), cell(o.local_refs, "num"), cell(o.pending_task_arguments, "num"),
+      cell(o.producer));
     return tr;
   });
 });

@@ -22,6 +22,11 @@ import io.raylite.internal.task.TimelineSink;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 
 /**
  * One run of an actor's code: a method call submitted through a handle, or a run of its
@@ -33,7 +38,10 @@ import java.util.Optional;
  * and {@code failure} are written under that monitor (see {@link ActorRecord});
  * {@code aborted} is also volatile for {@link #isCancelled()}. {@code value}, {@code thrown} and
  * {@code argumentFailed} belong to the thread running the call until it hands the outcome back
- * under the monitor.
+ * under the monitor. {@code async} and {@code keepAlive} are written before publication;
+ * {@code keepAlive} is cleared when the call completes. {@code inFlight} (volatile) is the future
+ * an async call's runner waits for: the runner publishes it and then reads {@code cancelled}, and
+ * cancel writes {@code cancelled} and then reads it, so one of the two cancels the future.
  */
 public final class ActorCallRun implements RuntimeContext, Producer {
   private static final ScopedValue<ActorCallRun> CURRENT = ScopedValue.newInstance();
@@ -59,6 +67,12 @@ public final class ActorCallRun implements RuntimeContext, Producer {
   volatile boolean cancelled;
   /** Whose maxPendingCalls count holds this call (see ActorRecord), or null; under the monitor. */
   Object pendingCaller;
+  /** Whether the method returns a CompletionStage whose outcome is the call's (taskAsync); set before publication. */
+  boolean async;
+  /** An async call's future while its runner waits for it, else null; see {@link #cancelInFlight()}. */
+  private volatile CompletableFuture<?> inFlight;
+  /** The actor's lifetime anchor while the call is pending (see HandleScope), or null; dropped when complete. */
+  Object keepAlive;
   /** The failure the actor decided for this call, delivered outside the monitor. */
   RayliteException failure;
 
@@ -119,8 +133,72 @@ public final class ActorCallRun implements RuntimeContext, Producer {
         thrown = t;
       }
       before.restore(thread);  // nothing the call set on its thread leaks into the next call
+      if (async && thrown == null) {
+        awaitStage();
+      }
     } finally {
       finishedNanos = System.nanoTime();
+    }
+  }
+
+  /**
+   * Waits for the CompletionStage an async method returned, holding the call's place among the
+   * actor's running calls, and leaves its outcome in {@code value} or {@code thrown} (the future's
+   * own exception, not a wrapper). Kill and close interrupt the wait: the future is cancelled, and
+   * the outcome is dropped by the actor.
+   */
+  private void awaitStage() {
+    if (!(value instanceof CompletionStage<?> stage)) {
+      thrown = new NullPointerException("async actor method " + name() + " returned null instead of a CompletionStage");
+      value = null;
+      return;
+    }
+    value = null;
+    CompletableFuture<?> future;
+    try {
+      future = stage.toCompletableFuture();
+    } catch (UnsupportedOperationException e) {
+      CompletableFuture<Object> copy = new CompletableFuture<>();
+      stage.whenComplete((v, t) -> {
+        if (t != null) {
+          copy.completeExceptionally(t);
+        } else {
+          copy.complete(v);
+        }
+      });
+      future = copy;
+    }
+    inFlight = future;
+    if (cancelled) {
+      future.cancel(true);  // cancelled before the future was published: see cancelInFlight
+    }
+    try {
+      value = future.get();
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      thrown = e;  // only kill and close interrupt a runner; they drop this outcome
+    } catch (ExecutionException e) {
+      thrown = e.getCause() instanceof CompletionException wrapped && wrapped.getCause() != null
+          ? wrapped.getCause() : e.getCause();
+    } catch (CancellationException e) {
+      thrown = e;
+    } finally {
+      inFlight = null;
+    }
+    if (cancelled) {
+      // Raylite.cancel set the flag under the actor's monitor before it cancelled the future or
+      // failed the result: whichever of the two completes the result first, it is cancelled.
+      value = null;
+      thrown = new TaskCancelledException("actor call '" + name() + "' (" + taskId() + ") of actor '"
+          + actor.displayName() + "' (" + actor.idString() + ") was cancelled");
+    }
+  }
+
+  /** Cancels the future an async call waits for, if any; for {@link ActorRecord#cancel}. */
+  void cancelInFlight() {
+    CompletableFuture<?> future = inFlight;
+    if (future != null) {
+      future.cancel(true);
     }
   }
 
@@ -150,7 +228,7 @@ public final class ActorCallRun implements RuntimeContext, Producer {
     record(cancelled ? TaskRun.CANCELLED : thrown == null ? TaskRun.FINISHED : TaskRun.FAILED);
     if (thrown == null) {
       result.complete(value);
-    } else if (argumentFailed) {
+    } else if (argumentFailed || async && cancelled && thrown instanceof TaskCancelledException) {
       result.fail((RayliteException) thrown);
     } else {
       result.fail(new TaskFailedException(name(), taskId(), thrown));
@@ -194,6 +272,7 @@ public final class ActorCallRun implements RuntimeContext, Producer {
 
   /** Drops what a finished call no longer needs (the function stays: it names the call). */
   private void clear() {
+    keepAlive = null;
     args = null;
     value = null;
     thrown = null;

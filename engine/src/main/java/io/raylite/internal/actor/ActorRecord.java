@@ -82,6 +82,14 @@ import java.util.concurrent.ExecutionException;
  * Resources are held from the end of the reservation until the actor is DEAD and no thread runs its
  * code, across restarts.
  *
+ * An actor created with dedicatedThread() gets, per incarnation, one DedicatedThread instead of
+ * virtual threads: startThreadLocked queues each body (construct, drain) on it, failLocked and the
+ * restart in quiescentLocked stop it.
+ *
+ * Lifetime: a non-detached actor has a HandleScope, whose anchor every handle and every pending
+ * call (ActorCallRun.keepAlive, from submit until complete) holds; when the collector finds the
+ * anchor unreachable, endUnreachable ends the actor like a kill without restart.
+ *
  * End actions (RuntimeContext.onEnd from the actor's code) belong to the instance: when no thread
  * runs the actor's code and the instance is dropped (RESTARTING -> CREATING, DEAD, or a constructor
  * that threw and runs again), quiescentLocked or construct moves them to `endActionsDue` under the
@@ -113,6 +121,8 @@ public final class ActorRecord {
   /** Named groups' mailboxes by group name, and by method key; both empty without groups. */
   private final Map<String, ActorMailbox> groups;
   private final Map<String, ActorMailbox> methodGroups;
+  /** Ends a non-detached actor when its handles are unreachable; null for a detached one. */
+  private final HandleScope handles;
 
   // Guarded by this.
   private int state = CREATING;
@@ -129,6 +139,8 @@ public final class ActorRecord {
   private boolean constructing;
   /** A kill with restart arrived while the constructor ran: rebuild once it returns. */
   private boolean restartWhenBuilt;
+  /** The thread of this incarnation if the actor has a dedicated one, once started; else null. */
+  private DedicatedThread dedicated;
   /** Calls taken by drainers whose threads have not handed back their outcome. */
   private int activeCalls;
   /** The taken calls whose outcome is still undecided, in the order taken; null when none yet. */
@@ -168,6 +180,7 @@ public final class ActorRecord {
     this.constructorArgs = args;
     this.constructorRefMask = refMask;
     this.defaultMailbox = new ActorMailbox(null, options.maxConcurrency());
+    this.handles = options.lifetime() == io.raylite.ActorLifetime.DETACHED ? null : new HandleScope(this);
     if (options.concurrencyGroups().isEmpty()) {
       this.groups = Map.of();
       this.methodGroups = Map.of();
@@ -212,6 +225,16 @@ public final class ActorRecord {
     return options.name();
   }
 
+  /** What a handle of this actor holds to keep it alive, or null if it is detached; see {@link HandleScope}. */
+  public Object handleAnchor() {
+    return handles == null ? null : handles.anchor();
+  }
+
+  /** The namespace the actor belongs to. */
+  public String namespace() {
+    return options.namespace();
+  }
+
   /** The given name, else the class name: how errors and logs name the actor. */
   public String displayName() {
     String name = options.name();
@@ -233,6 +256,15 @@ public final class ActorRecord {
    * Called from any thread.
    */
   public <R> ObjectRef<R> submit(RayFunc method, Object[] args, int refMask, String callName, String group) {
+    return submit(method, args, refMask, callName, group, false);
+  }
+
+  /**
+   * As {@link #submit(RayFunc, Object[], int, String, String)}; with {@code async}, the method's
+   * result is a CompletionStage whose outcome is the call's (see {@link ActorCallRun}).
+   */
+  public <R> ObjectRef<R> submit(RayFunc method, Object[] args, int refMask, String callName, String group,
+      boolean async) {
     if (runtime.isClosed()) {
       throw new RuntimeClosedException("runtime '" + runtime.name + "' is closed");
     }
@@ -244,7 +276,11 @@ public final class ActorRecord {
     }
     ActorMailbox box = mailboxFor(method, group);
     ActorCallRun call = new ActorCallRun(this, box, registry.nextTaskId(), callName, method, args, refMask, true);
+    call.async = async;
     ObjectRef<R> ref = call.ref();
+    if (handles != null) {
+      call.keepAlive = handles.anchor();
+    }
     if (options.maxPendingCalls() < 0 && box.drainers == box.limit && death == null) {
       // Every drainer of the mailbox runs, so one will take the call: queue it without the monitor.
       // A drainer that ends, and a failure that makes the actor DEAD, look at the inbox after
@@ -321,7 +357,11 @@ public final class ActorRecord {
       call.completeFromFailure();  // it was ours alone once out of the mailbox
       return true;
     }
-    return call.result.fail(cancelled);
+    boolean failed = call.result.fail(cancelled);
+    // An async call's future, once the result is cancelled (its runner wakes and completes the
+    // result at once), and outside the monitor, since cancelling runs the future's callbacks.
+    call.cancelInFlight();
+    return failed || call.async;  // an async call's runner fails it as cancelled if it got there first
   }
 
   private ActorMailbox mailboxFor(RayFunc method, String group) {
@@ -358,7 +398,21 @@ public final class ActorRecord {
 
   private void startDrainerLocked(ActorMailbox box) {
     box.drainers++;
-    registry.threads.start(() -> drain(box));
+    startThreadLocked(() -> drain(box));
+  }
+
+  /**
+   * Runs {@code body} on a new virtual thread, or on the actor's dedicated thread (started with the
+   * first body of each incarnation) if it has one; returns the thread.
+   */
+  private Thread startThreadLocked(Runnable body) {
+    if (!options.dedicatedThread()) {
+      return registry.threads.start(body);
+    }
+    if (dedicated == null) {
+      dedicated = new DedicatedThread(registry.threads, runtime.name + "-actor-" + idString() + "-dedicated");
+    }
+    return dedicated.start(body);
   }
 
   private void startDrainersLocked() {
@@ -437,7 +491,7 @@ public final class ActorRecord {
   void start() {
     synchronized (this) {
       if (state == CREATING && creator == null) {
-        creator = registry.threads.start(() -> construct(true));
+        creator = startThreadLocked(() -> construct(true));
       }
     }
   }
@@ -584,6 +638,11 @@ public final class ActorRecord {
     end("it was killed " + because, false);
   }
 
+  /** Ends a non-detached actor none of whose handles and calls is reachable any more. */
+  void endUnreachable() {
+    end("no handle to it is reachable any more (lifetime NON_DETACHED)", false);
+  }
+
   void killForClose() {
     end("runtime '" + runtime.name + "' closed", false);
   }
@@ -641,6 +700,10 @@ public final class ActorRecord {
     abortCallsLocked(death, false, settled);
     if (creator != null && creator != Thread.currentThread()) {
       creator.interrupt();
+    }
+    if (dedicated != null) {
+      dedicated.stop();  // after the bodies queued so far, which see the actor DEAD
+      dedicated = null;
     }
     registry.forget(this);
   }
@@ -748,7 +811,11 @@ public final class ActorRecord {
     }
     if (state == RESTARTING) {
       state = CREATING;
-      creator = registry.threads.start(() -> construct(false));
+      if (dedicated != null) {
+        dedicated.stop();  // the rebuilt actor gets a thread of its own
+        dedicated = null;
+      }
+      creator = startThreadLocked(() -> construct(false));
     } else if (state == DEAD) {
       Allocation held = allocation;
       allocation = null;
@@ -833,7 +900,8 @@ public final class ActorRecord {
     ActorDiedException died = death;
     return new io.raylite.ActorInfo(idString(), registeredName(), className, shown, restarts, pending,
         request.toMap(runtime.scheduler.ledger().names()),
-        allocation == null ? List.of() : allocation.gpuIdList(), died == null ? null : died.getMessage());
+        allocation == null ? List.of() : allocation.gpuIdList(), died == null ? null : died.getMessage(),
+        namespace(), options.lifetime());
   }
 
   @Override

@@ -26,7 +26,12 @@ public final class ActorRegistry {
   final Engine runtime;
   final ActorThreads threads;
   private final Set<ActorRecord> live = ConcurrentHashMap.newKeySet();
-  private final ConcurrentHashMap<String, ActorRecord> names = new ConcurrentHashMap<>();
+  /** Live named actors by namespace and name, as Ray's GCS keys them. */
+  private final ConcurrentHashMap<QualifiedName, ActorRecord> names = new ConcurrentHashMap<>();
+  /** The runtime's namespace: where names without one go and where getActor(name) looks. */
+  private final String namespace;
+  /** The default options with the runtime's namespace filled in, shared by actors created with defaults. */
+  private final ActorOptions defaultOptions;
   private final AtomicLong actorIds = new AtomicLong();
   /** The bundle of each live actor placed in a placement group. */
   private final ConcurrentHashMap<ActorRecord, PlacementGroupRecord.Placement> placed = new ConcurrentHashMap<>();
@@ -35,10 +40,20 @@ public final class ActorRegistry {
   private final ResourceShape defaultRequest;
   private volatile boolean closed;
 
-  public ActorRegistry(Engine runtime) {
+  public ActorRegistry(Engine runtime, String namespace) {
     this.runtime = runtime;
+    this.namespace = namespace;
+    this.defaultOptions = ActorOptions.defaults().toBuilder().namespace(namespace).build();
     this.threads = new ActorThreads(runtime.name);
     this.defaultRequest = runtime.scheduler.shapeOf(ActorOptions.defaults().resources(), "actor");
+  }
+
+  /** An actor's name within its namespace. */
+  private record QualifiedName(String namespace, String name) {}
+
+  /** The runtime's namespace; see {@link io.raylite.Raylite#namespace()}. */
+  public String namespace() {
+    return namespace;
   }
 
   long nextTaskId() {
@@ -61,6 +76,11 @@ public final class ActorRegistry {
   public ActorRecord create(RayFunc constructor, Object[] args, int refMask, ActorOptions options,
       PlacementGroupRecord.Placement placement) {
     checkOpen();
+    if (options == ActorOptions.defaults()) {
+      options = defaultOptions;
+    } else if (options.namespace() == null) {
+      options = options.toBuilder().namespace(namespace).build();  // every actor belongs to one, as in Ray
+    }
     String constructorName = FunctionNames.of(constructor);
     for (int i = 0; i < args.length; i++) {
       if ((refMask & (1 << i)) != 0) {
@@ -74,10 +94,11 @@ public final class ActorRegistry {
         refMask, options, request, placement != null ? placement.bundle().scheduler : runtime.scheduler);
     String name = options.name();
     if (name != null) {
-      ActorRecord holder = names.putIfAbsent(name, actor);
+      ActorRecord holder = names.putIfAbsent(new QualifiedName(options.namespace(), name), actor);
       if (holder != null) {
-        throw new IllegalArgumentException("actor name '" + name + "' is already taken by live actor "
-            + holder.idString() + "; kill it first or choose another name");
+        throw new IllegalArgumentException("actor name '" + name + "' is already taken in namespace '"
+            + options.namespace() + "' by live actor " + holder.idString() + "; kill it first or choose "
+            + "another name");
       }
     }
     if (placement != null) {
@@ -92,10 +113,10 @@ public final class ActorRegistry {
     return actor;
   }
 
-  /** The live actor registered under {@code name}. */
-  public Optional<ActorRecord> named(String name) {
+  /** The live actor registered under {@code name} in {@code inNamespace}. */
+  public Optional<ActorRecord> named(String name, String inNamespace) {
     checkOpen();
-    return Optional.ofNullable(names.get(name));
+    return Optional.ofNullable(names.get(new QualifiedName(inNamespace, name)));
   }
 
   /** Kills an actor of this runtime; see {@link io.raylite.Raylite#kill(io.raylite.ActorHandle, boolean)}. */
@@ -139,7 +160,7 @@ public final class ActorRegistry {
     }
     String name = actor.registeredName();
     if (name != null) {
-      names.remove(name, actor);
+      names.remove(new QualifiedName(actor.options.namespace(), name), actor);
     }
   }
 

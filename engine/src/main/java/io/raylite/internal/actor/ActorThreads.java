@@ -43,6 +43,23 @@ final class ActorThreads {
     return thread;
   }
 
+  /**
+   * Starts {@code body} on a new platform daemon thread named {@code name}, for an actor with a
+   * dedicated thread (see {@link DedicatedThread}); joined on close like the virtual ones.
+   */
+  Thread startPlatform(String name, Runnable body) {
+    Thread thread = Thread.ofPlatform().name(name).daemon().unstarted(() -> {
+      try {
+        body.run();
+      } finally {
+        retire();
+      }
+    });
+    threads.add(thread);
+    thread.start();
+    return thread;
+  }
+
   private void retire() {
     Thread previous = lastRetired.getAndSet(Thread.currentThread());
     if (previous != null) {

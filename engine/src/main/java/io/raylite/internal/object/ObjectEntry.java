@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ObjectEntry {
   private static final VarHandle USES;
+  private static final VarHandle ARGUMENT_USES;
   /** The future of every put entry: a put object is ready at once, and nothing completes it again. */
   private static final CompletableFuture<Void> STORED = CompletableFuture.completedFuture(null);
 
@@ -36,6 +37,7 @@ public final class ObjectEntry {
     try {
       REF_STATE = MethodHandles.lookup().findVarHandle(ObjectEntry.class, "refState", Object.class);
       USES = MethodHandles.lookup().findVarHandle(ObjectEntry.class, "uses", int.class);
+      ARGUMENT_USES = MethodHandles.lookup().findVarHandle(ObjectEntry.class, "argumentUses", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -47,6 +49,8 @@ public final class ObjectEntry {
   /** The task or actor call that will produce the object; null once ready. */
   public volatile Producer producer;
   private volatile int uses;
+  /** The part of {@code uses} held by pending tasks that take the entry as an argument, for the state API. */
+  private volatile int argumentUses;
   /** Whether each ref holds a use that it drops when unreachable; set before any ref exists. */
   boolean tracked = true;
   /**
@@ -234,6 +238,18 @@ public final class ObjectEntry {
     USES.getAndAdd(this, 1);
   }
 
+  /** Adds the use of a pending task that takes the entry as an argument; see {@link #dropForTask}. */
+  public void retainForTask() {
+    ARGUMENT_USES.getAndAdd(this, 1);
+    retain();
+  }
+
+  /** Drops the use of a task that took the entry as an argument and is done. */
+  public void dropForTask() {
+    ARGUMENT_USES.getAndAdd(this, -1);
+    drop();
+  }
+
   /** Drops a use; the last one releases the object. */
   public void drop() {
     if ((int) USES.getAndAdd(this, -1) == 1) {
@@ -253,6 +269,11 @@ public final class ObjectEntry {
   /** The uses now (refs and pending task arguments), for the state API. */
   public int uses() {
     return uses;
+  }
+
+  /** The uses held by pending tasks that take the entry as an argument, for the state API. */
+  public int argumentUses() {
+    return argumentUses;
   }
 
   @Override

@@ -175,7 +175,7 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
     }
     for (int i = 0; i < a.length; i++) {
       if ((mask & (1 << i)) != 0) {
-        ((ObjectEntry) a[i]).retain();
+        ((ObjectEntry) a[i]).retainForTask();
       }
     }
     java.lang.ref.Reference.reachabilityFence(refs);  // the refs' uses hold until ours are added
@@ -496,7 +496,7 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
     if (a != null && refMask != 0) {
       for (int i = 0; i < a.length; i++) {
         if ((refMask & (1 << i)) != 0 && a[i] instanceof ObjectEntry dep) {
-          dep.drop();
+          dep.dropForTask();
         }
       }
     }
