@@ -142,6 +142,11 @@ public final class LocalRuntime {
     return ref;
   }
 
+  /** The running parts its tasks and actors share; for the public calls built on them (generators). */
+  public Engine engine() {
+    return engine;
+  }
+
   /* ---------------- Actors ---------------- */
 
   /** The runtime's actors: creation, lookup by name, kill. */
