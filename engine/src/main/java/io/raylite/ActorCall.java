@@ -2,6 +2,7 @@ package io.raylite;
 
 import io.raylite.function.RayFunc;
 import io.raylite.internal.actor.ActorRecord;
+import io.raylite.internal.task.FunctionNames;
 import io.raylite.internal.task.GeneratorStream;
 
 /**
@@ -64,9 +65,9 @@ public final class ActorCall<R> {
    *
    * @throws IllegalArgumentException if {@code numReturns} is below 1
    */
-  @SuppressWarnings("unchecked")
   public MultiReturnCall numReturns(int numReturns) {
-    return new MultiReturnCall(actor.engine(), () -> (ObjectRef<Object>) remote(), numReturns);
+    return new MultiReturnCall(actor.engine(), method, true, f -> actor.submit(f, args, refMask, name, group),
+        () -> name != null ? name : FunctionNames.of(method), numReturns);
   }
 
   /**

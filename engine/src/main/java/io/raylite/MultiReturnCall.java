@@ -1,8 +1,10 @@
 package io.raylite;
 
+import io.raylite.function.RayFunc;
 import io.raylite.internal.task.Engine;
 import io.raylite.internal.task.MultipleReturns;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -12,15 +14,23 @@ import java.util.function.Supplier;
  */
 public final class MultiReturnCall {
   private final Engine engine;
-  private final Supplier<ObjectRef<Object>> submit;
+  private final RayFunc function;
+  /** Whether the call runs in this JVM, so that it can check its own result; see MultipleReturns. */
+  private final boolean checksItself;
+  private final Function<RayFunc, ObjectRef<Object>> submit;
+  private final Supplier<String> callName;
   private final int numReturns;
 
-  MultiReturnCall(Engine engine, Supplier<ObjectRef<Object>> submit, int numReturns) {
+  MultiReturnCall(Engine engine, RayFunc function, boolean checksItself, Function<RayFunc, ObjectRef<Object>> submit,
+      Supplier<String> callName, int numReturns) {
     if (numReturns < 1) {
       throw new IllegalArgumentException("numReturns must be >= 1, got " + numReturns);
     }
     this.engine = engine;
+    this.function = function;
+    this.checksItself = checksItself;
     this.submit = submit;
+    this.callName = callName;
     this.numReturns = numReturns;
   }
 
@@ -34,15 +44,16 @@ public final class MultiReturnCall {
    *
    * @param <T> the values' type, as the caller knows it (not checked, as {@link Raylite#getActor});
    *     values of several types are read as {@code List<ObjectRef<Object>>}
+   * @throws IllegalArgumentException if the function returns void
    * @throws InfeasibleResourceException if the runtime can never provide the requested resources
    * @throws RuntimeClosedException if the runtime was closed
    */
   @SuppressWarnings("unchecked")
   public <T> List<ObjectRef<T>> remote() {
-    ObjectRef<Object> whole = submit.get();
     if (numReturns == 1) {
-      return List.of((ObjectRef<T>) (ObjectRef<?>) whole);
+      return List.of((ObjectRef<T>) (ObjectRef<?>) submit.apply(function));
     }
-    return MultipleReturns.split(engine, whole, numReturns);
+    ObjectRef<Object> whole = submit.apply(checksItself ? MultipleReturns.checking(function, numReturns) : function);
+    return MultipleReturns.split(engine, whole, numReturns, callName.get());
   }
 }

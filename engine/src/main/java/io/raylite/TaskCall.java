@@ -2,6 +2,7 @@ package io.raylite;
 
 import io.raylite.function.RayFunc;
 import io.raylite.internal.LocalRuntime;
+import io.raylite.internal.task.FunctionNames;
 import io.raylite.internal.task.GeneratorStream;
 
 /**
@@ -119,9 +120,18 @@ public final class TaskCall<R> {
    *
    * @throws IllegalArgumentException if {@code numReturns} is below 1
    */
-  @SuppressWarnings("unchecked")
   public MultiReturnCall numReturns(int numReturns) {
-    return new MultiReturnCall(runtime.engine(), () -> (ObjectRef<Object>) remote(), numReturns);
+    return new MultiReturnCall(runtime.engine(), function, runtime.engine().backend == null, this::submit,
+        () -> options.name() != null ? options.name() : FunctionNames.of(function), numReturns);
+  }
+
+  /** Submits {@code f}, the function or what runs in its place, with this call's arguments and options. */
+  private <X> ObjectRef<X> submit(RayFunc f) {
+    if (builder != null) {
+      options = builder.build();
+      builder = null;
+    }
+    return runtime.submitTask(f, args, refMask, options);
   }
 
   /**
@@ -145,14 +155,10 @@ public final class TaskCall<R> {
       throw new UnsupportedOperationException("streaming generators run in a local runtime only; this runtime's "
           + "tasks run on " + runtime.engine().backend.description());
     }
-    if (builder != null) {
-      options = builder.build();
-      builder = null;
-    }
     io.raylite.internal.task.Engine engine = runtime.engine();
     GeneratorStream<T> stream = new GeneratorStream<>(engine,
         maxUnconsumed > 0 ? maxUnconsumed : engine.generatorBackpressure(), -1, null);
-    return stream.start(runtime.submitTask(stream.producerOf(function), args, refMask, options));
+    return stream.start(submit(stream.producerOf(function)));
   }
 
   /**

@@ -175,14 +175,21 @@ class StreamingGeneratorTest {
 
   @Test
   void cancellingTheTask_endsTheIterationWithTaskCancelledException() throws Exception {
-    CountDownLatch pulledTwo = new CountDownLatch(2);
-    ObjectRefGenerator<Integer> generator = ray.task(() -> Stream.iterate(0, i -> i + 1)
-        .peek(i -> pulledTwo.countDown())).generatorBackpressure(2).remoteGenerator();
-    await(pulledTwo);  // now blocked by back-pressure
+    CountDownLatch pulledThird = new CountDownLatch(1);
+    ObjectRefGenerator<Integer> generator = ray.task(() -> Stream.iterate(0, i -> i + 1).peek(i -> {
+      if (i == 2) {
+        pulledThird.countDown();
+      }
+    })).generatorBackpressure(3).remoteGenerator();
+    await(pulledThird);  // values 0 and 1 are stored: each value is pulled after the one before is stored
     assertTrue(ray.cancel(generator.completed(), false));
     assertEquals(0, generator.next().get(), "values produced before the cancel are still handed out");
     assertEquals(1, generator.next().get());
-    assertThrows(TaskCancelledException.class, generator::hasNext);
+    assertThrows(TaskCancelledException.class, () -> {
+      while (generator.hasNext()) {
+        generator.next();  // value 2, if it was stored before the cancel
+      }
+    });
   }
 
   @Test

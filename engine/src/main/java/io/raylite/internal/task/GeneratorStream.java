@@ -93,7 +93,8 @@ public final class GeneratorStream<T> implements ObjectRefGenerator<T> {
    * @throws IllegalArgumentException if {@code generator} returns void
    */
   public RayFunc producerOf(RayFunc generator) {
-    return WrappedFunction.wrap(generator, values -> {
+    String needs = "a Stream, an Iterator or an Iterable of the values to generate";
+    return WrappedFunction.wrap(generator, needs, values -> {
       produce(Invoker.invoke(generator, values));
       return null;
     });
@@ -300,6 +301,11 @@ public final class GeneratorStream<T> implements ObjectRefGenerator<T> {
 
   @Override
   public void close() {
+    // Cancelled first, so that a producer woken below cannot finish normally meanwhile.
+    Producer producer = result.producer;
+    if (producer != null) {
+      producer.cancel(false);  // a running producer stops before its next value (see awaitRoom)
+    }
     List<ObjectEntry> dropped;
     CompletableFuture<Void> item;
     CompletableFuture<Void> room;
@@ -319,15 +325,6 @@ public final class GeneratorStream<T> implements ObjectRefGenerator<T> {
     for (ObjectEntry e : dropped) {
       e.discard();
     }
-    Producer producer = result.producer;
-    if (producer != null) {
-      producer.cancel(false);  // a running producer stops before its next value (see awaitRoom)
-    }
-  }
-
-  /** How many values were produced and are not handed out yet; for tests and the state API. */
-  public synchronized int unconsumedCount() {
-    return unconsumed.size();
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.raylite.ObjectRef;
 import io.raylite.RayliteException;
 import io.raylite.RuntimeContext;
 import io.raylite.TaskFailedException;
+import io.raylite.function.RayFunc;
 import io.raylite.internal.object.ObjectEntry;
 import io.raylite.internal.object.ObjectRefImpl;
 import io.raylite.internal.object.Producer;
@@ -18,20 +19,43 @@ import java.util.List;
  * a callback on the completing thread stores value {@code i} of the returned list or array as
  * object {@code i}, or fails every object with the same exception.
  *
- * <p>Each part's producer is the call itself, so that {@code cancel} on any part cancels the call,
- * a task that waits for a part may run the call inline, and the state API names the call as the
- * parts' producer. The whole result is an object of its own that only the callback reaches; it is
+ * <p>A call that runs in this JVM checks its own result ({@link #checking}): a result that is not
+ * {@code n} values fails the call itself, as in Ray, so the timeline, the state API and retries
+ * see the failure. A task that runs on a cluster node is checked here when its result arrives.
+ *
+ * <p>Each part's producer is the call, so that {@code cancel} on any part cancels the call, a task
+ * that waits for a part may run the call inline, and the state API names the call as the parts'
+ * producer. The whole result is an object of its own that only the callback reaches; it is
  * released when the callback is done with it, as any object nothing refers to.
  */
 public final class MultipleReturns {
   private MultipleReturns() {}
 
-  /** The refs of the {@code n} parts of {@code whole}, a call's result ref of this engine. */
-  public static <T> List<ObjectRef<T>> split(Engine engine, ObjectRef<?> whole, int n) {
+  /**
+   * The function to submit in place of {@code function}: it fails when the result is not a list
+   * or array of {@code n} values.
+   *
+   * @throws IllegalArgumentException if {@code function} returns void
+   */
+  public static RayFunc checking(RayFunc function, int n) {
+    return WrappedFunction.wrap(function, "a List or an array of " + n + " values", values -> {
+      Object result = Invoker.invoke(function, values);
+      List<?> list = asList(result);
+      if (list == null || list.size() != n) {
+        throw new IllegalStateException(mismatch(n, result, list));
+      }
+      return result;
+    });
+  }
+
+  /**
+   * The refs of the {@code n} parts of {@code whole}, a call's result ref of this engine;
+   * {@code callName} names the call in the error for a result of the wrong length.
+   */
+  public static <T> List<ObjectRef<T>> split(Engine engine, ObjectRef<?> whole, int n, String callName) {
     ObjectEntry source = ObjectRefImpl.entryOf(whole, engine.store, "result");
-    Producer call = source.producer;
-    String name = call instanceof RuntimeContext ctx ? ctx.taskName() : "call";
-    String id = call instanceof RuntimeContext ctx ? ctx.taskId() : source.idString();
+    Producer call = source.producer;  // null if the call ended already
+    String id = call instanceof RuntimeContext ctx ? ctx.taskId() : "result " + source.idString();
     ObjectEntry[] parts = new ObjectEntry[n];
     List<ObjectRef<T>> refs = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -39,7 +63,7 @@ public final class MultipleReturns {
       refs.add(new ObjectRefImpl<>(parts[i]));
     }
     // The callback holds `whole`, and with it the result, until it has read it.
-    source.ready.whenComplete((ignored, error) -> Propagation.run(() -> deliver(engine, whole, source, parts, name, id)));
+    source.ready.whenComplete((ignored, error) -> Propagation.run(() -> deliver(engine, whole, source, parts, callName, id)));
     return List.copyOf(refs);
   }
 
@@ -54,9 +78,8 @@ public final class MultipleReturns {
       Object result = engine.resolve(source.valueOrThrow());
       values = asList(result);
       if (values == null || values.size() != parts.length) {
-        failAll(parts, new TaskFailedException(name, id, new IllegalStateException("numReturns is "
-            + parts.length + ", so the function must return a List or an array of " + parts.length
-            + " values, but it returned " + describe(result, values))));
+        failAll(parts, new TaskFailedException(name, id,
+            new IllegalStateException(mismatch(parts.length, result, values))));
         return;
       }
     } catch (RayliteException e) {
@@ -68,6 +91,11 @@ public final class MultipleReturns {
     for (int i = 0; i < parts.length; i++) {
       parts[i].complete(values.get(i));  // a part the store cannot take fails alone, saying why
     }
+  }
+
+  private static String mismatch(int n, Object result, List<?> values) {
+    return "numReturns is " + n + ", so the function must return a List or an array of " + n
+        + " values, but it returned " + describe(result, values);
   }
 
   private static void failAll(ObjectEntry[] parts, RayliteException error) {

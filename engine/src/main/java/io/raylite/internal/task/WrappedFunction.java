@@ -15,7 +15,8 @@ import io.raylite.function.RayFunc7;
  * engine submits it, so that the call goes through the ordinary task or actor path (arguments,
  * resources, retries, cancellation, the timeline), while {@link Body} decides what the call does
  * with the user's function. A streaming generator's producer loop runs this way (see
- * {@link GeneratorStream}). {@link FunctionNames} names a wrapper, and routes it to a
+ * {@link GeneratorStream}), and so does the check of a result's length for {@code numReturns}
+ * ({@link MultipleReturns}). {@link FunctionNames} names a wrapper, and routes it to a
  * concurrency group, after the function it wraps.
  *
  * <p>A wrapper is never serialized: the runtime does not send generator calls to other nodes.
@@ -29,8 +30,13 @@ public final class WrappedFunction {
     Object run(Object[] values) throws Exception;
   }
 
-  /** A wrapper of {@code original}, which must return a value ({@code RayFunc0..7}). */
-  public static RayFunc wrap(RayFunc original, Body body) {
+  /**
+   * A wrapper of {@code original}, which must return a value ({@code RayFunc0..7}).
+   *
+   * @param needs what the function must return, for the error when it returns void
+   * @throws IllegalArgumentException if {@code original} returns void
+   */
+  public static RayFunc wrap(RayFunc original, String needs, Body body) {
     return switch (original) {
       case RayFunc0 f -> new Arity0(f, body);
       case RayFunc1 f -> new Arity1(f, body);
@@ -40,8 +46,8 @@ public final class WrappedFunction {
       case RayFunc5 f -> new Arity5(f, body);
       case RayFunc6 f -> new Arity6(f, body);
       case RayFunc7 f -> new Arity7(f, body);
-      default -> throw new IllegalArgumentException("function must return a value (a Stream, Iterator or "
-          + "Iterable of the values to generate), but " + FunctionNames.of(original) + " returns void");
+      default -> throw new IllegalArgumentException("function must return " + needs + ", but "
+          + FunctionNames.of(original) + " returns void");
     };
   }
 
