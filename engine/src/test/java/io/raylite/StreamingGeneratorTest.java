@@ -182,7 +182,7 @@ class StreamingGeneratorTest {
       }
     })).generatorBackpressure(3).remoteGenerator();
     await(pulledThird);  // values 0 and 1 are stored: each value is pulled after the one before is stored
-    assertTrue(ray.cancel(generator.completed(), false));
+    assertTrue(ray.cancel(generator, false));
     assertEquals(0, generator.next().get(), "values produced before the cancel are still handed out");
     assertEquals(1, generator.next().get());
     assertThrows(TaskCancelledException.class, () -> {
@@ -190,6 +190,27 @@ class StreamingGeneratorTest {
         generator.next();  // value 2, if it was stored before the cancel
       }
     });
+  }
+
+  @Test
+  void aForcedCancel_interruptsAProducerBlockedInItsOwnCode() throws Exception {
+    CountDownLatch never = new CountDownLatch(1);
+    CountDownLatch interrupted = new CountDownLatch(1);
+    ObjectRefGenerator<Integer> generator = ray.task(() -> Stream.iterate(0, i -> i + 1).peek(i -> {
+      if (i == 1) {
+        try {
+          never.await();
+        } catch (InterruptedException e) {
+          interrupted.countDown();
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted", e);
+        }
+      }
+    })).remoteGenerator();
+    assertEquals(0, generator.next().get());
+    assertTrue(ray.cancel(generator, true));
+    await(interrupted);
+    assertThrows(TaskCancelledException.class, generator::hasNext);
   }
 
   @Test
