@@ -123,6 +123,22 @@ class MultipleReturnsTest {
     }
   }
 
+  /** A runtime whose tasks go through a TaskBackend (as on a cluster) checks results where they arrive. */
+  @Test
+  void throughATaskBackend_aWrongLengthStillFailsEveryRefNamingTheTask() {
+    try (Raylite serializing = Raylite.builder().cpus(2).dashboard(false).serializeArguments(true).build()) {
+      List<ObjectRef<Integer>> refs = serializing.task(MultipleReturnsTest::pair, 3).numReturns(2).remote();
+      assertEquals(List.of(3, -3), serializing.get(refs));
+      List<ObjectRef<Integer>> wrong = serializing.task(MultipleReturnsTest::pair, 3).name("pair").numReturns(3)
+          .remote();
+      for (ObjectRef<Integer> ref : wrong) {
+        TaskFailedException e = assertThrows(TaskFailedException.class, ref::get);
+        assertTrue(e.getMessage().startsWith("task 'pair' ("), e.getMessage());
+        assertTrue(e.getCause().getMessage().contains("returned 2 values"), e.getCause().getMessage());
+      }
+    }
+  }
+
   static final class Splitter {
     private int calls;
 

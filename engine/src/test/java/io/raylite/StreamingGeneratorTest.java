@@ -195,10 +195,12 @@ class StreamingGeneratorTest {
   @Test
   void aForcedCancel_interruptsAProducerBlockedInItsOwnCode() throws Exception {
     CountDownLatch never = new CountDownLatch(1);
+    CountDownLatch blocked = new CountDownLatch(1);
     CountDownLatch interrupted = new CountDownLatch(1);
     ObjectRefGenerator<Integer> generator = ray.task(() -> Stream.iterate(0, i -> i + 1).peek(i -> {
       if (i == 1) {
         try {
+          blocked.countDown();
           never.await();
         } catch (InterruptedException e) {
           interrupted.countDown();
@@ -208,6 +210,7 @@ class StreamingGeneratorTest {
       }
     })).remoteGenerator();
     assertEquals(0, generator.next().get());
+    await(blocked);  // in the function's own code, where only an interrupt reaches it
     assertTrue(ray.cancel(generator, true));
     await(interrupted);
     assertThrows(TaskCancelledException.class, generator::hasNext);
@@ -277,6 +280,15 @@ class StreamingGeneratorTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> ticker.task(Ticker::reset).remoteGenerator());
     assertTrue(e.getMessage().contains("StreamingGeneratorTest.Ticker.reset returns void"), e.getMessage());
+  }
+
+  @Test
+  void aRuntimeWhoseTasksRunThroughABackend_refusesGeneratorsAtTheCall() {
+    try (Raylite serializing = Raylite.builder().cpus(2).dashboard(false).serializeArguments(true).build()) {
+      UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+          () -> serializing.task(StreamingGeneratorTest::upTo, 3).remoteGenerator());
+      assertTrue(e.getMessage().startsWith("streaming generators run in a local runtime only"), e.getMessage());
+    }
   }
 
   @Test
