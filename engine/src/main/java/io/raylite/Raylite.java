@@ -269,18 +269,6 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
   }
 
   /**
-   * Cancels a streaming generator's task, as Ray's {@code ray.cancel(generator)}: the same as
-   * {@code cancel(generator.completed(), force)}. The refs produced before are still handed out,
-   * then iterating throws {@link TaskCancelledException}; see {@link ObjectRefGenerator}.
-   *
-   * @return whether the task or call was cancelled; false if it had already finished
-   * @throws IllegalArgumentException if {@code force} is asked for an actor call
-   */
-  public boolean cancel(ObjectRefGenerator<?> generator, boolean force) {
-    return runtime.cancel(Objects.requireNonNull(generator, "generator").completed(), force);
-  }
-
-  /**
    * Releases the objects now, from memory and disk, whatever refs to them remain; a later
    * {@code get} of one of them, or a task that takes one as an argument, fails with
    * {@link ObjectLostException}. A task that produces one of them still runs; its result is

@@ -182,7 +182,7 @@ class StreamingGeneratorTest {
       }
     })).generatorBackpressure(3).remoteGenerator();
     await(pulledThird);  // values 0 and 1 are stored: each value is pulled after the one before is stored
-    assertTrue(ray.cancel(generator, false));
+    assertTrue(ray.cancel(generator.completed(), false));
     assertEquals(0, generator.next().get(), "values produced before the cancel are still handed out");
     assertEquals(1, generator.next().get());
     assertThrows(TaskCancelledException.class, () -> {
@@ -211,7 +211,7 @@ class StreamingGeneratorTest {
     })).remoteGenerator();
     assertEquals(0, generator.next().get());
     await(blocked);  // in the function's own code, where only an interrupt reaches it
-    assertTrue(ray.cancel(generator, true));
+    assertTrue(ray.cancel(generator.completed(), true));
     await(interrupted);
     assertThrows(TaskCancelledException.class, generator::hasNext);
   }

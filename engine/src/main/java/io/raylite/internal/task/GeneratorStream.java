@@ -37,6 +37,9 @@ import java.util.stream.BaseStream;
  *             producer still running (cancelled while running) stops before its next value
  *   closed    close() ran: queued values are released, the call is cancelled if it still runs,
  *             the producer stops before its next value, and hasNext returns false
+ * Racy by nature, and benign: a value pulled before the end or close and stored after it is
+ * released at once (ObjectEntry.discard), never handed out. close() cancels the call before it
+ * wakes the producer, so a woken producer cannot end the call normally meanwhile.
  * Both waits go through Blocking.block, so a waiting task lends its CPUs as in get; nothing polls.
  * Each future is made by the waiter under the monitor and completed by whoever changes what it
  * waits for (next, publish, the end listener, close), outside the monitor.
