@@ -2,6 +2,8 @@ package io.raylite;
 
 import io.raylite.function.RayFunc;
 import io.raylite.internal.actor.ActorRecord;
+import io.raylite.internal.task.FunctionNames;
+import io.raylite.internal.task.GeneratorStream;
 
 /**
  * An actor method call about to be submitted: optionally name it or send it to a concurrency
@@ -21,6 +23,8 @@ public final class ActorCall<R> {
   private String group;
   /** Whether the method returns a CompletionStage whose outcome is the call's; see taskAsync. */
   private boolean async;
+  /** The generator back-pressure bound, or 0 for the runtime's default; see generatorBackpressure. */
+  private int maxUnconsumed;
 
   ActorCall(ActorRecord actor, Object lifetimeAnchor, int refMask, RayFunc method, Object[] args) {
     this.actor = actor;
@@ -55,6 +59,45 @@ public final class ActorCall<R> {
     }
     this.group = groupName;
     return this;
+  }
+
+  /** As {@link TaskCall#generatorBackpressure}, for {@link #remoteGenerator()}. */
+  public ActorCall<R> generatorBackpressure(int maxUnconsumed) {
+    if (maxUnconsumed < 1) {
+      throw new IllegalArgumentException("generatorBackpressure must be >= 1, got " + maxUnconsumed);
+    }
+    this.maxUnconsumed = maxUnconsumed;
+    return this;
+  }
+
+  /**
+   * Makes this a call of a method that returns {@code numReturns} values, as Ray's
+   * {@code num_returns}; see {@link MultiReturnCall#remote()}.
+   *
+   * @throws IllegalArgumentException if {@code numReturns} is below 1
+   */
+  public MultiReturnCall numReturns(int numReturns) {
+    return new MultiReturnCall(actor.engine(), method, true, f -> actor.submit(f, args, refMask, name, group),
+        () -> name != null ? name : FunctionNames.of(method), numReturns);
+  }
+
+  /**
+   * Submits the call as a streaming generator, as {@link TaskCall#remoteGenerator()} does for a
+   * task: the method returns a {@link java.util.stream.Stream}, {@link java.util.Iterator} or
+   * {@link Iterable}, whose values the call stores one at a time while the actor runs it. The
+   * call holds its place in the actor (a sequential actor runs nothing else) until the stream ends,
+   * is closed, or the call is cancelled.
+   *
+   * @param <T> the type of the generated values (not checked, as {@link Raylite#getActor})
+   * @throws IllegalArgumentException if the method returns void
+   * @throws PendingCallsExceededException if the actor already has its maximum of pending calls
+   * @throws RuntimeClosedException if the runtime was closed
+   */
+  public <T> ObjectRefGenerator<T> remoteGenerator() {
+    io.raylite.internal.task.Engine engine = actor.engine();
+    GeneratorStream<T> stream = new GeneratorStream<>(engine,
+        maxUnconsumed > 0 ? maxUnconsumed : engine.generatorBackpressure(), actor.seq(), actor.timelineRow());
+    return stream.start(actor.submit(stream.producerOf(method), args, refMask, name, group));
   }
 
   /**

@@ -501,6 +501,7 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
     private boolean serializeArguments;
     private String nodeId;
     private String namespace;
+    private int generatorBackpressure;
 
     private Builder() {}
 
@@ -760,6 +761,20 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
     }
 
     /**
+     * The back-pressure bound of streaming generators that set none (see
+     * {@link TaskCall#generatorBackpressure}); unbounded unless set, as in Ray.
+     *
+     * @throws IllegalArgumentException if {@code maxUnconsumed} is below 1
+     */
+    public Builder generatorBackpressure(int maxUnconsumed) {
+      if (maxUnconsumed < 1) {
+        throw new IllegalArgumentException("generatorBackpressure must be >= 1, got " + maxUnconsumed);
+      }
+      this.generatorBackpressure = maxUnconsumed;
+      return this;
+    }
+
+    /**
      * Starts the runtime.
      *
      * @throws IllegalStateException if an address is set but no cluster backend is on the class path
@@ -801,7 +816,9 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
           dashboardOn(), dashboardHost != null ? dashboardHost : System.getProperty("raylite.dashboard.host", "127.0.0.1"),
           dashboardPort != null ? dashboardPort : propertyPort(), backend, nodeId, namespace);
       try {
-        return new Raylite(config);
+        Raylite built = new Raylite(config);
+        built.runtime.engine().generatorBackpressure(generatorBackpressure);
+        return built;
       } catch (RuntimeException | Error e) {
         if (backend != null) {
           backend.close();

@@ -236,6 +236,11 @@ public final class LocalRuntime {
         group.place(options.bundleIndex(), options.resources(), FunctionNames.of(constructor)));
   }
 
+  /** The running parts its tasks and actors share; for the public calls built on them (generators). */
+  public Engine engine() {
+    return engine;
+  }
+
   /* ---------------- Actors ---------------- */
 
   /** The runtime's actors: creation, lookup by name, kill. */

@@ -92,6 +92,7 @@ final class Timeline implements TimelineSink {
           case TaskEvent t -> writeTask(w, t, rows);
           case ActorCallEvent call -> writeActorCall(w, call, rows);
           case BundleEvent bundle -> writeBundle(w, bundle, rows);
+          case GeneratorItemEvent item -> writeGeneratorItem(w, item, rows);
         }
       }
       for (Map.Entry<Integer, String> row : rows.entrySet()) {
@@ -156,6 +157,21 @@ final class Timeline implements TimelineSink {
         + ",\"state\":" + json(b.releasedNanos() == 0 ? "RESERVED" : "RELEASED")
         + ",\"wait_us\":" + duration(Math.max(0, b.placedNanos() - b.submittedNanos()))
         + ",\"submitted_us\":" + micros(b.submittedNanos()) + "}}");
+  }
+
+  /**
+   * A streaming generator's value as an instant on its producer's row, at the moment it was
+   * produced, inside the producer's bar: "NAME item K", with the object's id to find it by.
+   */
+  private void writeGeneratorItem(BufferedWriter w, GeneratorItemEvent item, Map<Integer, String> rows)
+      throws IOException {
+    int tid = item.actorSeq() >= 0 ? ACTOR_ROWS + (int) (item.actorSeq() % ACTOR_ROWS) : item.workerTid();
+    rows.putIfAbsent(tid, item.rowLabel());
+    w.write("{\"name\":" + json(item.producerName() + " item " + item.index())
+        + ",\"cat\":\"generator_item\",\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":" + tid
+        + ",\"ts\":" + micros(item.submittedNanos())
+        + ",\"args\":{\"task_id\":" + json(item.producerId()) + ",\"index\":" + item.index()
+        + ",\"object_id\":" + json(item.objectId()) + "}}");
   }
 
   /** A point in time, in microseconds since the runtime started. */

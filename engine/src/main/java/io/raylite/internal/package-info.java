@@ -15,7 +15,8 @@
  *      |       TaskRunEvent (JFR), Propagation (dependency hand-over without recursion),
  *      |       TaskLineage (rebuilds a lost result), ThreadState, LogLines, ShutdownReport (threads
  *      |       left behind by close), TaskTable (live and recently finished tasks, for the state
- *      |       API), StateRecorder
+ *      |       API), StateRecorder, GeneratorStream (a streaming generator's values, both ends),
+ *      |       MultipleReturns (numReturns), WrappedFunction (what runs in place of a user's function)
  *   object     ObjectEntry, ObjectRefImpl, ObjectStore, RefTracker, SpillFiles, SpillSeal (a spill
  *      |       file's length, CRC32C and class), SpillDirectories, SizeEstimator, Ids
  *   resource   Scheduler, ResourceLedger, ResourceShape, Allocation, FixedPoint

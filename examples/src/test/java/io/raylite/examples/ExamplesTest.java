@@ -74,6 +74,12 @@ class ExamplesTest {
   }
 
   @Test
+  void generatorsExample_splitsTwoReturnValuesAndStreamsBatchesInOrder() throws Exception {
+    assertEquals(List.of("evens [0, 2, 4], odds [1, 3, 5]", "got batch 0", "got batch 1", "got batch 2"),
+        linesPrintedBy(GeneratorsExample::main));
+  }
+
+  @Test
   void objectsExample_spillsReadsBackAndLosesFreedObjects() throws Exception {
     assertEquals(List.of("sum of block 9: 900000.0", "spilled: true", "block 0 after free: ObjectLostException"),
         linesPrintedBy(ObjectsExample::main));

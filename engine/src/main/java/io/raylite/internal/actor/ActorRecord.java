@@ -210,8 +210,13 @@ public final class ActorRecord {
     return Ids.actor(id);
   }
 
+  /** The runtime's running parts, for the public calls built on them (generators, several returns). */
+  public Engine engine() {
+    return runtime;
+  }
+
   /** The actor's row in the timeline, computed once (a racy cache of an immutable value). */
-  String timelineRow() {
+  public String timelineRow() {
     String row = timelineRow;
     if (row == null) {
       row = "actor " + displayName() + " (" + idString() + ")";

@@ -233,6 +233,14 @@ public final class ObjectEntry {
     return (RayliteException) ready.exceptionNow();
   }
 
+  /**
+   * Releases a ready value that no ref reaches and none ever will (a value a closed generator
+   * produced and never handed out).
+   */
+  public void discard() {
+    owner.release(this, ObjectStore.DISCARDED);
+  }
+
   /** Adds a use: a new ref, or a pending task that takes the entry as an argument. */
   public void retain() {
     USES.getAndAdd(this, 1);

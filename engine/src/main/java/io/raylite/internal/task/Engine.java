@@ -40,6 +40,8 @@ public final class Engine {
   private final AtomicLong taskIds = new AtomicLong();
   private final Object closeLock = new Object();
   private volatile boolean closed;
+  /** The back-pressure bound of generators that set none (GeneratorStream.UNBOUNDED: none); set by the builder. */
+  private volatile int generatorBackpressure = GeneratorStream.UNBOUNDED;
 
   public Engine(Raylite api, String name, ResourceLedger ledger, int parallelism, TimelineSink timeline,
       StateRecorder state, int finishedTaskCapacity, PrintStream logStream, long objectStoreBytes,
@@ -84,6 +86,14 @@ public final class Engine {
   /** The value a reader gets for a stored one: a value stored on another node is fetched from it. */
   public Object resolve(Object stored) {
     return stored instanceof TaskBackend.RemoteValue remote ? remote.fetch() : stored;
+  }
+
+  public int generatorBackpressure() {
+    return generatorBackpressure;
+  }
+
+  public void generatorBackpressure(int maxUnconsumed) {
+    generatorBackpressure = maxUnconsumed;
   }
 
   public boolean isClosed() {

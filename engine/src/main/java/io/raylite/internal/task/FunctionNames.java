@@ -29,7 +29,8 @@ public final class FunctionNames {
 
   private FunctionNames() {}
 
-  public static String of(RayFunc function) {
+  public static String of(RayFunc wrapped) {
+    RayFunc function = WrappedFunction.original(wrapped);  // a wrapper is named after its function
     String[] slot = NAMES.get(function.getClass());
     String name = slot[NAME];
     if (name == null) {
@@ -44,7 +45,8 @@ public final class FunctionNames {
    * every reference to the same method. A function that is not a serializable lambda is keyed by
    * its class.
    */
-  public static String methodKey(RayFunc function) {
+  public static String methodKey(RayFunc wrapped) {
+    RayFunc function = WrappedFunction.original(wrapped);
     String[] slot = NAMES.get(function.getClass());
     String key = slot[METHOD_KEY];
     if (key == null) {

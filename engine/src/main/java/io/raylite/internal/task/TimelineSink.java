@@ -14,7 +14,7 @@ public interface TimelineSink {
   void record(Event event);
 
   /** What the sink takes; events are shown in submission order. */
-  sealed interface Event permits TaskEvent, ActorCallEvent, BundleEvent {
+  sealed interface Event permits TaskEvent, ActorCallEvent, BundleEvent, GeneratorItemEvent {
     long submittedNanos();
   }
 
@@ -41,4 +41,13 @@ public interface TimelineSink {
    */
   record BundleEvent(String groupId, String groupName, long groupSeq, int index, String resources,
       java.util.List<Integer> gpuIds, long submittedNanos, long placedNanos, long releasedNanos) implements Event {}
+
+  /**
+   * A value of a streaming generator, produced as value {@code index} of the call
+   * {@code producerId} into the object {@code objectId}, at {@code submittedNanos}. It is drawn on
+   * the producer's row: the actor's ({@code actorSeq}, -1 for a task) or the worker's
+   * ({@code workerTid}); {@code rowLabel} names that row.
+   */
+  record GeneratorItemEvent(String producerName, String producerId, int index, String objectId, long actorSeq,
+      int workerTid, String rowLabel, long submittedNanos) implements Event {}
 }
