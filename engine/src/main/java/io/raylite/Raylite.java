@@ -390,6 +390,7 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
     private String address;
     private boolean serializeArguments;
     private String nodeId;
+    private Long deterministicSeed;
 
     private Builder() {}
 
@@ -636,6 +637,19 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
     }
 
     /**
+     * Runs tasks and actor calls one at a time, in an order drawn from {@code seed} (default off):
+     * the same seed gives the same order, results and timeline, run after run. Work runs only while
+     * a thread outside tasks (the driver) waits in {@code get} or {@code wait}; a timeout passes
+     * only when nothing else can run, and a driver that waits for what can never be ready gets a
+     * {@link ScheduleDeadlockException}. Threads the program starts itself, real time and I/O are
+     * not controlled. Local runtimes only.
+     */
+    public Builder deterministic(long seed) {
+      this.deterministicSeed = seed;
+      return this;
+    }
+
+    /**
      * Starts the runtime.
      *
      * @throws IllegalStateException if an address is set but no cluster backend is on the class path
@@ -648,6 +662,10 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
       Integer gpuCount = gpus;
       Map<String, Double> customs = Map.copyOf(custom);
       Long memoryBytes = memory;
+      if (clusterAddress != null && deterministicSeed != null) {
+        throw new IllegalStateException("deterministic(" + deterministicSeed + ") runs tasks in this JVM only, "
+            + "but address '" + clusterAddress + "' asks for a cluster");
+      }
       if (clusterAddress != null) {
         ClusterProvider provider = ServiceLoader.load(ClusterProvider.class).findFirst()
             .orElseThrow(() -> new IllegalStateException("address '" + clusterAddress + "' asks for a "
@@ -675,7 +693,7 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
           objectStoreMemory != null ? objectStoreMemory : (long) (heap * 0.3),
           timelineCapacity, logStream, spillDirectory, spillCodec, shutdownTimeout, finishedTaskCapacity,
           dashboardOn(), dashboardHost != null ? dashboardHost : System.getProperty("raylite.dashboard.host", "127.0.0.1"),
-          dashboardPort != null ? dashboardPort : propertyPort(), backend, nodeId);
+          dashboardPort != null ? dashboardPort : propertyPort(), backend, nodeId, deterministicSeed);
       try {
         return new Raylite(config);
       } catch (RuntimeException | Error e) {

@@ -21,6 +21,7 @@ import io.raylite.internal.resource.ResourceLedger;
 import io.raylite.internal.resource.ResourceShape;
 import io.raylite.internal.resource.Scheduler;
 import io.raylite.internal.task.Blocking;
+import io.raylite.internal.task.DeterministicSchedule;
 import io.raylite.internal.task.Engine;
 import io.raylite.internal.task.FunctionNames;
 import io.raylite.internal.task.ShutdownReport;
@@ -91,13 +92,16 @@ public final class LocalRuntime {
     }
     ResourceLedger ledger = new ResourceLedger(
         config.cpus(), gpus, config.memoryBytes(), config.customResources(), hint);
-    this.timeline = new Timeline(config.timelineCapacity(), name);
+    DeterministicSchedule schedule = config.deterministicSeed() == null ? null
+        : new DeterministicSchedule(name, config.deterministicSeed());
+    this.timeline = schedule == null ? new Timeline(config.timelineCapacity(), name)
+        : new Timeline(config.timelineCapacity(), name, 0);
     this.state = new RuntimeState(this);
     this.engine = new Engine(api, name, ledger, (int) Math.ceil(config.cpus()), timeline, state,
         config.finishedTaskCapacity(), config.logStream(),
         config.objectStoreBytes(), spillParent,
         config.spillCodec() != null ? config.spillCodec() : new JavaSerializationCodec(),
-        config.backend(), config.nodeId());
+        config.backend(), config.nodeId(), schedule);
     this.scheduler = engine.scheduler;
     this.store = engine.store;
     this.defaultRequest = scheduler.shapeOf(TaskOptions.defaults().resources(), "default");
@@ -170,7 +174,7 @@ public final class LocalRuntime {
   public <T> T get(ObjectRef<T> ref, long timeoutNanos) {
     checkOpen();
     try {
-      return (T) engine.resolve(Blocking.await(entryOf(ref, "ref"), timeoutNanos));
+      return (T) engine.resolve(Blocking.await(engine, entryOf(ref, "ref"), timeoutNanos));
     } finally {
       Reference.reachabilityFence(ref);  // the ref's use keeps the object until it is read
     }
@@ -187,7 +191,7 @@ public final class LocalRuntime {
     List<T> values = new ArrayList<>(entries.length);
     for (ObjectEntry entry : entries) {
       long left = timeoutNanos < 0 ? -1 : Math.max(0, deadline - System.nanoTime());
-      values.add((T) engine.resolve(Blocking.await(entry, left)));
+      values.add((T) engine.resolve(Blocking.await(engine, entry, left)));
     }
     Reference.reachabilityFence(refs);
     return values;
@@ -229,7 +233,7 @@ public final class LocalRuntime {
           });
         }
       }
-      Blocking.blockWaiting(TaskRun.current(), enough, timeoutNanos, entries);
+      Blocking.blockWaiting(engine, TaskRun.current(), enough, timeoutNanos, entries);
     }
     List<ObjectRef<T>> readyRefs = new ArrayList<>();
     List<ObjectRef<T>> unready = new ArrayList<>();
@@ -328,6 +332,9 @@ public final class LocalRuntime {
   public void close() {
     if (!engine.markClosed()) {
       return;
+    }
+    if (engine.schedule != null) {
+      engine.schedule.close();  // nothing holds a baton from now on; the threads end as in the default mode
     }
     // One grace period for every thread to end; past it, close reports them and returns.
     long deadline = System.nanoTime() + Math.min(shutdownTimeout.toNanos(), Long.MAX_VALUE / 4);

@@ -67,13 +67,14 @@ public final class ActorCallRun implements RuntimeContext, Producer {
   boolean argumentFailed;
 
   /** For the timeline: when the call was submitted, and when its last run started and ended (0: never). */
-  final long submittedNanos = System.nanoTime();
+  final long submittedNanos;
   private long startedNanos;
   private long finishedNanos;
 
   ActorCallRun(ActorRecord actor, ActorMailbox mailbox, long id, String name, RayFunc function,
       Object[] args, int refMask, boolean withResult) {
     this.actor = actor;
+    this.submittedNanos = actor.runtime.now();
     this.mailbox = mailbox;
     this.id = id;
     this.givenName = name;
@@ -101,7 +102,7 @@ public final class ActorCallRun implements RuntimeContext, Producer {
     value = null;
     thrown = null;
     argumentFailed = false;
-    startedNanos = System.nanoTime();
+    startedNanos = actor.runtime.now();
     try {
       Object[] values;
       try {
@@ -120,7 +121,7 @@ public final class ActorCallRun implements RuntimeContext, Producer {
       }
       before.restore(thread);  // nothing the call set on its thread leaks into the next call
     } finally {
-      finishedNanos = System.nanoTime();
+      finishedNanos = actor.runtime.now();
     }
   }
 
@@ -161,7 +162,7 @@ public final class ActorCallRun implements RuntimeContext, Producer {
   /** Fails the result with the failure the actor decided; called once, outside the monitor. */
   void completeFromFailure() {
     if (finishedNanos == 0 || finishedNanos < startedNanos) {
-      finishedNanos = System.nanoTime();  // never ran, or ended by the failure while running
+      finishedNanos = actor.runtime.now();  // never ran, or ended by the failure while running
     }
     // Recorded before the result fails, as in completeFromOutcome.
     record(failure instanceof TaskCancelledException || cancelled ? TaskRun.CANCELLED : TaskRun.FAILED);

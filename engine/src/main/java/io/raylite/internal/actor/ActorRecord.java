@@ -14,6 +14,7 @@ import io.raylite.internal.object.ObjectRefImpl;
 import io.raylite.internal.resource.Allocation;
 import io.raylite.internal.resource.ResourceShape;
 import io.raylite.internal.resource.Scheduler;
+import io.raylite.internal.task.DeterministicSchedule;
 import io.raylite.internal.task.EndActions;
 import io.raylite.internal.task.Engine;
 import io.raylite.internal.task.FunctionNames;
@@ -151,11 +152,12 @@ public final class ActorRecord {
   private volatile ActorDiedException death;
 
   /** When the actor was created: the first constructor run's wait in the timeline counts from here. */
-  private final long createdNanos = System.nanoTime();
+  private final long createdNanos;
 
   ActorRecord(ActorRegistry registry, long id, RayFunc constructor, String constructorName, Object[] args,
       int refMask, ActorOptions options, ResourceShape request) {
     this.registry = registry;
+    this.createdNanos = registry.runtime.now();
     this.runtime = registry.runtime;
     this.id = id;
     this.options = options;
@@ -423,6 +425,9 @@ public final class ActorRecord {
         }
         return;
       }
+      if (runtime.schedule != null && previous != null) {
+        runtime.schedule.yieldTurn();  // a deterministic run draws who goes next between two calls
+      }
       next.run(target);
       previous = next;
     }
@@ -540,7 +545,7 @@ public final class ActorRecord {
     Allocation granted = null;
     if (waiting != null) {
       try {
-        granted = waiting.get();
+        granted = DeterministicSchedule.get(runtime.schedule, waiting, "the resources of actor " + idString());
       } catch (InterruptedException e) {
         // Only kill and close interrupt this thread; both take the reservation out first.
       } catch (ExecutionException e) {

@@ -34,7 +34,7 @@ public final class ActorRegistry {
 
   public ActorRegistry(Engine runtime) {
     this.runtime = runtime;
-    this.threads = new ActorThreads(runtime.name);
+    this.threads = new ActorThreads(runtime.name, runtime.schedule);
     this.defaultRequest = runtime.scheduler.shapeOf(ActorOptions.defaults().resources(), "actor");
   }
 
