@@ -313,10 +313,25 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
   /**
    * Writes the recorded task lifecycles as Chrome trace-event JSON (open it in Perfetto or
    * chrome://tracing): one row per worker, one bar per task run, with the time each task waited
-   * for its arguments and resources.
+   * for its arguments and resources. Under {@link Builder#deterministic(long)} times are logical (one
+   * microsecond per reading of the clock) and workers are numbered in creation order, so that one
+   * seed writes the same file run after run.
    */
   public void timeline(Path file) throws IOException {
     runtime.writeTimeline(file);
+  }
+
+  /** Whether this runtime was built with {@link Builder#deterministic(long)}. */
+  boolean isDeterministic() {
+    return runtime.schedule() != null;
+  }
+
+  /**
+   * Under a deterministic run, waits for {@code future} through the schedule, lending a task's
+   * CPUs meanwhile; false if {@code timeout} (null: none) passed because nothing else could run.
+   */
+  boolean awaitScheduled(java.util.concurrent.CompletableFuture<?> future, Duration timeout) {
+    return runtime.awaitScheduled(future, timeout == null ? -1 : timeout.toNanos());
   }
 
   /**

@@ -251,6 +251,16 @@ class DeterministicRunTest {
     }
   }
 
+  @Test
+  void forceCancellingATaskThatWaitsEndsItWhenItIsDrawn() {
+    try (Raylite ray = deterministic(8, 2)) {
+      ObjectRef<Integer> stuck = ray.task(DeterministicRunTest::waitForever).remote();
+      assertTrue(ray.wait(List.of(stuck), 1, Duration.ofHours(1)).ready().isEmpty());  // it waits now
+      assertTrue(ray.cancel(stuck, true));
+      assertThrows(TaskCancelledException.class, () -> ray.get(stuck));
+    }
+  }
+
   static int failFirstAttempt() {
     if (Raylite.context().attempt() == 0) {
       throw new IllegalStateException("first attempt");
@@ -329,6 +339,31 @@ class DeterministicRunTest {
     ray.close();
     assertTrue(ray.isClosed());
     assertThrows(RuntimeClosedException.class, () -> ray.get(queued));
+  }
+
+  static int produce(RayQueue<String> queue, String item) {
+    queue.put(item);
+    return 1;
+  }
+
+  @Test
+  void aDriverTakingFromAQueueRunsTheProducer() {
+    try (Raylite ray = deterministic(6, 1)) {
+      RayQueue<String> queue = new RayQueue<>(ray, 1);
+      ObjectRef<Integer> produced = ray.task(DeterministicRunTest::produce, queue, "item").remote();
+      assertEquals("item", queue.get());
+      assertEquals(1, ray.get(produced));
+      queue.shutdown();
+    }
+  }
+
+  @Test
+  void aQueueGetTimesOutWhenNothingCanPutIntoIt() {
+    try (Raylite ray = deterministic(6, 1)) {
+      RayQueue<String> queue = new RayQueue<>(ray, 1);
+      assertThrows(QueueEmptyException.class, () -> queue.get(Duration.ofHours(1)));
+      queue.shutdown();
+    }
   }
 
   @Test

@@ -314,6 +314,16 @@ public final class LocalRuntime {
     return state;
   }
 
+  /** The schedule of a deterministic run, or null. */
+  public DeterministicSchedule schedule() {
+    return engine.schedule;
+  }
+
+  /** Waits for {@code future} as get does (see Blocking); false if the timeout (negative: none) passed. */
+  public boolean awaitScheduled(CompletableFuture<?> future, long timeoutNanos) {
+    return Blocking.awaitFuture(engine, future, timeoutNanos);
+  }
+
   public void writeTimeline(Path file) throws IOException {
     checkOpen();
     timeline.write(file);

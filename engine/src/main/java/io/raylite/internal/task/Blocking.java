@@ -62,6 +62,11 @@ public final class Blocking {
     return entry.valueOrThrow();
   }
 
+  /** Waits for {@code future} as {@link #block} does, for the calling thread of {@code engine}'s runtime. */
+  public static boolean awaitFuture(Engine engine, CompletableFuture<?> future, long timeoutNanos) {
+    return block(engine, TaskRun.current(), future, timeoutNanos, null);
+  }
+
   private static void help(TaskRun current, ObjectEntry entry) {
     Allocation held = current.allocation;
     Producer producer = entry.producer;
