@@ -95,7 +95,8 @@ public final class LocalRuntime {
     DeterministicSchedule schedule = config.deterministicSeed() == null ? null
         : new DeterministicSchedule(name, config.deterministicSeed());
     this.timeline = schedule == null ? new Timeline(config.timelineCapacity(), name)
-        : new Timeline(config.timelineCapacity(), name, 0);
+        : new Timeline(config.timelineCapacity(), config.name() != null ? name  // raylite-N would differ between runs
+            : "raylite (deterministic, seed " + config.deterministicSeed() + ")", 0);
     this.state = new RuntimeState(this);
     this.engine = new Engine(api, name, ledger, (int) Math.ceil(config.cpus()), timeline, state,
         config.finishedTaskCapacity(), config.logStream(),
