@@ -304,6 +304,50 @@ class DeterministicRunTest {
     }  // close does not hang on the waiting task
   }
 
+  /** Calls its peer synchronously; the peer calls back, which a sequential actor can never serve. */
+  public static class Caller {
+    private ActorHandle<Caller> peer;
+
+    public int meet(ActorHandle<Caller> other) {
+      peer = other;
+      return 0;
+    }
+
+    public int ping(int depth) {
+      return depth == 0 ? 0 : Raylite.current().get(peer.task(Caller::ping, depth - 1).remote());
+    }
+  }
+
+  @Test
+  void twoSequentialActorsCallingEachOtherAreReportedAsADeadlockWithBothWaiters() {
+    try (Raylite ray = deterministic(11, 2)) {
+      ActorHandle<Caller> a = ray.actor(Caller::new).remote();
+      ActorHandle<Caller> b = ray.actor(Caller::new).remote();
+      ray.get(List.of(a.task(Caller::meet, b).remote(), b.task(Caller::meet, a).remote()));
+      ScheduleDeadlockException e = assertThrows(ScheduleDeadlockException.class,
+          () -> ray.get(a.task(Caller::ping, 2).remote()));
+      assertEquals(2, e.waiters().size(), e.getMessage());
+      assertTrue(e.waiters().stream().allMatch(w -> w.contains("Caller.ping")), e.getMessage());
+    }
+  }
+
+  static int useTheGpu() {
+    return 1;
+  }
+
+  static int holdTheGpuAndWaitForAGpuTask() {
+    return Raylite.current().get(Raylite.current().task(DeterministicRunTest::useTheGpu).numGpus(1).remote());
+  }
+
+  @Test
+  void aTaskHoldingTheOnlyGpuThatWaitsForAGpuTaskIsReportedAsADeadlock() {
+    try (Raylite ray = Raylite.builder().cpus(2).gpus(1).dashboard(false).deterministic(1).build()) {
+      ObjectRef<Integer> outer = ray.task(DeterministicRunTest::holdTheGpuAndWaitForAGpuTask).numGpus(1).remote();
+      ScheduleDeadlockException e = assertThrows(ScheduleDeadlockException.class, () -> ray.get(outer));
+      assertTrue(e.getMessage().contains("holdTheGpuAndWaitForAGpuTask"), e.getMessage());
+    }
+  }
+
   @Test
   void aTimeoutPassesOnlyWhenNothingCanRun() {
     try (Raylite ray = deterministic(2, 2)) {
