@@ -162,8 +162,11 @@ public final class Blocking {
   /** What a waiter waits for, as a deadlock under a deterministic schedule names it. */
   private static String waitDescription(ObjectEntry what) {
     RuntimeContext context = LocalRuntime.currentContext();
-    return (what == null ? "objects" : "object " + what.idString())
-        + (context == null ? "" : " in " + context);
+    TaskRun current = TaskRun.current();
+    String waited = what != null ? "object " + what.idString()
+        : current != null && current.waitingFor instanceof ObjectEntry[] entries ? entries.length + " objects (wait)"
+        : "a future";
+    return waited + (context == null ? "" : " in " + context);
   }
 
   private static void reclaim(Scheduler<?> scheduler, Allocation held, DeterministicSchedule schedule) {
