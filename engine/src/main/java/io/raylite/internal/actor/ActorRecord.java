@@ -545,7 +545,8 @@ public final class ActorRecord {
     Allocation granted = null;
     if (waiting != null) {
       try {
-        granted = DeterministicSchedule.get(runtime.schedule, waiting, "the resources of actor " + idString());
+        granted = runtime.schedule == null ? waiting.get()
+            : DeterministicSchedule.get(runtime.schedule, waiting, "the resources of actor " + idString());
       } catch (InterruptedException e) {
         // Only kill and close interrupt this thread; both take the reservation out first.
       } catch (ExecutionException e) {
