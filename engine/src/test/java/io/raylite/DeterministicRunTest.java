@@ -216,6 +216,34 @@ class DeterministicRunTest {
         orders.toString());
   }
 
+  /** Sends two entries without waiting between them, then waits for both. */
+  static int sendTwo(ActorHandle<Journal> journal, String name) {
+    Raylite ray = Raylite.current();
+    ray.get(List.of(journal.task(Journal::append, name + "1").remote(), journal.task(Journal::append, name + "2").remote()));
+    return 2;
+  }
+
+  static List<String> twoCallersSendingTwoEach(Raylite ray) {
+    ActorHandle<Journal> journal = ray.actor(Journal::new).remote();
+    ray.get(List.of(ray.task(DeterministicRunTest::sendTwo, journal, "a").remote(),
+        ray.task(DeterministicRunTest::sendTwo, journal, "b").remote()));
+    List<String> entries = ray.get(journal.task(Journal::entries).remote());
+    ray.kill(journal);
+    return entries;
+  }
+
+  @Test
+  void callsOfDifferentCallersInterleaveAsTheSeedSaysAndEachCallersCallsKeepTheirOrder() {
+    boolean interleaved = false;
+    for (long seed = 0; seed < 30; seed++) {
+      List<String> order = runWithSeed(seed, DeterministicRunTest::twoCallersSendingTwoEach);
+      assertTrue(order.indexOf("a1") < order.indexOf("a2") && order.indexOf("b1") < order.indexOf("b2"),
+          "seed " + seed + ": " + order);
+      interleaved |= order.indexOf("b1") < order.indexOf("a2") && order.indexOf("a1") < order.indexOf("b2");
+    }
+    assertTrue(interleaved, "30 seeds never interleaved two callers' calls");
+  }
+
   @Test
   void waitReturnsTheSameReadyRefsForTheSameSeed() {
     Function<Raylite, List<String>> firstReady = ray -> {

@@ -59,6 +59,8 @@ public final class ActorCallRun implements RuntimeContext, Producer {
   volatile boolean cancelled;
   /** Whose maxPendingCalls count holds this call (see ActorRecord), or null; under the monitor. */
   Object pendingCaller;
+  /** Who submitted it, kept under a deterministic run only (see ActorMailbox#pollDrawn); else null. */
+  Object caller;
   /** The failure the actor decided for this call, delivered outside the monitor. */
   RayliteException failure;
 

@@ -243,6 +243,9 @@ public final class ActorRecord {
     }
     ActorMailbox box = mailboxFor(method, group);
     ActorCallRun call = new ActorCallRun(this, box, registry.nextTaskId(), callName, method, args, refMask, true);
+    if (runtime.schedule != null) {
+      call.caller = callerKey();  // the schedule draws among callers (ActorMailbox.pollDrawn)
+    }
     ObjectRef<R> ref = call.ref();
     if (options.maxPendingCalls() < 0 && box.drainers == box.limit && death == null) {
       // Every drainer of the mailbox runs, so one will take the call: queue it without the monitor.
@@ -397,7 +400,7 @@ public final class ActorRecord {
             }
           }
         }
-        next = state == ALIVE ? box.poll() : null;
+        next = state != ALIVE ? null : runtime.schedule == null ? box.poll() : box.pollDrawn(runtime.schedule);
         if (next == null) {
           box.drainers--;
           release = quiescentLocked();

@@ -27,7 +27,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * participant runs at a time: the one in `running`, which holds the baton. A participant gives the
  * baton back when it ends (finish), when it waits for a future that is not done (await: a get, a
  * wait, a CPU reclaim, an actor's resource reservation, RuntimeContext.await) and between two calls
- * of an actor's mailbox (yieldTurn).
+ * of an actor's mailbox (yieldTurn). A mailbox drainer also draws which caller's call it takes
+ * next (drawIndex, from ActorMailbox.pollDrawn), keeping each caller's calls in order.
  *
  * Participant states, each in exactly one place, all guarded by `lock`:
  *   ready     in `ready`: a new thread not yet started, a waiter whose future completed, or a
@@ -324,6 +325,17 @@ public final class DeterministicSchedule {
       return false;
     }
     return true;
+  }
+
+  /** A number in [0, n), drawn with the seed, for a choice made by the baton's holder. */
+  public int drawIndex(int n) {
+    lock.lock();
+    try {
+      draws++;
+      return random.nextInt(n);
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Takes a ready participant, drawn with the seed. */
