@@ -83,7 +83,7 @@ public final class RayQueue<T> {
   /** Adds {@code item}, waiting while the queue is full. */
   public void put(T item) {
     Objects.requireNonNull(item, "item");
-    awaitWaiter(ray.get(actor.task(State<T>::put, item).remote()), null, "put");
+    awaitWaiter(ray, ray.get(actor.task(State<T>::put, item).remote()), null, "put");
   }
 
   /**
@@ -94,7 +94,7 @@ public final class RayQueue<T> {
   public void put(T item, Duration timeout) {
     Objects.requireNonNull(item, "item");
     checkTimeout(timeout);
-    awaitWaiter(ray.get(actor.task(State<T>::put, item).remote()), timeout, "put");
+    awaitWaiter(ray, ray.get(actor.task(State<T>::put, item).remote()), timeout, "put");
   }
 
   /**
@@ -111,7 +111,7 @@ public final class RayQueue<T> {
 
   /** Removes and returns the oldest item, waiting while the queue is empty. */
   public T get() {
-    return awaitWaiter(ray.get(actor.task(State<T>::take).remote()), null, "get");
+    return awaitWaiter(ray, ray.get(actor.task(State<T>::take).remote()), null, "get");
   }
 
   /**
@@ -121,7 +121,7 @@ public final class RayQueue<T> {
    */
   public T get(Duration timeout) {
     checkTimeout(timeout);
-    return awaitWaiter(ray.get(actor.task(State<T>::take).remote()), timeout, "get");
+    return awaitWaiter(ray, ray.get(actor.task(State<T>::take).remote()), timeout, "get");
   }
 
   /**
@@ -161,8 +161,22 @@ public final class RayQueue<T> {
    * Waits for {@code waiter} to complete, lending a task's CPUs meanwhile, and returns its value.
    * A timeout or an interrupt completes the waiter first, so that the actor skips it.
    */
-  private static <R> R awaitWaiter(Waiter<R> returned, Duration timeout, String operation) {
+  private static <R> R awaitWaiter(Raylite ray, Waiter<R> returned, Duration timeout, String operation) {
     CompletableFuture<R> waiter = returned.future();
+    if (ray.isDeterministic()) {
+      // The schedule runs the queue's other users while this one waits, and times out only when
+      // nothing else can run; the timeout completes the waiter as orTimeout would.
+      try {
+        if (!ray.awaitScheduled(waiter, timeout)) {
+          waiter.completeExceptionally(new TimeoutException());
+        }
+      } catch (RayliteException e) {
+        if (waiter.cancel(false)) {
+          throw e;
+        }
+      }
+      return joinWaiter(waiter, timeout, operation);
+    }
     if (timeout != null) {
       waiter.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
@@ -185,6 +199,11 @@ public final class RayQueue<T> {
     } catch (ExecutionException | CancellationException e) {
       // read below through join(), which reports the outcome
     }
+    return joinWaiter(waiter, timeout, operation);
+  }
+
+  /** The value of a completed waiter, or the exception that says why it has none. */
+  private static <R> R joinWaiter(CompletableFuture<R> waiter, Duration timeout, String operation) {
     try {
       return waiter.join();
     } catch (CompletionException e) {

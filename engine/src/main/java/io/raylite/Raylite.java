@@ -423,10 +423,25 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
   /**
    * Writes the recorded task lifecycles as Chrome trace-event JSON (open it in Perfetto or
    * chrome://tracing): one row per worker, one bar per task run, with the time each task waited
-   * for its arguments and resources.
+   * for its arguments and resources. Under {@link Builder#deterministic(long)} times are logical (one
+   * microsecond per reading of the clock) and workers are numbered in creation order, so that one
+   * seed writes the same file run after run.
    */
   public void timeline(Path file) throws IOException {
     runtime.writeTimeline(file);
+  }
+
+  /** Whether this runtime was built with {@link Builder#deterministic(long)}. */
+  boolean isDeterministic() {
+    return runtime.schedule() != null;
+  }
+
+  /**
+   * Under a deterministic run, waits for {@code future} through the schedule, lending a task's
+   * CPUs meanwhile; false if {@code timeout} (null: none) passed because nothing else could run.
+   */
+  boolean awaitScheduled(java.util.concurrent.CompletableFuture<?> future, Duration timeout) {
+    return runtime.awaitScheduled(future, timeout == null ? -1 : timeout.toNanos());
   }
 
   /**
@@ -502,6 +517,7 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
     private String nodeId;
     private String namespace;
     private int generatorBackpressure;
+    private Long deterministicSeed;
 
     private Builder() {}
 
@@ -775,6 +791,19 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
     }
 
     /**
+     * Runs tasks and actor calls one at a time, in an order drawn from {@code seed} (default off):
+     * the same seed gives the same order, results and timeline, run after run. Work runs only while
+     * a thread outside tasks (the driver) waits in {@code get} or {@code wait}; a timeout passes
+     * only when nothing else can run, and a driver that waits for what can never be ready gets a
+     * {@link ScheduleDeadlockException}. Threads the program starts itself, real time and I/O are
+     * not controlled. Local runtimes only.
+     */
+    public Builder deterministic(long seed) {
+      this.deterministicSeed = seed;
+      return this;
+    }
+
+    /**
      * Starts the runtime.
      *
      * @throws IllegalStateException if an address is set but no cluster backend is on the class path
@@ -787,6 +816,10 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
       Integer gpuCount = gpus;
       Map<String, Double> customs = Map.copyOf(custom);
       Long memoryBytes = memory;
+      if (clusterAddress != null && deterministicSeed != null) {
+        throw new IllegalStateException("deterministic(" + deterministicSeed + ") runs tasks in this JVM only, "
+            + "but address '" + clusterAddress + "' asks for a cluster");
+      }
       if (clusterAddress != null) {
         ClusterProvider provider = ServiceLoader.load(ClusterProvider.class).findFirst()
             .orElseThrow(() -> new IllegalStateException("address '" + clusterAddress + "' asks for a "
@@ -814,7 +847,7 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
           objectStoreMemory != null ? objectStoreMemory : (long) (heap * 0.3),
           timelineCapacity, logStream, spillDirectory, spillCodec, shutdownTimeout, finishedTaskCapacity,
           dashboardOn(), dashboardHost != null ? dashboardHost : System.getProperty("raylite.dashboard.host", "127.0.0.1"),
-          dashboardPort != null ? dashboardPort : propertyPort(), backend, nodeId, namespace);
+          dashboardPort != null ? dashboardPort : propertyPort(), backend, nodeId, namespace, deterministicSeed);
       try {
         Raylite built = new Raylite(config);
         built.runtime.engine().generatorBackpressure(generatorBackpressure);

@@ -28,6 +28,7 @@ import io.raylite.internal.resource.ResourceLedger;
 import io.raylite.internal.resource.ResourceShape;
 import io.raylite.internal.resource.Scheduler;
 import io.raylite.internal.task.Blocking;
+import io.raylite.internal.task.DeterministicSchedule;
 import io.raylite.internal.task.Engine;
 import io.raylite.internal.task.FunctionNames;
 import io.raylite.internal.task.ShutdownReport;
@@ -100,13 +101,17 @@ public final class LocalRuntime {
     }
     ResourceLedger ledger = new ResourceLedger(
         config.cpus(), gpus, config.memoryBytes(), config.customResources(), hint);
-    this.timeline = new Timeline(config.timelineCapacity(), name);
+    DeterministicSchedule schedule = config.deterministicSeed() == null ? null
+        : new DeterministicSchedule(name, config.deterministicSeed());
+    this.timeline = schedule == null ? new Timeline(config.timelineCapacity(), name)
+        : new Timeline(config.timelineCapacity(), config.name() != null ? name  // raylite-N would differ between runs
+            : "raylite (deterministic, seed " + config.deterministicSeed() + ")", 0);
     this.state = new RuntimeState(this);
     this.engine = new Engine(api, name, ledger, (int) Math.ceil(config.cpus()), timeline, state,
         config.finishedTaskCapacity(), config.logStream(),
         config.objectStoreBytes(), spillParent,
         config.spillCodec() != null ? config.spillCodec() : new JavaSerializationCodec(),
-        config.backend(), config.nodeId());
+        config.backend(), config.nodeId(), schedule);
     this.scheduler = engine.scheduler;
     this.store = engine.store;
     this.defaultRequest = scheduler.shapeOf(TaskOptions.defaults().resources(), "default");
@@ -269,7 +274,7 @@ public final class LocalRuntime {
   public <T> T get(ObjectRef<T> ref, long timeoutNanos) {
     checkOpen();
     try {
-      return (T) engine.resolve(Blocking.await(entryOf(ref, "ref"), timeoutNanos));
+      return (T) engine.resolve(Blocking.await(engine, entryOf(ref, "ref"), timeoutNanos));
     } finally {
       Reference.reachabilityFence(ref);  // the ref's use keeps the object until it is read
     }
@@ -286,7 +291,7 @@ public final class LocalRuntime {
     List<T> values = new ArrayList<>(entries.length);
     for (ObjectEntry entry : entries) {
       long left = timeoutNanos < 0 ? -1 : Math.max(0, deadline - System.nanoTime());
-      values.add((T) engine.resolve(Blocking.await(entry, left)));
+      values.add((T) engine.resolve(Blocking.await(engine, entry, left)));
     }
     Reference.reachabilityFence(refs);
     return values;
@@ -328,7 +333,7 @@ public final class LocalRuntime {
           });
         }
       }
-      Blocking.blockWaiting(TaskRun.current(), enough, timeoutNanos, entries);
+      Blocking.blockWaiting(engine, TaskRun.current(), enough, timeoutNanos, entries);
     }
     List<ObjectRef<T>> readyRefs = new ArrayList<>();
     List<ObjectRef<T>> unready = new ArrayList<>();
@@ -409,6 +414,16 @@ public final class LocalRuntime {
     return state;
   }
 
+  /** The schedule of a deterministic run, or null. */
+  public DeterministicSchedule schedule() {
+    return engine.schedule;
+  }
+
+  /** Waits for {@code future} as get does (see Blocking); false if the timeout (negative: none) passed. */
+  public boolean awaitScheduled(CompletableFuture<?> future, long timeoutNanos) {
+    return Blocking.awaitFuture(engine, future, timeoutNanos);
+  }
+
   public void writeTimeline(Path file) throws IOException {
     checkOpen();
     timeline.write(file, placementGroups.openBundleEvents());
@@ -427,6 +442,9 @@ public final class LocalRuntime {
   public void close() {
     if (!engine.markClosed()) {
       return;
+    }
+    if (engine.schedule != null) {
+      engine.schedule.close();  // nothing holds a baton from now on; the threads end as in the default mode
     }
     // One grace period for every thread to end; past it, close reports them and returns.
     long deadline = System.nanoTime() + Math.min(shutdownTimeout.toNanos(), Long.MAX_VALUE / 4);

@@ -31,6 +31,7 @@ import java.util.Map;
  * @param backend where tasks run, or null for this runtime's own workers
  * @param nodeId the node id its tasks report, or null for {@code local}
  * @param namespace the namespace of its named actors, or null for an anonymous one
+ * @param deterministicSeed the seed of a deterministic run, or null for the default mode
  */
 public record RuntimeConfig(
     String name,
@@ -52,4 +53,5 @@ public record RuntimeConfig(
     int dashboardPort,
     TaskBackend backend,
     String nodeId,
-    String namespace) {}
+    String namespace,
+    Long deterministicSeed) {}

@@ -33,10 +33,16 @@ final class Timeline implements TimelineSink {
 
   private final AtomicReferenceArray<Event> ring;
   private final AtomicLong next = new AtomicLong();
-  private final long originNanos = System.nanoTime();
+  private final long originNanos;
   private final String runtimeName;
 
   Timeline(int capacity, String runtimeName) {
+    this(capacity, runtimeName, System.nanoTime());
+  }
+
+  /** A timeline whose times count from {@code originNanos} (0 for a deterministic run's logical clock). */
+  Timeline(int capacity, String runtimeName, long originNanos) {
+    this.originNanos = originNanos;
     this.ring = capacity == 0 ? null : new AtomicReferenceArray<>(capacity);
     this.runtimeName = runtimeName;
   }

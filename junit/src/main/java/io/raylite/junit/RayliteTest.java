@@ -37,6 +37,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>On a method, the annotation replaces the one on its class for that method's runtime ({@link
  * #perClass()} is read from the class only).
+ *
+ * <p>Deterministic runs: with {@link #schedules()} the test runs once per seed, each time with a
+ * fresh runtime built with {@link io.raylite.Raylite.Builder#deterministic(long)}, checked for
+ * leaks and closed before the next seed; the first failure stops it and names its seed, which
+ * {@link #seed()} replays exactly. {@code @BeforeEach} and {@code @AfterEach} methods run once
+ * around all the seeds, and see the first seed's runtime.
  */
 @Target({ElementType.TYPE, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)
@@ -62,4 +68,19 @@ public @interface RayliteTest {
    * when the shared runtime is closed.
    */
   boolean perClass() default false;
+
+  /** The value of {@link #seed()} that means none. */
+  long NO_SEED = Long.MIN_VALUE;
+
+  /**
+   * Runs the test under this many deterministic schedules, with seeds {@code 0, 1, ...} (or from
+   * {@link #seed()} on, when it is set); 0 (the default) runs it once. A failure names the seed.
+   */
+  int schedules() default 0;
+
+  /**
+   * Runs the test once, deterministically, with this seed (as a failure under {@link #schedules()}
+   * names it), to replay that schedule exactly; with {@code schedules}, the first seed.
+   */
+  long seed() default NO_SEED;
 }

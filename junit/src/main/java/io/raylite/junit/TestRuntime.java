@@ -64,9 +64,18 @@ final class TestRuntime {
   }
 
   static TestRuntime start(RayliteTest config) {
+    return start(builder(config));
+  }
+
+  /** A runtime for {@code config} built with {@code Builder.deterministic(seed)}. */
+  static TestRuntime start(RayliteTest config, long seed) {
+    return start(builder(config).deterministic(seed));
+  }
+
+  private static TestRuntime start(Raylite.Builder builder) {
     Set<Thread> before = Collections.newSetFromMap(new IdentityHashMap<>());
     before.addAll(Thread.getAllStackTraces().keySet());
-    return new TestRuntime(builder(config).build(), before);
+    return new TestRuntime(builder.build(), before);
   }
 
   /** The builder for {@code config}: no dashboard; GPU discovery only if GPUs are asked for. */

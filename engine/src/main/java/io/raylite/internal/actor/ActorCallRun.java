@@ -73,6 +73,8 @@ public final class ActorCallRun implements RuntimeContext, Producer {
   private volatile CompletableFuture<?> inFlight;
   /** The actor's lifetime anchor while the call is pending (see HandleScope), or null; dropped when complete. */
   Object keepAlive;
+  /** Who submitted it, kept under a deterministic run only (see ActorMailbox#pollDrawn); else null. */
+  Object caller;
   /** The failure the actor decided for this call, delivered outside the monitor. */
   RayliteException failure;
 
@@ -81,13 +83,14 @@ public final class ActorCallRun implements RuntimeContext, Producer {
   boolean argumentFailed;
 
   /** For the timeline: when the call was submitted, and when its last run started and ended (0: never). */
-  final long submittedNanos = System.nanoTime();
+  final long submittedNanos;
   private long startedNanos;
   private long finishedNanos;
 
   ActorCallRun(ActorRecord actor, ActorMailbox mailbox, long id, String name, RayFunc function,
       Object[] args, int refMask, boolean withResult) {
     this.actor = actor;
+    this.submittedNanos = actor.runtime.now();
     this.mailbox = mailbox;
     this.id = id;
     this.givenName = name;
@@ -115,7 +118,7 @@ public final class ActorCallRun implements RuntimeContext, Producer {
     value = null;
     thrown = null;
     argumentFailed = false;
-    startedNanos = System.nanoTime();
+    startedNanos = actor.runtime.now();
     try {
       Object[] values;
       try {
@@ -137,7 +140,7 @@ public final class ActorCallRun implements RuntimeContext, Producer {
         awaitStage();
       }
     } finally {
-      finishedNanos = System.nanoTime();
+      finishedNanos = actor.runtime.now();
     }
   }
 
@@ -239,7 +242,7 @@ public final class ActorCallRun implements RuntimeContext, Producer {
   /** Fails the result with the failure the actor decided; called once, outside the monitor. */
   void completeFromFailure() {
     if (finishedNanos == 0 || finishedNanos < startedNanos) {
-      finishedNanos = System.nanoTime();  // never ran, or ended by the failure while running
+      finishedNanos = actor.runtime.now();  // never ran, or ended by the failure while running
     }
     // Recorded before the result fails, as in completeFromOutcome.
     record(failure instanceof TaskCancelledException || cancelled ? TaskRun.CANCELLED : TaskRun.FAILED);

@@ -1,5 +1,6 @@
 package io.raylite.internal.actor;
 
+import io.raylite.internal.task.DeterministicSchedule;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
@@ -119,6 +120,36 @@ final class ActorMailbox {
       queue = null;
       grown = false;
     }
+    return next;
+  }
+
+  /**
+   * As {@link #poll}, under a deterministic run: the next call of one of the callers with calls
+   * queued, the caller drawn by {@code schedule}. Each caller's calls keep their order, as in Ray;
+   * calls of different callers interleave as the seed says.
+   */
+  ActorCallRun pollDrawn(DeterministicSchedule schedule) {
+    absorb();
+    if (queue == null || queue.size() < 2) {
+      return poll();
+    }
+    List<ActorCallRun> firsts = new ArrayList<>();
+    List<Object> callers = new ArrayList<>();
+    for (ActorCallRun call : queue) {
+      boolean seen = false;
+      for (Object caller : callers) {
+        seen |= caller == call.caller;
+      }
+      if (!seen) {
+        callers.add(call.caller);
+        firsts.add(call);
+      }
+    }
+    if (firsts.size() == 1) {
+      return poll();
+    }
+    ActorCallRun next = firsts.get(schedule.drawIndex(firsts.size()));
+    queue.remove(next);
     return next;
   }
 

@@ -14,6 +14,7 @@ import io.raylite.internal.object.ObjectRefImpl;
 import io.raylite.internal.resource.Allocation;
 import io.raylite.internal.resource.ResourceShape;
 import io.raylite.internal.resource.Scheduler;
+import io.raylite.internal.task.DeterministicSchedule;
 import io.raylite.internal.task.EndActions;
 import io.raylite.internal.task.Engine;
 import io.raylite.internal.task.FunctionNames;
@@ -165,11 +166,12 @@ public final class ActorRecord {
   private volatile ActorDiedException death;
 
   /** When the actor was created: the first constructor run's wait in the timeline counts from here. */
-  private final long createdNanos = System.nanoTime();
+  private final long createdNanos;
 
   ActorRecord(ActorRegistry registry, long id, RayFunc constructor, String constructorName, Object[] args,
       int refMask, ActorOptions options, ResourceShape request, Scheduler<TaskRun> scheduler) {
     this.registry = registry;
+    this.createdNanos = registry.runtime.now();
     this.runtime = registry.runtime;
     this.scheduler = scheduler;
     this.id = id;
@@ -282,6 +284,9 @@ public final class ActorRecord {
     ActorMailbox box = mailboxFor(method, group);
     ActorCallRun call = new ActorCallRun(this, box, registry.nextTaskId(), callName, method, args, refMask, true);
     call.async = async;
+    if (runtime.schedule != null) {
+      call.caller = callerKey();  // the schedule draws among callers (ActorMailbox.pollDrawn)
+    }
     ObjectRef<R> ref = call.ref();
     if (handles != null) {
       call.keepAlive = handles.anchor();
@@ -457,7 +462,7 @@ public final class ActorRecord {
             }
           }
         }
-        next = state == ALIVE ? box.poll() : null;
+        next = state != ALIVE ? null : runtime.schedule == null ? box.poll() : box.pollDrawn(runtime.schedule);
         if (next == null) {
           box.drainers--;
           release = quiescentLocked();
@@ -484,6 +489,9 @@ public final class ActorRecord {
           settleInbox(box);  // pushed after this drainer found the mailbox empty: see submit
         }
         return;
+      }
+      if (runtime.schedule != null && previous != null) {
+        runtime.schedule.yieldTurn();  // a deterministic run draws who goes next between two calls
       }
       next.run(target);
       previous = next;
@@ -602,7 +610,8 @@ public final class ActorRecord {
     Allocation granted = null;
     if (waiting != null) {
       try {
-        granted = waiting.get();
+        granted = runtime.schedule == null ? waiting.get()
+            : DeterministicSchedule.get(runtime.schedule, waiting, "the resources of actor " + idString());
       } catch (InterruptedException e) {
         // Only kill and close interrupt this thread; both take the reservation out first.
       } catch (ExecutionException e) {

@@ -44,7 +44,7 @@ public final class ActorRegistry {
     this.runtime = runtime;
     this.namespace = namespace;
     this.defaultOptions = ActorOptions.defaults().toBuilder().namespace(namespace).build();
-    this.threads = new ActorThreads(runtime.name);
+    this.threads = new ActorThreads(runtime.name, runtime.schedule);
     this.defaultRequest = runtime.scheduler.shapeOf(ActorOptions.defaults().resources(), "actor");
   }
 

@@ -1,5 +1,6 @@
 package io.raylite.internal.actor;
 
+import io.raylite.internal.task.DeterministicSchedule;
 import io.raylite.internal.task.Workers;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,22 +23,26 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class ActorThreads {
   private final ThreadFactory factory;
+  /** A deterministic run's schedule, which then makes the threads; or null. */
+  private final DeterministicSchedule schedule;
   private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
   private final AtomicReference<Thread> lastRetired = new AtomicReference<>();
 
-  ActorThreads(String prefix) {
+  ActorThreads(String prefix, DeterministicSchedule schedule) {
+    this.schedule = schedule;
     this.factory = Thread.ofVirtual().name(prefix + "-actor-", 0).factory();
   }
 
   /** Starts {@code body} on a new virtual thread and returns the thread. */
   Thread start(Runnable body) {
-    Thread thread = factory.newThread(() -> {
+    Runnable retiring = () -> {
       try {
         body.run();
       } finally {
         retire();
       }
-    });
+    };
+    Thread thread = schedule != null ? schedule.newThread(retiring) : factory.newThread(retiring);
     threads.add(thread);
     thread.start();
     return thread;

@@ -2,6 +2,8 @@ package io.raylite.internal.task;
 
 import io.raylite.GetTimeoutException;
 import io.raylite.RayliteException;
+import io.raylite.RuntimeContext;
+import io.raylite.internal.LocalRuntime;
 import io.raylite.internal.object.ObjectEntry;
 import io.raylite.internal.object.Producer;
 import io.raylite.internal.resource.Allocation;
@@ -33,22 +35,36 @@ import java.util.concurrent.TimeoutException;
  * just block, which bounds the threads at the cost of parallelism in such extreme graphs.
  *
  * Threads outside any task (the driver) simply block.
+ *
+ * Under a deterministic run (Engine.schedule), every wait goes through DeterministicSchedule.await
+ * instead of the future's get: a task or actor thread gives the baton back while it waits, and the
+ * driver draws who runs until its object is ready. Helping, lending and reclaiming are unchanged.
  */
 public final class Blocking {
   private Blocking() {}
 
   /** Waits for {@code entry} (helping or lending as above) and returns its value or throws. */
   public static Object await(ObjectEntry entry, long timeoutNanos) {
+    return await(null, entry, timeoutNanos);
+  }
+
+  /** As {@link #await(ObjectEntry, long)}, for a waiter of {@code engine}'s runtime (null: unknown). */
+  public static Object await(Engine engine, ObjectEntry entry, long timeoutNanos) {
     if (!entry.isDone()) {
       TaskRun current = TaskRun.current();
       if (current != null) {
         help(current, entry);
       }
       if (!entry.isDone()) {
-        block(current, entry.ready, timeoutNanos, entry);
+        block(engine, current, entry.ready, timeoutNanos, entry);
       }
     }
     return entry.valueOrThrow();
+  }
+
+  /** Waits for {@code future} as {@link #block} does, for the calling thread of {@code engine}'s runtime. */
+  public static boolean awaitFuture(Engine engine, CompletableFuture<?> future, long timeoutNanos) {
+    return block(engine, TaskRun.current(), future, timeoutNanos, null);
   }
 
   private static void help(TaskRun current, ObjectEntry entry) {
@@ -63,13 +79,13 @@ public final class Blocking {
    * {@link #block} for {@code wait}, with no object to name in a timeout: meanwhile the state API
    * shows the current task waiting for {@code entries}.
    */
-  public static boolean blockWaiting(TaskRun current, CompletableFuture<?> future, long timeoutNanos,
-      ObjectEntry[] entries) {
+  public static boolean blockWaiting(Engine engine, TaskRun current, CompletableFuture<?> future,
+      long timeoutNanos, ObjectEntry[] entries) {
     if (current != null) {
       current.waitingFor = entries;
     }
     try {
-      return block(current, future, timeoutNanos, null);
+      return block(engine, current, future, timeoutNanos, null);
     } finally {
       if (current != null) {
         current.waitingFor = null;
@@ -86,6 +102,13 @@ public final class Blocking {
    * @return whether the future completed (false only on timeout when {@code what} is null)
    */
   public static boolean block(TaskRun current, CompletableFuture<?> future, long timeoutNanos, ObjectEntry what) {
+    return block(null, current, future, timeoutNanos, what);
+  }
+
+  private static boolean block(Engine engine, TaskRun current, CompletableFuture<?> future, long timeoutNanos,
+      ObjectEntry what) {
+    DeterministicSchedule schedule = engine != null ? engine.schedule
+        : current != null ? current.runtime.schedule : DeterministicSchedule.ofCurrentThread();
     Allocation held = current == null ? null : current.allocation;
     boolean lend = held != null && !held.cpuLent && held.request.cpu() > 0;
     // Only pool threads need a spare to replace them; a blocked virtual thread costs nothing.
@@ -100,7 +123,11 @@ public final class Blocking {
       current.scheduler.lendCpu(held);
     }
     try {
-      if (timeoutNanos < 0) {
+      if (schedule != null) {
+        if (!schedule.await(future, timeoutNanos, waitDescription(what))) {
+          throw new TimeoutException();  // nothing else could run: see DeterministicSchedule
+        }
+      } else if (timeoutNanos < 0) {
         future.get();
       } else {
         future.get(timeoutNanos, TimeUnit.NANOSECONDS);
@@ -112,8 +139,9 @@ public final class Blocking {
       if (what == null) {
         return false;
       }
-      throw new GetTimeoutException("object " + what.idString() + " was not ready within "
-          + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+      throw new GetTimeoutException("object " + what.idString() + (schedule != null
+          ? " could not be ready under the deterministic schedule: nothing else could run"
+          : " was not ready within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms"));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RayliteException("interrupted while waiting for "
@@ -126,12 +154,22 @@ public final class Blocking {
         current.runtime.workers.exitLentBlock();
       }
       if (lend) {
-        reclaim(current.scheduler, held);
+        reclaim(current.scheduler, held, schedule);
       }
     }
   }
 
-  private static void reclaim(Scheduler<?> scheduler, Allocation held) {
+  /** What a waiter waits for, as a deadlock under a deterministic schedule names it. */
+  private static String waitDescription(ObjectEntry what) {
+    RuntimeContext context = LocalRuntime.currentContext();
+    TaskRun current = TaskRun.current();
+    String waited = what != null ? "object " + what.idString()
+        : current != null && current.waitingFor instanceof ObjectEntry[] entries ? entries.length + " objects (wait)"
+        : "a future";
+    return waited + (context == null ? "" : " in " + context);
+  }
+
+  private static void reclaim(Scheduler<?> scheduler, Allocation held, DeterministicSchedule schedule) {
     CompletableFuture<Void> granted = scheduler.reclaimCpu(held);
     if (granted == null) {
       return;
@@ -139,7 +177,7 @@ public final class Blocking {
     boolean interrupted = false;
     for (;;) {
       try {
-        granted.get();
+        DeterministicSchedule.get(schedule, granted, "its CPUs back");
         break;
       } catch (InterruptedException e) {
         interrupted = true;

@@ -36,6 +36,8 @@ public final class Engine {
   public final TaskBackend backend;
   /** The node id tasks report; null for a local runtime. */
   public final String nodeId;
+  /** The order of a deterministic run, or null in the default mode. */
+  public final DeterministicSchedule schedule;
   private final AtomicLong objectIds = new AtomicLong();
   private final AtomicLong taskIds = new AtomicLong();
   private final Object closeLock = new Object();
@@ -46,6 +48,16 @@ public final class Engine {
   public Engine(Raylite api, String name, ResourceLedger ledger, int parallelism, TimelineSink timeline,
       StateRecorder state, int finishedTaskCapacity, PrintStream logStream, long objectStoreBytes,
       Path spillDirectory, SpillCodec spillCodec, TaskBackend backend, String nodeId) {
+    this(api, name, ledger, parallelism, timeline, state, finishedTaskCapacity, logStream, objectStoreBytes,
+        spillDirectory, spillCodec, backend, nodeId, null);
+  }
+
+  /** As above, with the schedule of a deterministic run, or null. */
+  public Engine(Raylite api, String name, ResourceLedger ledger, int parallelism, TimelineSink timeline,
+      StateRecorder state, int finishedTaskCapacity, PrintStream logStream, long objectStoreBytes,
+      Path spillDirectory, SpillCodec spillCodec, TaskBackend backend, String nodeId,
+      DeterministicSchedule schedule) {
+    this.schedule = schedule;
     this.backend = backend;
     this.nodeId = nodeId;
     this.api = api;
@@ -54,7 +66,7 @@ public final class Engine {
     this.timeline = timeline;
     this.state = state;
     this.tasks = new TaskTable(finishedTaskCapacity);
-    this.workers = new Workers(name, parallelism);
+    this.workers = new Workers(name, parallelism, schedule);
     this.scheduler = new Scheduler<>(ledger, workers::dispatch);
     this.store = new ObjectStore(name, objectStoreBytes, spillDirectory, spillCodec, this::await, state);
   }
@@ -62,6 +74,11 @@ public final class Engine {
   /** A scheduler over {@code ledger} that dispatches to this runtime's workers: a placement-group bundle's. */
   public Scheduler<TaskRun> newScheduler(ResourceLedger ledger) {
     return new Scheduler<>(ledger, workers::dispatch);
+  }
+
+  /** The time the timeline records: System.nanoTime, or the logical clock of a deterministic run. */
+  public long now() {
+    return schedule == null ? System.nanoTime() : schedule.now();
   }
 
   public long nextObjectId() {
@@ -80,7 +97,7 @@ public final class Engine {
   /** Waits for an object of this runtime, for a ref's {@code get}; see {@link Blocking}. */
   private Object await(ObjectEntry entry, long timeoutNanos) {
     checkOpen();
-    return resolve(Blocking.await(entry, timeoutNanos));
+    return resolve(Blocking.await(this, entry, timeoutNanos));
   }
 
   /** The value a reader gets for a stored one: a value stored on another node is fetched from it. */

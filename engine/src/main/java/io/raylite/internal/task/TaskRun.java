@@ -156,7 +156,7 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
    * retained until the task is done (see clear), so dropping the ref after submitting keeps it.
    */
   public void resolveArguments() {
-    submittedNanos = System.nanoTime();
+    submittedNanos = runtime.now();
     int mask = refMask;
     if (mask == 0) {
       argsReady();
@@ -219,7 +219,7 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
   }
 
   private void argsReady() {
-    argsReadyNanos = System.nanoTime();
+    argsReadyNanos = runtime.now();
     if (state != PENDING) {
       return;  // cancelled while waiting
     }
@@ -236,7 +236,7 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
   private void failFromDependency(RayliteException error) {
     if (STATE.compareAndSet(this, PENDING, DONE)) {
       outcome = error instanceof TaskCancelledException ? CANCELLED : FAILED;
-      finishedNanos = System.nanoTime();
+      finishedNanos = runtime.now();
       clear();
       record(error);
       result.fail(error);
@@ -295,7 +295,7 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
     int s = state;
     if ((s == PENDING || s == QUEUED) && STATE.compareAndSet(this, s, DISPATCHED)) {
       allocation = granted;
-      dispatchedNanos = System.nanoTime();
+      dispatchedNanos = runtime.now();
       return true;
     }
     return false;
@@ -325,7 +325,7 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
     if (STATE.compareAndSet(this, QUEUED, RUNNING)) {
       allocation = held;
       borrowed = true;
-      dispatchedNanos = System.nanoTime();
+      dispatchedNanos = runtime.now();
       return true;
     }
     return false;
@@ -381,7 +381,7 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
       worker.running = this;
     }
     ThreadState before = ThreadState.capture(thread);
-    startedNanos = System.nanoTime();
+    startedNanos = runtime.now();
     Object value = null;
     Throwable failure = null;
     try {
@@ -406,7 +406,7 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
   }
 
   private TaskRun finish(Object value, Throwable failure, boolean mayChain) {
-    finishedNanos = System.nanoTime();
+    finishedNanos = runtime.now();
     // A node that died is a system failure: retried whatever retryExceptions says, as in Ray.
     if (failure != null && !cancelled && !runtime.isClosed()
         && (isRetryable(failure) || failure instanceof NodeDiedException)
@@ -532,7 +532,7 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
       if (STATE.compareAndSet(this, s, DONE)) {
         cancelled = true;
         outcome = CANCELLED;
-        finishedNanos = System.nanoTime();
+        finishedNanos = runtime.now();
         clear();
         record(why);
         result.fail(new TaskCancelledException(why));

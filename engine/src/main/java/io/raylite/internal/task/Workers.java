@@ -36,6 +36,8 @@ public final class Workers {
   private final Map<Thread, TaskRun> virtualThreads = new ConcurrentHashMap<>();
   private final AtomicInteger workerIndex = new AtomicInteger();
   private final ThreadFactory virtualFactory;
+  /** A deterministic run's schedule, which then starts every task on a thread of its own; or null. */
+  private final DeterministicSchedule schedule;
   /** Tasks blocked in get or wait with their CPUs lent; bounded by MAX_SPARES. */
   private final AtomicInteger lentBlocks = new AtomicInteger();
 
@@ -59,7 +61,8 @@ public final class Workers {
     }
   }
 
-  Workers(String prefix, int parallelism) {
+  Workers(String prefix, int parallelism, DeterministicSchedule schedule) {
+    this.schedule = schedule;
     this.prefix = prefix;
     this.virtualFactory = Thread.ofVirtual().name(prefix + "-virtual-", 0).factory();
     this.pool = new ForkJoinPool(parallelism, this::newWorker, null, true,
@@ -97,15 +100,16 @@ public final class Workers {
 
   /** Starts a dispatched task on the kind of thread it asked for. */
   void dispatch(TaskRun task) {
-    if (task.onVirtualThread) {
+    if (task.onVirtualThread || schedule != null) {
       Thread[] self = new Thread[1];
-      Thread t = virtualFactory.newThread(() -> {
+      Runnable body = () -> {
         try {
           task.run();
         } finally {
           virtualThreads.remove(self[0]);
         }
-      });
+      };
+      Thread t = schedule != null ? schedule.newThread(body) : virtualFactory.newThread(body);
       self[0] = t;
       virtualThreads.put(t, task);
       t.start();
@@ -133,11 +137,19 @@ public final class Workers {
     if (thread instanceof WorkerThread w) {
       return w.label;
     }
+    String stable = schedule == null ? null : schedule.label(thread);
+    if (stable != null) {
+      return stable;
+    }
     return thread.isVirtual() ? "v" + thread.threadId() : thread.getName();
   }
 
   /** The timeline row of a thread. */
   int tid(Thread thread) {
+    int row = schedule == null ? -1 : schedule.row(thread);
+    if (row >= 0) {
+      return row;
+    }
     return thread instanceof WorkerThread w ? w.index : (int) (100_000 + thread.threadId());
   }
 
