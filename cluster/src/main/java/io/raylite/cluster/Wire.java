@@ -1,6 +1,7 @@
 package io.raylite.cluster;
 
 import java.io.Serializable;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,6 +32,20 @@ final class Wire {
       FAILED
     }
   }
+
+  /**
+   * One attempt of a task, as a submitter sends it to a node. {@code id} is unique among the
+   * submitter's attempts: the node runs an id once, however often it arrives, and answers it
+   * under the same id.
+   */
+  record TaskSpec(long id, String taskId, String name, int attempt, Map<String, Double> resources, byte[] function,
+      Object[] args) implements Serializable {}
+
+  /** A node's answer to the attempt {@code id}. */
+  record TaskDone(long id, TaskReply reply) implements Serializable {}
+
+  /** Answers a node publishes on a submitter's reply topic, in one message. */
+  record Replies(List<TaskDone> done) implements Serializable {}
 
   /** A piece of an object's encoded bytes, and the total length. */
   record Chunk(byte[] data, long total) implements Serializable {}
