@@ -85,6 +85,9 @@ final class ClusterNode implements AutoCloseable {
   /** Answers on their way to each submitter's reply topic. */
   private final ConcurrentMap<String, BatchingSender<Wire.TaskDone>> replies = new ConcurrentHashMap<>();
   private final String localUuid;
+  /** Signalled whenever an owned object is dropped, for awaitOwnedAtMost. */
+  private final java.util.concurrent.locks.ReentrantLock ownedLock = new java.util.concurrent.locks.ReentrantLock();
+  private final java.util.concurrent.locks.Condition ownedDropped = ownedLock.newCondition();
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   /**
@@ -355,8 +358,34 @@ final class ClusterNode implements AutoCloseable {
     ObjectRef<?> ref = owned.remove(key);
     if (ref != null) {
       ray.free(List.of(ref));
+      ownedLock.lock();
+      try {
+        ownedDropped.signalAll();
+      } finally {
+        ownedLock.unlock();
+      }
     }
     return ref != null;
+  }
+
+  /**
+   * Waits until this node owns at most {@code count} objects for remote holders; whether it came to
+   * that within the timeout. For tests that watch remote releases.
+   */
+  boolean awaitOwnedAtMost(int count, Duration timeout) throws InterruptedException {
+    long left = timeout.toNanos();
+    ownedLock.lock();
+    try {
+      while (owned.size() > count) {
+        if (left <= 0) {
+          return false;
+        }
+        left = ownedDropped.awaitNanos(left);
+      }
+      return true;
+    } finally {
+      ownedLock.unlock();
+    }
   }
 
   /* ---------------- Lifecycle ---------------- */
