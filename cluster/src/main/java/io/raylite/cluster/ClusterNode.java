@@ -272,7 +272,7 @@ final class ClusterNode implements AutoCloseable {
   /** Sends an answer to its submitter, batched with the others bound there. */
   private void reply(String replyTopic, Wire.TaskDone done) {
     replies.computeIfAbsent(replyTopic, topic -> new BatchingSender<Wire.TaskDone>(MAX_BATCH,
-        batch -> hz.<Wire.Replies>getTopic(topic).publishAsync(new Wire.Replies(batch)),
+        batch -> hz.<byte[]>getTopic(topic).publishAsync(WireFormat.writeReplies(batch)),
         (batch, failure) -> LOG.log(System.Logger.Level.WARNING, "node " + nodeId + " could not send "
             + batch.size() + " task answers to " + topic + "; its submitter will not see them", failure)))
         .offer(done);

@@ -116,7 +116,7 @@ final class HazelcastBackend implements TaskBackend {
           + "and is the secret (RAYLITE_SECRET or -Draylite.secret) the one 'start --head' printed? " + e.getMessage(), e);
     }
     try {
-      client.<Wire.Replies>getTopic(replyTopic).addMessageListener(
+      client.<byte[]>getTopic(replyTopic).addMessageListener(
           message -> replyHandlers.execute(() -> onReplies(message.getMessageObject())));
       client.getCluster().addMembershipListener(new MembershipListener() {
         @Override
@@ -330,8 +330,16 @@ final class HazelcastBackend implements TaskBackend {
    * Answers from a node, on a thread of our own (a message listener only hands them over). An
    * answer for an id no longer in flight (failed meanwhile, or delivered twice) is dropped.
    */
-  private void onReplies(Wire.Replies replies) {
-    for (Wire.TaskDone done : replies.done()) {
+  private void onReplies(byte[] message) {
+    List<Wire.TaskDone> answers;
+    try {
+      answers = WireFormat.readReplies(message);
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.ERROR, "a message on " + replyTopic + " cannot be read; the tasks it answers "
+          + "will not complete", e);
+      return;
+    }
+    for (Wire.TaskDone done : answers) {
       InFlight f = inFlight.remove(done.id());
       if (f == null) {
         continue;

@@ -2,8 +2,9 @@ package io.raylite.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
+import java.io.IOException;
 import java.io.Serializable;
-import java.util.ArrayList;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -34,13 +35,14 @@ final class NodeRequests {
   static final class RunTasks implements Callable<Boolean>, HazelcastInstanceAware, Serializable {
     private final String token;
     private final String replyTopic;
-    private final List<Wire.TaskSpec> tasks;
+    /** The attempts, in WireFormat. */
+    private final byte[] tasks;
     private transient HazelcastInstance hz;
 
     RunTasks(String token, String replyTopic, List<Wire.TaskSpec> tasks) {
       this.token = token;
       this.replyTopic = replyTopic;
-      this.tasks = new ArrayList<>(tasks);
+      this.tasks = WireFormat.writeTasks(tasks);
     }
 
     @Override
@@ -52,7 +54,13 @@ final class NodeRequests {
     public Boolean call() {
       ClusterNode node = node(hz);
       node.checkToken(token);
-      for (Wire.TaskSpec task : tasks) {
+      List<Wire.TaskSpec> specs;
+      try {
+        specs = WireFormat.readTasks(tasks);
+      } catch (IOException e) {
+        throw new UncheckedIOException("node " + node.nodeId + " cannot read a batch of tasks: " + e.getMessage(), e);
+      }
+      for (Wire.TaskSpec task : specs) {
         node.accept(replyTopic, task);
       }
       return Boolean.TRUE;

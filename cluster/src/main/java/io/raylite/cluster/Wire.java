@@ -1,7 +1,6 @@
 package io.raylite.cluster;
 
 import java.io.Serializable;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -43,9 +42,6 @@ final class Wire {
 
   /** A node's answer to the attempt {@code id}. */
   record TaskDone(long id, TaskReply reply) implements Serializable {}
-
-  /** Answers a node publishes on a submitter's reply topic, in one message. */
-  record Replies(List<TaskDone> done) implements Serializable {}
 
   /** A piece of an object's encoded bytes, and the total length. */
   record Chunk(byte[] data, long total) implements Serializable {}
