@@ -331,10 +331,11 @@ final class ClusterNode implements AutoCloseable {
   private record Transfer(byte[] bytes, AtomicLong unsent) {}
 
   /**
-   * A chunk of the object's encoding for the reader's transfer. The reader may ask for several
-   * chunks at once, which arrive in any order; the encoding is dropped once every byte was sent.
+   * A chunk of the object's encoding for the reader's transfer, as a plain array (which Hazelcast
+   * writes without Java serialization); empty past the end. The reader may ask for several chunks
+   * at once, which arrive in any order; the encoding is dropped once every byte was sent.
    */
-  Wire.Chunk chunk(String key, String transfer, long offset, int length) {
+  byte[] chunk(String key, String transfer, long offset, int length) {
     ObjectRef<?> ref = ownedRef(key);
     Transfer t = transfers.get(transfer, id -> {
       try {
@@ -350,7 +351,7 @@ final class ClusterNode implements AutoCloseable {
     if (t.unsent().addAndGet(-n) <= 0) {
       transfers.invalidate(transfer);
     }
-    return new Wire.Chunk(data, bytes.length);
+    return data;
   }
 
   /** Drops the object; whether it was still here. */

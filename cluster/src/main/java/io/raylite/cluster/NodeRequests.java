@@ -68,7 +68,7 @@ final class NodeRequests {
   }
 
   /** Sends {@code length} bytes of an object's encoding from {@code offset}. */
-  static final class FetchChunk implements Callable<Wire.Chunk>, HazelcastInstanceAware, Serializable {
+  static final class FetchChunk implements Callable<byte[]>, HazelcastInstanceAware, Serializable {
     private final String token;
     private final String key;
     private final String transfer;
@@ -90,7 +90,7 @@ final class NodeRequests {
     }
 
     @Override
-    public Wire.Chunk call() {
+    public byte[] call() {
       ClusterNode node = node(hz);
       node.checkToken(token);
       return node.chunk(key, transfer, offset, length);

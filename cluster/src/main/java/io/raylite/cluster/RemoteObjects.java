@@ -84,14 +84,12 @@ final class RemoteObjects {
     private final Wire.ObjectHandle handle;
     private final String transfer;
     /** Requests sent and not consumed yet, in offset order. */
-    private final java.util.ArrayDeque<Future<Wire.Chunk>> ahead = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<Future<byte[]>> ahead = new java.util.ArrayDeque<>();
     private byte[] chunk = new byte[0];
     private int position;
     /** The offset of the next chunk to request. */
     private long requested;
     private boolean done;
-    /** The length of the encoding: the handle's, or the owner's if it says more. */
-    private long total;
 
     ChunkStream(HazelcastInstance hz, Member owner, String token, Wire.ObjectHandle handle, String transfer) {
       this.hz = hz;
@@ -102,7 +100,7 @@ final class RemoteObjects {
     }
 
     private void requestAhead() {
-      while (ahead.size() < PIPELINE && requested < Math.max(total, handle.size())) {
+      while (ahead.size() < PIPELINE && requested < handle.size()) {
         ahead.add(hz.getExecutorService(ClusterConfigs.EXECUTOR)
             .submitToMember(new NodeRequests.FetchChunk(token, handle.key(), transfer, requested, CHUNK), owner));
         requested += CHUNK;
@@ -114,12 +112,12 @@ final class RemoteObjects {
         return false;
       }
       requestAhead();
-      Future<Wire.Chunk> next = ahead.poll();
+      Future<byte[]> next = ahead.poll();
       if (next == null) {
         done = true;
         return false;
       }
-      Wire.Chunk got;
+      byte[] got;
       try {
         got = next.get(CHUNK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
@@ -138,9 +136,8 @@ final class RemoteObjects {
         throw new IOException("fetching object " + handle.key() + " from node " + handle.ownerNodeId()
             + " failed: " + e.getCause(), e.getCause());
       }
-      chunk = got.data();
+      chunk = got;
       position = 0;
-      total = got.total();
       done = chunk.length == 0;
       return !done;
     }

@@ -43,8 +43,6 @@ final class Wire {
   /** A node's answer to the attempt {@code id}. */
   record TaskDone(long id, TaskReply reply) implements Serializable {}
 
-  /** A piece of an object's encoded bytes, and the total length. */
-  record Chunk(byte[] data, long total) implements Serializable {}
 
   /** The resources a task holds, as sent to the node (a plain map Hazelcast can write). */
   static Map<String, Double> copy(Map<String, Double> resources) {
