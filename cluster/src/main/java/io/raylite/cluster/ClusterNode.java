@@ -46,7 +46,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * arguments on the local worker that runs it. When it ends, answer() encodes its result or failure
  * on the thread that completed it, and reply() hands it to the BatchingSender of the submitter's
  * reply topic, which publishes the answers that gathered meanwhile as one message. `accepted`
- * remembers the attempt ids of the last half hour, so a request delivered twice runs once.
+ * remembers the attempt ids of the last three minutes, so a request delivered twice runs once.
  *
  * Objects: a task's result of more than INLINE_LIMIT encoded bytes stays in the local runtime's
  * store (with its spilling) under a key "<nodeId>/<n>", held by the ObjectRef in `owned` until a
@@ -79,9 +79,13 @@ final class ClusterNode implements AutoCloseable {
   private final Cache<String, Transfer> transfers =
       Caffeine.newBuilder().expireAfterAccess(Duration.ofMinutes(1)).build();
   private final AtomicLong objectIds = new AtomicLong();
-  /** Attempts accepted lately, by reply topic and id: a request delivered twice runs once. */
+  /**
+   * Attempts accepted lately, by reply topic and id: a request delivered twice runs once. A
+   * duplicate comes from a resent invocation, within Hazelcast's invocation timeout (120 s), so
+   * three minutes cover it; the size bound keeps a busy node's memory in check.
+   */
   private final Cache<String, Boolean> accepted =
-      Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(30)).build();
+      Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(3)).maximumSize(1_000_000).build();
   /** Answers on their way to each submitter's reply topic. */
   private final ConcurrentMap<String, BatchingSender<Wire.TaskDone>> replies = new ConcurrentHashMap<>();
   private final String localUuid;
