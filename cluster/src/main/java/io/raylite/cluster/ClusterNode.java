@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,13 +39,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * One Raylite node: a Hazelcast member plus a local Raylite runtime that does the node's exact
  * resource accounting, GPU packing and work stealing. Drivers (Hazelcast clients) and other nodes
  * send it NodeRequests through the member's executor; each request is handed to the methods below
- * on an executor thread, never on a partition or event thread.
+ * on an executor thread, never on a partition or event thread, and none of them waits for a task.
+ *
+ * Tasks: accept() queues each attempt in the local runtime (which queues what does not fit yet)
+ * and returns; the executor thread is free again at once. The task's body reads its function and
+ * arguments on the local worker that runs it. When it ends, answer() encodes its result or failure
+ * on the thread that completed it, and reply() hands it to the BatchingSender of the submitter's
+ * reply topic, which publishes the answers that gathered meanwhile as one message. `accepted`
+ * remembers the attempt ids of the last three minutes, so a request delivered twice runs once.
  *
  * Objects: a task's result of more than INLINE_LIMIT encoded bytes stays in the local runtime's
  * store (with its spilling) under a key "<nodeId>/<n>", held by the ObjectRef in `owned` until a
  * FreeObject request (the driver's last holder let go, or free()) removes it. Readers fetch it in
- * chunks: the first chunk of a transfer encodes the value once into `transfers`, keyed by the
- * reader's transfer id; the last chunk, or a minute without a request, drops those bytes.
+ * chunks, several at a time: the first request of a transfer encodes the value once into
+ * `transfers`, keyed by the reader's transfer id; the request that sends its last unsent bytes, or
+ * a minute without a request, drops those bytes.
  *
  * Threads: `owned` and `transfers` are concurrent maps touched by any executor thread; everything
  * else is final after start. The local runtime is thread-safe.
@@ -53,6 +62,9 @@ final class ClusterNode implements AutoCloseable {
   static final String USER_CONTEXT_KEY = "raylite.node";
   /** Results up to this many encoded bytes travel inside the ref, as in Ray. */
   static final int INLINE_LIMIT = 256;
+  /** The most task answers one reply message carries. */
+  static final int MAX_BATCH = 1_000;
+  private static final System.Logger LOG = System.getLogger("io.raylite.cluster");
 
   /** The node of this JVM, for tasks that inspect it (tests); null outside a node. */
   private static volatile ClusterNode current;
@@ -64,9 +76,22 @@ final class ClusterNode implements AutoCloseable {
   private final String tokenText;
   private final HazelcastInstance hz;
   private final ConcurrentMap<String, ObjectRef<?>> owned = new ConcurrentHashMap<>();
-  private final Cache<String, byte[]> transfers =
+  private final Cache<String, Transfer> transfers =
       Caffeine.newBuilder().expireAfterAccess(Duration.ofMinutes(1)).build();
   private final AtomicLong objectIds = new AtomicLong();
+  /**
+   * Attempts accepted lately, by reply topic and id: a request delivered twice runs once. A
+   * duplicate comes from a resent invocation, within Hazelcast's invocation timeout (120 s), so
+   * three minutes cover it; the size bound keeps a busy node's memory in check.
+   */
+  private final Cache<String, Boolean> accepted =
+      Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(3)).maximumSize(1_000_000).build();
+  /** Answers on their way to each submitter's reply topic. */
+  private final ConcurrentMap<String, BatchingSender<Wire.TaskDone>> replies = new ConcurrentHashMap<>();
+  private final String localUuid;
+  /** Signalled whenever an owned object is dropped, for awaitOwnedAtMost. */
+  private final java.util.concurrent.locks.ReentrantLock ownedLock = new java.util.concurrent.locks.ReentrantLock();
+  private final java.util.concurrent.locks.Condition ownedDropped = ownedLock.newCondition();
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   /**
@@ -106,6 +131,7 @@ final class ClusterNode implements AutoCloseable {
     context.put(USER_CONTEXT_KEY, this);
     config.setUserContext(context);
     this.hz = Hazelcast.newHazelcastInstance(config);
+    this.localUuid = hz.getCluster().getLocalMember().getUuid().toString();
     try {
       checkJoin(options);
     } catch (RuntimeException e) {
@@ -150,19 +176,19 @@ final class ClusterNode implements AutoCloseable {
 
   /* ---------------- Tasks ---------------- */
 
-  /** Runs a task in the local runtime and answers with its result, inline or owned here. */
-  Wire.TaskReply run(String taskId, String taskName, int attempt, Map<String, Double> resources, byte[] function,
-      Object[] args) {
-    Object value;
+  /**
+   * Queues one attempt of a task in the local runtime, on the executor thread that received it,
+   * and returns at once; when the task ends, its answer goes to {@code replyTopic}. An attempt
+   * already accepted (the same request delivered twice) is ignored.
+   */
+  void accept(String replyTopic, Wire.TaskSpec spec) {
+    if (accepted.asMap().putIfAbsent(replyTopic + "/" + spec.id(), Boolean.TRUE) != null) {
+      return;
+    }
+    ObjectRef<Object> ref;
     try {
-      RayFunc f = (RayFunc) decode(function, "function of task '" + taskName + "'");
-      Object[] values = new Object[args.length];
-      for (int i = 0; i < args.length; i++) {
-        values[i] = argument(args[i], taskName, i);
-      }
-      TaskCall<Object> call = ray.task((RayFunc0<Object>) () -> Invocation.invoke(f, values))
-          .name(taskName).maxRetries(0);
-      resources.forEach((name, amount) -> {
+      TaskCall<Object> call = ray.task((RayFunc0<Object>) () -> runBody(spec)).name(spec.name()).maxRetries(0);
+      spec.resources().forEach((name, amount) -> {
         switch (name) {
           case Resources.CPU -> call.numCpus(amount);
           case Resources.GPU -> call.numGpus(amount);
@@ -170,30 +196,90 @@ final class ClusterNode implements AutoCloseable {
           default -> call.resource(name, amount);
         }
       });
-      ObjectRef<Object> ref = RemoteAttempt.submitAs(attempt, call::remote);
-      try {
-        value = ray.get(ref);
-      } catch (TaskFailedException e) {
-        return failure(e.getCause() != null ? e.getCause() : e);
-      }
-      byte[] bytes;
-      try {
-        bytes = codec.encode(value);
-      } catch (IOException e) {
-        return failure(new RayliteException("the result of task '" + taskName + "' (" + taskId + ", "
-            + (value == null ? "null" : value.getClass().getName()) + ") cannot be serialized: " + e, e));
-      }
-      if (bytes.length <= INLINE_LIMIT) {
-        return new Wire.TaskReply(Wire.TaskReply.Kind.INLINE, bytes, null, null);
-      }
-      String key = nodeId + "/" + objectIds.incrementAndGet();
-      owned.put(key, ref);
-      return new Wire.TaskReply(Wire.TaskReply.Kind.OWNED, null,
-          new Wire.ObjectHandle(hz.getCluster().getLocalMember().getUuid().toString(), nodeId, key, bytes.length),
-          null);
+      ref = RemoteAttempt.submitAs(spec.attempt(), call::remote);
     } catch (RuntimeException e) {
-      return failure(e);
+      reply(replyTopic, new Wire.TaskDone(spec.id(), failure(e)));
+      return;
     }
+    ref.toCompletableFuture().whenComplete((value, error) -> {
+      Wire.TaskDone done;
+      try {
+        done = answer(spec, ref, value, error);
+      } catch (Throwable t) {  // an answer must leave, or the submitter would wait forever
+        done = new Wire.TaskDone(spec.id(), failure(new RayliteException("node " + nodeId
+            + " could not answer task '" + spec.name() + "': " + t, t)));
+      }
+      reply(replyTopic, done);
+    });
+  }
+
+  /** The task itself, on a worker of the local runtime: reads its function and arguments, and calls it. */
+  private Object runBody(Wire.TaskSpec spec) throws Exception {
+    RayFunc f = (RayFunc) decode(spec.function(), "function of task '" + spec.name() + "'");
+    Object[] values = new Object[spec.args().length];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = argument(spec.args()[i], spec.name(), i);
+    }
+    return Invocation.invoke(f, values);
+  }
+
+  /** The answer for a task that ended: its result inline or owned here, or its failure. */
+  private Wire.TaskDone answer(Wire.TaskSpec spec, ObjectRef<Object> ref, Object value, Throwable error) {
+    if (error != null) {
+      Throwable t = error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error;
+      return new Wire.TaskDone(spec.id(), failure(t instanceof TaskFailedException && t.getCause() != null
+          ? t.getCause() : t));
+    }
+    SizingStream sized = new SizingStream();
+    try {
+      codec.encode(value, sized);
+    } catch (IOException e) {
+      return new Wire.TaskDone(spec.id(), failure(new RayliteException("the result of task '" + spec.name() + "' ("
+          + spec.taskId() + ", " + (value == null ? "null" : value.getClass().getName()) + ") cannot be serialized: "
+          + e, e)));
+    }
+    if (sized.count <= INLINE_LIMIT) {
+      return new Wire.TaskDone(spec.id(), new Wire.TaskReply(Wire.TaskReply.Kind.INLINE,
+          java.util.Arrays.copyOf(sized.head, (int) sized.count), null, null));
+    }
+    String key = nodeId + "/" + objectIds.incrementAndGet();
+    owned.put(key, ref);
+    return new Wire.TaskDone(spec.id(), new Wire.TaskReply(Wire.TaskReply.Kind.OWNED, null,
+        new Wire.ObjectHandle(localUuid, nodeId, key, sized.count), null));
+  }
+
+  /**
+   * Counts an encoding and keeps its first INLINE_LIMIT bytes only: a large result stays in the
+   * store as a value, and is encoded again only when it is read.
+   */
+  private static final class SizingStream extends java.io.OutputStream {
+    final byte[] head = new byte[INLINE_LIMIT];
+    long count;
+
+    @Override
+    public void write(int b) {
+      if (count < INLINE_LIMIT) {
+        head[(int) count] = (byte) b;
+      }
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      if (count < INLINE_LIMIT) {
+        System.arraycopy(b, off, head, (int) count, (int) Math.min(len, INLINE_LIMIT - count));
+      }
+      count += len;
+    }
+  }
+
+  /** Sends an answer to its submitter, batched with the others bound there. */
+  private void reply(String replyTopic, Wire.TaskDone done) {
+    replies.computeIfAbsent(replyTopic, topic -> new BatchingSender<Wire.TaskDone>(MAX_BATCH,
+        batch -> hz.<byte[]>getTopic(topic).publishAsync(WireFormat.writeReplies(batch)),
+        (batch, failure) -> LOG.log(System.Logger.Level.WARNING, "node " + nodeId + " could not send "
+            + batch.size() + " task answers to " + topic + "; its submitter will not see them", failure)))
+        .offer(done);
   }
 
   private Object argument(Object wire, String taskName, int index) {
@@ -245,23 +331,31 @@ final class ClusterNode implements AutoCloseable {
     return ref;
   }
 
-  /** A chunk of the object's encoding for the reader's transfer. */
-  Wire.Chunk chunk(String key, String transfer, long offset, int length) {
+  /** An object's encoding being read by one reader, and how many of its bytes are still to be sent. */
+  private record Transfer(byte[] bytes, AtomicLong unsent) {}
+
+  /**
+   * A chunk of the object's encoding for the reader's transfer, as a plain array (which Hazelcast
+   * writes without Java serialization); empty past the end. The reader may ask for several chunks
+   * at once, which arrive in any order; the encoding is dropped once every byte was sent.
+   */
+  byte[] chunk(String key, String transfer, long offset, int length) {
     ObjectRef<?> ref = ownedRef(key);
-    byte[] bytes = transfers.get(transfer, t -> {
+    Transfer t = transfers.get(transfer, id -> {
       try {
-        return codec.encode(ray.get(ref));
+        byte[] bytes = codec.encode(ray.get(ref));
+        return new Transfer(bytes, new AtomicLong(bytes.length));
       } catch (IOException e) {
         throw new UncheckedIOException("cannot encode object " + key + " on node " + nodeId, e);
       }
     });
+    byte[] bytes = t.bytes();
     int n = (int) Math.max(0, Math.min(length, bytes.length - offset));
-    byte[] data = new byte[n];
-    System.arraycopy(bytes, (int) offset, data, 0, n);
-    if (offset + n >= bytes.length) {
+    byte[] data = java.util.Arrays.copyOfRange(bytes, (int) Math.min(offset, bytes.length), (int) Math.min(offset, bytes.length) + n);
+    if (t.unsent().addAndGet(-n) <= 0) {
       transfers.invalidate(transfer);
     }
-    return new Wire.Chunk(data, bytes.length);
+    return data;
   }
 
   /** Drops the object; whether it was still here. */
@@ -269,8 +363,34 @@ final class ClusterNode implements AutoCloseable {
     ObjectRef<?> ref = owned.remove(key);
     if (ref != null) {
       ray.free(List.of(ref));
+      ownedLock.lock();
+      try {
+        ownedDropped.signalAll();
+      } finally {
+        ownedLock.unlock();
+      }
     }
     return ref != null;
+  }
+
+  /**
+   * Waits until this node owns at most {@code count} objects for remote holders; whether it came to
+   * that within the timeout. For tests that watch remote releases.
+   */
+  boolean awaitOwnedAtMost(int count, Duration timeout) throws InterruptedException {
+    long left = timeout.toNanos();
+    ownedLock.lock();
+    try {
+      while (owned.size() > count) {
+        if (left <= 0) {
+          return false;
+        }
+        left = ownedDropped.awaitNanos(left);
+      }
+      return true;
+    } finally {
+      ownedLock.unlock();
+    }
   }
 
   /* ---------------- Lifecycle ---------------- */

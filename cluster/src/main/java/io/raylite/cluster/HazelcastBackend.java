@@ -1,5 +1,7 @@
 package io.raylite.cluster;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
@@ -19,7 +21,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /*
@@ -29,24 +37,46 @@ import java.util.concurrent.atomic.AtomicLong;
  * partitions, never takes part in membership or migrations, and its death disturbs no node), a
  * Placement of the nodes from their member attributes, and the tasks in flight.
  *
- * A task attempt: the driver's runtime holds its resources out of the cluster's sum and calls
- * execute() on a worker; execute() reserves the resources on one node (Placement), sends a RunTask
- * to that member, and waits for its reply on a future of its own. Futures in flight are failed by
- * events, never by polling: a member removed fails those sent to it with NodeDiedException (which
- * the runtime retries within maxRetries); the client losing the cluster fails every one with a
- * RayliteException, and later calls fail at once.
+ * A task attempt: the driver's runtime holds no resources for it (the nodes account exactly and
+ * queue what does not fit yet; see TaskBackend.placesTasks) and calls submit() as soon as its
+ * arguments are ready. submit() places it on a node at once (Placement never waits), registers it
+ * in `inFlight` under a fresh attempt id, and offers it to that node's outbox, a BatchingSender that
+ * sends each batch as one RunTasks request and the tasks that gathered meanwhile as the next one.
+ * The node queues them and acknowledges within SEND_TIMEOUT_SECONDS, or the batch's tasks fail with
+ * a named failure (NodeDiedException, retried elsewhere, if the node is gone). Each answer comes
+ * back later on this driver's reply topic, in batches too; the topic's listener only hands each
+ * message to a virtual thread of our own, which completes the attempts' futures (and with them the
+ * driver's tasks). An answer for an id no longer in flight is dropped, so one delivered twice does
+ * no harm; the node ignores an attempt id it has already accepted.
  *
+ * Futures in flight are failed by events, never by polling: a member removed, or a send to it that
+ * fails for a dropped connection, fails those placed on it with NodeDiedException (which the runtime
+ * retries within maxRetries); the client losing the cluster fails every one with a
+ * RayliteException, and later calls fail at once. A task's own run has no timeout (tasks may run
+ * for hours); an answer lost while its node and the connection both stay up is not detected.
+
  * Objects: a small result comes back inline and is stored in the driver's runtime as a value; a
  * large one stays on its node, and the driver stores a RemoteObject, which fetches it in chunks
  * when read and which, when the driver's store drops it (every ref gone, or free()), tells the
  * owner to drop it too, through a Cleaner.
  *
- * Threads: `inFlight` is concurrent; `lost` is written by the lifecycle listener and read by
- * workers; Placement has its own lock. Hazelcast's callbacks only complete futures and update the
- * Placement: nothing blocks on its event threads.
+ * Threads: `inFlight` and `outboxes` are concurrent; whoever removes an id from `inFlight` (its
+ * answer, a failed send, a node leaving, the cluster lost) releases its placement and completes its
+ * future, so each happens once. `lost` is written by the lifecycle listener and read by workers;
+ * Placement has its own lock. Hazelcast's callbacks only complete futures, send the next batch and
+ * update the Placement: nothing blocks on its event threads.
+ *
+ * For actors across nodes (a later part): an actor call is one more kind of TaskSpec bound to the
+ * node that owns the actor; the outbox, the reply topic and the failure paths above carry it as
+ * they are.
  */
 final class HazelcastBackend implements TaskBackend {
   private static final Cleaner CLEANER = Cleaner.create();
+  private static final System.Logger LOG = System.getLogger("io.raylite.cluster");
+  /** The most task requests one message carries. */
+  static final int MAX_BATCH = 1_000;
+  /** How long a node may take to queue a batch of tasks (not to run them). */
+  static final long SEND_TIMEOUT_SECONDS = 60;
 
   private final String address;
   private final String token;
@@ -55,10 +85,20 @@ final class HazelcastBackend implements TaskBackend {
   private final Placement placement = new Placement();
   private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
+  /** Each node's task requests on their way, batched while one is in flight. */
+  private final Map<String, BatchingSender<Wire.TaskSpec>> outboxes = new ConcurrentHashMap<>();
+  /** Functions prepare() encoded, reused when they are sent: a task's function is encoded once. */
+  private final Cache<RayFunc, byte[]> encodedFunctions = Caffeine.newBuilder().weakKeys().build();
+  /** Where nodes publish this driver's answers. */
+  private final String replyTopic = "raylite.replies." + UUID.randomUUID();
+  /** Runs the handling of each reply message, off Hazelcast's event threads. */
+  private final ExecutorService replyHandlers = Executors.newThreadPerTaskExecutor(
+      Thread.ofVirtual().name("raylite-cluster-replies-", 0).factory());
   private volatile String lost;
   private volatile boolean closing;
 
-  private record InFlight(String memberUuid, Placement.Slot slot, String taskName, CompletableFuture<Wire.TaskReply> reply) {}
+  private record InFlight(String memberUuid, Placement.Slot slot, String taskName, Map<String, Double> resources,
+      CompletableFuture<Object> answer) {}
 
   /**
    * Joins the cluster at {@code address} as a client.
@@ -76,6 +116,8 @@ final class HazelcastBackend implements TaskBackend {
           + "and is the secret (RAYLITE_SECRET or -Draylite.secret) the one 'start --head' printed? " + e.getMessage(), e);
     }
     try {
+      client.<byte[]>getTopic(replyTopic).addMessageListener(
+          message -> replyHandlers.execute(() -> onReplies(message.getMessageObject())));
       client.getCluster().addMembershipListener(new MembershipListener() {
         @Override
         public void memberAdded(MembershipEvent event) {
@@ -128,9 +170,10 @@ final class HazelcastBackend implements TaskBackend {
    */
   private void nodeLeft(String uuid) {
     Placement.Slot slot = placement.remove(uuid);
-    for (InFlight f : inFlight.values()) {
-      if (f.memberUuid().equals(uuid) && slot != null) {
-        f.reply().completeExceptionally(Placement.died(slot, f.taskName()));
+    outboxes.remove(uuid);
+    for (Map.Entry<Long, InFlight> e : inFlight.entrySet()) {
+      if (e.getValue().memberUuid().equals(uuid) && slot != null) {
+        fail(e.getKey(), Placement.died(slot, e.getValue().taskName()));
       }
     }
   }
@@ -139,8 +182,8 @@ final class HazelcastBackend implements TaskBackend {
     if (lost == null) {
       lost = closing ? "the driver's runtime closed" : "the driver lost its connection to the cluster at " + address;
     }
-    for (InFlight f : inFlight.values()) {
-      f.reply().completeExceptionally(closing ? new RuntimeClosedException(lost) : new RayliteException(lost));
+    for (Long id : inFlight.keySet()) {
+      fail(id, closing ? new RuntimeClosedException(lost) : new RayliteException(lost));
     }
   }
 
@@ -167,7 +210,7 @@ final class HazelcastBackend implements TaskBackend {
       int refMask) {
     checkConnected();
     placement.checkFeasible(taskName, resources);
-    codec.encodeFunction(taskName, function);
+    encodedFunctions.put(function, codec.encodeFunction(taskName, function));
     Object[] kept = args.clone();
     for (int i = 0; i < args.length; i++) {
       if ((refMask & (1 << i)) == 0) {
@@ -178,7 +221,30 @@ final class HazelcastBackend implements TaskBackend {
   }
 
   @Override
+  public boolean placesTasks() {
+    return true;
+  }
+
+  @Override
+  public Map<String, Double> availableResources() {
+    return placement.available();
+  }
+
+  @Override
   public Object execute(RayFunc function, Object[] args, TaskInfo task) throws Exception {
+    try {
+      return submit(function, args, task).toCompletableFuture().get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
+  }
+
+  /**
+   * Places the attempt on a node and queues it in that node's outbox; the node's answer, on the
+   * reply topic, completes the returned future (see onReplies).
+   */
+  @Override
+  public CompletableFuture<Object> submit(RayFunc function, Object[] args, TaskInfo task) {
     checkConnected();
     Object[] wire = new Object[args.length];
     String preferred = null;
@@ -197,45 +263,96 @@ final class HazelcastBackend implements TaskBackend {
         wire[i] = new Wire.EncodedArg(codec.encodeArgument(task.name(), i, a));  // a value put on the driver
       }
     }
-    byte[] f = codec.encodeFunction(task.name(), function);
-    Placement.Slot slot = placement.acquire(task.name(), task.resources(), preferred);
+    byte[] f = encodedFunctions.get(function, fn -> codec.encodeFunction(task.name(), fn));
+    Placement.Slot slot = placement.place(task.name(), task.resources(), preferred);
     long id = ids.incrementAndGet();
-    CompletableFuture<Wire.TaskReply> reply = new CompletableFuture<>();
-    inFlight.put(id, new InFlight(slot.uuid, slot, task.name(), reply));
-    try {
-      Member member = RemoteObjects.memberOf(client, slot.uuid);
-      if (member == null) {
-        throw Placement.died(slot, task.name());
-      }
-      checkConnected();  // a loss that happened before the registration above failed nothing
-      client.getExecutorService(ClusterConfigs.EXECUTOR).submitToMember(
-          new NodeRequests.RunTask(token, task.taskId(), task.name(), task.attempt(), task.resources(), f, wire), member,
-          new ExecutionCallback<Wire.TaskReply>() {
-            @Override
-            public void onResponse(Wire.TaskReply response) {
-              reply.complete(response);
-            }
+    CompletableFuture<Object> answer = new CompletableFuture<>();
+    InFlight flight = new InFlight(slot.uuid, slot, task.name(), task.resources(), answer);
+    inFlight.put(id, flight);
+    String why = lost;
+    if (why != null) {  // a loss that happened before the registration above failed nothing
+      fail(id, closing ? new RuntimeClosedException(why) : new RayliteException(why));
+      return answer;
+    }
+    outboxes.computeIfAbsent(slot.uuid, uuid -> new BatchingSender<Wire.TaskSpec>(MAX_BATCH,
+            batch -> send(slot, batch), (batch, failure) -> notSent(slot, batch, failure)))
+        .offer(new Wire.TaskSpec(id, task.taskId(), task.name(), task.attempt(), Wire.copy(task.resources()), f, wire));
+    return answer;
+  }
 
-            @Override
-            public void onFailure(Throwable t) {
-              if (nodeGone(t, slot)) {
-                nodeLeft(slot.uuid);  // first, so that the retry is placed elsewhere
-                reply.completeExceptionally(Placement.died(slot, task.name(), t));
-              } else {
-                reply.completeExceptionally(t);
-              }
-            }
-          });
-      Wire.TaskReply answer;
-      try {
-        answer = reply.get();
-      } catch (ExecutionException e) {
-        throw e.getCause() instanceof Exception cause ? cause : e;
+  /** Sends one batch to the node; the stage completes when the node has queued it, or fails in time. */
+  private CompletableFuture<Boolean> send(Placement.Slot slot, List<Wire.TaskSpec> batch) {
+    CompletableFuture<Boolean> queued = new CompletableFuture<>();
+    Member member = RemoteObjects.memberOf(client, slot.uuid);
+    if (member == null) {
+      queued.completeExceptionally(Placement.died(slot, batch.getFirst().name()));
+      return queued;
+    }
+    client.getExecutorService(ClusterConfigs.EXECUTOR).submitToMember(
+        new NodeRequests.RunTasks(token, replyTopic, batch), member, new ExecutionCallback<Boolean>() {
+          @Override
+          public void onResponse(Boolean response) {
+            queued.complete(response);
+          }
+
+          @Override
+          public void onFailure(Throwable t) {
+            queued.completeExceptionally(t);
+          }
+        });
+    return queued.orTimeout(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** A batch the node did not take: its tasks fail, as died (retried elsewhere) if the node is gone. */
+  private void notSent(Placement.Slot slot, List<Wire.TaskSpec> batch, Throwable failure) {
+    Throwable t = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
+    boolean gone = t instanceof io.raylite.NodeDiedException || nodeGone(t, slot);
+    if (gone) {
+      nodeLeft(slot.uuid);  // first, so that the retries are placed elsewhere
+    }
+    for (Wire.TaskSpec spec : batch) {
+      fail(spec.id(), gone ? Placement.died(slot, spec.name(), t)
+          : t instanceof TimeoutException ? new RayliteException("node " + slot.nodeId + " did not take task '"
+              + spec.name() + "' within " + SEND_TIMEOUT_SECONDS + " s", t)
+          : new RayliteException("node " + slot.nodeId + " refused task '" + spec.name() + "': " + t, t));
+    }
+  }
+
+  private void fail(long id, Throwable failure) {
+    InFlight f = inFlight.remove(id);
+    if (f != null) {
+      placement.release(f.slot(), f.resources());
+      f.answer().completeExceptionally(failure);
+    }
+  }
+
+  /**
+   * Answers from a node, on a thread of our own (a message listener only hands them over). An
+   * answer for an id no longer in flight (failed meanwhile, or delivered twice) is dropped.
+   */
+  private void onReplies(byte[] message) {
+    List<Wire.TaskDone> answers;
+    try {
+      answers = WireFormat.readReplies(message);
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.ERROR, "a message on " + replyTopic + " cannot be read; the tasks it answers "
+          + "will not complete", e);
+      return;
+    }
+    for (Wire.TaskDone done : answers) {
+      InFlight f = inFlight.remove(done.id());
+      if (f == null) {
+        continue;
       }
-      return result(answer, task);
-    } finally {
-      inFlight.remove(id);
-      placement.release(slot, task.resources());
+      placement.release(f.slot(), f.resources());
+      Object value;
+      try {
+        value = result(done.reply(), f.taskName());
+      } catch (Throwable t) {
+        f.answer().completeExceptionally(t);
+        continue;
+      }
+      f.answer().complete(value);
     }
   }
 
@@ -248,7 +365,7 @@ final class HazelcastBackend implements TaskBackend {
     return RemoteObjects.nodeGone(client, slot.uuid, t);
   }
 
-  private Object result(Wire.TaskReply answer, TaskInfo task) throws Exception {
+  private Object result(Wire.TaskReply answer, String taskName) throws Exception {
     return switch (answer.kind()) {
       case INLINE -> codec.decode(answer.bytes());
       case OWNED -> new RemoteObject(this, answer.handle());
@@ -257,7 +374,7 @@ final class HazelcastBackend implements TaskBackend {
         try {
           failure = codec.decode(answer.bytes());
         } catch (IOException | ClassNotFoundException e) {
-          throw new RayliteException("task '" + task.name() + "' failed on its node with " + answer.failureText()
+          throw new RayliteException("task '" + taskName + "' failed on its node with " + answer.failureText()
               + ", which cannot be read here: " + e, e);
         }
         if (failure instanceof Exception ex) {
@@ -318,7 +435,16 @@ final class HazelcastBackend implements TaskBackend {
   public void close() {
     closing = true;
     lostCluster();
-    client.shutdown();
+    try {
+      client.getTopic(replyTopic).destroy();
+    } catch (RuntimeException e) {
+      if (lost == null || client.getLifecycleService().isRunning()) {
+        LOG.log(System.Logger.Level.DEBUG, "could not drop the reply topic " + replyTopic, e);
+      }
+    } finally {
+      client.shutdown();
+      replyHandlers.close();
+    }
   }
 
   /**

@@ -2,16 +2,19 @@ package io.raylite.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
+import java.io.IOException;
 import java.io.Serializable;
-import java.util.Map;
+import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
  * The requests a driver or another node sends to a node through Hazelcast's executor: run a task,
  * send a chunk of an object, free an object. Each carries the cluster token, which the node checks
  * before anything else, and is handed to the node's {@link ClusterNode}. Every request is safe to
- * deliver twice: a task run twice is a retry the driver would have made, a chunk is read by offset,
- * and freeing a freed object does nothing.
+ * deliver twice: a task attempt carries an id the node runs once, a chunk is read by offset, and
+ * freeing a freed object does nothing. None of them waits for a task: the executor thread only
+ * queues, reads or drops.
  */
 final class NodeRequests {
   private NodeRequests() {}
@@ -25,26 +28,21 @@ final class NodeRequests {
     return (ClusterNode) node;
   }
 
-  /** Runs one attempt of a task on the node with the resources it asks for. */
-  static final class RunTask implements Callable<Wire.TaskReply>, HazelcastInstanceAware, Serializable {
+  /**
+   * Queues attempts of tasks in the node's runtime and answers as soon as they are queued; each
+   * one's result is published later on {@code replyTopic}, the submitter's (see ClusterNode.accept).
+   */
+  static final class RunTasks implements Callable<Boolean>, HazelcastInstanceAware, Serializable {
     private final String token;
-    private final String taskId;
-    private final String taskName;
-    private final int attempt;
-    private final Map<String, Double> resources;
-    private final byte[] function;
-    private final Object[] args;
+    private final String replyTopic;
+    /** The attempts, in WireFormat. */
+    private final byte[] tasks;
     private transient HazelcastInstance hz;
 
-    RunTask(String token, String taskId, String taskName, int attempt, Map<String, Double> resources,
-        byte[] function, Object[] args) {
+    RunTasks(String token, String replyTopic, List<Wire.TaskSpec> tasks) {
       this.token = token;
-      this.taskId = taskId;
-      this.taskName = taskName;
-      this.attempt = attempt;
-      this.resources = Wire.copy(resources);
-      this.function = function;
-      this.args = args;
+      this.replyTopic = replyTopic;
+      this.tasks = WireFormat.writeTasks(tasks);
     }
 
     @Override
@@ -53,15 +51,24 @@ final class NodeRequests {
     }
 
     @Override
-    public Wire.TaskReply call() {
+    public Boolean call() {
       ClusterNode node = node(hz);
       node.checkToken(token);
-      return node.run(taskId, taskName, attempt, resources, function, args);
+      List<Wire.TaskSpec> specs;
+      try {
+        specs = WireFormat.readTasks(tasks);
+      } catch (IOException e) {
+        throw new UncheckedIOException("node " + node.nodeId + " cannot read a batch of tasks: " + e.getMessage(), e);
+      }
+      for (Wire.TaskSpec task : specs) {
+        node.accept(replyTopic, task);
+      }
+      return Boolean.TRUE;
     }
   }
 
   /** Sends {@code length} bytes of an object's encoding from {@code offset}. */
-  static final class FetchChunk implements Callable<Wire.Chunk>, HazelcastInstanceAware, Serializable {
+  static final class FetchChunk implements Callable<byte[]>, HazelcastInstanceAware, Serializable {
     private final String token;
     private final String key;
     private final String transfer;
@@ -83,7 +90,7 @@ final class NodeRequests {
     }
 
     @Override
-    public Wire.Chunk call() {
+    public byte[] call() {
       ClusterNode node = node(hz);
       node.checkToken(token);
       return node.chunk(key, transfer, offset, length);

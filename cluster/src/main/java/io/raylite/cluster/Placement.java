@@ -8,25 +8,25 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /*
  * Implementation overview
  *
  * The driver's view of the nodes: each one's capacity (from its member attributes) and what this
- * driver has placed on it and not yet seen finish. The driver's own runtime ledger already holds a
- * task's resources out of the cluster's sum; acquire() then picks a node where the task fits now:
- * the node that holds most of its argument bytes if it fits, else the least loaded (lowest share of
- * its CPUs in use). When no node fits now, the caller waits on `changed`, signalled by every
- * release, join and departure; when no live node could ever fit it, the task fails at once.
+ * driver has placed on it and not yet seen finish. The nodes do the exact accounting and queue what
+ * does not fit yet, so the driver holds no resources of its own: place() picks a node at once and
+ * never waits. It takes the node that holds most of the task's argument bytes if the task fits
+ * there now, else the node where it fits now with the lowest load, else (every node that could run
+ * it is full) the one with the lowest load, where it queues. A node's load for a request is the
+ * highest share of any resource the request names that would be in use with it. When no live node
+ * could ever fit the request, the task fails at once.
  *
  * States of a node: LIVE (in `live`) -> DEAD (moved to `dead` when Hazelcast removes the member;
  * never back: a restarted node is a new member). Every field is guarded by `lock`.
  */
 final class Placement {
   private final ReentrantLock lock = new ReentrantLock();
-  private final Condition changed = lock.newCondition();
   private final Map<String, Slot> live = new LinkedHashMap<>();
   private final Map<String, Slot> dead = new LinkedHashMap<>();
 
@@ -64,9 +64,16 @@ final class Placement {
       return true;
     }
 
-    double load() {
-      double cpus = capacity.getOrDefault("CPU", 0.0);
-      return cpus == 0 ? 0 : used.getOrDefault("CPU", 0.0) / cpus;
+    /** The highest share of a resource the request names that would be in use with it here. */
+    double loadWith(Map<String, Double> request) {
+      double load = 0;
+      for (Map.Entry<String, Double> e : request.entrySet()) {
+        double total = capacity.getOrDefault(e.getKey(), 0.0);
+        if (e.getValue() > 0 && total > 0) {
+          load = Math.max(load, (used.getOrDefault(e.getKey(), 0.0) + e.getValue()) / total);
+        }
+      }
+      return load;
     }
   }
 
@@ -74,7 +81,6 @@ final class Placement {
     lock.lock();
     try {
       live.put(uuid, new Slot(uuid, nodeId, address, capacity));
-      changed.signalAll();
     } finally {
       lock.unlock();
     }
@@ -88,7 +94,6 @@ final class Placement {
       if (slot != null) {
         dead.put(uuid, slot);
       }
-      changed.signalAll();
       return slot;
     } finally {
       lock.unlock();
@@ -129,39 +134,39 @@ final class Placement {
   }
 
   /**
-   * Reserves the request on a node, waiting until one has room.
+   * Places the request on a node and counts it there until {@link #release}; never waits.
    *
    * @param preferredUuid the node holding most of the task's argument bytes, or null
    * @throws InfeasibleResourceException if no live node could ever run it (they died)
    */
-  Slot acquire(String taskName, Map<String, Double> request, String preferredUuid) throws InterruptedException {
-    lock.lockInterruptibly();
+  Slot place(String taskName, Map<String, Double> request, String preferredUuid) {
+    lock.lock();
     try {
-      while (true) {
-        Slot best = null;
-        boolean feasible = false;
-        Slot preferred = preferredUuid == null ? null : live.get(preferredUuid);
-        if (preferred != null && preferred.fitsNow(request)) {
-          best = preferred;
-        } else {
-          for (Slot s : live.values()) {
-            feasible |= s.couldEverFit(request);
-            if (s.fitsNow(request) && (best == null || s.load() < best.load())) {
-              best = s;
-            }
+      Slot preferred = preferredUuid == null ? null : live.get(preferredUuid);
+      Slot best = preferred != null && preferred.fitsNow(request) ? preferred : null;
+      if (best == null) {
+        boolean bestFits = false;
+        double bestLoad = Double.MAX_VALUE;
+        for (Slot s : live.values()) {
+          if (!s.couldEverFit(request)) {
+            continue;
+          }
+          boolean fits = s.fitsNow(request);
+          double load = s.loadWith(request);
+          if (best == null || (fits && !bestFits) || (fits == bestFits && load < bestLoad)) {
+            best = s;
+            bestFits = fits;
+            bestLoad = load;
           }
         }
-        if (best != null) {
-          for (Map.Entry<String, Double> e : request.entrySet()) {
-            best.used.merge(e.getKey(), e.getValue(), Double::sum);
-          }
-          return best;
-        }
-        if (!feasible) {
-          throw infeasible(taskName, request);
-        }
-        changed.await();
       }
+      if (best == null) {
+        throw infeasible(taskName, request);
+      }
+      for (Map.Entry<String, Double> e : request.entrySet()) {
+        best.used.merge(e.getKey(), e.getValue(), Double::sum);
+      }
+      return best;
     } finally {
       lock.unlock();
     }
@@ -173,7 +178,6 @@ final class Placement {
       for (Map.Entry<String, Double> e : request.entrySet()) {
         slot.used.merge(e.getKey(), -e.getValue(), Double::sum);
       }
-      changed.signalAll();
     } finally {
       lock.unlock();
     }
@@ -197,6 +201,20 @@ final class Placement {
       Map<String, Double> sum = new LinkedHashMap<>();
       for (Slot s : live.values()) {
         s.capacity.forEach((k, v) -> sum.merge(k, v, Double::sum));
+      }
+      return sum;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The sum over the live nodes of what this driver has not placed there (never below zero). */
+  Map<String, Double> available() {
+    lock.lock();
+    try {
+      Map<String, Double> sum = new LinkedHashMap<>();
+      for (Slot s : live.values()) {
+        s.capacity.forEach((k, v) -> sum.merge(k, Math.max(0, v - s.used.getOrDefault(k, 0.0)), Double::sum));
       }
       return sum;
     } finally {

@@ -15,12 +15,15 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Fetches an object from the node that owns it, in chunks: the owner encodes the value once and
- * serves it {@value #CHUNK} bytes per request, and the reader decodes from a stream that asks for
- * the next chunk only when it has consumed the last, so neither side holds the encoded bytes and
- * the value twice on the reader's side.
+ * serves it {@value #CHUNK} bytes per request, and the reader decodes from a stream that keeps
+ * {@value #PIPELINE} chunk requests in flight ahead of what it has consumed, so the transfer does
+ * not stop for a round trip per chunk, while the reader never holds the encoded bytes in full
+ * beside the value (at most {@value #PIPELINE} chunks).
  */
 final class RemoteObjects {
-  static final int CHUNK = 4 << 20;
+  static final int CHUNK = 8 << 20;
+  /** Chunk requests a reader keeps in flight. */
+  static final int PIPELINE = 3;
   /** How long one chunk may take; a timeout is a named failure, never a hang. */
   static final long CHUNK_TIMEOUT_SECONDS = 120;
 
@@ -80,10 +83,13 @@ final class RemoteObjects {
     private final String token;
     private final Wire.ObjectHandle handle;
     private final String transfer;
+    /** Requests sent and not consumed yet, in offset order. */
+    private final java.util.ArrayDeque<Future<byte[]>> ahead = new java.util.ArrayDeque<>();
     private byte[] chunk = new byte[0];
     private int position;
-    private long offset;
-    private long total = -1;
+    /** The offset of the next chunk to request. */
+    private long requested;
+    private boolean done;
 
     ChunkStream(HazelcastInstance hz, Member owner, String token, Wire.ObjectHandle handle, String transfer) {
       this.hz = hz;
@@ -93,13 +99,25 @@ final class RemoteObjects {
       this.transfer = transfer;
     }
 
+    private void requestAhead() {
+      while (ahead.size() < PIPELINE && requested < handle.size()) {
+        ahead.add(hz.getExecutorService(ClusterConfigs.EXECUTOR)
+            .submitToMember(new NodeRequests.FetchChunk(token, handle.key(), transfer, requested, CHUNK), owner));
+        requested += CHUNK;
+      }
+    }
+
     private boolean fill() throws IOException {
-      if (total >= 0 && offset >= total) {
+      if (done) {
         return false;
       }
-      Future<Wire.Chunk> next = hz.getExecutorService(ClusterConfigs.EXECUTOR)
-          .submitToMember(new NodeRequests.FetchChunk(token, handle.key(), transfer, offset, CHUNK), owner);
-      Wire.Chunk got;
+      requestAhead();
+      Future<byte[]> next = ahead.poll();
+      if (next == null) {
+        done = true;
+        return false;
+      }
+      byte[] got;
       try {
         got = next.get(CHUNK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
@@ -118,11 +136,10 @@ final class RemoteObjects {
         throw new IOException("fetching object " + handle.key() + " from node " + handle.ownerNodeId()
             + " failed: " + e.getCause(), e.getCause());
       }
-      total = got.total();
-      chunk = got.data();
+      chunk = got;
       position = 0;
-      offset += chunk.length;
-      return chunk.length > 0;
+      done = chunk.length == 0;
+      return !done;
     }
 
     @Override

@@ -32,8 +32,17 @@ final class Wire {
     }
   }
 
-  /** A piece of an object's encoded bytes, and the total length. */
-  record Chunk(byte[] data, long total) implements Serializable {}
+  /**
+   * One attempt of a task, as a submitter sends it to a node. {@code id} is unique among the
+   * submitter's attempts: the node runs an id once, however often it arrives, and answers it
+   * under the same id.
+   */
+  record TaskSpec(long id, String taskId, String name, int attempt, Map<String, Double> resources, byte[] function,
+      Object[] args) implements Serializable {}
+
+  /** A node's answer to the attempt {@code id}. */
+  record TaskDone(long id, TaskReply reply) implements Serializable {}
+
 
   /** The resources a task holds, as sent to the node (a plain map Hazelcast can write). */
   static Map<String, Double> copy(Map<String, Double> resources) {

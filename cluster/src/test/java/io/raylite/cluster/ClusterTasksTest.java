@@ -128,6 +128,26 @@ class ClusterTasksTest {
   }
 
   @Test
+  void objectOwnedByANode_isDroppedThere_whenTheDriversLastRefIsCollected() throws Exception {
+    int before = ownedByDiskNodeAfterDroppingOne();
+    ObjectRef<Boolean> dropped = ray.task(() -> ClusterNode.current().awaitOwnedAtMost(before - 1,
+        java.time.Duration.ofMinutes(2))).resource("disk", 1).remote();
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
+    do {
+      System.gc();  // the driver's ref, then its store's hold on the remote object, are collected
+      assertTrue(System.nanoTime() < deadline, "the node never dropped the object");
+    } while (ray.wait(List.of(dropped), 1, java.time.Duration.ofMillis(200)).ready().isEmpty());
+    assertTrue(ray.get(dropped));
+  }
+
+  /** Creates an object owned by the disk node and drops the driver's only ref; returns what the node owned then. */
+  private static int ownedByDiskNodeAfterDroppingOne() {
+    ObjectRef<long[]> data = ray.task(() -> new long[1000]).resource("disk", 1).remote();
+    assertArrayEquals(new long[1000], ray.get(data));
+    return ray.get(ray.task(() -> ClusterNode.current().ownedObjects()).resource("disk", 1).remote());
+  }
+
+  @Test
   void free_dropsTheObjectOnItsOwner() {
     ObjectRef<long[]> data = ray.task(() -> new long[1000]).resource("disk", 1).remote();
     assertArrayEquals(new long[1000], ray.get(data));

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Nodes killed with {@code destroyForcibly()} while they run tasks: first a worker (its tasks run
- * again on the head, its objects are lost), then the head, the last node (the driver's pending
- * gets fail instead of hanging). The cases run in that order on one cluster.
+ * again on the head, its objects are lost, and the cluster's resources are the head's alone), then
+ * the head, the last node (the driver's pending gets fail instead of hanging). The cases run in
+ * that order on one cluster.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NodeFailureTest {
@@ -33,6 +34,9 @@ class NodeFailureTest {
   static final LoopbackCluster CLUSTER = LoopbackCluster.of("--cpus 2", "--cpus 2 --resource doomed=1");
   /** Never counted down: a task parked on it waits until its node dies. */
   static final CountDownLatch NEVER = new CountDownLatch(1);
+  /** The first case's driver, connected while both nodes were alive, and the CPUs it saw then. */
+  private static Raylite survivor;
+  private static double cpusWithBoth;
 
   /** Parks (and says so in its node's output) on the node named {@code victim}; elsewhere returns where it ran. */
   static String parkOn(String victim) throws InterruptedException {
@@ -48,6 +52,8 @@ class NodeFailureTest {
   @Order(1)
   void killedNode_hasItsTasksRetriedElsewhere_andItsObjectsReportedLost() throws Exception {
     Raylite ray = CLUSTER.driver();
+    survivor = ray;
+    cpusWithBoth = ray.totalResources().get("CPU");
     LoopbackCluster.Node head = CLUSTER.node(0);
     LoopbackCluster.Node worker = CLUSTER.node(1);
     ObjectRef<long[]> ownedByWorker = ray.task(() -> new long[1000]).resource("doomed", 1).remote();
@@ -72,6 +78,16 @@ class NodeFailureTest {
 
   @Test
   @Order(2)
+  void resources_afterANodeLeft_areThoseOfTheNodesLeft() {
+    Raylite ray = survivor;
+    assertEquals(4.0, cpusWithBoth);
+    assertEquals(2.0, ray.totalResources().get("CPU"), ray.totalResources().toString());
+    assertFalse(ray.totalResources().containsKey("doomed"), ray.totalResources().toString());
+    assertEquals(2.0, ray.availableResources().get("CPU"), ray.availableResources().toString());
+  }
+
+  @Test
+  @Order(3)
   void lastNodeKilled_failsPendingGetsInsteadOfHanging() throws Exception {
     Raylite ray = CLUSTER.driver();
     LoopbackCluster.Node head = CLUSTER.node(0);

@@ -70,6 +70,8 @@ public final class LocalRuntime {
   /** The state API's bookkeeping: stored objects, dead actors, log lines; tasks are the engine's TaskTable. */
   final RuntimeState state;
   private final ResourceShape defaultRequest;
+  /** The empty request of every task when the backend places tasks on nodes; else null. */
+  private final ResourceShape placedRequest;
   private final Cache<Map<String, Double>, ResourceShape> shapes;
   /** Its JMX MBean, io.raylite:type=Runtime,name=NAME, from the end of the constructor until close. */
   private final RuntimeMBean mbean;
@@ -115,6 +117,7 @@ public final class LocalRuntime {
     this.scheduler = engine.scheduler;
     this.store = engine.store;
     this.defaultRequest = scheduler.shapeOf(TaskOptions.defaults().resources(), "default");
+    this.placedRequest = engine.backend != null && engine.backend.placesTasks() ? scheduler.shapeOf(Map.of(), "placed") : null;
     this.actors = new ActorRegistry(engine,
         config.namespace() != null ? config.namespace() : java.util.UUID.randomUUID().toString());
     this.placementGroups = new PlacementGroupTable(engine);
@@ -149,7 +152,9 @@ public final class LocalRuntime {
     if (options.placementGroup() != null) {
       return submitPlacedTask(function, args, refMask, options, taskName);
     }
-    ResourceShape request = options == TaskOptions.defaults() ? defaultRequest
+    // A backend that places tasks on nodes checks the request itself (prepare) and holds it there.
+    ResourceShape request = placedRequest != null ? placedRequest
+        : options == TaskOptions.defaults() ? defaultRequest
         : shapes.get(options.resources(), amounts -> scheduler.shapeOf(amounts, taskName));
     Object[] kept = engine.backend == null ? args
         : engine.backend.prepare(function, taskName, options.resources(), args, refMask);
@@ -396,11 +401,17 @@ public final class LocalRuntime {
 
   public Map<String, Double> totalResources() {
     checkOpen();
+    if (placedRequest != null) {
+      return engine.backend.totalResources();
+    }
     return scheduler.ledger().capacityMap();
   }
 
   public Map<String, Double> availableResources() {
     checkOpen();
+    if (placedRequest != null) {
+      return engine.backend.availableResources();
+    }
     return scheduler.available();
   }
 

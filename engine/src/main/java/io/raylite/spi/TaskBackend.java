@@ -4,6 +4,7 @@ import io.raylite.NodeInfo;
 import io.raylite.function.RayFunc;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Where a runtime runs its tasks when they do not simply run on its own workers: on the nodes of a
@@ -44,6 +45,35 @@ public interface TaskBackend extends AutoCloseable {
    * @throws Exception the task's own exception, as the function threw it
    */
   Object execute(RayFunc function, Object[] args, TaskInfo task) throws Exception;
+
+  /**
+   * Whether this backend places tasks on nodes that do their own resource accounting and queue
+   * what does not fit yet (a cluster). Then the runtime holds no resources of its own for a task:
+   * it checks the request with {@link #prepare}, hands the task over with {@link #submit} as soon
+   * as its arguments are ready, and takes {@link #totalResources} and {@link #availableResources}
+   * from the backend. Otherwise it calls {@link #execute} on a worker that holds the resources.
+   */
+  default boolean placesTasks() {
+    return false;
+  }
+
+  /**
+   * Hands one attempt of a task whose arguments are ready to a node, without blocking the caller,
+   * for a backend that {@link #placesTasks}. The stage completes with the result as it is to be
+   * stored (possibly a {@link RemoteValue}), or with the failure {@link #execute} would throw;
+   * it completes on a thread of the backend's, never on the caller's.
+   */
+  default CompletionStage<Object> submit(RayFunc function, Object[] args, TaskInfo task) {
+    throw new UnsupportedOperationException(description() + " runs tasks with execute()");
+  }
+
+  /**
+   * What the nodes have not been given yet, by name, for a backend that {@link #placesTasks}:
+   * each node's capacity less what runs or waits there for this runtime, summed.
+   */
+  default Map<String, Double> availableResources() {
+    return totalResources();
+  }
 
   /** The nodes tasks may run on. */
   List<NodeInfo> nodes();

@@ -22,6 +22,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /*
@@ -370,6 +372,9 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
    * @return a dispatched task for this thread to run next, or null
    */
   TaskRun execute(boolean mayChain) {
+    if (runtime.backend != null && runtime.backend.placesTasks()) {
+      return placeOnNode();
+    }
     Thread thread = Thread.currentThread();
     runner = thread;
     workerLabel = runtime.workers.label(thread);
@@ -403,6 +408,24 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
     }
     runner = null;
     return finish(value, failure, mayChain);
+  }
+
+  /**
+   * Hands the task to a backend that places it on a node and returns at once; the node's answer
+   * finishes it, on the backend's thread. The task holds no resources here (the node does).
+   */
+  private TaskRun placeOnNode() {
+    startedNanos = System.nanoTime();
+    CompletionStage<Object> answer;
+    try {
+      answer = runtime.backend.submit(function, argumentValues(),
+          new TaskBackend.TaskInfo(idString(), name, resources(), attempt));
+    } catch (Throwable t) {
+      return finish(null, t, false);
+    }
+    answer.whenComplete((value, failure) -> finish(value,
+        failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure, false));
+    return null;
   }
 
   private TaskRun finish(Object value, Throwable failure, boolean mayChain) {
@@ -606,6 +629,9 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
 
   @Override
   public Map<String, Double> resources() {
+    if (runtime.backend != null && runtime.backend.placesTasks()) {
+      return options.resources();  // placed on a node, which holds them; nothing is held here
+    }
     return request.toMap(runtime.scheduler.ledger().names());
   }
 
