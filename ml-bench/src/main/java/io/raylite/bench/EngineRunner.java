@@ -121,12 +121,14 @@ final class EngineRunner {
   }
 
   /**
-   * The nested mode's task: grows the forest on the engine worker itself, so Smile's tree stream
-   * forks into the engine's work-stealing pool and idle workers take trees from it.
+   * The nested mode's task: offers the forest's trees, one at a time, to the engine's idle workers
+   * through its work-stealing pool (see {@link SharedForest}), and grows the rest itself. Each tree
+   * grows on one thread, as in the other modes.
    */
-  static ModelRun trainAndScoreNested(HousingData train, HousingData test, int nEstimators, Scoring scoring) {
+  static ModelRun trainAndScoreNested(HousingData train, HousingData test, int nEstimators, Scoring scoring)
+      throws InterruptedException {
     RuntimeContext context = Raylite.context();
-    ModelRun run = ModelRun.timed(train, test, nEstimators, workerLabel(context), scoring);
+    ModelRun run = ModelRun.timedShared(train, test, nEstimators, workerLabel(context), scoring);
     context.log(run.line());
     return run;
   }

@@ -9,8 +9,8 @@ public enum Mode {
   /** One engine task of 1 CPU per model, each forest grown on a thread of its own, as Ray does. */
   PARALLEL,
   /**
-   * One engine task per model, with Smile's per-tree parallel streams running in the engine's
-   * work-stealing pool, so that idle cores steal trees from the forests still growing.
+   * One engine task per model, each offering its forest's trees one at a time to the engine's
+   * work-stealing pool, so that idle cores take trees from the forests still growing.
    */
   NESTED;
 

@@ -26,6 +26,19 @@ public record ModelRun(int nEstimators, double mse, String worker, int treeThrea
     return new ModelRun(nEstimators, mse, worker, treeThreads.size(), start, System.nanoTime());
   }
 
+  /**
+   * As {@link #timed}, but the forest's trees are shared with idle workers of the calling thread's
+   * fork/join pool, one tree at a time (see {@link SharedForest}); the nested mode's model.
+   */
+  static ModelRun timedShared(HousingData train, HousingData test, int nEstimators, String worker, Scoring scoring)
+      throws InterruptedException {
+    Set<Thread> treeThreads = ConcurrentHashMap.newKeySet();
+    long start = System.nanoTime();
+    RandomForest forest = new SharedForest(train, nEstimators, treeThreads::add).grow();
+    double mse = scoring.mse(forest, test);
+    return new ModelRun(nEstimators, mse, worker, treeThreads.size(), start, System.nanoTime());
+  }
+
   /** The wall time from start to end, in seconds. */
   public double seconds() {
     return (endNanos - startNanos) / 1e9;

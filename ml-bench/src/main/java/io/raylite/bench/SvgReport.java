@@ -241,7 +241,7 @@ final class SvgReport {
         .append(trees).append(" trees in all), trained and scored by test-set MSE in each mode. ")
         .append("<b>sequential</b> grows one forest after another on one thread: the baseline. ")
         .append("<b>parallel</b> runs one Raylite task of 1 CPU per model, each forest on a thread of its own, ")
-        .append("as Ray's tasks would. <b>nested</b> runs the same tasks, but each forest's trees are forked into ")
+        .append("as Ray's tasks would. <b>nested</b> runs the same tasks, but each forest offers its trees, one at a time, to ")
         .append("the engine's work-stealing pool, so a worker with no model left helps with the others' trees. ")
         .append("Speedup is the sequential wall time over the mode's; CPU/wall near the CPU count means every ")
         .append("core was busy.</p>\n")

@@ -94,6 +94,21 @@ class ModesTest {
   }
 
   @Test
+  void nestedMode_sharesTreesWithoutStartingSpareWorkers() {
+    PrintStream log = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    ModeResult result;
+    try (Raylite ray = engine(log)) {
+      result = EngineRunner.run(ray, Mode.NESTED, train, test, SIZES, run -> {});
+    }
+    // Trees are grown on the participants' private threads while the engine workers park plainly,
+    // so the engine's pool never counts a worker as blocked: two CPUs, two workers.
+    assertTrue(result.runs().stream().map(ModelRun::worker).distinct().count() <= 2, result.runs().toString());
+    for (ModelRun run : result.runs()) {
+      assertTrue(run.treeThreads() <= 2, run.toString());
+    }
+  }
+
+  @Test
   void nestedMode_reportsEveryModelOnce() {
     List<Integer> reported = new ArrayList<>();
     PrintStream log = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
