@@ -97,11 +97,14 @@ public final class LocalRuntime {
         config.finishedTaskCapacity(), config.logStream(),
         config.objectStoreBytes(), spillParent,
         config.spillCodec() != null ? config.spillCodec() : new JavaSerializationCodec(),
-        config.backend(), config.nodeId());
+        config.backend(), config.nodeId(),
+        config.slowGetWarning().getSeconds() >= Long.MAX_VALUE / 1_000_000_000L ? Long.MAX_VALUE
+            : config.slowGetWarning().toNanos());
     this.scheduler = engine.scheduler;
     this.store = engine.store;
     this.defaultRequest = scheduler.shapeOf(TaskOptions.defaults().resources(), "default");
     this.actors = new ActorRegistry(engine);
+    engine.explainer = entry -> Explainer.explain(engine, actors, entry);
     this.shapes = Caffeine.newBuilder().maximumSize(1_024).build();
     this.mbean = RuntimeMBean.register(engine, engine::taskIdsIssued);  // last: the runtime is complete
   }
@@ -166,11 +169,21 @@ public final class LocalRuntime {
     return ObjectRefImpl.entryAt(ref, store, i);
   }
 
+  /** See {@link io.raylite.Raylite#explain}. */
+  public io.raylite.Explanation explain(ObjectRef<?> ref) {
+    checkOpen();
+    try {
+      return Explainer.explain(engine, actors, entryOf(ref, "ref"));
+    } finally {
+      Reference.reachabilityFence(ref);
+    }
+  }
+
   @SuppressWarnings("unchecked")
   public <T> T get(ObjectRef<T> ref, long timeoutNanos) {
     checkOpen();
     try {
-      return (T) engine.resolve(Blocking.await(entryOf(ref, "ref"), timeoutNanos));
+      return (T) engine.resolve(Blocking.await(engine, entryOf(ref, "ref"), timeoutNanos));
     } finally {
       Reference.reachabilityFence(ref);  // the ref's use keeps the object until it is read
     }
@@ -187,7 +200,7 @@ public final class LocalRuntime {
     List<T> values = new ArrayList<>(entries.length);
     for (ObjectEntry entry : entries) {
       long left = timeoutNanos < 0 ? -1 : Math.max(0, deadline - System.nanoTime());
-      values.add((T) engine.resolve(Blocking.await(entry, left)));
+      values.add((T) engine.resolve(Blocking.await(engine, entry, left)));
     }
     Reference.reachabilityFence(refs);
     return values;

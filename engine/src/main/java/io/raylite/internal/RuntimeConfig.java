@@ -30,6 +30,7 @@ import java.util.Map;
  * @param dashboardPort the port the dashboard tries first (0: any free port)
  * @param backend where tasks run, or null for this runtime's own workers
  * @param nodeId the node id its tasks report, or null for {@code local}
+ * @param slowGetWarning how long a get waits before it logs why; zero: never
  */
 public record RuntimeConfig(
     String name,
@@ -50,4 +51,5 @@ public record RuntimeConfig(
     String dashboardHost,
     int dashboardPort,
     TaskBackend backend,
-    String nodeId) {}
+    String nodeId,
+    java.time.Duration slowGetWarning) {}

@@ -218,6 +218,7 @@ public final class RuntimeState implements StateRecorder {
   private static List<String> waitingFor(Object what) {
     return switch (what) {
       case ObjectEntry e -> List.of(e.idString());
+      case io.raylite.internal.task.BlockedGet get -> List.of(get.entry().idString());
       case ObjectEntry[] entries -> Arrays.stream(entries).map(ObjectEntry::idString).toList();
       case null, default -> List.of();
     };

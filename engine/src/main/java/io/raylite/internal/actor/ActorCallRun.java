@@ -18,6 +18,8 @@ import io.raylite.internal.task.Invoker;
 import io.raylite.internal.task.LogLines;
 import io.raylite.internal.task.TaskRun;
 import io.raylite.internal.task.ThreadState;
+import io.raylite.internal.task.WaitNode;
+import io.raylite.internal.task.BlockedGet;
 import io.raylite.internal.task.TimelineSink;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +37,12 @@ import java.util.Optional;
  * {@code argumentFailed} belong to the thread running the call until it hands the outcome back
  * under the monitor.
  */
-public final class ActorCallRun implements RuntimeContext, Producer {
+public final class ActorCallRun implements RuntimeContext, Producer, WaitNode {
   private static final ScopedValue<ActorCallRun> CURRENT = ScopedValue.newInstance();
+
+  static {
+    Blocking.actorCalls(ActorCallRun::current);  // a get from an actor call is a wait-for edge
+  }
 
   final ActorRecord actor;
   final ActorMailbox mailbox;
@@ -59,6 +65,8 @@ public final class ActorCallRun implements RuntimeContext, Producer {
   volatile boolean cancelled;
   /** Whose maxPendingCalls count holds this call (see ActorRecord), or null; under the monitor. */
   Object pendingCaller;
+  /** The get this call is blocked in, or null (see task.Deadlocks). */
+  private volatile BlockedGet blockedGet;
   /** The failure the actor decided for this call, delivered outside the monitor. */
   RayliteException failure;
 
@@ -310,6 +318,56 @@ public final class ActorCallRun implements RuntimeContext, Producer {
       throw new IllegalStateException(method + " must be called from the thread running '"
           + name() + "'");
     }
+  }
+
+  /* ---------------- Wait-for graph (see task.Deadlocks) ---------------- */
+
+  @Override
+  public String describe() {
+    return (mailbox == null ? "the constructor of " : "call '" + name() + "' (" + taskId() + ") of ")
+        + "actor '" + actor.displayName() + "' (" + actor.idString() + ")";
+  }
+
+  @Override
+  public BlockedGet blockedGet() {
+    return blockedGet;
+  }
+
+  @Override
+  public void blockedGet(BlockedGet get) {
+    blockedGet = get;
+  }
+
+  @Override
+  public Step step() {
+    BlockedGet get = blockedGet;
+    if (get != null) {
+      return new Blocked(get);
+    }
+    if (mailbox == null || result == null || result.isDone()) {
+      return null;
+    }
+    ActorCallStanding standing = actor.standing(this);
+    if (standing.actorState() != io.raylite.ActorState.ALIVE || standing.ahead() < 0
+        || standing.groupRunning().size() < standing.limit()) {
+      return null;  // being created or restarted, or about to start
+    }
+    return new Behind(List.<WaitNode>copyOf(standing.groupRunning()));
+  }
+
+  /** Where this call stands on its actor now, for {@code explain}. */
+  public ActorCallStanding standing() {
+    return actor.standing(this);
+  }
+
+  /** The object this call produces. */
+  public ObjectEntry result() {
+    return result;
+  }
+
+  /** When its last run started (System.nanoTime()), 0 if never. */
+  public long startedNanos() {
+    return startedNanos;
   }
 
   @Override

@@ -128,6 +128,21 @@ final class ActorMailbox {
     return queue != null && queue.remove(call);
   }
 
+  /** How many calls are queued ahead of {@code call}, or -1 if it is not queued here. */
+  int indexOf(ActorCallRun call) {
+    absorb();
+    if (queue != null) {
+      int i = 0;
+      for (ActorCallRun queued : queue) {
+        if (queued == call) {
+          return i;
+        }
+        i++;
+      }
+    }
+    return -1;
+  }
+
   int size() {
     absorb();
     return queue == null ? 0 : queue.size();

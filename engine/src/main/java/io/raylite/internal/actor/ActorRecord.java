@@ -828,6 +828,29 @@ public final class ActorRecord {
         allocation == null ? List.of() : allocation.gpuIdList(), died == null ? null : died.getMessage());
   }
 
+  /** Where {@code call}, one of this actor's, stands now; see {@link ActorCallStanding}. */
+  synchronized ActorCallStanding standing(ActorCallRun call) {
+    io.raylite.ActorState shown = switch (state) {
+      case CREATING -> io.raylite.ActorState.PENDING_CREATION;
+      case ALIVE -> io.raylite.ActorState.ALIVE;
+      case RESTARTING -> io.raylite.ActorState.RESTARTING;
+      default -> io.raylite.ActorState.DEAD;
+    };
+    List<ActorCallRun> groupRunning = new ArrayList<>();
+    boolean isRunning = false;
+    if (running != null) {
+      for (ActorCallRun r : running) {
+        isRunning |= r == call;
+        if (r.mailbox == call.mailbox) {
+          groupRunning.add(r);
+        }
+      }
+    }
+    return new ActorCallStanding("actor '" + displayName() + "' (" + idString() + ")", shown,
+        call.mailbox == null ? -1 : call.mailbox.indexOf(call), isRunning,
+        call.mailbox == null ? 1 : call.mailbox.limit, groupRunning);
+  }
+
   @Override
   public String toString() {
     return "Actor(" + displayName() + ", " + idString() + ")";

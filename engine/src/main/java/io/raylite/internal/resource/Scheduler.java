@@ -283,6 +283,34 @@ public final class Scheduler<T extends Schedulable<T>> {
     }
   }
 
+  /** Where {@code task} stands in its shape's queue now, for diagnosis; see {@link QueueStanding}. */
+  public QueueStanding standing(T task) {
+    lock.lock();
+    try {
+      ShapeQueue<T> queue = queues.get(task.shape());
+      int ahead = 0;
+      boolean found = false;
+      if (queue != null) {
+        for (T queued : queue) {
+          if (queued == task) {
+            found = true;
+            break;
+          }
+          if (queued.isQueued()) {
+            ahead++;
+          }
+        }
+      }
+      double[] use = ledger.gpuUse();
+      for (int d = 0; d < use.length; d++) {
+        use[d] = 1.0 - use[d];
+      }
+      return new QueueStanding(found, found ? ahead : 0, ledger.availableMap(), use, reclaims.size());
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Closes the scheduler and returns every task still queued, for the caller to cancel. */
   public List<T> close() {
     List<T> queued = new ArrayList<>();

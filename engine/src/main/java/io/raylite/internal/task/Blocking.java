@@ -1,5 +1,6 @@
 package io.raylite.internal.task;
 
+import io.raylite.DeadlockException;
 import io.raylite.GetTimeoutException;
 import io.raylite.RayliteException;
 import io.raylite.internal.object.ObjectEntry;
@@ -33,22 +34,45 @@ import java.util.concurrent.TimeoutException;
  * just block, which bounds the threads at the cost of parallelism in such extreme graphs.
  *
  * Threads outside any task (the driver) simply block.
+ *
+ * Diagnosis: a get by a task or an actor call publishes its wait-for edge (a BlockedGet) before it
+ * blocks and checks whether that edge closes a cycle that can never resolve (Deadlocks); if so, it
+ * throws DeadlockException instead of blocking, and the other gets on the cycle are interrupted
+ * and throw it too. A get without a timeout, or with one longer than the runtime's slow-get
+ * threshold, waits in two phases: up to the threshold, then it logs the explanation of the object
+ * once (the runtime's explainer) and waits for the rest. No thread watches waiting gets.
  */
 public final class Blocking {
   private Blocking() {}
 
   /** Waits for {@code entry} (helping or lending as above) and returns its value or throws. */
   public static Object await(ObjectEntry entry, long timeoutNanos) {
+    return await(null, entry, timeoutNanos);
+  }
+
+  /**
+   * As {@link #await(ObjectEntry, long)}, with the slow-get warning of {@code engine} for a thread
+   * outside any task (a task's own runtime is used otherwise; null: none).
+   */
+  public static Object await(Engine engine, ObjectEntry entry, long timeoutNanos) {
     if (!entry.isDone()) {
       TaskRun current = TaskRun.current();
       if (current != null) {
         help(current, entry);
       }
       if (!entry.isDone()) {
-        block(current, entry.ready, timeoutNanos, entry);
+        block(current, entry.ready, timeoutNanos, entry, current != null ? current.runtime : engine);
       }
     }
     return entry.valueOrThrow();
+  }
+
+  /** The actor call running on this thread, or null; installed by the actor room (see ActorCallRun). */
+  private static volatile java.util.function.Supplier<WaitNode> actorCalls = () -> null;
+
+  /** Installs how to find the actor call running on the calling thread. */
+  public static void actorCalls(java.util.function.Supplier<WaitNode> current) {
+    actorCalls = current;
   }
 
   private static void help(TaskRun current, ObjectEntry entry) {
@@ -86,24 +110,54 @@ public final class Blocking {
    * @return whether the future completed (false only on timeout when {@code what} is null)
    */
   public static boolean block(TaskRun current, CompletableFuture<?> future, long timeoutNanos, ObjectEntry what) {
+    return block(current, future, timeoutNanos, what, current == null ? null : current.runtime);
+  }
+
+  private static boolean block(TaskRun current, CompletableFuture<?> future, long timeoutNanos, ObjectEntry what,
+      Engine engine) {
     Allocation held = current == null ? null : current.allocation;
+    WaitNode node = what == null ? null : current != null ? current : actorCalls.get();
+    BlockedGet edge = null;
+    if (node != null && engine != null) {
+      edge = new BlockedGet(node, what, held, timeoutNanos >= 0);
+      node.blockedGet(edge);
+      DeadlockException deadlock = Deadlocks.check(engine.scheduler.ledger(), edge);
+      if (deadlock != null) {
+        edge.end();
+        node.blockedGet(null);
+        throw deadlock;
+      }
+    }
     boolean lend = held != null && !held.cpuLent && held.request.cpu() > 0;
     // Only pool threads need a spare to replace them; a blocked virtual thread costs nothing.
     boolean counted = lend && !current.onVirtualThread;
     if (counted && !current.runtime.workers.tryEnterLentBlock()) {
       lend = counted = false;
     }
-    if (current != null && what != null) {
+    if (current != null && what != null && edge == null) {
       current.waitingFor = what;  // for the state API; set before the CPUs are lent to others
     }
     if (lend) {
       current.runtime.scheduler.lendCpu(held);
     }
     try {
-      if (timeoutNanos < 0) {
+      long left = timeoutNanos;
+      long slow = engine == null || what == null ? 0 : engine.slowGetNanos;
+      if (slow > 0 && (left < 0 || left > slow)) {
+        try {
+          future.get(slow, TimeUnit.NANOSECONDS);
+          return true;
+        } catch (TimeoutException stillWaiting) {
+          engine.warnSlowGet(what, slow);
+          if (left >= 0) {
+            left -= slow;
+          }
+        }
+      }
+      if (left < 0) {
         future.get();
       } else {
-        future.get(timeoutNanos, TimeUnit.NANOSECONDS);
+        future.get(left, TimeUnit.NANOSECONDS);
       }
       return true;
     } catch (ExecutionException failed) {
@@ -115,10 +169,22 @@ public final class Blocking {
       throw new GetTimeoutException("object " + what.idString() + " was not ready within "
           + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
     } catch (InterruptedException e) {
+      DeadlockException deadlock = edge == null ? null : edge.deadlock();
+      if (deadlock != null) {
+        throw deadlock;  // the interrupt was the deadlock's: consumed
+      }
       Thread.currentThread().interrupt();
       throw new RayliteException("interrupted while waiting for "
           + (what == null ? "objects" : "object " + what.idString()), e);
     } finally {
+      if (edge != null) {
+        if (edge.end()) {
+          // Broken: its interrupt was consumed by the wait (and the deadlock thrown above), or it
+          // came after the object did; either way it is not the caller's.
+          Thread.interrupted();
+        }
+        node.blockedGet(null);
+      }
       if (current != null && what != null) {
         current.waitingFor = null;
       }

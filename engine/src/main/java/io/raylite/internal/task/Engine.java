@@ -36,6 +36,10 @@ public final class Engine {
   public final TaskBackend backend;
   /** The node id tasks report; null for a local runtime. */
   public final String nodeId;
+  /** How long a get waits before it logs why (see Blocking); 0: never. */
+  public final long slowGetNanos;
+  /** Explains an object for the slow-get warning; set by the runtime once it is built. */
+  public volatile java.util.function.Function<ObjectEntry, Object> explainer;
   private final AtomicLong objectIds = new AtomicLong();
   private final AtomicLong taskIds = new AtomicLong();
   private final Object closeLock = new Object();
@@ -43,7 +47,8 @@ public final class Engine {
 
   public Engine(Raylite api, String name, ResourceLedger ledger, int parallelism, TimelineSink timeline,
       StateRecorder state, int finishedTaskCapacity, PrintStream logStream, long objectStoreBytes,
-      Path spillDirectory, SpillCodec spillCodec, TaskBackend backend, String nodeId) {
+      Path spillDirectory, SpillCodec spillCodec, TaskBackend backend, String nodeId, long slowGetNanos) {
+    this.slowGetNanos = slowGetNanos;
     this.backend = backend;
     this.nodeId = nodeId;
     this.api = api;
@@ -73,8 +78,19 @@ public final class Engine {
   /** Waits for an object of this runtime, for a ref's {@code get}; see {@link Blocking}. */
   private Object await(ObjectEntry entry, long timeoutNanos) {
     checkOpen();
-    return resolve(Blocking.await(entry, timeoutNanos));
+    return resolve(Blocking.await(this, entry, timeoutNanos));
   }
+
+  /** Logs, once for this get, why {@code entry} is still not ready after {@code waitedNanos}. */
+  void warnSlowGet(ObjectEntry entry, long waitedNanos) {
+    java.util.function.Function<ObjectEntry, Object> explain = explainer;
+    Object why = explain == null ? "object " + entry.idString() : explain.apply(entry);
+    SLOW_GETS.log(System.Logger.Level.WARNING, "a get in runtime ''{0}'' has waited {1} ms for an object that is "
+        + "still not ready ({2}):\n{3}", name, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(waitedNanos),
+        Thread.currentThread().getName(), why);
+  }
+
+  private static final System.Logger SLOW_GETS = System.getLogger("io.raylite.get");
 
   /** The value a reader gets for a stored one: a value stored on another node is fetched from it. */
   public Object resolve(Object stored) {
