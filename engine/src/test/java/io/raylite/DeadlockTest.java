@@ -104,6 +104,39 @@ class DeadlockTest {
     }
   }
 
+  static String holdGpuAndWaitForGpuTaskWithAnArgument(CountDownLatch blocked, CompletableFuture<Void> gate) {
+    Raylite ray = Raylite.context().runtime();
+    ObjectRef<String> argument = ray.task(ExplainGate::open, gate).remote();
+    ObjectRef<String> inner = ray.task((String s) -> s, argument).numCpus(0).numGpus(1).name("inner").remote();
+    blocked.countDown();
+    return ray.get(inner);
+  }
+
+  /** A task that returns once its gate opens. */
+  static final class ExplainGate {
+    static String open(CompletableFuture<Void> gate) throws Exception {
+      gate.get(30, TimeUnit.SECONDS);
+      return "argument";
+    }
+  }
+
+  @Test
+  void gpuTaskQueuedAfterItsWaiterBlocked_closesTheCycleThen() throws Exception {
+    try (Raylite ray = Raylite.builder().cpus(2).gpus(1).dashboard(false).build()) {
+      CountDownLatch blocked = new CountDownLatch(1);
+      CompletableFuture<Void> gate = new CompletableFuture<>();
+      ObjectRef<String> outer = ray.task(DeadlockTest::holdGpuAndWaitForGpuTaskWithAnArgument, blocked, gate)
+          .numGpus(1).name("outer").remote();
+      assertTrue(blocked.await(30, TimeUnit.SECONDS));
+      // The inner task waits for its argument: no cycle yet. Once the argument is ready it needs
+      // the GPU that the outer task keeps while it waits for it.
+      gate.complete(null);
+      DeadlockException deadlock = deadlockIn(assertThrows(TaskFailedException.class,
+          () -> ray.get(outer, Duration.ofSeconds(30))));
+      assertTrue(deadlock.getMessage().contains("'inner'"), deadlock.getMessage());
+    }
+  }
+
   static String waitForGpuTask(CompletableFuture<Void> gate) {
     Raylite ray = Raylite.context().runtime();
     return "outer(" + ray.get(ray.task(() -> "inner").numCpus(0).numGpus(1).remote()) + ")";

@@ -6,6 +6,7 @@ import io.raylite.RayliteException;
 import io.raylite.internal.object.ObjectEntry;
 import io.raylite.internal.object.Producer;
 import io.raylite.internal.resource.Allocation;
+import io.raylite.internal.resource.ResourceWaits;
 import io.raylite.internal.resource.Scheduler;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -121,9 +122,14 @@ public final class Blocking {
     if (node != null && engine != null) {
       edge = new BlockedGet(node, what, held, timeoutNanos >= 0);
       node.blockedGet(edge);
+      boolean keeping = held != null && !edge.timed && ResourceWaits.keepsMoreThanCpu(held);
+      if (keeping) {
+        engine.keepingWaits.add(edge);  // before the check, so that a task queued meanwhile sees it
+      }
       DeadlockException deadlock = Deadlocks.check(engine.scheduler.ledger(), edge);
       if (deadlock != null) {
         edge.end();
+        engine.keepingWaits.remove(edge);
         node.blockedGet(null);
         throw deadlock;
       }
@@ -178,6 +184,7 @@ public final class Blocking {
           + (what == null ? "objects" : "object " + what.idString()), e);
     } finally {
       if (edge != null) {
+        engine.keepingWaits.remove(edge);
         if (edge.end()) {
           // Broken: its interrupt was consumed by the wait (and the deadlock thrown above), or it
           // came after the object did; either way it is not the caller's.

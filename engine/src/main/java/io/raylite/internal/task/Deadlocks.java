@@ -29,6 +29,11 @@ import java.util.List;
  * ends by itself), a running node not blocked in get, an actor being created, a chain deeper than
  * MAX_DEPTH. Reporting only what can never resolve matters more than finding every deadlock.
  *
+ * Late edges: a get that blocks on a task still waiting for its arguments cannot know yet whether
+ * the task will need resources that the waiter keeps. So gets that keep more than CPUs are listed
+ * (Engine.keepingWaits) while they block, and a task that needs more than CPUs and is queued
+ * checks from each of them (queued); the list is empty, and the check one read, in the common case.
+ *
  * Races: the walk reads volatile state without locks while the graph changes. A deadlock's nodes
  * do not change (that is what makes it one), so check() walks twice and reports only a cycle found
  * both times through the very same blocked gets; a get that the report reaches after it returned
@@ -71,6 +76,23 @@ public final class Deadlocks {
       }
     }
     return mine;
+  }
+
+  /**
+   * A task that needs more than CPUs was just queued: it may close a cycle through resources with a
+   * get that blocked before it was queued (while it waited for its arguments). Checks from each
+   * such get, and fails every get of a cycle found, that one's included.
+   */
+  static void queued(Engine engine) {
+    if (engine.keepingWaits.isEmpty()) {
+      return;
+    }
+    for (BlockedGet get : engine.keepingWaits) {
+      DeadlockException own = check(engine.scheduler.ledger(), get);
+      if (own != null) {
+        get.breakWith(own);
+      }
+    }
   }
 
   private static List<BlockedGet> blockedGets(List<WaitNode> cycle) {

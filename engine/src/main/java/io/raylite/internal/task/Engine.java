@@ -40,6 +40,8 @@ public final class Engine {
   public final long slowGetNanos;
   /** Explains an object for the slow-get warning; set by the runtime once it is built. */
   public volatile java.util.function.Function<ObjectEntry, Object> explainer;
+  /** The gets blocked now that keep more than CPUs, for deadlock checks at queueing (see Deadlocks). */
+  final java.util.Set<BlockedGet> keepingWaits = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final AtomicLong objectIds = new AtomicLong();
   private final AtomicLong taskIds = new AtomicLong();
   private final Object closeLock = new Object();

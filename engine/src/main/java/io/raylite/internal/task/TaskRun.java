@@ -215,6 +215,8 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
     }
     if (!runtime.scheduler.submit(this)) {
       cancelForClose();
+    } else if (!request.isCpuOnly() && state == QUEUED) {
+      Deadlocks.queued(runtime);  // see Deadlocks, "Late edges"
     }
   }
 
