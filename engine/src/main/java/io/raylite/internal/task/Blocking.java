@@ -147,6 +147,40 @@ public final class Blocking {
       current.runtime.scheduler.lendCpu(held);
     }
     try {
+      boolean completed = waitFor(future, timeoutNanos, what, engine, edge);
+      if (edge != null && edge.end()) {
+        // Found on a cycle as the object came: the gets of a cycle all fail alike. The interrupt
+        // that broke the get came after its wait had returned: not the caller's.
+        Thread.interrupted();
+        throw edge.deadlock();
+      }
+      return completed;
+    } finally {
+      if (edge != null) {
+        engine.keepingWaits.remove(edge);
+        if (edge.end()) {
+          // Broken: its interrupt was consumed by the wait (and the deadlock thrown above), or it
+          // came after the object did; either way it is not the caller's.
+          Thread.interrupted();
+        }
+        node.blockedGet(null);
+      }
+      if (current != null && what != null) {
+        current.waitingFor = null;
+      }
+      if (counted) {
+        current.runtime.workers.exitLentBlock();
+      }
+      if (lend) {
+        reclaim(current.runtime.scheduler, held);
+      }
+    }
+  }
+
+  /** The waiting part of {@link #block}: in two phases when the slow-get warning applies. */
+  private static boolean waitFor(CompletableFuture<?> future, long timeoutNanos, ObjectEntry what, Engine engine,
+      BlockedGet edge) {
+    try {
       long left = timeoutNanos;
       long slow = engine == null || what == null ? 0 : engine.slowGetNanos;
       if (slow > 0 && (left < 0 || left > slow)) {
@@ -182,25 +216,6 @@ public final class Blocking {
       Thread.currentThread().interrupt();
       throw new RayliteException("interrupted while waiting for "
           + (what == null ? "objects" : "object " + what.idString()), e);
-    } finally {
-      if (edge != null) {
-        engine.keepingWaits.remove(edge);
-        if (edge.end()) {
-          // Broken: its interrupt was consumed by the wait (and the deadlock thrown above), or it
-          // came after the object did; either way it is not the caller's.
-          Thread.interrupted();
-        }
-        node.blockedGet(null);
-      }
-      if (current != null && what != null) {
-        current.waitingFor = null;
-      }
-      if (counted) {
-        current.runtime.workers.exitLentBlock();
-      }
-      if (lend) {
-        reclaim(current.runtime.scheduler, held);
-      }
     }
   }
 
