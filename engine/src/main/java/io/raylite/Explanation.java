@@ -40,7 +40,7 @@ public record Explanation(String objectId, Reason reason, String producer, Strin
     ACTOR_CALL_QUEUED,
     /** The producing actor call waits for its actor to be created or restarted. */
     ACTOR_NOT_READY,
-    /** The explanation was cut off: the chain is longer than {@link #MAX_DEPTH} or loops back. */
+    /** The explanation was cut off: the chain is longer than {@link Explanation#MAX_DEPTH} or loops back. */
     NOT_FOLLOWED
   }
 

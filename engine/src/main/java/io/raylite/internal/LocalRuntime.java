@@ -179,6 +179,13 @@ public final class LocalRuntime {
     }
   }
 
+  /** The explanation of a live task's result, for the state API; empty if it is not live. */
+  java.util.Optional<io.raylite.Explanation> explainTask(String taskId) {
+    TaskRun task = engine.tasks.live(taskId);
+    return task == null ? java.util.Optional.empty()
+        : java.util.Optional.of(Explainer.explain(engine, actors, task.result));
+  }
+
   @SuppressWarnings("unchecked")
   public <T> T get(ObjectRef<T> ref, long timeoutNanos) {
     checkOpen();

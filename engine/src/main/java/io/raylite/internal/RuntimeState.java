@@ -184,6 +184,11 @@ public final class RuntimeState implements StateRecorder {
     return Optional.empty();
   }
 
+  /** See {@link io.raylite.StateApi#explain(String)}. */
+  public Optional<io.raylite.Explanation> explain(String taskId) {
+    return runtime.explainTask(taskId);
+  }
+
   public TaskSummary summary() {
     Map<String, Map<TaskState, Integer>> byName = new TreeMap<>();
     Map<TaskState, Integer> byState = new EnumMap<>(TaskState.class);

@@ -6,7 +6,6 @@ import io.raylite.internal.resource.Allocation;
 import io.raylite.internal.resource.ResourceLedger;
 import io.raylite.internal.resource.ResourceWaits;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 
 /*
@@ -112,7 +111,6 @@ public final class Deadlocks {
     private final ArrayList<WaitNode> path = new ArrayList<>();
     /** The allocations kept by the blocked nodes on the path, parallel to path (null: none kept). */
     private final ArrayList<Allocation> kept = new ArrayList<>();
-    private final IdentityHashMap<WaitNode, Integer> onPath = new IdentityHashMap<>();
     private List<WaitNode> cycle;
 
     Search(ResourceLedger ledger) {
@@ -130,8 +128,8 @@ public final class Deadlocks {
     }
 
     private boolean heldForever(WaitNode node) {
-      Integer at = onPath.get(node);
-      if (at != null) {
+      int at = indexOnPath(node);
+      if (at >= 0) {
         cycle = List.copyOf(path.subList(at, path.size()));
         return true;
       }
@@ -189,14 +187,22 @@ public final class Deadlocks {
       } finally {
         path.removeLast();
         kept.removeLast();
-        onPath.remove(node);
       }
     }
 
     private void push(WaitNode node, Allocation held) {
-      onPath.put(node, path.size());
       path.add(node);
       kept.add(held);
+    }
+
+    /** Where {@code node} is on the path, or -1; paths are short, so a scan beats a map. */
+    private int indexOnPath(WaitNode node) {
+      for (int i = 0; i < path.size(); i++) {
+        if (path.get(i) == node) {
+          return i;
+        }
+      }
+      return -1;
     }
   }
 }
