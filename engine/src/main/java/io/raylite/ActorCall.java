@@ -17,6 +17,7 @@ public final class ActorCall<R> {
   private final Object[] args;
   private String name;
   private String group;
+  private int priority;
 
   ActorCall(ActorRecord actor, int refMask, RayFunc method, Object[] args) {
     this.actor = actor;
@@ -47,6 +48,15 @@ public final class ActorCall<R> {
   }
 
   /**
+   * The call's priority in its actor's mailbox (default 0, any int): queued calls of higher
+   * priority run first; equal priorities run in submission order. Strict, as for tasks.
+   */
+  public ActorCall<R> priority(int callPriority) {
+    this.priority = callPriority;
+    return this;
+  }
+
+  /**
    * Submits the call and returns the ref of its result at once. If the actor is dead the ref has
    * already failed with {@link ActorDiedException}.
    *
@@ -56,6 +66,6 @@ public final class ActorCall<R> {
    * @throws RuntimeClosedException if the runtime was closed
    */
   public ObjectRef<R> remote() {
-    return actor.submit(method, args, refMask, name, group);
+    return actor.submit(method, args, refMask, name, group, priority);
   }
 }

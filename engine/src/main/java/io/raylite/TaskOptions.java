@@ -25,6 +25,7 @@ public final class TaskOptions {
   private final List<Class<? extends Throwable>> retryExceptions;
   private final boolean retryAllExceptions;
   private final boolean blocking;
+  private final int priority;
 
   private TaskOptions(Builder b) {
     this.resources = b.resources.toMap();
@@ -33,6 +34,7 @@ public final class TaskOptions {
     this.retryExceptions = List.copyOf(b.retryExceptions);
     this.retryAllExceptions = b.retryAllExceptions;
     this.blocking = b.blocking;
+    this.priority = b.priority;
   }
 
   /**
@@ -57,6 +59,7 @@ public final class TaskOptions {
     b.retryExceptions.addAll(retryExceptions);
     b.retryAllExceptions = retryAllExceptions;
     b.blocking = blocking;
+    b.priority = priority;
     return b;
   }
 
@@ -90,10 +93,15 @@ public final class TaskOptions {
     return blocking;
   }
 
+  /** The task's priority (default 0); see {@link Builder#priority}. */
+  public int priority() {
+    return priority;
+  }
+
   @Override
   public String toString() {
     return "TaskOptions" + resources + (name == null ? "" : " name=" + name)
-        + " maxRetries=" + maxRetries + (blocking ? " blocking" : "");
+        + " maxRetries=" + maxRetries + (blocking ? " blocking" : "") + (priority == 0 ? "" : " priority=" + priority);
   }
 
   /** Builds {@link TaskOptions}; each setter validates its argument immediately. */
@@ -104,6 +112,7 @@ public final class TaskOptions {
     private final java.util.ArrayList<Class<? extends Throwable>> retryExceptions = new java.util.ArrayList<>();
     private boolean retryAllExceptions;
     private boolean blocking;
+    private int priority;
 
     private Builder() {}
 
@@ -170,6 +179,16 @@ public final class TaskOptions {
     /** Marks the task as blocking (I/O, sleeping, waiting): it runs on a virtual thread. */
     public Builder blocking(boolean isBlocking) {
       this.blocking = isBlocking;
+      return this;
+    }
+
+    /**
+     * The task's priority (default 0, any int): among queued tasks whose resources are free, higher
+     * priorities start first, across resource shapes; equal priorities start in submission order.
+     * Strict: a steady stream of higher-priority tasks keeps lower-priority ones waiting.
+     */
+    public Builder priority(int taskPriority) {
+      this.priority = taskPriority;
       return this;
     }
 

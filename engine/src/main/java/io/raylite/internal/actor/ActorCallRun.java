@@ -53,6 +53,8 @@ public final class ActorCallRun implements RuntimeContext, Producer, WaitNode {
   private final RayFunc function;
   private Object[] args;
   private final int refMask;
+  /** Its priority in the mailbox (see ActorMailbox); written before the call is published. */
+  int priority;
   /** The next older call in its mailbox's inbox; see {@link ActorMailbox#push}. */
   ActorCallRun nextInInbox;
 

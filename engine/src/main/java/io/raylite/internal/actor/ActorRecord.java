@@ -230,6 +230,12 @@ public final class ActorRecord {
    * Called from any thread.
    */
   public <R> ObjectRef<R> submit(RayFunc method, Object[] args, int refMask, String callName, String group) {
+    return submit(method, args, refMask, callName, group, 0);
+  }
+
+  /** As above, with the call's priority in its mailbox (see {@link ActorMailbox}). */
+  public <R> ObjectRef<R> submit(RayFunc method, Object[] args, int refMask, String callName, String group,
+      int priority) {
     if (runtime.isClosed()) {
       throw new RuntimeClosedException("runtime '" + runtime.name + "' is closed");
     }
@@ -242,7 +248,8 @@ public final class ActorRecord {
     ActorMailbox box = mailboxFor(method, group);
     ActorCallRun call = new ActorCallRun(this, box, registry.nextTaskId(), callName, method, args, refMask, true);
     ObjectRef<R> ref = call.ref();
-    if (options.maxPendingCalls() < 0 && box.drainers == box.limit && death == null) {
+    call.priority = priority;
+    if (priority == 0 && options.maxPendingCalls() < 0 && box.drainers == box.limit && death == null) {
       // Every drainer of the mailbox runs, so one will take the call: queue it without the monitor.
       // A drainer that ends, and a failure that makes the actor DEAD, look at the inbox after
       // changing what was read here (Dekker), so the call is never left behind; see also

@@ -258,6 +258,11 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
   }
 
   @Override
+  public int priority() {
+    return options.priority();
+  }
+
+  @Override
   public TaskRun nextReady() {
     return nextReady;
   }
