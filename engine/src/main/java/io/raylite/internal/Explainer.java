@@ -111,11 +111,11 @@ final class Explainer {
     String[] names = engine.scheduler.ledger().names();
     Map<String, Double> asked = task.request().toMap(names);
     StringBuilder detail = new StringBuilder(who).append(" waits for resources: ").append(amounts(asked));
-    List<String> short_ = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
     for (Map.Entry<String, Double> e : asked.entrySet()) {
       double free = standing.available().getOrDefault(e.getKey(), 0.0);
       if (e.getValue() > 0 && (e.getValue() > free + 1e-9 || e.getKey().equals(io.raylite.Resources.GPU))) {
-        short_.add(e.getKey());
+        missing.add(e.getKey());
       }
     }
     detail.append("; free now: ").append(amounts(standing.available()));
@@ -126,9 +126,9 @@ final class Explainer {
         detail.append(d == 0 ? "" : ", ").append("device ").append(d).append(" at ").append(number(gpuFree[d]));
       }
     }
-    List<String> holders = holders(short_, names, task);
+    List<String> holders = holders(missing, names, task);
     if (!holders.isEmpty()) {
-      detail.append("; ").append(String.join(", ", short_)).append(" held by ").append(String.join(", ", holders));
+      detail.append("; ").append(String.join(", ", missing)).append(" held by ").append(String.join(", ", holders));
     }
     if (standing.ahead() > 0) {
       detail.append("; queued behind ").append(standing.ahead()).append(standing.ahead() == 1 ? " task" : " tasks")
