@@ -166,6 +166,51 @@ class ExplainTest {
     }
   }
 
+  /** Builds at once the first time; each rebuild waits for the gate. */
+  static final class SlowToRebuild {
+    SlowToRebuild(java.util.concurrent.atomic.AtomicInteger builds, CountDownLatch rebuilding,
+        CompletableFuture<Void> gate) throws Exception {
+      if (builds.incrementAndGet() > 1) {
+        waitFor(rebuilding, gate);
+      }
+    }
+
+    String hello() {
+      return "hello";
+    }
+  }
+
+  @Test
+  void callOnARestartingActor_saysTheActorIsRestarting() throws Exception {
+    try (Raylite ray = Raylite.builder().cpus(1).dashboard(false).build()) {
+      CountDownLatch rebuilding = new CountDownLatch(1);
+      CompletableFuture<Void> gate = new CompletableFuture<>();
+      ActorHandle<SlowToRebuild> actor = ray.actor(SlowToRebuild::new, new java.util.concurrent.atomic.AtomicInteger(),
+          rebuilding, gate).name("phoenix").maxRestarts(1).remote();
+      assertEquals("hello", ray.get(actor.task(SlowToRebuild::hello).remote()));
+      ray.kill(actor, false);
+      assertTrue(rebuilding.await(30, TimeUnit.SECONDS));
+      ObjectRef<String> hello = actor.task(SlowToRebuild::hello).remote();
+      Explanation why = ray.explain(hello);
+      gate.complete(null);
+      assertEquals(Reason.ACTOR_NOT_READY, why.reason());
+      assertContains(why.detail(), "actor 'phoenix'", "restarting");
+      assertEquals("hello", ray.get(hello));
+    }
+  }
+
+  @Test
+  void callOnADeadActor_isExplainedAsFailed() {
+    try (Raylite ray = Raylite.builder().cpus(1).dashboard(false).build()) {
+      ActorHandle<Gatekeeper> keeper = ray.actor(Gatekeeper::new).name("gone").remote();
+      ray.get(keeper.task(Gatekeeper::fast).remote());
+      ray.kill(keeper);
+      Explanation why = ray.explain(keeper.task(Gatekeeper::fast).remote());
+      assertEquals(Reason.FAILED, why.reason());
+      assertContains(why.detail(), "ActorDiedException", "gone");
+    }
+  }
+
   static String outer(CountDownLatch started, CompletableFuture<Void> gate) {
     Raylite ray = Raylite.context().runtime();
     // Not CPU-only, so never run inline; it gets the only CPU once this task lends it in get, so

@@ -193,9 +193,11 @@ final class Explainer {
     }
     return switch (standing.actorState()) {
       case PENDING_CREATION -> new Explanation(id, Reason.ACTOR_NOT_READY, who, who + " waits for "
-          + standing.actor() + " to be created (its constructor's arguments, resources or run)", List.of());
+          + standing.actor() + (standing.restarts() > 0
+              ? ", which is restarting (restart " + standing.restarts() + ": its constructor runs again)"
+              : " to be created (its constructor's arguments, resources or run)"), List.of());
       case RESTARTING -> new Explanation(id, Reason.ACTOR_NOT_READY, who, who + " waits for " + standing.actor()
-          + ", which is restarting", List.of());
+          + ", which is restarting (restart " + standing.restarts() + ": its running calls end first)", List.of());
       case DEAD -> explainDone(call, depth, who + " cannot run: " + standing.actor() + " is dead");
       case ALIVE -> {
         List<Explanation> blockers = new ArrayList<>();

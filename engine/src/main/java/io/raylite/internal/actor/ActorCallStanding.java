@@ -13,6 +13,7 @@ import java.util.List;
  * @param running whether it is running now
  * @param limit its group's concurrency
  * @param groupRunning the calls of its group running now, oldest first
+ * @param restarts how many times the actor was rebuilt after a failure (a rebuild in progress counts)
  */
 public record ActorCallStanding(String actor, ActorState actorState, int ahead, boolean running, int limit,
-    List<ActorCallRun> groupRunning) {}
+    List<ActorCallRun> groupRunning, int restarts) {}

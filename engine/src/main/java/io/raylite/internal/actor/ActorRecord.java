@@ -855,7 +855,7 @@ public final class ActorRecord {
     }
     return new ActorCallStanding("actor '" + displayName() + "' (" + idString() + ")", shown,
         call.mailbox == null ? -1 : call.mailbox.indexOf(call), isRunning,
-        call.mailbox == null ? 1 : call.mailbox.limit, groupRunning);
+        call.mailbox == null ? 1 : call.mailbox.limit, groupRunning, restarts);
   }
 
   @Override
