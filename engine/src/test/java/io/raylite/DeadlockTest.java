@@ -137,6 +137,25 @@ class DeadlockTest {
     }
   }
 
+  static final class GpuActor {
+    String infer() {
+      Raylite ray = Raylite.context().runtime();
+      return ray.get(ray.task(() -> "kernel").numCpus(0).numGpus(1).name("kernel").remote());
+    }
+  }
+
+  @Test
+  void actorHoldingTheOnlyGpuWaitingForAGpuTask_failsWithDeadlock() {
+    try (Raylite ray = Raylite.builder().cpus(2).gpus(1).dashboard(false).build()) {
+      ActorHandle<GpuActor> actor = ray.actor(GpuActor::new).name("gpu-actor").numGpus(1).remote();
+      DeadlockException deadlock = deadlockIn(assertThrows(TaskFailedException.class,
+          () -> ray.get(actor.task(GpuActor::infer).remote(), Duration.ofSeconds(30))));
+      assertEquals(2, deadlock.cycle().size(), deadlock.getMessage());
+      assertTrue(deadlock.getMessage().contains("'gpu-actor'") && deadlock.getMessage().contains("'kernel'"),
+          deadlock.getMessage());
+    }
+  }
+
   static String waitForGpuTask(CompletableFuture<Void> gate) {
     Raylite ray = Raylite.context().runtime();
     return "outer(" + ray.get(ray.task(() -> "inner").numCpus(0).numGpus(1).remote()) + ")";

@@ -336,6 +336,11 @@ public final class ActorCallRun implements RuntimeContext, Producer, WaitNode {
   }
 
   @Override
+  public Allocation keptWhileBlocked() {
+    return actor.allocationNow();
+  }
+
+  @Override
   public void blockedGet(BlockedGet get) {
     blockedGet = get;
   }

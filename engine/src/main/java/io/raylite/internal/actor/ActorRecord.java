@@ -835,6 +835,11 @@ public final class ActorRecord {
         allocation == null ? List.of() : allocation.gpuIdList(), died == null ? null : died.getMessage());
   }
 
+  /** The resources the actor holds now, or null. */
+  synchronized Allocation allocationNow() {
+    return allocation;
+  }
+
   /** Where {@code call}, one of this actor's, stands now; see {@link ActorCallStanding}. */
   synchronized ActorCallStanding standing(ActorCallRun call) {
     io.raylite.ActorState shown = switch (state) {

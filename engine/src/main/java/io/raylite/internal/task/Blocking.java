@@ -120,9 +120,10 @@ public final class Blocking {
     WaitNode node = what == null ? null : current != null ? current : actorCalls.get();
     BlockedGet edge = null;
     if (node != null && engine != null) {
-      edge = new BlockedGet(node, what, held, timeoutNanos >= 0);
+      Allocation kept = current != null ? held : node.keptWhileBlocked();
+      edge = new BlockedGet(node, what, kept, timeoutNanos >= 0);
       node.blockedGet(edge);
-      boolean keeping = held != null && !edge.timed && ResourceWaits.keepsMoreThanCpu(held);
+      boolean keeping = kept != null && !edge.timed && ResourceWaits.keepsMoreThanCpu(kept);
       if (keeping) {
         engine.keepingWaits.add(edge);  // before the check, so that a task queued meanwhile sees it
       }

@@ -24,7 +24,7 @@ import java.util.List;
  * next, so none can go on. A queued task closes one through resources when its shape could not
  * fit even if every allocation were free except those kept by the blocked tasks on the path:
  * their GPUs, memory and custom resources, which a blocked task keeps (its CPUs are lent, so CPUs
- * never close a cycle). Anything not definite ends the walk with "no": a get with a timeout (it
+ * never close a cycle), and the resources of a blocked actor call's actor, held for its lifetime. Anything not definite ends the walk with "no": a get with a timeout (it
  * ends by itself), a running node not blocked in get, an actor being created, a chain deeper than
  * MAX_DEPTH. Reporting only what can never resolve matters more than finding every deadlock.
  *

@@ -664,6 +664,11 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
   }
 
   @Override
+  public Allocation keptWhileBlocked() {
+    return allocation;
+  }
+
+  @Override
   public void blockedGet(BlockedGet get) {
     waitingFor = get;
   }

@@ -19,6 +19,12 @@ public interface WaitNode {
   /** Sets or clears (null) the get it is blocked in; called by the blocked thread only. */
   void blockedGet(BlockedGet get);
 
+  /**
+   * What it keeps while blocked in get besides CPUs, which a blocked task lends: a task's own
+   * allocation, an actor call's actor's (held for the actor's lifetime); or null.
+   */
+  io.raylite.internal.resource.Allocation keptWhileBlocked();
+
   /** What it waits for now before it can go on, or null if nothing that could hold it forever. */
   Step step();
 
