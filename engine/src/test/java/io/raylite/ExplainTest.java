@@ -111,6 +111,26 @@ class ExplainTest {
     }
   }
 
+  @Test
+  void taskQueuedInAPlacementGroupBundle_isExplainedByTheBundlesResources() throws Exception {
+    try (Raylite ray = Raylite.builder().cpus(4).dashboard(false).build()) {
+      PlacementGroup pg = ray.placementGroup(List.of(java.util.Map.of("CPU", 1.0)), PlacementStrategy.PACK);
+      assertTrue(pg.wait(java.time.Duration.ofSeconds(30)));
+      CountDownLatch started = new CountDownLatch(1);
+      CompletableFuture<Void> gate = new CompletableFuture<>();
+      ObjectRef<String> holder = ray.task(ExplainTest::waitFor, started, gate).placementGroup(pg).name("A").remote();
+      assertTrue(started.await(30, TimeUnit.SECONDS));
+      ObjectRef<Integer> queued = ray.task(() -> 1).placementGroup(pg).name("B").remote();
+      Explanation why = ray.explain(queued);
+      gate.complete(null);
+      assertEquals(Reason.WAITING_FOR_RESOURCES, why.reason());
+      assertContains(why.detail(), "CPU held by", "task 'A'");
+      assertEquals(1, ray.get(queued));
+      ray.get(holder);
+      ray.removePlacementGroup(pg);
+    }
+  }
+
   static final class Gatekeeper {
     String slow(CountDownLatch started, CompletableFuture<Void> gate) throws Exception {
       return waitFor(started, gate);

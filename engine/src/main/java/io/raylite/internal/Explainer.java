@@ -13,6 +13,7 @@ import io.raylite.internal.actor.ActorRegistry;
 import io.raylite.internal.object.ObjectEntry;
 import io.raylite.internal.object.Producer;
 import io.raylite.internal.resource.QueueStanding;
+import io.raylite.internal.resource.Scheduler;
 import io.raylite.internal.task.BlockedGet;
 import io.raylite.internal.task.Engine;
 import io.raylite.internal.task.TaskRun;
@@ -107,8 +108,9 @@ final class Explainer {
 
   private Explanation resources(String id, TaskRun task) {
     String who = task.describe();
-    QueueStanding standing = engine.scheduler.standing(task);
-    String[] names = engine.scheduler.ledger().names();
+    Scheduler<TaskRun> scheduler = task.scheduler();  // a placement-group bundle's has its own ledger
+    QueueStanding standing = scheduler.standing(task);
+    String[] names = scheduler.ledger().names();
     Map<String, Double> asked = task.request().toMap(names);
     StringBuilder detail = new StringBuilder(who).append(" waits for resources: ").append(amounts(asked));
     List<String> missing = new ArrayList<>();

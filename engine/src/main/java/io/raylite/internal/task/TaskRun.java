@@ -744,6 +744,11 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
     return request;
   }
 
+  /** The scheduler it is queued in: the runtime's, or its placement-group bundle's. */
+  public Scheduler<TaskRun> scheduler() {
+    return scheduler;
+  }
+
   /** The resources it holds now, or null. */
   public Allocation allocation() {
     return allocation;
