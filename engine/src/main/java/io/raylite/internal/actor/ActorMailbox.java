@@ -147,16 +147,21 @@ final class ActorMailbox {
   /**
    * As {@link #poll}, under a deterministic run: the next call of one of the callers with calls
    * queued, the caller drawn by {@code schedule}. Each caller's calls keep their order, as in Ray;
-   * calls of different callers interleave as the seed says.
+   * calls of different callers interleave as the seed says, among the calls of the highest
+   * priority queued.
    */
   ActorCallRun pollDrawn(DeterministicSchedule schedule) {
     absorb();
     if (queue == null || queue.size() < 2) {
       return poll();
     }
+    int top = queue.peekFirst().priority;  // the highest queued, unless a retried call went first
     List<ActorCallRun> firsts = new ArrayList<>();
     List<Object> callers = new ArrayList<>();
     for (ActorCallRun call : queue) {
+      if (call.priority < top) {
+        continue;  // priorities stay strict: the draw is among the calls poll could take first
+      }
       boolean seen = false;
       for (Object caller : callers) {
         seen |= caller == call.caller;
