@@ -25,6 +25,7 @@ public final class ActorCall<R> {
   private boolean async;
   /** The generator back-pressure bound, or 0 for the runtime's default; see generatorBackpressure. */
   private int maxUnconsumed;
+  private int priority;
 
   ActorCall(ActorRecord actor, Object lifetimeAnchor, int refMask, RayFunc method, Object[] args) {
     this.actor = actor;
@@ -77,7 +78,8 @@ public final class ActorCall<R> {
    * @throws IllegalArgumentException if {@code numReturns} is below 1
    */
   public MultiReturnCall numReturns(int numReturns) {
-    return new MultiReturnCall(actor.engine(), method, true, f -> actor.submit(f, args, refMask, name, group),
+    return new MultiReturnCall(actor.engine(), method, true,
+        f -> actor.submit(f, args, refMask, name, group, false, priority),
         () -> name != null ? name : FunctionNames.of(method), numReturns);
   }
 
@@ -97,7 +99,16 @@ public final class ActorCall<R> {
     io.raylite.internal.task.Engine engine = actor.engine();
     GeneratorStream<T> stream = new GeneratorStream<>(engine,
         maxUnconsumed > 0 ? maxUnconsumed : engine.generatorBackpressure(), actor.seq(), actor.timelineRow());
-    return stream.start(actor.submit(stream.producerOf(method), args, refMask, name, group));
+    return stream.start(actor.submit(stream.producerOf(method), args, refMask, name, group, false, priority));
+  }
+
+  /**
+   * The call's priority in its actor's mailbox (default 0, any int): queued calls of higher
+   * priority run first; equal priorities run in submission order. Strict, as for tasks.
+   */
+  public ActorCall<R> priority(int callPriority) {
+    this.priority = callPriority;
+    return this;
   }
 
   /**
@@ -110,7 +121,7 @@ public final class ActorCall<R> {
    * @throws RuntimeClosedException if the runtime was closed
    */
   public ObjectRef<R> remote() {
-    ObjectRef<R> ref = actor.submit(method, args, refMask, name, group, async);
+    ObjectRef<R> ref = actor.submit(method, args, refMask, name, group, async, priority);
     java.lang.ref.Reference.reachabilityFence(lifetimeAnchor);  // the submitted call holds it now
     return ref;
   }

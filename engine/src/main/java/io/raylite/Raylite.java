@@ -45,6 +45,9 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
   /** How long close waits for running tasks and actor calls unless the builder says otherwise. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
+  /** How long a {@code get} waits before it logs why, unless the builder says otherwise. */
+  public static final Duration DEFAULT_SLOW_GET_WARNING = Duration.ofSeconds(60);
+
   /** The dashboard's default port, Ray's. */
   public static final int DEFAULT_DASHBOARD_PORT = 8265;
 
@@ -322,6 +325,16 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
     return runtime.get(ref, nanos(timeout));
   }
 
+  /**
+   * Says why the object is or is not ready yet: what produces it and what that waits for (its
+   * arguments, resources and who holds them, the calls queued ahead on its actor, the object it is
+   * blocked on in {@code get}), following the chain of blockers. A put object is always ready.
+   * Read it as text ({@code toString()}) or through its fields.
+   */
+  public Explanation explain(ObjectRef<?> ref) {
+    return runtime.explain(ref);
+  }
+
   /** Waits for every object and returns them in the order of {@code refs}. */
   public <T> List<T> get(List<? extends ObjectRef<? extends T>> refs) {
     return runtime.getAll(refs, -1);
@@ -518,6 +531,7 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
     private String namespace;
     private int generatorBackpressure;
     private Long deterministicSeed;
+    private Duration slowGetWarning = DEFAULT_SLOW_GET_WARNING;
 
     private Builder() {}
 
@@ -804,6 +818,22 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
     }
 
     /**
+     * How long a {@code get} may wait before it logs, once, at WARNING to the {@code System.Logger}
+     * named {@code io.raylite.get}, the {@linkplain Raylite#explain explanation} of what it waits
+     * for (default 60 seconds). {@link Duration#ZERO} turns the warning off. No thread watches the
+     * waiting gets: each logs from its own thread when its threshold passes.
+     */
+    public Builder slowGetWarning(Duration threshold) {
+      Objects.requireNonNull(threshold, "slowGetWarning");
+      if (threshold.isNegative()) {
+        throw new IllegalArgumentException("slowGetWarning must be >= 0 (Duration.ZERO turns it off), got "
+            + threshold);
+      }
+      this.slowGetWarning = threshold;
+      return this;
+    }
+
+    /**
      * Starts the runtime.
      *
      * @throws IllegalStateException if an address is set but no cluster backend is on the class path
@@ -847,7 +877,8 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
           objectStoreMemory != null ? objectStoreMemory : (long) (heap * 0.3),
           timelineCapacity, logStream, spillDirectory, spillCodec, shutdownTimeout, finishedTaskCapacity,
           dashboardOn(), dashboardHost != null ? dashboardHost : System.getProperty("raylite.dashboard.host", "127.0.0.1"),
-          dashboardPort != null ? dashboardPort : propertyPort(), backend, nodeId, namespace, deterministicSeed);
+          dashboardPort != null ? dashboardPort : propertyPort(), backend, nodeId, namespace, deterministicSeed,
+          slowGetWarning);
       try {
         Raylite built = new Raylite(config);
         built.runtime.engine().generatorBackpressure(generatorBackpressure);

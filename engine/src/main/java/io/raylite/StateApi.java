@@ -63,6 +63,14 @@ public final class StateApi {
     return state.placementGroups();
   }
 
+  /**
+   * Why the result of this task is not ready yet, as {@link Raylite#explain} says it; empty if the
+   * task is not live (finished, or unknown).
+   */
+  public Optional<Explanation> explain(String taskId) {
+    return state.explain(Objects.requireNonNull(taskId, "taskId"));
+  }
+
   /** The newest {@link #DEFAULT_LIMIT} actors. */
   public Listing<ActorInfo> actors() {
     return actors(StateFilter.ALL, DEFAULT_LIMIT);

@@ -92,6 +92,12 @@ public final class TaskCall<R> {
     return this;
   }
 
+  /** See {@link TaskOptions.Builder#priority}. */
+  public TaskCall<R> priority(int priority) {
+    builder().priority(priority);
+    return this;
+  }
+
   /** See {@link TaskOptions.Builder#blocking}. */
   public TaskCall<R> blocking() {
     builder().blocking(true);

@@ -27,6 +27,7 @@ public final class TaskOptions {
   private final boolean blocking;
   private final PlacementGroup placementGroup;
   private final int bundleIndex;
+  private final int priority;
 
   private TaskOptions(Builder b) {
     this.resources = b.resources.toMap();
@@ -37,6 +38,7 @@ public final class TaskOptions {
     this.blocking = b.blocking;
     this.placementGroup = b.placementGroup;
     this.bundleIndex = b.bundleIndex;
+    this.priority = b.priority;
   }
 
   /**
@@ -63,6 +65,7 @@ public final class TaskOptions {
     b.blocking = blocking;
     b.placementGroup = placementGroup;
     b.bundleIndex = bundleIndex;
+    b.priority = priority;
     return b;
   }
 
@@ -106,10 +109,15 @@ public final class TaskOptions {
     return bundleIndex;
   }
 
+  /** The task's priority (default 0); see {@link Builder#priority}. */
+  public int priority() {
+    return priority;
+  }
+
   @Override
   public String toString() {
     return "TaskOptions" + resources + (name == null ? "" : " name=" + name)
-        + " maxRetries=" + maxRetries + (blocking ? " blocking" : "");
+        + " maxRetries=" + maxRetries + (blocking ? " blocking" : "") + (priority == 0 ? "" : " priority=" + priority);
   }
 
   /** Builds {@link TaskOptions}; each setter validates its argument immediately. */
@@ -122,6 +130,7 @@ public final class TaskOptions {
     private boolean blocking;
     private PlacementGroup placementGroup;
     private int bundleIndex = -1;
+    private int priority;
 
     private Builder() {}
 
@@ -213,6 +222,16 @@ public final class TaskOptions {
     /** As {@link #placementGroup(PlacementGroup, int)} with index -1: whichever bundle has room. */
     public Builder placementGroup(PlacementGroup group) {
       return placementGroup(group, -1);
+    }
+
+    /**
+     * The task's priority (default 0, any int): among queued tasks whose resources are free, higher
+     * priorities start first, across resource shapes; equal priorities start in submission order.
+     * Strict: a steady stream of higher-priority tasks keeps lower-priority ones waiting.
+     */
+    public Builder priority(int taskPriority) {
+      this.priority = taskPriority;
+      return this;
     }
 
     /** The options as set so far. */

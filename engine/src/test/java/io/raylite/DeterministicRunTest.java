@@ -48,6 +48,44 @@ class DeterministicRunTest {
     }
   }
 
+  /** Records calls; {@link #queueTwoCallsFromTwoTasks} queues calls to itself while it runs. */
+  public static class PriorityJournal {
+    private final List<String> entries = new ArrayList<>();
+
+    public int queueTwoCallsFromTwoTasks(ActorHandle<PriorityJournal> self) {
+      Raylite ray = Raylite.current();
+      ray.get(List.of(ray.task(DeterministicRunTest::appendWithPriority, self, "low", 0).remote(),
+          ray.task(DeterministicRunTest::appendWithPriority, self, "high", 5).remote()));
+      return 0;  // both calls are queued behind this one, each from its own caller
+    }
+
+    public int append(String entry) {
+      entries.add(entry);
+      return entries.size();
+    }
+
+    public List<String> entries() {
+      return List.copyOf(entries);
+    }
+  }
+
+  static int appendWithPriority(ActorHandle<PriorityJournal> journal, String entry, int priority) {
+    journal.task(PriorityJournal::append, entry).priority(priority).remote();
+    return 0;
+  }
+
+  @Test
+  void anActorDrawsAmongCallersOnlyCallsOfTheHighestQueuedPriority() {
+    for (long seed = 1; seed <= 12; seed++) {
+      try (Raylite ray = deterministic(seed, 2)) {
+        ActorHandle<PriorityJournal> journal = ray.actor(PriorityJournal::new).remote();
+        ray.get(journal.task(PriorityJournal::queueTwoCallsFromTwoTasks, journal).remote());
+        assertEquals(List.of("high", "low"), ray.get(journal.task(PriorityJournal::entries).priority(-1).remote()),
+            "seed " + seed);
+      }
+    }
+  }
+
   private static Raylite deterministic(long seed, double cpus) {
     return Raylite.builder().name("deterministic").cpus(cpus).dashboard(false).discoverGpus(false)
         .deterministic(seed).build();

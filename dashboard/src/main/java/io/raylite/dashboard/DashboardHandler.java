@@ -169,9 +169,11 @@ final class DashboardHandler implements HttpHandler {
       case "tasks" -> {
         if (parts.size() == 2 && !parts.get(1).isEmpty()) {
           allowOnly(query, Set.of());
-          return Response.json(JsonRows.task(state.task(parts.get(1))
+          Map<String, Object> task = JsonRows.task(state.task(parts.get(1))
               .orElseThrow(() -> new HttpError(404, "no task '" + parts.get(1) + "': not live, and not among the "
-                  + "finished tasks the runtime keeps"))));
+                  + "finished tasks the runtime keeps")));
+          task.put("explanation", state.explain(parts.get(1)).map(JsonRows::explanation).orElse(null));
+          return Response.json(task);
         }
         requireParts(parts, endpoint);
         allowOnly(query, LISTING_PARAMS);

@@ -1,6 +1,7 @@
 package io.raylite.dashboard;
 
 import io.raylite.ActorInfo;
+import io.raylite.Explanation;
 import io.raylite.Listing;
 import io.raylite.ObjectInfo;
 import io.raylite.ObjectStoreStats;
@@ -46,6 +47,23 @@ final class JsonRows {
     m.put("error", t.error());
     m.put("caller", t.caller());
     m.put("waiting_for", t.waitingFor());
+    return m;
+  }
+
+  /** An explanation: its fields, its blockers the same way, and its text (at the top only). */
+  static Map<String, Object> explanation(Explanation e) {
+    Map<String, Object> m = explanationFields(e);
+    m.put("text", e.toString());
+    return m;
+  }
+
+  private static Map<String, Object> explanationFields(Explanation e) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("object_id", e.objectId());
+    m.put("reason", e.reason().name());
+    m.put("producer", e.producer());
+    m.put("detail", e.detail());
+    m.put("blockers", e.blockers().stream().map(JsonRows::explanationFields).toList());
     return m;
   }
 

@@ -186,6 +186,24 @@ class DashboardApiTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void taskDetail_ofALiveTask_explainsWhyItIsNotReady() throws Exception {
+    Map<String, Object> running = rows(json("/api/v0/tasks?state=RUNNING")).get(0);
+    Map<String, Object> explanation = (Map<String, Object>) json("/api/v0/tasks/" + running.get("task_id"))
+        .get("explanation");
+    assertEquals("RUNNING", explanation.get("reason"));
+    assertEquals(ray.explain(held).detail().substring(0, 20), ((String) explanation.get("detail")).substring(0, 20));
+    assertTrue(((String) explanation.get("text")).contains("task 'held'"), (String) explanation.get("text"));
+  }
+
+  @Test
+  void taskDetail_ofAFinishedTask_hasNoExplanation() throws Exception {
+    Map<String, Object> failed = rows(json("/api/v0/tasks?state=FAILED")).get(0);
+    Map<String, Object> detail = json("/api/v0/tasks/" + failed.get("task_id"));
+    assertEquals(null, detail.get("explanation"), "a finished task has nothing to wait for");
+  }
+
+  @Test
   void unknownTask_gets404() throws Exception {
     assertEquals(404, send("/api/v0/tasks/task-ffffff").statusCode());
   }

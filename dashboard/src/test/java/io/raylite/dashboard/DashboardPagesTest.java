@@ -239,6 +239,25 @@ class DashboardPagesTest {
   }
 
   @Test
+  void taskDetail_ofATaskWaitingForItsArgument_showsWhyItIsNotReady() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CompletableFuture<Void> release = new CompletableFuture<>();
+    ObjectRef<Integer> producer = ray.task(DashboardPagesTest::hold, started, release).name("slow-producer").remote();
+    ObjectRef<Integer> consumer = ray.task((Integer n) -> n + 1, producer).name("waiting-consumer").remote();
+    assertTrue(started.await(30, TimeUnit.SECONDS));
+    String id = ray.state().tasks(StateFilter.name("waiting-consumer"), 1).rows().get(0).taskId();
+    try {
+      open("/tasks#" + id);
+      wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail-explanation"),
+          "waits for its argument"));
+      assertTrue(text("detail-explanation").contains("task 'slow-producer'"), text("detail-explanation"));
+    } finally {
+      release.complete(null);
+    }
+    assertEquals(2, ray.get(consumer));
+  }
+
+  @Test
   void actors_showPendingCallsThatChangeLive_andRecentCalls() throws Exception {
     ActorHandle<Worker> worker = ray.actor(Worker::new).name("page-worker").remote();
     CountDownLatch started = new CountDownLatch(1);

@@ -113,13 +113,16 @@ public final class LocalRuntime {
         config.finishedTaskCapacity(), config.logStream(),
         config.objectStoreBytes(), spillParent,
         config.spillCodec() != null ? config.spillCodec() : new JavaSerializationCodec(),
-        config.backend(), config.nodeId(), schedule);
+        config.backend(), config.nodeId(), schedule,
+        config.slowGetWarning().getSeconds() >= Long.MAX_VALUE / 1_000_000_000L ? Long.MAX_VALUE
+            : config.slowGetWarning().toNanos());
     this.scheduler = engine.scheduler;
     this.store = engine.store;
     this.defaultRequest = scheduler.shapeOf(TaskOptions.defaults().resources(), "default");
     this.placedRequest = engine.backend != null && engine.backend.placesTasks() ? scheduler.shapeOf(Map.of(), "placed") : null;
     this.actors = new ActorRegistry(engine,
         config.namespace() != null ? config.namespace() : java.util.UUID.randomUUID().toString());
+    engine.explainer = entry -> Explainer.explain(engine, actors, entry);
     this.placementGroups = new PlacementGroupTable(engine);
     this.shapes = Caffeine.newBuilder().maximumSize(1_024).build();
     this.mbean = RuntimeMBean.register(engine, engine::taskIdsIssued);  // last: the runtime is complete
@@ -273,6 +276,23 @@ public final class LocalRuntime {
   /** As {@link #entryOf}, naming the argument {@code refs[i]}, built only if it fails. */
   private ObjectEntry entryAt(Object ref, int i) {
     return ObjectRefImpl.entryAt(ref, store, i);
+  }
+
+  /** See {@link io.raylite.Raylite#explain}. */
+  public io.raylite.Explanation explain(ObjectRef<?> ref) {
+    checkOpen();
+    try {
+      return Explainer.explain(engine, actors, entryOf(ref, "ref"));
+    } finally {
+      Reference.reachabilityFence(ref);
+    }
+  }
+
+  /** The explanation of a live task's result, for the state API; empty if it is not live. */
+  java.util.Optional<io.raylite.Explanation> explainTask(String taskId) {
+    TaskRun task = engine.tasks.live(taskId);
+    return task == null ? java.util.Optional.empty()
+        : java.util.Optional.of(Explainer.explain(engine, actors, task.result));
   }
 
   @SuppressWarnings("unchecked")

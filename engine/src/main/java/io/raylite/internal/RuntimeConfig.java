@@ -32,6 +32,7 @@ import java.util.Map;
  * @param nodeId the node id its tasks report, or null for {@code local}
  * @param namespace the namespace of its named actors, or null for an anonymous one
  * @param deterministicSeed the seed of a deterministic run, or null for the default mode
+ * @param slowGetWarning how long a get waits before it logs why; zero: never
  */
 public record RuntimeConfig(
     String name,
@@ -54,4 +55,5 @@ public record RuntimeConfig(
     TaskBackend backend,
     String nodeId,
     String namespace,
-    Long deterministicSeed) {}
+    Long deterministicSeed,
+    java.time.Duration slowGetWarning) {}

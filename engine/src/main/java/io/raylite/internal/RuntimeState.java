@@ -184,6 +184,11 @@ public final class RuntimeState implements StateRecorder {
     return Optional.empty();
   }
 
+  /** See {@link io.raylite.StateApi#explain(String)}. */
+  public Optional<io.raylite.Explanation> explain(String taskId) {
+    return runtime.explainTask(taskId);
+  }
+
   public TaskSummary summary() {
     Map<String, Map<TaskState, Integer>> byName = new TreeMap<>();
     Map<TaskState, Integer> byState = new EnumMap<>(TaskState.class);
@@ -218,6 +223,7 @@ public final class RuntimeState implements StateRecorder {
   private static List<String> waitingFor(Object what) {
     return switch (what) {
       case ObjectEntry e -> List.of(e.idString());
+      case io.raylite.internal.task.BlockedGet get -> List.of(get.entry().idString());
       case ObjectEntry[] entries -> Arrays.stream(entries).map(ObjectEntry::idString).toList();
       case null, default -> List.of();
     };

@@ -92,6 +92,17 @@ class ExamplesTest {
   }
 
   @Test
+  void hangsExample_explainsTheWaitAndFailsTheDeadlockNamingItsCycle() throws Exception {
+    List<String> lines = linesPrintedBy(HangsExample::main);
+    assertEquals(5, lines.size(), () -> String.join("\n", lines));
+    assertEquals("WAITING_FOR_ARGUMENTS", lines.get(0));
+    assertTrue(lines.get(1).contains("task 'train'") && lines.get(1).contains("waits for its argument"), lines.get(1));
+    assertTrue(lines.get(2).contains("task 'load'") && lines.get(2).contains("is RUNNING for"), lines.get(2));
+    assertEquals("model of rows", lines.get(3));
+    assertTrue(lines.get(4).startsWith("deadlock of 3: [call 'HangsExample.Ping.ask'"), lines.get(4));
+  }
+
+  @Test
   void resourcesExample_packsFractionsAndRejectsAnInfeasibleRequest() throws Exception {
     List<String> lines = linesPrintedBy(ResourcesExample::main);
     assertEquals(5, lines.size(), () -> String.join("\n", lines));

@@ -1,4 +1,5 @@
-// Tasks: a table with filter and sort; a row opens the task's detail, with its error and stack trace.
+// Tasks: a table with filter and sort; a row opens the task's detail, with why it is not ready
+// (Raylite.explain), its error and stack trace.
 import { header, api, poll, time, duration, cell, stateCell, fillRows } from "/static/common.js";
 
 header();
@@ -58,6 +59,7 @@ async function showDetail() {
     div.append(dt, dd);
     return div;
   }));
+  document.getElementById("detail-explanation").textContent = t.explanation?.text ?? "(not live: nothing to wait for)";
   document.getElementById("detail-error").textContent = t.error ?? "(none)";
 }
 

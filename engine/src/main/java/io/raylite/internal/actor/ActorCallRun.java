@@ -18,6 +18,8 @@ import io.raylite.internal.task.Invoker;
 import io.raylite.internal.task.LogLines;
 import io.raylite.internal.task.TaskRun;
 import io.raylite.internal.task.ThreadState;
+import io.raylite.internal.task.WaitNode;
+import io.raylite.internal.task.BlockedGet;
 import io.raylite.internal.task.TimelineSink;
 import java.util.List;
 import java.util.Map;
@@ -43,8 +45,12 @@ import java.util.concurrent.ExecutionException;
  * an async call's runner waits for: the runner publishes it and then reads {@code cancelled}, and
  * cancel writes {@code cancelled} and then reads it, so one of the two cancels the future.
  */
-public final class ActorCallRun implements RuntimeContext, Producer {
+public final class ActorCallRun implements RuntimeContext, Producer, WaitNode {
   private static final ScopedValue<ActorCallRun> CURRENT = ScopedValue.newInstance();
+
+  static {
+    Blocking.actorCalls(ActorCallRun::current);  // a get from an actor call is a wait-for edge
+  }
 
   final ActorRecord actor;
   final ActorMailbox mailbox;
@@ -55,6 +61,8 @@ public final class ActorCallRun implements RuntimeContext, Producer {
   private final RayFunc function;
   private Object[] args;
   private final int refMask;
+  /** Its priority in the mailbox (see ActorMailbox); written before the call is published. */
+  int priority;
   /** The next older call in its mailbox's inbox; see {@link ActorMailbox#push}. */
   ActorCallRun nextInInbox;
 
@@ -75,6 +83,8 @@ public final class ActorCallRun implements RuntimeContext, Producer {
   Object keepAlive;
   /** Who submitted it, kept under a deterministic run only (see ActorMailbox#pollDrawn); else null. */
   Object caller;
+  /** The get this call is blocked in, or null (see task.Deadlocks). */
+  private volatile BlockedGet blockedGet;
   /** The failure the actor decided for this call, delivered outside the monitor. */
   RayliteException failure;
 
@@ -392,6 +402,61 @@ public final class ActorCallRun implements RuntimeContext, Producer {
       throw new IllegalStateException(method + " must be called from the thread running '"
           + name() + "'");
     }
+  }
+
+  /* ---------------- Wait-for graph (see task.Deadlocks) ---------------- */
+
+  @Override
+  public String describe() {
+    return (mailbox == null ? "the constructor of " : "call '" + name() + "' (" + taskId() + ") of ")
+        + "actor '" + actor.displayName() + "' (" + actor.idString() + ")";
+  }
+
+  @Override
+  public BlockedGet blockedGet() {
+    return blockedGet;
+  }
+
+  @Override
+  public Allocation keptWhileBlocked() {
+    return actor.allocationNow();
+  }
+
+  @Override
+  public void blockedGet(BlockedGet get) {
+    blockedGet = get;
+  }
+
+  @Override
+  public Step step() {
+    BlockedGet get = blockedGet;
+    if (get != null) {
+      return new Blocked(get);
+    }
+    if (mailbox == null || result == null || result.isDone()) {
+      return null;
+    }
+    ActorCallStanding standing = actor.standing(this);
+    if (standing.actorState() != io.raylite.ActorState.ALIVE || standing.ahead() < 0
+        || standing.groupRunning().size() < standing.limit()) {
+      return null;  // being created or restarted, or about to start
+    }
+    return new Behind(List.<WaitNode>copyOf(standing.groupRunning()));
+  }
+
+  /** Where this call stands on its actor now, for {@code explain}. */
+  public ActorCallStanding standing() {
+    return actor.standing(this);
+  }
+
+  /** The object this call produces. */
+  public ObjectEntry result() {
+    return result;
+  }
+
+  /** When its last run started (System.nanoTime()), 0 if never. */
+  public long startedNanos() {
+    return startedNanos;
   }
 
   @Override

@@ -20,6 +20,12 @@ import java.util.List;
  * monitor the inbox is invisible: a pushed call is an ordinary queued call to cancel, failure,
  * restart and the drainers. Only {@link #push}, {@link #inboxEmpty} and {@link #drainers} are used
  * without the monitor.
+ *
+ * <p>Priorities: the queue is kept in order of {@link ActorCallRun#priority}, highest first, and in
+ * submission order among equals. A call goes to the back unless the back has a lower priority (one
+ * comparison, so default-priority calls among themselves stay a plain FIFO); only then is it
+ * inserted in place. Calls with a priority are never pushed onto the inbox (see ActorRecord.submit).
+ * A retried call goes back to the front, as before, whatever its priority.
  */
 final class ActorMailbox {
   /** Queues up to this size are kept while empty, so that a steady trickle of calls allocates none. */
@@ -87,7 +93,7 @@ final class ActorMailbox {
     while (oldest != null) {
       ActorCallRun next = oldest.nextInInbox;
       oldest.nextInInbox = null;
-      q.addLast(oldest);
+      insert(q, oldest);
       oldest = next;
     }
     if (q.size() > SMALL) {
@@ -98,10 +104,25 @@ final class ActorMailbox {
   void addLast(ActorCallRun call) {
     absorb();
     ArrayDeque<ActorCallRun> q = queue();
-    q.addLast(call);
+    insert(q, call);
     if (q.size() > SMALL) {
       grown = true;
     }
+  }
+
+  /** Adds {@code call} behind every call of its priority or higher, before lower ones. */
+  private static void insert(ArrayDeque<ActorCallRun> q, ActorCallRun call) {
+    ActorCallRun last = q.peekLast();
+    if (last == null || last.priority >= call.priority) {
+      q.addLast(call);
+      return;
+    }
+    ArrayDeque<ActorCallRun> lower = new ArrayDeque<>();
+    while (!q.isEmpty() && q.peekLast().priority < call.priority) {
+      lower.addFirst(q.pollLast());
+    }
+    q.addLast(call);
+    q.addAll(lower);
   }
 
   void addFirst(ActorCallRun call) {
@@ -126,16 +147,21 @@ final class ActorMailbox {
   /**
    * As {@link #poll}, under a deterministic run: the next call of one of the callers with calls
    * queued, the caller drawn by {@code schedule}. Each caller's calls keep their order, as in Ray;
-   * calls of different callers interleave as the seed says.
+   * calls of different callers interleave as the seed says, among the calls of the highest
+   * priority queued.
    */
   ActorCallRun pollDrawn(DeterministicSchedule schedule) {
     absorb();
     if (queue == null || queue.size() < 2) {
       return poll();
     }
+    int top = queue.peekFirst().priority;  // the highest queued, unless a retried call went first
     List<ActorCallRun> firsts = new ArrayList<>();
     List<Object> callers = new ArrayList<>();
     for (ActorCallRun call : queue) {
+      if (call.priority < top) {
+        continue;  // priorities stay strict: the draw is among the calls poll could take first
+      }
       boolean seen = false;
       for (Object caller : callers) {
         seen |= caller == call.caller;
@@ -157,6 +183,21 @@ final class ActorMailbox {
   boolean remove(ActorCallRun call) {
     absorb();
     return queue != null && queue.remove(call);
+  }
+
+  /** How many calls are queued ahead of {@code call}, or -1 if it is not queued here. */
+  int indexOf(ActorCallRun call) {
+    absorb();
+    if (queue != null) {
+      int i = 0;
+      for (ActorCallRun queued : queue) {
+        if (queued == call) {
+          return i;
+        }
+        i++;
+      }
+    }
+    return -1;
   }
 
   int size() {

@@ -263,15 +263,16 @@ public final class ActorRecord {
    * Called from any thread.
    */
   public <R> ObjectRef<R> submit(RayFunc method, Object[] args, int refMask, String callName, String group) {
-    return submit(method, args, refMask, callName, group, false);
+    return submit(method, args, refMask, callName, group, false, 0);
   }
 
   /**
    * As {@link #submit(RayFunc, Object[], int, String, String)}; with {@code async}, the method's
-   * result is a CompletionStage whose outcome is the call's (see {@link ActorCallRun}).
+   * result is a CompletionStage whose outcome is the call's (see {@link ActorCallRun}); with the
+   * call's priority in its mailbox (see {@link ActorMailbox}).
    */
   public <R> ObjectRef<R> submit(RayFunc method, Object[] args, int refMask, String callName, String group,
-      boolean async) {
+      boolean async, int priority) {
     if (runtime.isClosed()) {
       throw new RuntimeClosedException("runtime '" + runtime.name + "' is closed");
     }
@@ -291,7 +292,8 @@ public final class ActorRecord {
     if (handles != null) {
       call.keepAlive = handles.anchor();
     }
-    if (options.maxPendingCalls() < 0 && box.drainers == box.limit && death == null) {
+    call.priority = priority;
+    if (priority == 0 && options.maxPendingCalls() < 0 && box.drainers == box.limit && death == null) {
       // Every drainer of the mailbox runs, so one will take the call: queue it without the monitor.
       // A drainer that ends, and a failure that makes the actor DEAD, look at the inbox after
       // changing what was read here (Dekker), so the call is never left behind; see also
@@ -916,6 +918,34 @@ public final class ActorRecord {
         request.toMap(runtime.scheduler.ledger().names()),
         allocation == null ? List.of() : allocation.gpuIdList(), died == null ? null : died.getMessage(),
         namespace(), options.lifetime());
+  }
+
+  /** The resources the actor holds now, or null. */
+  synchronized Allocation allocationNow() {
+    return allocation;
+  }
+
+  /** Where {@code call}, one of this actor's, stands now; see {@link ActorCallStanding}. */
+  synchronized ActorCallStanding standing(ActorCallRun call) {
+    io.raylite.ActorState shown = switch (state) {
+      case CREATING -> io.raylite.ActorState.PENDING_CREATION;
+      case ALIVE -> io.raylite.ActorState.ALIVE;
+      case RESTARTING -> io.raylite.ActorState.RESTARTING;
+      default -> io.raylite.ActorState.DEAD;
+    };
+    List<ActorCallRun> groupRunning = new ArrayList<>();
+    boolean isRunning = false;
+    if (running != null) {
+      for (ActorCallRun r : running) {
+        isRunning |= r == call;
+        if (r.mailbox == call.mailbox) {
+          groupRunning.add(r);
+        }
+      }
+    }
+    return new ActorCallStanding("actor '" + displayName() + "' (" + idString() + ")", shown,
+        call.mailbox == null ? -1 : call.mailbox.indexOf(call), isRunning,
+        call.mailbox == null ? 1 : call.mailbox.limit, groupRunning, restarts);
   }
 
   @Override

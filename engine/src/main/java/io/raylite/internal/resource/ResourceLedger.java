@@ -86,6 +86,11 @@ public final class ResourceLedger {
     return gpuFree.length;
   }
 
+  /** The capacity of resource {@code k} in units; final, so read without the lock. */
+  long capacityUnits(int k) {
+    return capacity[k];
+  }
+
   /**
    * Converts requested amounts into a shape, failing if the runtime can never satisfy it.
    *

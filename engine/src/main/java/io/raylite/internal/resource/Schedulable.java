@@ -12,6 +12,14 @@ public interface Schedulable<T extends Schedulable<T>> {
   /** The canonical shape of the resources the task needs (see {@link Scheduler#shapeOf}). */
   ResourceShape shape();
 
+  /**
+   * The task's priority: higher starts first among tasks that could start; 0, the default, keeps
+   * the task on the shape queues (see {@link Scheduler}).
+   */
+  default int priority() {
+    return 0;
+  }
+
   /** Whether the task runs on a virtual thread rather than a pool thread. */
   boolean onVirtualThread();
 

@@ -37,6 +37,13 @@ import java.util.function.Consumer;
  * Dispatch: tasks that won resources are collected under the lock and handed to the dispatcher
  * (Workers) after it is released. The scheduler sees tasks only as Schedulable.
  *
+ * Priorities: a task with a priority other than the default (0) takes the locked path of submit
+ * and, when it must wait, the PriorityLane instead of its shape's queue. A drain offers freed
+ * resources to the lane's positive priorities first, then to the shape queues, then to its
+ * negative priorities, each in priority order and skipping what does not fit. Priority is strict:
+ * lower-priority tasks wait as long as higher-priority ones that fit keep coming (no aging).
+ * Default-priority tasks pay one predicate at submit and one isEmpty check per drain.
+ *
  * Reservations: an actor takes its resources for its lifetime through reserve(). A reservation that
  * does not fit waits in its own list and is served, first fit, when resources come back, after
  * reclaimers and before queued tasks. Like reclaim futures, reservations are completed under the
@@ -62,6 +69,9 @@ public final class Scheduler<T extends Schedulable<T>> {
   private final ArrayDeque<Reclaim> reclaims = new ArrayDeque<>();
   /** Set once by close; afterwards nothing is queued. Guarded by lock. */
   private boolean closed;
+
+  /** Queued tasks with a priority other than the default, of every shape. Guarded by lock. */
+  private final PriorityLane<T> prioritized = new PriorityLane<>();
 
   /** Actors waiting for the resources they hold for their lifetime, in arrival order. Guarded by lock. */
   private final ArrayDeque<Reservation> reservations = new ArrayDeque<>();
@@ -137,6 +147,9 @@ public final class Scheduler<T extends Schedulable<T>> {
    * @return false if the scheduler is closed (the caller cancels the task)
    */
   public boolean submit(T task) {
+    if (task.priority() != 0) {
+      return submitPrioritized(task);
+    }
     Allocation allocation;
     lock.lock();
     try {
@@ -152,6 +165,39 @@ public final class Scheduler<T extends Schedulable<T>> {
         }
         task.markQueued();
         queue.addLast(task);
+        return true;
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (task.markDispatched(allocation)) {
+      dispatcher.accept(task);
+    } else {
+      release(allocation);
+    }
+    return true;
+  }
+
+  /**
+   * {@link #submit} for a task with a priority: it starts at once only if it fits and no queued task
+   * would start before it (one of its shape with at least its priority, or, for a negative
+   * priority, a default-priority one of its shape); else it waits in the priority lane.
+   */
+  private boolean submitPrioritized(T task) {
+    int priority = task.priority();
+    Allocation allocation;
+    lock.lock();
+    try {
+      if (closed) {
+        return false;
+      }
+      ResourceShape shape = task.shape();
+      boolean behind = !reclaims.isEmpty() || prioritized.holdsBack(shape, priority)
+          || (priority < 0 && !queues.get(shape).isEmpty());
+      allocation = behind ? null : ledger.tryAcquire(shape);
+      if (allocation == null) {
+        task.markQueued();
+        prioritized.add(task, priority);
         return true;
       }
     } finally {
@@ -378,6 +424,39 @@ public final class Scheduler<T extends Schedulable<T>> {
     }
   }
 
+  /** Where {@code task} stands in its shape's queue now, for diagnosis; see {@link QueueStanding}. */
+  public QueueStanding standing(T task) {
+    lock.lock();
+    try {
+      ShapeQueue<T> queue = queues.get(task.shape());
+      int ahead = 0;
+      boolean found = false;
+      if (queue != null) {
+        for (T queued : queue) {
+          if (queued == task) {
+            found = true;
+            break;
+          }
+          if (queued.isQueued()) {
+            ahead++;
+          }
+        }
+      }
+      if (!found) {
+        ahead = prioritized.ahead(task);
+        found = ahead >= 0;
+        ahead = Math.max(ahead, 0);
+      }
+      double[] use = ledger.gpuUse();
+      for (int d = 0; d < use.length; d++) {
+        use[d] = 1.0 - use[d];
+      }
+      return new QueueStanding(found, found ? ahead : 0, ledger.availableMap(), use, reclaims.size());
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Closes the scheduler and returns every task still queued, for the caller to cancel. */
   public List<T> close() {
     List<T> queued = new ArrayList<>();
@@ -389,6 +468,7 @@ public final class Scheduler<T extends Schedulable<T>> {
         queue.clear();
       }
       waitingShapes.clear();
+      queued.addAll(prioritized.takeAll());
       for (Reclaim r : reclaims) {
         r.granted.complete(null);
       }
@@ -447,11 +527,24 @@ public final class Scheduler<T extends Schedulable<T>> {
         }
       }
     }
-    if (waitingShapes.isEmpty()) {
+    boolean lane = !prioritized.isEmpty();
+    if (waitingShapes.isEmpty() && !lane) {
       return null;
     }
     T first = null;
     T last = null;
+    if (lane) {
+      ArrayList<T> started = new ArrayList<>();
+      prioritized.drain(ledger, true, started);  // positive priorities before the shape queues
+      for (T t : started) {
+        if (first == null) {
+          first = t;
+        } else {
+          last.nextReady(t);
+        }
+        last = t;
+      }
+    }
     for (int i = 0; i < waitingShapes.size(); ) {
       ShapeQueue<T> queue = waitingShapes.get(i);
       T head;
@@ -480,6 +573,18 @@ public final class Scheduler<T extends Schedulable<T>> {
         waitingShapes.remove(i);
       } else {
         i++;
+      }
+    }
+    if (lane) {
+      ArrayList<T> started = new ArrayList<>();
+      prioritized.drain(ledger, false, started);  // negative priorities after them
+      for (T t : started) {
+        if (first == null) {
+          first = t;
+        } else {
+          last.nextReady(t);
+        }
+        last = t;
       }
     }
     return first;

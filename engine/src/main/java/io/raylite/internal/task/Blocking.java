@@ -1,5 +1,6 @@
 package io.raylite.internal.task;
 
+import io.raylite.DeadlockException;
 import io.raylite.GetTimeoutException;
 import io.raylite.RayliteException;
 import io.raylite.RuntimeContext;
@@ -7,6 +8,7 @@ import io.raylite.internal.LocalRuntime;
 import io.raylite.internal.object.ObjectEntry;
 import io.raylite.internal.object.Producer;
 import io.raylite.internal.resource.Allocation;
+import io.raylite.internal.resource.ResourceWaits;
 import io.raylite.internal.resource.Scheduler;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -39,6 +41,13 @@ import java.util.concurrent.TimeoutException;
  * Under a deterministic run (Engine.schedule), every wait goes through DeterministicSchedule.await
  * instead of the future's get: a task or actor thread gives the baton back while it waits, and the
  * driver draws who runs until its object is ready. Helping, lending and reclaiming are unchanged.
+ *
+ * Diagnosis: a get by a task or an actor call publishes its wait-for edge (a BlockedGet) before it
+ * blocks and checks whether that edge closes a cycle that can never resolve (Deadlocks); if so, it
+ * throws DeadlockException instead of blocking, and the other gets on the cycle are interrupted
+ * and throw it too. A get without a timeout, or with one longer than the runtime's slow-get
+ * threshold, waits in two phases: up to the threshold, then it logs the explanation of the object
+ * once (the runtime's explainer) and waits for the rest. No thread watches waiting gets.
  */
 public final class Blocking {
   private Blocking() {}
@@ -65,6 +74,14 @@ public final class Blocking {
   /** Waits for {@code future} as {@link #block} does, for the calling thread of {@code engine}'s runtime. */
   public static boolean awaitFuture(Engine engine, CompletableFuture<?> future, long timeoutNanos) {
     return block(engine, TaskRun.current(), future, timeoutNanos, null);
+  }
+
+  /** The actor call running on this thread, or null; installed by the actor room (see ActorCallRun). */
+  private static volatile java.util.function.Supplier<WaitNode> actorCalls = () -> null;
+
+  /** Installs how to find the actor call running on the calling thread. */
+  public static void actorCalls(java.util.function.Supplier<WaitNode> current) {
+    actorCalls = current;
   }
 
   private static void help(TaskRun current, ObjectEntry entry) {
@@ -105,32 +122,110 @@ public final class Blocking {
     return block(null, current, future, timeoutNanos, what);
   }
 
+  /**
+   * As above, for a waiter of {@code engine}'s runtime (null: the current task's, or unknown): the
+   * runtime whose deterministic schedule, deadlock detection and slow-get warning apply.
+   */
   private static boolean block(Engine engine, TaskRun current, CompletableFuture<?> future, long timeoutNanos,
       ObjectEntry what) {
     DeterministicSchedule schedule = engine != null ? engine.schedule
         : current != null ? current.runtime.schedule : DeterministicSchedule.ofCurrentThread();
+    Engine runtime = current != null ? current.runtime : engine;
     Allocation held = current == null ? null : current.allocation;
+    WaitNode node = what == null ? null : current != null ? current : actorCalls.get();
+    BlockedGet edge = null;
+    // Under a deterministic run no edge: the schedule reports a wait that can never end itself
+    // (ScheduleDeadlockException, a DeadlockException), and breaking a get by interrupt would not.
+    if (node != null && runtime != null && schedule == null) {
+      Allocation kept = current != null ? held : node.keptWhileBlocked();
+      edge = new BlockedGet(node, what, kept, timeoutNanos >= 0);
+      node.blockedGet(edge);
+      boolean keeping = kept != null && !edge.timed && ResourceWaits.keepsMoreThanCpu(kept);
+      if (keeping) {
+        runtime.keepingWaits.add(edge);  // before the check, so that a task queued meanwhile sees it
+      }
+      DeadlockException deadlock = Deadlocks.check(runtime.scheduler.ledger(), edge);
+      if (deadlock != null) {
+        edge.end();
+        runtime.keepingWaits.remove(edge);
+        node.blockedGet(null);
+        throw deadlock;
+      }
+    }
     boolean lend = held != null && !held.cpuLent && held.request.cpu() > 0;
     // Only pool threads need a spare to replace them; a blocked virtual thread costs nothing.
     boolean counted = lend && !current.onVirtualThread;
     if (counted && !current.runtime.workers.tryEnterLentBlock()) {
       lend = counted = false;
     }
-    if (current != null && what != null) {
+    if (current != null && what != null && edge == null) {
       current.waitingFor = what;  // for the state API; set before the CPUs are lent to others
     }
     if (lend) {
       current.scheduler.lendCpu(held);
     }
     try {
+      boolean completed = waitFor(future, timeoutNanos, what, runtime, edge, schedule);
+      if (edge != null && edge.end()) {
+        // Found on a cycle as the object came: the gets of a cycle all fail alike. The interrupt
+        // that broke the get came after its wait had returned: not the caller's.
+        Thread.interrupted();
+        throw edge.deadlock();
+      }
+      return completed;
+    } finally {
+      if (edge != null) {
+        runtime.keepingWaits.remove(edge);
+        if (edge.end()) {
+          // Broken: its interrupt was consumed by the wait (and the deadlock thrown above), or it
+          // came after the object did; either way it is not the caller's.
+          Thread.interrupted();
+        }
+        node.blockedGet(null);
+      }
+      if (current != null && what != null) {
+        current.waitingFor = null;
+      }
+      if (counted) {
+        current.runtime.workers.exitLentBlock();
+      }
+      if (lend) {
+        reclaim(current.scheduler, held, schedule);
+      }
+    }
+  }
+
+  /**
+   * The waiting part of {@link #block}: through the deterministic schedule if there is one, else in
+   * two phases when the slow-get warning applies.
+   */
+  private static boolean waitFor(CompletableFuture<?> future, long timeoutNanos, ObjectEntry what, Engine engine,
+      BlockedGet edge, DeterministicSchedule schedule) {
+    try {
       if (schedule != null) {
+        // No slow-get warning here: the schedule's waits are logical, the wall clock says nothing.
         if (!schedule.await(future, timeoutNanos, waitDescription(what))) {
           throw new TimeoutException();  // nothing else could run: see DeterministicSchedule
         }
-      } else if (timeoutNanos < 0) {
+        return true;
+      }
+      long left = timeoutNanos;
+      long slow = engine == null || what == null ? 0 : engine.slowGetNanos;
+      if (slow > 0 && (left < 0 || left > slow)) {
+        try {
+          future.get(slow, TimeUnit.NANOSECONDS);
+          return true;
+        } catch (TimeoutException stillWaiting) {
+          engine.warnSlowGet(what, slow);
+          if (left >= 0) {
+            left -= slow;
+          }
+        }
+      }
+      if (left < 0) {
         future.get();
       } else {
-        future.get(timeoutNanos, TimeUnit.NANOSECONDS);
+        future.get(left, TimeUnit.NANOSECONDS);
       }
       return true;
     } catch (ExecutionException failed) {
@@ -143,19 +238,13 @@ public final class Blocking {
           ? " could not be ready under the deterministic schedule: nothing else could run"
           : " was not ready within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms"));
     } catch (InterruptedException e) {
+      DeadlockException deadlock = edge == null ? null : edge.deadlock();
+      if (deadlock != null) {
+        throw deadlock;  // the interrupt was the deadlock's: consumed
+      }
       Thread.currentThread().interrupt();
       throw new RayliteException("interrupted while waiting for "
           + (what == null ? "objects" : "object " + what.idString()), e);
-    } finally {
-      if (current != null && what != null) {
-        current.waitingFor = null;
-      }
-      if (counted) {
-        current.runtime.workers.exitLentBlock();
-      }
-      if (lend) {
-        reclaim(current.scheduler, held, schedule);
-      }
     }
   }
 

@@ -38,6 +38,12 @@ public final class Engine {
   public final String nodeId;
   /** The order of a deterministic run, or null in the default mode. */
   public final DeterministicSchedule schedule;
+  /** How long a get waits before it logs why (see Blocking); 0: never. */
+  public final long slowGetNanos;
+  /** Explains an object for the slow-get warning; set by the runtime once it is built. */
+  public volatile java.util.function.Function<ObjectEntry, Object> explainer;
+  /** The gets blocked now that keep more than CPUs, for deadlock checks at queueing (see Deadlocks). */
+  final java.util.Set<BlockedGet> keepingWaits = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final AtomicLong objectIds = new AtomicLong();
   private final AtomicLong taskIds = new AtomicLong();
   private final Object closeLock = new Object();
@@ -49,15 +55,19 @@ public final class Engine {
       StateRecorder state, int finishedTaskCapacity, PrintStream logStream, long objectStoreBytes,
       Path spillDirectory, SpillCodec spillCodec, TaskBackend backend, String nodeId) {
     this(api, name, ledger, parallelism, timeline, state, finishedTaskCapacity, logStream, objectStoreBytes,
-        spillDirectory, spillCodec, backend, nodeId, null);
+        spillDirectory, spillCodec, backend, nodeId, null, Raylite.DEFAULT_SLOW_GET_WARNING.toNanos());
   }
 
-  /** As above, with the schedule of a deterministic run, or null. */
+  /**
+   * As above, with the schedule of a deterministic run, or null, and how long a get waits before
+   * it logs why (0: never).
+   */
   public Engine(Raylite api, String name, ResourceLedger ledger, int parallelism, TimelineSink timeline,
       StateRecorder state, int finishedTaskCapacity, PrintStream logStream, long objectStoreBytes,
       Path spillDirectory, SpillCodec spillCodec, TaskBackend backend, String nodeId,
-      DeterministicSchedule schedule) {
+      DeterministicSchedule schedule, long slowGetNanos) {
     this.schedule = schedule;
+    this.slowGetNanos = slowGetNanos;
     this.backend = backend;
     this.nodeId = nodeId;
     this.api = api;
@@ -99,6 +109,17 @@ public final class Engine {
     checkOpen();
     return resolve(Blocking.await(this, entry, timeoutNanos));
   }
+
+  /** Logs, once for this get, why {@code entry} is still not ready after {@code waitedNanos}. */
+  void warnSlowGet(ObjectEntry entry, long waitedNanos) {
+    java.util.function.Function<ObjectEntry, Object> explain = explainer;
+    Object why = explain == null ? "object " + entry.idString() : explain.apply(entry);
+    SLOW_GETS.log(System.Logger.Level.WARNING, "a get in runtime ''{0}'' has waited {1} ms for an object that is "
+        + "still not ready ({2}):\n{3}", name, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(waitedNanos),
+        Thread.currentThread().getName(), why);
+  }
+
+  private static final System.Logger SLOW_GETS = System.getLogger("io.raylite.get");
 
   /** The value a reader gets for a stored one: a value stored on another node is fetched from it. */
   public Object resolve(Object stored) {

@@ -52,7 +52,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * writes). Timestamps are written by whichever thread makes the transition and read by the thread
  * that ends the task, which copies them into the timeline's event.
  */
-public final class TaskRun implements Runnable, RuntimeContext, Schedulable<TaskRun>, Producer {
+public final class TaskRun implements Runnable, RuntimeContext, Schedulable<TaskRun>, Producer, WaitNode {
   static final int PENDING = 0;
   static final int QUEUED = 1;
   static final int DISPATCHED = 2;
@@ -109,7 +109,10 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
   TaskRun livePrev;
   /** Who submitted the task: 0 the driver, a task's id, or minus an actor call's id. */
   long callerSeq;
-  /** While the task is blocked in get or wait: the ObjectEntry or ObjectEntry[] it waits for; else null. */
+  /**
+   * While the task is blocked in get or wait: the ObjectEntry or ObjectEntry[] it waits for, or the
+   * BlockedGet of a get (its wait-for edge, see Deadlocks); else null.
+   */
   volatile Object waitingFor;
 
   long submittedNanos;
@@ -231,6 +234,8 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
       } else {
         cancelForClose();
       }
+    } else if (!request.isCpuOnly() && state == QUEUED) {
+      Deadlocks.queued(runtime);  // see Deadlocks, "Late edges"
     }
   }
 
@@ -269,6 +274,11 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
   @Override
   public boolean onVirtualThread() {
     return onVirtualThread;
+  }
+
+  @Override
+  public int priority() {
+    return options.priority();
   }
 
   @Override
@@ -682,6 +692,92 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
       throw new IllegalStateException(method + " must be called from the thread running task '"
           + name + "'");
     }
+  }
+
+  /* ---------------- Wait-for graph (see Deadlocks) ---------------- */
+
+  @Override
+  public String describe() {
+    return "task '" + name + "' (" + idString() + ")";
+  }
+
+  @Override
+  public BlockedGet blockedGet() {
+    return waitingFor instanceof BlockedGet get ? get : null;
+  }
+
+  @Override
+  public Allocation keptWhileBlocked() {
+    return allocation;
+  }
+
+  @Override
+  public void blockedGet(BlockedGet get) {
+    waitingFor = get;
+  }
+
+  @Override
+  public Step step() {
+    return switch (state) {
+      case PENDING -> {
+        List<ObjectEntry> unready = unreadyArguments();
+        yield unready.isEmpty() ? null : new Arguments(unready);
+      }
+      case QUEUED -> request.isCpuOnly() ? null : new Resources(request);
+      case RUNNING -> waitingFor instanceof BlockedGet get ? new Blocked(get) : null;
+      default -> null;
+    };
+  }
+
+  /** The ObjectRef arguments not ready yet; read racily from any thread, for diagnosis. */
+  public List<ObjectEntry> unreadyArguments() {
+    Object[] a = args;
+    int mask = refMask;
+    if (a == null || mask == 0) {
+      return List.of();
+    }
+    List<ObjectEntry> unready = new java.util.ArrayList<>(2);
+    for (int i = 0; i < a.length; i++) {
+      if ((mask & (1 << i)) != 0 && a[i] instanceof ObjectEntry dep && !dep.isDone()) {
+        unready.add(dep);
+      }
+    }
+    return unready;
+  }
+
+  /** The task's state now, named as the state API names it, for diagnosis. */
+  public io.raylite.TaskState taskState() {
+    return switch (state) {
+      case PENDING -> io.raylite.TaskState.PENDING_ARGS_AVAIL;
+      case QUEUED -> io.raylite.TaskState.PENDING_NODE_ASSIGNMENT;
+      case DISPATCHED -> io.raylite.TaskState.SUBMITTED_TO_WORKER;
+      case RUNNING -> io.raylite.TaskState.RUNNING;
+      default -> TaskTable.outcome(outcome);
+    };
+  }
+
+  /** When the task's current run started (System.nanoTime()), and on which worker; for diagnosis. */
+  public long startedNanos() {
+    return startedNanos;
+  }
+
+  public String workerLabel() {
+    return workerLabel;
+  }
+
+  /** The resources the task asks for. */
+  public ResourceShape request() {
+    return request;
+  }
+
+  /** The scheduler it is queued in: the runtime's, or its placement-group bundle's. */
+  public Scheduler<TaskRun> scheduler() {
+    return scheduler;
+  }
+
+  /** The resources it holds now, or null. */
+  public Allocation allocation() {
+    return allocation;
   }
 
   @Override

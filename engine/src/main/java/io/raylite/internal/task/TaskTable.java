@@ -151,6 +151,22 @@ public final class TaskTable {
     return rows;
   }
 
+  /** The live task with this id, or null (also when tracking is off). */
+  public TaskRun live(String taskId) {
+    if (stripes != null) {
+      for (Stripe s : stripes) {
+        synchronized (s) {
+          for (TaskRun t = s.head; t != null; t = t.liveNext) {
+            if (t.idString().equals(taskId)) {
+              return t;
+            }
+          }
+        }
+      }
+    }
+    return null;
+  }
+
   private static TaskState liveState(TaskRun t) {
     return switch (t.stateNow()) {
       case TaskRun.PENDING -> TaskState.PENDING_ARGS_AVAIL;
