@@ -168,6 +168,10 @@ public final class MlBench {
       String models = options.models() + " models (" + options.totalTrees() + " trees)";
       String engine = " as tasks of 1 CPU on an engine of " + options.cpus() + " CPU" + (options.cpus() == 1 ? "" : "s")
           + " (" + options.cpus() + " worker thread" + (options.cpus() == 1 ? "" : "s") + ")";
+      String address = System.getProperty("raylite.address");
+      if (address != null && !address.isBlank()) {
+        engine = " as tasks of 1 CPU on the Raylite cluster at " + address + " (the nodes' CPUs)";
+      }
       return switch (mode) {
         case SEQUENTIAL -> models + ", one after another on one thread";
         case PARALLEL -> models + engine + ", each forest grown on a thread of its own";
