@@ -79,7 +79,11 @@ public final class ActorCall<R> {
    */
   public MultiReturnCall numReturns(int numReturns) {
     return new MultiReturnCall(actor.engine(), method, true,
-        f -> actor.submit(f, args, refMask, name, group, false, priority),
+        f -> {
+          var ref = actor.submit(f, args, refMask, name, group, false, priority);
+          java.lang.ref.Reference.reachabilityFence(lifetimeAnchor);  // the submitted call holds it now
+          return ref;
+        },
         () -> name != null ? name : FunctionNames.of(method), numReturns);
   }
 
@@ -99,7 +103,10 @@ public final class ActorCall<R> {
     io.raylite.internal.task.Engine engine = actor.engine();
     GeneratorStream<T> stream = new GeneratorStream<>(engine,
         maxUnconsumed > 0 ? maxUnconsumed : engine.generatorBackpressure(), actor.seq(), actor.timelineRow());
-    return stream.start(actor.submit(stream.producerOf(method), args, refMask, name, group, false, priority));
+    ObjectRefGenerator<T> generator =
+        stream.start(actor.submit(stream.producerOf(method), args, refMask, name, group, false, priority));
+    java.lang.ref.Reference.reachabilityFence(lifetimeAnchor);  // the submitted call holds it now
+    return generator;
   }
 
   /**
