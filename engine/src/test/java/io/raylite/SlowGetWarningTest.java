@@ -79,6 +79,26 @@ class SlowGetWarningTest {
   }
 
   @Test
+  void zeroThreshold_turnsTheWarningOff() throws Exception {
+    try (Raylite quiet = Raylite.builder().cpus(1).slowGetWarning(Duration.ZERO).dashboard(false).build();
+        Raylite watched = Raylite.builder().cpus(1).slowGetWarning(Duration.ofMillis(20)).dashboard(false).build()) {
+      CompletableFuture<Void> gate = new CompletableFuture<>();
+      ObjectRef<String> unwatched = quiet.task(SlowGetWarningTest::waitFor, gate).name("unwatched").remote();
+      CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> quiet.get(unwatched));
+      // The watched get starts after the unwatched one, so by the time it warns, the unwatched get
+      // has waited longer than the watched runtime's threshold.
+      ObjectRef<String> slow = watched.task(SlowGetWarningTest::waitFor, gate).name("sluggish").remote();
+      CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> watched.get(slow));
+      assertTrue(firstWarning.await(30, TimeUnit.SECONDS));
+      gate.complete(null);
+      assertEquals("done", first.get(30, TimeUnit.SECONDS));
+      assertEquals("done", second.get(30, TimeUnit.SECONDS));
+      assertEquals(1, warnings.size(), String.join("\n", warnings));
+      assertTrue(warnings.getFirst().contains("task 'sluggish'"), warnings.getFirst());
+    }
+  }
+
+  @Test
   void negativeThreshold_isRejectedNamingTheSetting() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Raylite.builder().slowGetWarning(Duration.ofSeconds(-1)));
