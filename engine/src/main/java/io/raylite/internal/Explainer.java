@@ -55,12 +55,7 @@ final class Explainer {
     String id = entry.idString();
     Producer producer = entry.producer;
     if (entry.isDone()) {
-      if (entry.ready.isCompletedExceptionally()) {
-        RayliteException failure = entry.failure();
-        return new Explanation(id, Reason.FAILED, null, "failed: " + failure.getClass().getSimpleName() + ": "
-            + failure.getMessage(), List.of());
-      }
-      return new Explanation(id, Reason.READY, null, "ready", List.of());
+      return finished(id, entry);
     }
     if (depth >= Explanation.MAX_DEPTH) {
       return new Explanation(id, Reason.NOT_FOLLOWED, null, "not followed: the chain is longer than "
@@ -72,7 +67,8 @@ final class Explainer {
     return switch (producer) {
       case TaskRun task -> task(id, task, depth);
       case ActorCallRun call -> call(id, call, depth);
-      case null -> entry.isDone() ? explain(entry, depth)
+      // Done meanwhile (a put, or a result that arrived from elsewhere): say so, not "loops back".
+      case null -> entry.isDone() ? finished(id, entry)
           : new Explanation(id, Reason.RUNNING, null, "not ready; produced elsewhere", List.of());
       default -> new Explanation(id, Reason.RUNNING, producer.toString(), "not ready; produced by "
           + producer, List.of());
@@ -80,6 +76,16 @@ final class Explainer {
   }
 
   /* ---------------- Tasks ---------------- */
+
+  /** A finished object: ready, or failed with its exception. */
+  private static Explanation finished(String id, ObjectEntry entry) {
+    if (entry.ready.isCompletedExceptionally()) {
+      RayliteException failure = entry.failure();
+      return new Explanation(id, Reason.FAILED, null, "failed: " + failure.getClass().getSimpleName() + ": "
+          + failure.getMessage(), List.of());
+    }
+    return new Explanation(id, Reason.READY, null, "ready", List.of());
+  }
 
   private Explanation task(String id, TaskRun task, int depth) {
     String who = task.describe();
