@@ -25,7 +25,11 @@ public class DeadlockException extends RayliteException {
     this.cycle = List.copyOf(cycle);
   }
 
-  /** The tasks and actor calls in the cycle, each waiting for the next, the last for the first. */
+  /**
+   * The tasks and actor calls in the cycle, each waiting for the next, the last for the first; for
+   * a cycle found by a blocked get, it starts from the task created first (else the actor call
+   * created first), so a cycle is named the same way whichever of its gets found it.
+   */
   public List<String> cycle() {
     return cycle;
   }

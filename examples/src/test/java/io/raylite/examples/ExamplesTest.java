@@ -99,7 +99,9 @@ class ExamplesTest {
     assertTrue(lines.get(1).contains("task 'train'") && lines.get(1).contains("waits for its argument"), lines.get(1));
     assertTrue(lines.get(2).contains("task 'load'") && lines.get(2).contains("is RUNNING for"), lines.get(2));
     assertEquals("model of rows", lines.get(3));
-    assertTrue(lines.get(4).startsWith("deadlock of 3: [call 'HangsExample.Ping.ask'"), lines.get(4));
+    assertTrue(lines.get(4).startsWith("deadlock of 3: [call 'HangsExample.Ping.serve'"), lines.get(4));
+    assertTrue(lines.get(4).contains("'HangsExample.Ping.ask'")
+        && lines.get(4).contains("'HangsExample.Ping.answer'"), lines.get(4));
   }
 
   @Test

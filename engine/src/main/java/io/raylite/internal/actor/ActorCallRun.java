@@ -413,6 +413,11 @@ public final class ActorCallRun implements RuntimeContext, Producer, WaitNode {
   }
 
   @Override
+  public long cycleOrder() {
+    return (1L << 62) + id;  // after every task: the two kinds are numbered apart
+  }
+
+  @Override
   public BlockedGet blockedGet() {
     return blockedGet;
   }

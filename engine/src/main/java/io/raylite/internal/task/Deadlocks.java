@@ -62,9 +62,16 @@ public final class Deadlocks {
     if (again == null || !again.equals(cycle) || !blockedGets(again).equals(gets)) {
       return null;  // the graph changed under the walk: not a deadlock
     }
+    // Which get closes the cycle is a race: name it from the same member whichever get found it.
+    int first = 0;
+    for (int i = 1; i < cycle.size(); i++) {
+      if (cycle.get(i).cycleOrder() < cycle.get(first).cycleOrder()) {
+        first = i;
+      }
+    }
     List<String> names = new ArrayList<>(cycle.size());
-    for (WaitNode node : cycle) {
-      names.add(node.describe());
+    for (int i = 0; i < cycle.size(); i++) {
+      names.add(cycle.get((first + i) % cycle.size()).describe());
     }
     DeadlockException mine = null;
     for (BlockedGet get : gets) {

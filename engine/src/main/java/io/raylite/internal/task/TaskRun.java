@@ -702,6 +702,11 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
   }
 
   @Override
+  public long cycleOrder() {
+    return id;
+  }
+
+  @Override
   public BlockedGet blockedGet() {
     return waitingFor instanceof BlockedGet get ? get : null;
   }

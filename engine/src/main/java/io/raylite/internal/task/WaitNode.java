@@ -13,6 +13,12 @@ public interface WaitNode {
   /** Names the node in a deadlock message: {@code task 'name' (t-3)}. */
   String describe();
 
+  /**
+   * Where the node stands when a cycle is named: tasks before actor calls, each in creation order,
+   * so that a cycle starts from the same member whichever of its gets found it.
+   */
+  long cycleOrder();
+
   /** The get it is blocked in now, or null. */
   BlockedGet blockedGet();
 
