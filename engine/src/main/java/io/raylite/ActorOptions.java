@@ -322,12 +322,7 @@ public final class ActorOptions {
      * @throws IllegalArgumentException if the index is not -1 and not a bundle index of the group
      */
     public Builder placementGroup(PlacementGroup group, int bundleIndex) {
-      Objects.requireNonNull(group, "placementGroup");
-      if (bundleIndex < -1 || bundleIndex >= group.bundleCount()) {
-        throw new IllegalArgumentException("bundleIndex must be -1 (any bundle) or from 0 to "
-            + (group.bundleCount() - 1) + " for placement group " + group.id() + " of " + group.bundleCount()
-            + " bundles, got " + bundleIndex);
-      }
+      TaskOptions.checkBundleIndex(group, bundleIndex);
       this.placementGroup = group;
       this.bundleIndex = bundleIndex;
       return this;

@@ -208,12 +208,7 @@ public final class TaskOptions {
      * @throws IllegalArgumentException if the index is not -1 and not a bundle index of the group
      */
     public Builder placementGroup(PlacementGroup group, int bundleIndex) {
-      Objects.requireNonNull(group, "placementGroup");
-      if (bundleIndex < -1 || bundleIndex >= group.bundleCount()) {
-        throw new IllegalArgumentException("bundleIndex must be -1 (any bundle) or from 0 to "
-            + (group.bundleCount() - 1) + " for placement group " + group.id() + " of " + group.bundleCount()
-            + " bundles, got " + bundleIndex);
-      }
+      checkBundleIndex(group, bundleIndex);
       this.placementGroup = group;
       this.bundleIndex = bundleIndex;
       return this;
@@ -237,6 +232,16 @@ public final class TaskOptions {
     /** The options as set so far. */
     public TaskOptions build() {
       return new TaskOptions(this);
+    }
+  }
+
+  /** Checks a placement-group bundle index for task and actor options alike: -1 (any) or a bundle's. */
+  static void checkBundleIndex(PlacementGroup group, int bundleIndex) {
+    Objects.requireNonNull(group, "placementGroup");
+    if (bundleIndex < -1 || bundleIndex >= group.bundleCount()) {
+      throw new IllegalArgumentException("bundleIndex must be -1 (any bundle) or from 0 to "
+          + (group.bundleCount() - 1) + " for placement group " + group.id() + " of " + group.bundleCount()
+          + " bundles, got " + bundleIndex);
     }
   }
 }

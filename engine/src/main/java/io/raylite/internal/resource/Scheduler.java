@@ -170,11 +170,7 @@ public final class Scheduler<T extends Schedulable<T>> {
     } finally {
       lock.unlock();
     }
-    if (task.markDispatched(allocation)) {
-      dispatcher.accept(task);
-    } else {
-      release(allocation);
-    }
+    start(task, allocation);
     return true;
   }
 
@@ -203,12 +199,17 @@ public final class Scheduler<T extends Schedulable<T>> {
     } finally {
       lock.unlock();
     }
+    start(task, allocation);
+    return true;
+  }
+
+  /** Hands a task that got its allocation outside the lock to a worker, unless it was cancelled meanwhile. */
+  private void start(T task, Allocation allocation) {
     if (task.markDispatched(allocation)) {
       dispatcher.accept(task);
     } else {
       release(allocation);
     }
-    return true;
   }
 
   /** Returns a finished task's resources and starts whatever now fits. */
