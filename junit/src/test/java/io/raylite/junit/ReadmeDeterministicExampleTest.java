@@ -7,7 +7,7 @@ import io.raylite.Raylite;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-// The README's deterministic-runs snippet, run as a test.
+// The user guide's deterministic-runs snippet (docs/guide/testing.md), run as a test.
 class ReadmeDeterministicExampleTest {
   // region deterministic-test
   public static class Account {

@@ -6,7 +6,7 @@ import io.raylite.ActorHandle;
 import io.raylite.Raylite;
 import org.junit.jupiter.api.Test;
 
-// The README's "Testing your Raylite code" snippet, run as a test.
+// The user guide's "Testing your Raylite code" snippet (docs/guide/testing.md), run as a test.
 // region raylite-test
 @RayliteTest(cpus = 2, resources = "accelerator=1")
 class ReadmeExampleTest {
