@@ -99,6 +99,11 @@ final class ClusterActors implements ActorBackend {
   private final Cache<RayFunc, byte[]> methods = Caffeine.newBuilder().weakKeys().build();
   private final ExecutorService handlers = Executors.newThreadPerTaskExecutor(
       Thread.ofVirtual().name("raylite-actor-replies-", 0).factory());
+  /**
+   * The non-detached actors this connection created and has not killed: closing it kills them,
+   * as Ray ends a job's non-detached actors when its driver exits.
+   */
+  private final ConcurrentMap<String, ActorWire.Address> owned = new ConcurrentHashMap<>();
   private final UUID topicListener;
   private final UUID membershipListener;
   private volatile String lost;
@@ -210,6 +215,9 @@ final class ClusterActors implements ActorBackend {
         names().remove(nameKey(namespace, name), address);
       }
       throw e;
+    }
+    if (options.lifetime() != io.raylite.ActorLifetime.DETACHED) {
+      owned.put(address.id(), address);
     }
     return new ClusterActor(address, this);
   }
@@ -348,11 +356,16 @@ final class ClusterActors implements ActorBackend {
     return new RemoteActor.Call() {
       @Override
       public CompletionStage<Object> send(Object[] values) {
-        for (int i = 0; i < values.length; i++) {
-          if ((refMask & (1 << i)) != 0) {
-            wire[i] = values[i] instanceof HazelcastBackend.RemoteObject remote ? remote.handle
-                : new Wire.EncodedArg(codec.encodeArgument(name, i, values[i]));
+        try {
+          for (int i = 0; i < values.length; i++) {
+            if ((refMask & (1 << i)) != 0) {
+              wire[i] = values[i] instanceof HazelcastBackend.RemoteObject remote ? remote.handle
+                  : new Wire.EncodedArg(codec.encodeArgument(name, i, values[i]));
+            }
           }
+        } catch (RuntimeException e) {
+          abandon();  // the caller's later calls must not wait for this one's place
+          throw e;
         }
         long callId = callIds.incrementAndGet();
         CompletableFuture<Object> answer = new CompletableFuture<>();
@@ -488,6 +501,9 @@ final class ClusterActors implements ActorBackend {
   /** Kills the actor on its node; nothing if its node is gone (the actor with it). */
   void kill(ActorWire.Address actor, boolean noRestart) {
     checkConnected();
+    if (noRestart) {
+      owned.remove(actor.id());
+    }
     Member node = RemoteObjects.memberOf(hz, actor.nodeUuid());
     if (node == null) {
       return;
@@ -499,6 +515,35 @@ final class ClusterActors implements ActorBackend {
     } catch (RayliteException e) {
       if (RemoteObjects.memberOf(hz, actor.nodeUuid()) != null) {
         throw e;
+      }
+    }
+  }
+
+  private void killOwned() {
+    if (lost != null || !hz.getLifecycleService().isRunning()) {
+      return;  // without the cluster, nothing can be told; the actors' nodes keep them
+    }
+    List<Future<Boolean>> kills = new ArrayList<>();
+    List<ActorWire.Address> killed = new ArrayList<>();
+    for (ActorWire.Address actor : owned.values()) {
+      Member node = RemoteObjects.memberOf(hz, actor.nodeUuid());
+      if (node != null) {
+        kills.add(hz.getExecutorService(ClusterConfigs.EXECUTOR).submitToMember(
+            new ActorRequests.Kill(token, actor.id(), true), node));
+        killed.add(actor);
+      }
+    }
+    owned.clear();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SEND_TIMEOUT_SECONDS);
+    for (int i = 0; i < kills.size(); i++) {
+      try {
+        kills.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (ExecutionException | TimeoutException e) {
+        LOG.log(System.Logger.Level.WARNING, "could not kill actor " + killed.get(i).describe()
+            + " while closing; it lives on until its node stops or it is killed", e);
       }
     }
   }
@@ -520,9 +565,14 @@ final class ClusterActors implements ActorBackend {
     }
   }
 
-  /** Disconnects: calls still pending fail with RuntimeClosedException. */
+  /**
+   * Disconnects: the non-detached actors this connection created are killed (their nodes are told
+   * at once, and answers are awaited for at most SEND_TIMEOUT_SECONDS in all), and calls still
+   * pending fail with RuntimeClosedException.
+   */
   void close() {
     OPEN.remove(this);
+    killOwned();
     lost = "the runtime closed";
     for (Long id : pending.keySet()) {
       fail(id, new RuntimeClosedException("the runtime closed before the actor call answered"));

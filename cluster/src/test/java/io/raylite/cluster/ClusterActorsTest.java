@@ -260,6 +260,19 @@ class ClusterActorsTest {
   }
 
   @Test
+  void closingTheDriverThatCreatedThem_killsItsNonDetachedActors_notItsDetachedOnes() {
+    try (Raylite other = Raylite.builder().address(nodeOf(0)).build()) {
+      other.actor(Counter::new, 0).name("ownedByOther", "closing").remote();
+      other.actor(Counter::new, 0).name("detachedFromOther", "closing")
+          .lifetime(io.raylite.ActorLifetime.DETACHED).remote();
+    }
+    assertFalse(ray.getActor("ownedByOther", "closing").isPresent());
+    ActorHandle<Counter> detached = ray.<Counter>getActor("detachedFromOther", "closing").orElseThrow();
+    assertEquals(1, ray.get(detached.task(Counter::add, 1).remote()));
+    ray.kill(detached);
+  }
+
+  @Test
   void handleOfALocalActor_cannotBeSentToANode() {
     try (Raylite local = Raylite.builder().cpus(1).build()) {
       ActorHandle<Counter> localCounter = local.actor(Counter::new, 0).remote();
