@@ -26,8 +26,25 @@ public final class ActorCall<R> {
   /** The generator back-pressure bound, or 0 for the runtime's default; see generatorBackpressure. */
   private int maxUnconsumed;
   private int priority;
+  /** The actor on another node of a cluster, or null for a local one (then {@code actor} is set). */
+  private final io.raylite.spi.RemoteActor remoteActor;
+
+  ActorCall(io.raylite.spi.RemoteActor remoteActor, int refMask, RayFunc method, Object[] args) {
+    this.remoteActor = remoteActor;
+    this.actor = null;
+    this.lifetimeAnchor = null;
+    this.refMask = refMask;
+    this.method = method;
+    this.args = args;
+  }
+
+  private UnsupportedOperationException notOnCluster(String what) {
+    return new UnsupportedOperationException(what + " of an actor on a cluster node comes in a later version of "
+        + "cluster mode; actor " + remoteActor.id() + " lives on node " + remoteActor.nodeId());
+  }
 
   ActorCall(ActorRecord actor, Object lifetimeAnchor, int refMask, RayFunc method, Object[] args) {
+    this.remoteActor = null;
     this.actor = actor;
     this.lifetimeAnchor = lifetimeAnchor;
     this.refMask = refMask;
@@ -78,6 +95,9 @@ public final class ActorCall<R> {
    * @throws IllegalArgumentException if {@code numReturns} is below 1
    */
   public MultiReturnCall numReturns(int numReturns) {
+    if (remoteActor != null) {
+      throw notOnCluster("numReturns");
+    }
     return new MultiReturnCall(actor.engine(), method, true,
         f -> {
           var ref = actor.submit(f, args, refMask, name, group, false, priority);
@@ -100,6 +120,9 @@ public final class ActorCall<R> {
    * @throws RuntimeClosedException if the runtime was closed
    */
   public <T> ObjectRefGenerator<T> remoteGenerator() {
+    if (remoteActor != null) {
+      throw notOnCluster("remoteGenerator");
+    }
     io.raylite.internal.task.Engine engine = actor.engine();
     GeneratorStream<T> stream = new GeneratorStream<>(engine,
         maxUnconsumed > 0 ? maxUnconsumed : engine.generatorBackpressure(), actor.seq(), actor.timelineRow());
@@ -128,6 +151,13 @@ public final class ActorCall<R> {
    * @throws RuntimeClosedException if the runtime was closed
    */
   public ObjectRef<R> remote() {
+    if (remoteActor != null) {
+      if (priority != 0) {
+        throw notOnCluster("priority(" + priority + ")");
+      }
+      return io.raylite.internal.RemoteActorCalls.submit(remoteActor.runtime().runtime(), remoteActor, method, args,
+          refMask, name, group, async);
+    }
     ObjectRef<R> ref = actor.submit(method, args, refMask, name, group, async, priority);
     java.lang.ref.Reference.reachabilityFence(lifetimeAnchor);  // the submitted call holds it now
     return ref;

@@ -167,6 +167,18 @@ public final class ActorCreation<A> {
       options = builder.build();
       builder = null;
     }
+    io.raylite.spi.ActorBackend cluster = runtime.clusterActors();
+    if (cluster != null) {
+      if (refMask != 0) {
+        throw new UnsupportedOperationException("ObjectRef arguments to the constructor of an actor on a cluster "
+            + "come in a later version of cluster mode; pass the values (get them first)");
+      }
+      if (options.placementGroup() != null) {
+        throw new UnsupportedOperationException("placement groups on a cluster runtime come in a later version of "
+            + "cluster mode; create the actor without placementGroup");
+      }
+      return new ActorHandle<>(cluster.create(constructor, args, options));
+    }
     return new ActorHandle<>(runtime.createActor(constructor, args, refMask, options));
   }
 }

@@ -17,7 +17,9 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>Handles are thread-safe: pass them to tasks and to other actors, keep them in fields, call
- * them from any thread. Two handles on the same actor are equal.
+ * them from any thread. Two handles on the same actor are equal. On a cluster runtime the actor lives on
+ * one node and its handle is {@link java.io.Serializable}: pass it to tasks and actors on any node
+ * and call it from there; a handle on an actor of a local runtime cannot leave its JVM.
  *
  * <h2>Execution</h2>
  * Calls go to the actor's mailbox and run in the order they were submitted, one at a time, so the
@@ -82,14 +84,43 @@ import java.util.Optional;
  *
  * @param <A> the actor's class
  */
-public final class ActorHandle<A> extends ActorCalls<A> {
-  final ActorRecord actor;
+public final class ActorHandle<A> extends ActorCalls<A> implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
+  static {
+    io.raylite.internal.ApiBridge.register(new SpiAccess());
+  }
+
+  /** The local actor; null for an actor on another node of a cluster, which {@code remote} holds. */
+  final transient ActorRecord actor;
+  /** The actor on another node of a cluster (see {@link io.raylite.spi.ActorBackend}), or null. */
+  final transient io.raylite.spi.RemoteActor remote;
   /** What keeps a non-detached actor alive while this handle is reachable; null for a detached one. */
-  private final Object lifetimeAnchor;
+  private final transient Object lifetimeAnchor;
 
   ActorHandle(ActorRecord actor) {
     this.actor = actor;
+    this.remote = null;
     this.lifetimeAnchor = actor.handleAnchor();
+  }
+
+  ActorHandle(io.raylite.spi.RemoteActor remote) {
+    this.actor = null;
+    this.remote = remote;
+    this.lifetimeAnchor = null;
+  }
+
+  /**
+   * A handle travels to another node as its remote actor, which binds itself to the runtime that
+   * reads it; a handle on an actor of a local runtime cannot leave its JVM.
+   */
+  private Object writeReplace() throws java.io.ObjectStreamException {
+    if (remote == null) {
+      throw new java.io.NotSerializableException("io.raylite.ActorHandle of " + actor.displayName() + " ("
+          + actor.idString() + "): an actor of a local runtime cannot leave its JVM; actors created on a cluster "
+          + "runtime can");
+    }
+    return remote;
   }
 
   /** The handle of the actor that {@code context} runs on, for {@link RuntimeContext#currentActor()}. */
@@ -104,38 +135,94 @@ public final class ActorHandle<A> extends ActorCalls<A> {
 
   /** The actor's id, unique within the runtime. */
   public String id() {
-    return actor.idString();
+    return remote != null ? remote.id() : actor.idString();
   }
 
   /** The name given at creation, if any. */
   public Optional<String> name() {
-    return Optional.ofNullable(actor.registeredName());
+    return remote != null ? remote.name() : Optional.ofNullable(actor.registeredName());
   }
 
   @Override
   <R> ActorCall<R> newCall(int refMask, RayFunc f, Object[] args) {
     java.util.Objects.requireNonNull(f, "method");
-    return new ActorCall<>(actor, lifetimeAnchor, refMask, f, args);
+    return remote != null ? new ActorCall<>(remote, refMask, f, args)
+        : new ActorCall<>(actor, lifetimeAnchor, refMask, f, args);
   }
 
   @Override
   <R> ActorCall<R> newAsyncCall(int refMask, RayFunc f, Object[] args) {
     java.util.Objects.requireNonNull(f, "method");
-    return new ActorCall<R>(actor, lifetimeAnchor, refMask, f, args).async();
+    ActorCall<R> call = remote != null ? new ActorCall<>(remote, refMask, f, args)
+        : new ActorCall<>(actor, lifetimeAnchor, refMask, f, args);
+    return call.async();
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ActorHandle<?> other && other.actor == actor;
+    return o instanceof ActorHandle<?> other
+        && (remote != null ? other.remote != null && other.remote.id().equals(remote.id()) : other.actor == actor);
   }
 
   @Override
   public int hashCode() {
-    return actor.hashCode();
+    return remote != null ? remote.id().hashCode() : actor.hashCode();
   }
 
   @Override
   public String toString() {
-    return "ActorHandle(" + actor.displayName() + ", " + actor.idString() + ")";
+    return remote != null ? "ActorHandle(" + remote.name().orElse("actor") + ", " + remote.id() + " on node "
+        + remote.nodeId() + ")"
+        : "ActorHandle(" + actor.displayName() + ", " + actor.idString() + ")";
+  }
+
+  /** What {@link io.raylite.spi.ActorHosting} may do with handles; see {@link io.raylite.internal.ApiBridge}. */
+  private static final class SpiAccess implements io.raylite.internal.ApiBridge.Access {
+    @Override
+    public <T> ActorHandle<T> remoteHandle(io.raylite.spi.RemoteActor actor) {
+      return new ActorHandle<>(java.util.Objects.requireNonNull(actor, "actor"));
+    }
+
+    @Override
+    public io.raylite.spi.RemoteActor remoteOf(ActorHandle<?> handle) {
+      return handle.remote;
+    }
+
+    @Override
+    public ActorHandle<Object> createLocal(Raylite runtime, RayFunc constructor, Object[] args,
+        ActorOptions options) {
+      return new ActorHandle<>(runtime.runtime().createActor(constructor, args, 0, options));
+    }
+
+    @Override
+    public void useClusterActors(Raylite nodeRuntime, io.raylite.spi.ActorBackend actors) {
+      nodeRuntime.runtime().useClusterActors(actors);
+    }
+
+    @Override
+    public ConcurrencyGroup group(String name, int maxConcurrency, java.util.List<RayFunc> methods) {
+      ConcurrencyGroup.Builder<Object> b = ConcurrencyGroup.builder(name, maxConcurrency);
+      for (RayFunc m : methods) {
+        b.addMethod(m);
+      }
+      return b.build();
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<ActorDiedException> died(ActorHandle<?> handle) {
+      if (handle.actor == null) {
+        throw new IllegalArgumentException("died needs a handle on a local actor, got " + handle);
+      }
+      return handle.actor.died();
+    }
+
+    @Override
+    public <R> ObjectRef<R> callLocal(ActorHandle<?> handle, RayFunc method, Object[] args, String callName,
+        String group, boolean async) {
+      if (handle.actor == null) {
+        throw new IllegalArgumentException("callLocal needs a handle on a local actor, got " + handle);
+      }
+      return handle.actor.submit(method, args, 0, callName, group, async, 0);
+    }
   }
 }

@@ -155,6 +155,10 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
   public <A> Optional<ActorHandle<A>> getActor(String name, String namespace) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(namespace, "namespace");
+    io.raylite.spi.ActorBackend cluster = runtime.clusterActors();
+    if (cluster != null) {
+      return cluster.named(name, namespace).map(actor -> (ActorHandle<A>) new ActorHandle<>(actor));
+    }
     return runtime.actors().named(name, namespace).map(actor -> (ActorHandle<A>) new ActorHandle<>(actor));
   }
 
@@ -184,6 +188,10 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
    */
   public void kill(ActorHandle<?> actor, boolean noRestart) {
     Objects.requireNonNull(actor, "actor");
+    if (actor.remote != null) {
+      actor.remote.kill(noRestart);
+      return;
+    }
     runtime.actors().kill(actor.actor, noRestart);
   }
 

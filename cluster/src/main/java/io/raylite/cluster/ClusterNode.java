@@ -93,6 +93,9 @@ final class ClusterNode implements AutoCloseable {
   private final java.util.concurrent.locks.ReentrantLock ownedLock = new java.util.concurrent.locks.ReentrantLock();
   private final java.util.concurrent.locks.Condition ownedDropped = ownedLock.newCondition();
   private final CountDownLatch stopped = new CountDownLatch(1);
+  /** The actors that live here, and this node's side as a caller of actors (see ClusterActors). */
+  final ActorHost actorHost;
+  final ClusterActors actors;
 
   /**
    * Starts a node: its local runtime, then its member, which joins the cluster.
@@ -138,6 +141,11 @@ final class ClusterNode implements AutoCloseable {
       hz.shutdown();
       throw e;
     }
+    this.actorHost = new ActorHost(nodeId, ray, codec, hz, tokenText);
+    hz.getUserContext().put(ActorHost.USER_CONTEXT_KEY, actorHost);
+    this.actors = new ClusterActors(hz, codec, tokenText);
+    actors.attach(ray);
+    io.raylite.spi.ActorHosting.useClusterActors(ray, actors);
     current = this;
   }
 
@@ -416,9 +424,11 @@ final class ClusterNode implements AutoCloseable {
       return;
     }
     try {
+      actors.close();
       hz.shutdown();
     } finally {
       ray.close();
+      actorHost.close();
       current = null;
       stopped.countDown();
     }

@@ -66,9 +66,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Placement has its own lock. Hazelcast's callbacks only complete futures, send the next batch and
  * update the Placement: nothing blocks on its event threads.
  *
- * For actors across nodes (a later part): an actor call is one more kind of TaskSpec bound to the
- * node that owns the actor; the outbox, the reply topic and the failure paths above carry it as
- * they are.
+ * Actors live on nodes too (ClusterActors, which this backend hands the runtime as its
+ * ActorBackend): their calls travel in outboxes and come back on a reply topic of their own, as
+ * tasks do here, with each caller's order restored on the actor's node.
  */
 final class HazelcastBackend implements TaskBackend {
   private static final Cleaner CLEANER = Cleaner.create();
@@ -96,6 +96,8 @@ final class HazelcastBackend implements TaskBackend {
       Thread.ofVirtual().name("raylite-cluster-replies-", 0).factory());
   private volatile String lost;
   private volatile boolean closing;
+  /** The cluster's actors, as this driver calls them. */
+  private final ClusterActors actors;
 
   private record InFlight(String memberUuid, Placement.Slot slot, String taskName, Map<String, Double> resources,
       CompletableFuture<Object> answer) {}
@@ -145,6 +147,7 @@ final class HazelcastBackend implements TaskBackend {
           lostCluster();
         }
       });
+      this.actors = new ClusterActors(client, codec, token);
     } catch (RuntimeException e) {
       client.shutdown();
       throw e;
@@ -428,13 +431,19 @@ final class HazelcastBackend implements TaskBackend {
 
   @Override
   public boolean supportsActors() {
-    return false;
+    return true;
+  }
+
+  @Override
+  public io.raylite.spi.ActorBackend actors() {
+    return actors;
   }
 
   @Override
   public void close() {
     closing = true;
     lostCluster();
+    actors.close();
     try {
       client.getTopic(replyTopic).destroy();
     } catch (RuntimeException e) {

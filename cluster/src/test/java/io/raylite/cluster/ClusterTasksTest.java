@@ -12,6 +12,7 @@ import io.raylite.NodeInfo;
 import io.raylite.ObjectRef;
 import io.raylite.Raylite;
 import io.raylite.TaskFailedException;
+import io.raylite.examples.ActorsExample;
 import io.raylite.examples.ObjectsExample;
 import io.raylite.examples.Quickstart;
 import io.raylite.examples.TasksExample;
@@ -186,14 +187,15 @@ class ClusterTasksTest {
   }
 
   /**
-   * The examples that use tasks and objects only. ActorsExample needs actors (not on a cluster yet);
-   * ResourcesExample prints the runtime's own resources, which on a cluster are the nodes'.
+   * The examples of tasks, objects and actors. ResourcesExample prints the runtime's own
+   * resources, which on a cluster are the nodes'.
    */
   static Stream<Arguments> examplePrograms() {
     return Stream.of(
         Arguments.of(Named.of("Quickstart", (Main) Quickstart::main)),
         Arguments.of(Named.of("TasksExample", (Main) TasksExample::main)),
-        Arguments.of(Named.of("ObjectsExample", (Main) ObjectsExample::main)));
+        Arguments.of(Named.of("ObjectsExample", (Main) ObjectsExample::main)),
+        Arguments.of(Named.of("ActorsExample", (Main) ActorsExample::main)));
   }
 
   /** The lines main printed to System.out. */
@@ -221,11 +223,6 @@ class ClusterTasksTest {
     } finally {
       System.clearProperty("raylite.address");
     }
-  }
-
-  @Test
-  void actor_onAClusterRuntime_isNotSupportedYet() {
-    assertThrows(UnsupportedOperationException.class, () -> ray.actor(() -> new StringBuilder()));
   }
 
   @Test

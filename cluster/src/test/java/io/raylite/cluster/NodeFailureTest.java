@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.raylite.ActorDiedException;
+import io.raylite.ActorHandle;
 import io.raylite.ObjectLostException;
 import io.raylite.ObjectRef;
 import io.raylite.Raylite;
@@ -48,6 +50,15 @@ class NodeFailureTest {
     return context.nodeId() + " attempt " + context.attempt();
   }
 
+  /** An actor that waits, in a call, until its node dies. */
+  public static class Waiter {
+    public String await() throws InterruptedException {
+      Raylite.context().log("actor-waiting");
+      NEVER.await();
+      return "never";
+    }
+  }
+
   @Test
   @Order(1)
   void killedNode_hasItsTasksRetriedElsewhere_andItsObjectsReportedLost() throws Exception {
@@ -66,7 +77,15 @@ class NodeFailureTest {
       runs.add(ray.task(() -> parkOn(victim)).maxRetries(1).remote());
     }
     parked.get(120, TimeUnit.SECONDS);
+    // An actor on the node, without a restart: its pending call fails naming the actor and the node.
+    var waiting = worker.line("actor-waiting");
+    ActorHandle<Waiter> waiter = ray.actor(Waiter::new).resource("doomed", 0.5).remote();
+    ObjectRef<String> pendingCall = waiter.task(Waiter::await).remote();
+    waiting.get(120, TimeUnit.SECONDS);
     CLUSTER.kill(worker);
+    ActorDiedException died = assertThrows(ActorDiedException.class, () -> ray.get(pendingCall, Duration.ofMinutes(3)));
+    assertEquals(waiter.id(), died.actorId());
+    assertTrue(died.getMessage().contains(worker.nodeId), died.getMessage());
 
     for (String result : ray.get(runs, Duration.ofMinutes(3))) {
       assertTrue(result.startsWith(head.nodeId + " attempt "), result);

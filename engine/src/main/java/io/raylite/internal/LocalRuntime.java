@@ -70,6 +70,8 @@ public final class LocalRuntime {
   /** The state API's bookkeeping: stored objects, dead actors, log lines; tasks are the engine's TaskTable. */
   final RuntimeState state;
   private final ResourceShape defaultRequest;
+  /** The cluster's actors when this is a cluster node's own runtime; see useClusterActors. */
+  private volatile io.raylite.spi.ActorBackend nodeActors;
   /** The empty request of every task when the backend places tasks on nodes; else null. */
   private final ResourceShape placedRequest;
   private final Cache<Map<String, Double>, ResourceShape> shapes;
@@ -123,6 +125,9 @@ public final class LocalRuntime {
     this.actors = new ActorRegistry(engine,
         config.namespace() != null ? config.namespace() : java.util.UUID.randomUUID().toString());
     engine.explainer = entry -> Explainer.explain(engine, actors, entry);
+    if (engine.backend != null && engine.backend.actors() != null) {
+      engine.backend.actors().attach(api);
+    }
     this.placementGroups = new PlacementGroupTable(engine);
     this.shapes = Caffeine.newBuilder().maximumSize(1_024).build();
     this.mbean = RuntimeMBean.register(engine, engine::taskIdsIssued);  // last: the runtime is complete
@@ -259,6 +264,18 @@ public final class LocalRuntime {
   /** The runtime's actors: creation, lookup by name, kill. */
   public ActorRegistry actors() {
     return actors;
+  }
+
+  /** Where actors live when they live on a cluster's nodes; null when they live here. */
+  public io.raylite.spi.ActorBackend clusterActors() {
+    checkOpen();
+    io.raylite.spi.ActorBackend node = nodeActors;
+    return node != null ? node : engine.backend != null ? engine.backend.actors() : null;
+  }
+
+  /** Makes this runtime, a cluster node's own, keep the actors its tasks create in the cluster. */
+  public void useClusterActors(io.raylite.spi.ActorBackend actors) {
+    nodeActors = actors;
   }
 
   /* ---------------- Objects ---------------- */

@@ -81,6 +81,14 @@ public interface TaskBackend extends AutoCloseable {
   /** Whether actors may be created on this runtime. */
   boolean supportsActors();
 
+  /**
+   * Where the runtime's actors live when they live on the nodes of a cluster; null (the default)
+   * when they live in the runtime itself.
+   */
+  default ActorBackend actors() {
+    return null;
+  }
+
   /** Disconnects; tasks still running elsewhere are abandoned. */
   @Override
   void close();

@@ -356,6 +356,11 @@ public final class ActorCallRun implements RuntimeContext, Producer, WaitNode {
   }
 
   @Override
+  public String nodeId() {
+    return actor.runtime.nodeId == null ? "local" : actor.runtime.nodeId;
+  }
+
+  @Override
   public boolean isCancelled() {
     return aborted || cancelled;
   }

@@ -164,6 +164,12 @@ public final class ActorRecord {
    * failed; volatile because submit reads it without the monitor.
    */
   private volatile ActorDiedException death;
+  /**
+   * Completed with {@code death} once the actor is DEAD, for a cluster node that hosts it. Completed
+   * under the monitor: dependents must run asynchronously.
+   */
+  private final java.util.concurrent.CompletableFuture<ActorDiedException> died =
+      new java.util.concurrent.CompletableFuture<>();
 
   /** When the actor was created: the first constructor run's wait in the timeline counts from here. */
   private final long createdNanos;
@@ -722,6 +728,12 @@ public final class ActorRecord {
       dedicated = null;
     }
     registry.forget(this);
+    died.complete(death);
+  }
+
+  /** Completes with the actor's death once it is DEAD; its dependents must run asynchronously. */
+  public java.util.concurrent.CompletionStage<ActorDiedException> died() {
+    return died.minimalCompletionStage();
   }
 
   /** Retries or fails every queued and running call; running ones are interrupted and their outcome dropped. */

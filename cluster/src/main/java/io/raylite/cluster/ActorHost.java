@@ -1,0 +1,378 @@
+package io.raylite.cluster;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.hazelcast.core.HazelcastInstance;
+import io.raylite.ActorDiedException;
+import io.raylite.ActorHandle;
+import io.raylite.ActorOptions;
+import io.raylite.ObjectRef;
+import io.raylite.Raylite;
+import io.raylite.RayliteException;
+import io.raylite.Resources;
+import io.raylite.function.RayFunc;
+import io.raylite.spi.ActorHosting;
+import io.raylite.spi.AllowlistCodec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/*
+ * Implementation overview
+ *
+ * The actors that live on one node. Each is an actor of the node's local runtime, created with the
+ * caller's constructor, arguments and options (ActorHosting.createLocal), so its resources are
+ * held by the node's ledger for its lifetime and maxConcurrency, concurrency groups, async methods,
+ * restarts on the node and exitActor behave exactly as locally. `hosted` maps each live actor's id
+ * to its Hosted; the host keeps the local handle, so the actor lives until it is killed, exits,
+ * fails without a restart left, or the node closes.
+ *
+ * Calls arrive in batches on executor threads (ActorRequests.Calls). Each call's method and
+ * arguments are read on that thread, then, under the actor's Hosted monitor, its CallSequencer
+ * hands back the calls that are next in their caller's order, and they are submitted to the local
+ * actor in that order under the same monitor: the local mailbox sees each caller's calls in the
+ * order the caller made them, and calls of different callers in the order they became next. A
+ * call's answer (its value, always inline, or its failure) goes to its caller's reply topic through
+ * a BatchingSender, as task answers do.
+ *
+ * Death: the local actor's death future (completed under the actor's monitor) is followed on a
+ * virtual thread of our own: the actor leaves `hosted`, its death is remembered in `deaths` for
+ * calls still on their way, the calls that waited for an earlier one fail with it, and its name is
+ * removed from the cluster's name map, but only if the map still names this actor (remove(key,
+ * value)), so a name already taken again is left alone.
+ *
+ * Threads: `hosted`, `deaths` and `replies` are concurrent; a Hosted's sequencer and `dead` flag
+ * are guarded by its monitor. No request waits for a call to run.
+ */
+final class ActorHost {
+  static final String USER_CONTEXT_KEY = "raylite.actorHost";
+  private static final System.Logger LOG = System.getLogger("io.raylite.cluster");
+
+  private final String nodeId;
+  private final Raylite ray;
+  private final AllowlistCodec codec;
+  private final HazelcastInstance hz;
+  private final byte[] token;
+  private final String tokenText;
+  private final ConcurrentMap<String, Hosted> hosted = new ConcurrentHashMap<>();
+  /** Why actors that lived here died, for calls that arrive after; bounded. */
+  private final Cache<String, ActorDiedException> deaths =
+      Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(30)).maximumSize(100_000).build();
+  private final ConcurrentMap<String, BatchingSender<Wire.TaskDone>> replies = new ConcurrentHashMap<>();
+  /** Handles deaths off the threads that caused them. */
+  private final ExecutorService background = Executors.newThreadPerTaskExecutor(
+      Thread.ofVirtual().name("raylite-actor-host-", 0).factory());
+
+  /** One live actor: its address, its local handle, and its callers' order. */
+  private static final class Hosted {
+    final ActorWire.Address address;
+    final ActorHandle<Object> handle;
+    /** Guarded by this. */
+    final CallSequencer<Prepared> order = new CallSequencer<>();
+    /** Guarded by this. */
+    ActorDiedException death;
+
+    Hosted(ActorWire.Address address, ActorHandle<Object> handle) {
+      this.address = address;
+      this.handle = handle;
+    }
+  }
+
+  /** A call read and ready to submit, or the failure that reading it met. */
+  private record Prepared(String replyTopic, ActorWire.Call call, RayFunc method, Object[] args,
+      RuntimeException failure) {}
+
+  ActorHost(String nodeId, Raylite ray, AllowlistCodec codec, HazelcastInstance hz, String tokenText) {
+    this.nodeId = nodeId;
+    this.ray = ray;
+    this.codec = codec;
+    this.hz = hz;
+    this.tokenText = tokenText;
+    this.token = tokenText.getBytes(StandardCharsets.UTF_8);
+  }
+
+  void checkToken(String presented) {
+    if (presented == null || !MessageDigest.isEqual(token, presented.getBytes(StandardCharsets.UTF_8))) {
+      throw new SecurityException("request refused by node " + nodeId + ": wrong cluster secret");
+    }
+  }
+
+  /** How many actors live here now. */
+  int actors() {
+    return hosted.size();
+  }
+
+  String available() {
+    return ResourceText.format(ray.availableResources());
+  }
+
+  /**
+   * Whether the actor may be alive here: it lives here, or it is not known to have died (its
+   * creation, which registers its name first, may still be on its way).
+   */
+  boolean alive(String actorId) {
+    return hosted.containsKey(actorId) || deaths.getIfPresent(actorId) == null;
+  }
+
+  /* ---------------- Creation ---------------- */
+
+  /** Builds the actor (its constructor runs asynchronously, as locally); an id seen before is ignored. */
+  void create(ActorWire.Address address, byte[] specBytes) {
+    if (hosted.containsKey(address.id()) || deaths.getIfPresent(address.id()) != null) {
+      return;  // delivered twice
+    }
+    ActorWire.Spec spec = (ActorWire.Spec) decode(specBytes, "actor " + address.describe());
+    ActorHandle<Object> handle = ActorHosting.createLocal(ray, spec.constructor(), spec.args(), options(spec));
+    Hosted h = new Hosted(address, handle);
+    hosted.put(address.id(), h);
+    ActorHosting.died(handle).whenCompleteAsync((death, ignored) -> died(h, death), background);
+  }
+
+  private static ActorOptions options(ActorWire.Spec spec) {
+    ActorOptions defaults = ActorOptions.defaults();
+    ActorOptions.Builder b = ActorOptions.builder();
+    spec.resources().forEach((name, amount) -> {
+      switch (name) {
+        case Resources.CPU -> b.numCpus(amount);
+        case Resources.GPU -> b.numGpus(amount);
+        case Resources.MEMORY -> b.memory(amount.longValue());
+        default -> b.resource(name, amount);
+      }
+    });
+    if (spec.name() != null) {
+      b.name(spec.name(), spec.namespace());
+    }
+    b.lifetime(spec.lifetime()).maxRestarts(spec.maxRestarts()).maxTaskRetries(spec.maxTaskRetries())
+        .maxConcurrency(spec.maxConcurrency());
+    if (spec.maxPendingCalls() != defaults.maxPendingCalls()) {
+      b.maxPendingCalls(spec.maxPendingCalls());
+    }
+    if (spec.dedicatedThread()) {
+      b.dedicatedThread(true);
+    }
+    if (!spec.groups().isEmpty()) {
+      b.concurrencyGroups(spec.groups().stream()
+          .map(g -> ActorHosting.group(g.name(), g.maxConcurrency(), g.methods()))
+          .toArray(io.raylite.ConcurrencyGroup[]::new));
+    }
+    return b.build();
+  }
+
+  /* ---------------- Calls ---------------- */
+
+  /** Reads each call and submits, in its caller's order, those that are next; answers go to {@code replyTopic}. */
+  void calls(String replyTopic, List<ActorWire.Call> calls) {
+    for (ActorWire.Call c : calls) {
+      Hosted h = hosted.get(c.actorId());
+      if (h == null) {
+        if (c.method() != null) {
+          reply(replyTopic, new Wire.TaskDone(c.callId(), failure(deathOf(c.actorId()))));
+        }
+        continue;
+      }
+      Prepared p = prepare(replyTopic, c);
+      synchronized (h) {
+        if (h.death != null) {
+          if (c.method() != null) {
+            reply(replyTopic, new Wire.TaskDone(c.callId(), failure(h.death)));
+          }
+          continue;
+        }
+        for (Prepared ready : h.order.arrive(c.callerId(), c.seq(), p)) {
+          submit(h, ready);
+        }
+      }
+    }
+  }
+
+  private Prepared prepare(String replyTopic, ActorWire.Call c) {
+    if (c.method() == null) {
+      return new Prepared(replyTopic, c, null, null, null);  // abandoned: it only holds its place
+    }
+    try {
+      RayFunc method = (RayFunc) decode(c.method(), "method of call '" + c.name() + "'");
+      Object[] args = new Object[c.args().length];
+      for (int i = 0; i < args.length; i++) {
+        args[i] = c.args()[i] instanceof Wire.EncodedArg encoded
+            ? decode(encoded.bytes(), "argument " + i + " of call '" + c.name() + "'")
+            : RemoteObjects.fetch(hz, codec, tokenText, (Wire.ObjectHandle) c.args()[i]);
+      }
+      return new Prepared(replyTopic, c, method, args, null);
+    } catch (RuntimeException e) {
+      return new Prepared(replyTopic, c, null, null, e);
+    }
+  }
+
+  /** Submits one call to the local actor; under the Hosted's monitor, which nothing here blocks. */
+  private void submit(Hosted h, Prepared p) {
+    ActorWire.Call c = p.call();
+    if (p.failure() != null) {
+      reply(p.replyTopic(), new Wire.TaskDone(c.callId(), failure(p.failure())));
+      return;
+    }
+    if (p.method() == null) {
+      return;
+    }
+    ObjectRef<Object> ref;
+    try {
+      ref = ActorHosting.callLocal(h.handle, p.method(), p.args(), c.name(), c.group(), c.async());
+    } catch (RuntimeException e) {
+      reply(p.replyTopic(), new Wire.TaskDone(c.callId(), failure(e)));
+      return;
+    }
+    ref.toCompletableFuture().whenComplete((value, error) -> {
+      Wire.TaskDone done;
+      try {
+        done = new Wire.TaskDone(c.callId(), error != null ? failure(named(h, unwrap(error))) : result(c, value));
+      } catch (Throwable t) {  // an answer must leave, or the caller would wait forever
+        done = new Wire.TaskDone(c.callId(), failure(new RayliteException("node " + nodeId
+            + " could not answer call '" + c.name() + "': " + t, t)));
+      }
+      reply(p.replyTopic(), done);
+    });
+  }
+
+  private Wire.TaskReply result(ActorWire.Call c, Object value) {
+    try {
+      return new Wire.TaskReply(Wire.TaskReply.Kind.INLINE, codec.encode(value), null, null);
+    } catch (IOException e) {
+      return failure(new RayliteException("the result of call '" + c.name() + "' ("
+          + (value == null ? "null" : value.getClass().getName()) + ") cannot be serialized: " + e, e));
+    }
+  }
+
+  /**
+   * The local actor's death under the id its callers know (the local runtime's actor id is the
+   * node's own), with the node that saw it; other failures as they are.
+   */
+  private Throwable named(Hosted h, Throwable t) {
+    if (t instanceof ActorDiedException d && !h.address.id().equals(d.actorId())) {
+      return new ActorDiedException(d.actorName(), h.address.id(), "on node " + nodeId + ": " + d.getMessage(),
+          d.getCause());
+    }
+    return t;
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    return t instanceof CompletionException c && c.getCause() != null ? c.getCause() : t;
+  }
+
+  private ActorDiedException deathOf(String actorId) {
+    ActorDiedException death = deaths.getIfPresent(actorId);
+    return death != null ? death : new ActorDiedException(actorId, actorId, "it is not alive on node " + nodeId
+        + " (it was killed or exited, or the node restarted)", null);
+  }
+
+  /** Sends an answer to its caller, batched with the others bound there. */
+  private void reply(String replyTopic, Wire.TaskDone done) {
+    replies.computeIfAbsent(replyTopic, topic -> new BatchingSender<Wire.TaskDone>(ClusterNode.MAX_BATCH,
+        batch -> hz.<byte[]>getTopic(topic).publishAsync(WireFormat.writeReplies(batch)),
+        (batch, failure) -> LOG.log(System.Logger.Level.WARNING, "node " + nodeId + " could not send "
+            + batch.size() + " actor call answers to " + topic + "; its caller will not see them", failure)))
+        .offer(done);
+  }
+
+  /** The failure, encoded to travel to the caller; one that cannot be, as a description. */
+  private Wire.TaskReply failure(Throwable t) {
+    byte[] bytes;
+    try {
+      bytes = codec.encode(t);
+    } catch (IOException notSerializable) {
+      try {
+        bytes = codec.encode(new RayliteException(t + " (on node " + nodeId
+            + "; the exception itself could not be serialized: " + notSerializable + ")"));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return new Wire.TaskReply(Wire.TaskReply.Kind.FAILED, bytes, null, t.toString());
+  }
+
+  private Object decode(byte[] bytes, String what) {
+    try {
+      return codec.decode(bytes);
+    } catch (ClassNotFoundException e) {
+      throw new RayliteException("the " + what + " needs class " + e.getMessage() + ", which is not on the "
+          + "class path of node " + nodeId + ": start the node with --classpath app.jar, or as "
+          + "java -cp raylite-cluster.jar:app.jar io.raylite.cluster.NodeMain start ...", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the " + what + " on node " + nodeId + ": " + e.getMessage(), e);
+    }
+  }
+
+  /* ---------------- Death ---------------- */
+
+  /** Kills a live actor here; whether it was. */
+  boolean kill(String actorId, boolean noRestart) {
+    Hosted h = hosted.get(actorId);
+    if (h == null) {
+      return false;
+    }
+    ray.kill(h.handle, noRestart);
+    // Killed for good, the actor is dead now: free its name before answering, so that the killer
+    // may take the name again at once.
+    ActorHosting.died(h.handle).toCompletableFuture().thenAccept(death -> died(h, death));
+    return true;
+  }
+
+  /** The actor died: on a thread of our own, after its death future completed. */
+  private void died(Hosted h, ActorDiedException localDeath) {
+    ActorDiedException death = (ActorDiedException) named(h, localDeath);
+    deaths.put(h.address.id(), death);  // first: a call that no longer finds the actor finds why
+    if (!hosted.remove(h.address.id(), h)) {
+      return;  // handled already, by kill or by the death future
+    }
+    List<Prepared> waiting;
+    synchronized (h) {
+      h.death = death;
+      waiting = new ArrayList<>(h.order.drainEarly());
+    }
+    for (Prepared p : waiting) {
+      if (p.call().method() != null) {
+        reply(p.replyTopic(), new Wire.TaskDone(p.call().callId(), failure(death)));
+      }
+    }
+    if (h.address.name() != null && hz.getLifecycleService().isRunning()) {
+      try {
+        hz.<String, ActorWire.Address>getMap(ClusterActors.NAMES).remove(
+            ClusterActors.nameKey(h.address.namespace(), h.address.name()), h.address);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "node " + nodeId + " could not free the name of dead actor "
+            + h.address.describe() + "; a creation that finds it checks whether its holder lives", e);
+      }
+    }
+  }
+
+  /** Stops handling deaths; the local runtime's close kills the actors. */
+  void close() {
+    background.close();
+  }
+
+  /** For tests: the calls that wait for an earlier call of their caller, over every actor here. */
+  int waitingCalls() {
+    int n = 0;
+    for (Hosted h : hosted.values()) {
+      synchronized (h) {
+        n += h.order.early();
+      }
+    }
+    return n;
+  }
+
+  /** For tests: every live actor's id here. */
+  Map<String, ActorWire.Address> hostedActors() {
+    Map<String, ActorWire.Address> m = new java.util.HashMap<>();
+    hosted.forEach((id, h) -> m.put(id, h.address));
+    return m;
+  }
+}

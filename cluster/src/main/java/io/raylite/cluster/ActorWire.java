@@ -1,0 +1,43 @@
+package io.raylite.cluster;
+
+import io.raylite.ActorLifetime;
+import io.raylite.function.RayFunc;
+import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The records of actors across nodes. {@link Address} says where an actor lives (the name map holds
+ * it); {@link Spec} is what its node builds it from, written by the codec since it holds the
+ * user's constructor and arguments; {@link Call} is one method call on its way to that node.
+ */
+final class ActorWire {
+  private ActorWire() {}
+
+  /**
+   * Where an actor lives: its id (unique in the cluster), its node's Hazelcast member id and node
+   * id, and its name and namespace (null without a name).
+   */
+  record Address(String id, String nodeUuid, String nodeId, String name, String namespace) implements Serializable {
+    String describe() {
+      return (name != null ? "'" + name + "' (" + id + ")" : id) + " on node " + nodeId;
+    }
+  }
+
+  /** A concurrency group as declared at creation. */
+  record Group(String name, int maxConcurrency, List<RayFunc> methods) implements Serializable {}
+
+  /** What the actor's node builds it from: the constructor, its arguments and the options. */
+  record Spec(RayFunc constructor, Object[] args, Map<String, Double> resources, String name, String namespace,
+      ActorLifetime lifetime, int maxRestarts, int maxTaskRetries, int maxConcurrency, int maxPendingCalls,
+      boolean dedicatedThread, List<Group> groups) implements Serializable {}
+
+  /**
+   * One call of actor {@code actorId} by caller {@code callerId}, the {@code seq}-th of that caller
+   * to that actor (from 0). {@code callId} names its answer on the caller's reply topic. A call
+   * with a null {@code method} was abandoned before it was sent (an argument failed): it only
+   * keeps its place in the caller's order. {@code args} hold Wire.EncodedArg and Wire.ObjectHandle.
+   */
+  record Call(String actorId, String callerId, long seq, long callId, String name, String group, boolean async,
+      byte[] method, Object[] args) implements Serializable {}
+}

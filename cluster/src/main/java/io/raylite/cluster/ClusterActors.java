@@ -1,0 +1,592 @@
+package io.raylite.cluster;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.ExecutionCallback;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.map.IMap;
+import io.raylite.ActorDiedException;
+import io.raylite.ActorOptions;
+import io.raylite.ConcurrencyGroup;
+import io.raylite.InfeasibleResourceException;
+import io.raylite.NodeDiedException;
+import io.raylite.Raylite;
+import io.raylite.RayliteException;
+import io.raylite.RuntimeClosedException;
+import io.raylite.RuntimeContext;
+import io.raylite.function.RayFunc;
+import io.raylite.spi.ActorBackend;
+import io.raylite.spi.AllowlistCodec;
+import io.raylite.spi.RemoteActor;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/*
+ * Implementation overview
+ *
+ * One JVM's side of the cluster's actors, as a caller: the driver's (on its Hazelcast client) and
+ * each node's (on its member), so that handles work the same wherever they are used. The actors
+ * themselves live in the ActorHost of their node.
+ *
+ * Creation: the actor's node is chosen like a task's by its resources: among the nodes that could
+ * ever hold it (none: InfeasibleResourceException at once), the one where it fits now with the
+ * lowest load, asked of each node (ActorRequests.Available); ties go round-robin, so 0-CPU actors
+ * spread. A name is registered first, with an atomic putIfAbsent in the NAMES map (never a lock):
+ * exactly one of two concurrent creations wins; the other fails as locally, unless the holder is
+ * no longer alive (its node left, or its node no longer hosts it), which it replaces atomically
+ * (replace(key, old, new)). Then the node is asked to build it; if that fails, the name is removed
+ * again (remove(key, value)).
+ *
+ * Calls: every call carries this JVM's caller id and its sequence number among this caller's calls
+ * to that actor, taken at submission on the caller's thread (call()), so the actor's node can
+ * restore the caller's order (CallSequencer) whatever order the calls arrive in. A call waits for
+ * its ObjectRef arguments before it is sent; one abandoned (an argument failed) is still sent as an
+ * empty place in the order. Calls go to their node's outbox, a BatchingSender, as tasks do; each
+ * answer comes back on this JVM's reply topic and completes the call's future in `pending`. A node
+ * that leaves (or a send that fails because it is gone) fails its calls in flight with
+ * ActorDiedException naming the actor, the node and the cause; losing the cluster fails every one.
+ *
+ * Threads: `pending`, `seqs` and `outboxes` are concurrent; whoever removes a call from `pending`
+ * completes it, once. Hazelcast's callbacks only hand work to `handlers` (virtual threads) or
+ * complete futures; nothing blocks on its event threads.
+ */
+final class ClusterActors implements ActorBackend {
+  /** The cluster-wide map of named actors: "namespace\0name" to the actor's Address. */
+  static final String NAMES = "raylite.actor-names";
+  /** How long a node may take to queue calls or to start building an actor. */
+  static final long SEND_TIMEOUT_SECONDS = 60;
+  private static final System.Logger LOG = System.getLogger("io.raylite.cluster");
+  /** The open connections of this JVM, for handles read here (normally one). */
+  private static final List<ClusterActors> OPEN = new CopyOnWriteArrayList<>();
+
+  private final HazelcastInstance hz;
+  private final AllowlistCodec codec;
+  private final String token;
+  /** This JVM's connection as a caller of actors: the first part of every call's order. */
+  final String callerId = UUID.randomUUID().toString();
+  private final String replyTopic = "raylite.actor-replies." + callerId;
+  private volatile Raylite runtime;
+  private final ConcurrentMap<Long, Pending> pending = new ConcurrentHashMap<>();
+  private final AtomicLong callIds = new AtomicLong();
+  private final AtomicLong actorIds = new AtomicLong();
+  private final AtomicInteger nextNode = new AtomicInteger();
+  /** The next sequence number of this caller's calls, by actor id. */
+  private final ConcurrentMap<String, AtomicLong> seqs = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, BatchingSender<ActorWire.Call>> outboxes = new ConcurrentHashMap<>();
+  /** Methods encoded once each: a batch of calls of one method carries its bytes once. */
+  private final Cache<RayFunc, byte[]> methods = Caffeine.newBuilder().weakKeys().build();
+  private final ExecutorService handlers = Executors.newThreadPerTaskExecutor(
+      Thread.ofVirtual().name("raylite-actor-replies-", 0).factory());
+  /**
+   * The non-detached actors this connection created and has not killed: closing it kills them,
+   * as Ray ends a job's non-detached actors when its driver exits.
+   */
+  private final ConcurrentMap<String, ActorWire.Address> owned = new ConcurrentHashMap<>();
+  private final UUID topicListener;
+  private final UUID membershipListener;
+  private volatile String lost;
+
+  private record Pending(ActorWire.Address actor, String callName, CompletableFuture<Object> answer) {}
+
+  ClusterActors(HazelcastInstance hz, AllowlistCodec codec, String token) {
+    this.hz = hz;
+    this.codec = codec;
+    this.token = token;
+    this.topicListener = hz.<byte[]>getTopic(replyTopic).addMessageListener(
+        message -> handlers.execute(() -> onReplies(message.getMessageObject())));
+    this.membershipListener = hz.getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        handlers.execute(() -> nodeLeft(event.getMember()));
+      }
+    });
+    hz.getLifecycleService().addLifecycleListener(event -> {
+      if (event.getState() == LifecycleEvent.LifecycleState.CLIENT_DISCONNECTED
+          || event.getState() == LifecycleEvent.LifecycleState.SHUTTING_DOWN) {
+        lostCluster("the connection to the cluster was lost");
+      }
+    });
+    OPEN.add(this);
+  }
+
+  /**
+   * The connection a handle read on this thread binds to: the one whose runtime runs the current
+   * task or actor call, else the first open one; null if this JVM has none.
+   */
+  static ClusterActors forThisJvm() {
+    Optional<RuntimeContext> context = Raylite.contextIfRunning();
+    if (context.isPresent()) {
+      for (ClusterActors c : OPEN) {
+        if (c.runtime == context.get().runtime()) {
+          return c;
+        }
+      }
+    }
+    return OPEN.isEmpty() ? null : OPEN.getFirst();
+  }
+
+  static String nameKey(String namespace, String name) {
+    return namespace + "\u0000" + name;
+  }
+
+  @Override
+  public void attach(Raylite runtime) {
+    this.runtime = runtime;
+  }
+
+  Raylite runtime() {
+    Raylite r = runtime;
+    if (r == null) {
+      throw new IllegalStateException("no runtime uses this connection to the cluster yet");
+    }
+    return r;
+  }
+
+  private void checkConnected() {
+    String why = lost;
+    if (why != null) {
+      throw new RayliteException(why);
+    }
+  }
+
+  /* ---------------- Creation and names ---------------- */
+
+  @Override
+  public RemoteActor create(RayFunc constructor, Object[] args, ActorOptions options) {
+    checkConnected();
+    String name = options.name();
+    String namespace = name == null ? null : options.namespace() != null ? options.namespace() : runtime().namespace();
+    String what = name != null ? "actor '" + name + "'" : "actor";
+    codec.encodeFunction(what, constructor);
+    for (int i = 0; i < args.length; i++) {
+      codec.encodeArgument(what + " constructor", i, args[i]);
+    }
+    List<ActorWire.Group> groups = new ArrayList<>();
+    for (ConcurrencyGroup g : options.concurrencyGroups()) {
+      groups.add(new ActorWire.Group(g.name(), g.maxConcurrency(), new ArrayList<>(g.methods())));
+    }
+    byte[] spec;
+    try {
+      spec = codec.encode(new ActorWire.Spec(constructor, args.clone(), new java.util.HashMap<>(options.resources()),
+          name, namespace, options.lifetime(), options.maxRestarts(), options.maxTaskRetries(),
+          options.maxConcurrency(), options.maxPendingCalls(), options.dedicatedThread(), groups));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("the options of " + what + " cannot be sent to a node (a concurrency "
+          + "group's method is not serializable?): " + e.getMessage(), e);
+    }
+    Member node = chooseNode(options.resources(), what);
+    ActorWire.Address address = new ActorWire.Address("actor-" + callerId.substring(0, 8) + "-"
+        + actorIds.incrementAndGet(), node.getUuid().toString(), node.getAttribute(ClusterConfigs.ATTR_NODE_ID),
+        name, namespace);
+    if (name != null) {
+      register(address);
+    }
+    try {
+      await(hz.getExecutorService(ClusterConfigs.EXECUTOR).submitToMember(
+          new ActorRequests.Create(token, address, spec), node), "node " + address.nodeId() + " to start " + what);
+    } catch (RuntimeException e) {
+      if (name != null) {
+        names().remove(nameKey(namespace, name), address);
+      }
+      throw e;
+    }
+    if (options.lifetime() != io.raylite.ActorLifetime.DETACHED) {
+      owned.put(address.id(), address);
+    }
+    return new ClusterActor(address, this);
+  }
+
+  private IMap<String, ActorWire.Address> names() {
+    return hz.getMap(NAMES);
+  }
+
+  /** Takes the actor's name cluster-wide, or fails as a local runtime does when a live actor holds it. */
+  private void register(ActorWire.Address address) {
+    String key = nameKey(address.namespace(), address.name());
+    IMap<String, ActorWire.Address> names = names();
+    for (;;) {
+      ActorWire.Address holder = names.putIfAbsent(key, address);
+      if (holder == null) {
+        return;
+      }
+      if (alive(holder)) {
+        throw new IllegalArgumentException("actor name '" + address.name() + "' is already taken in namespace '"
+            + address.namespace() + "' by live actor " + holder.id() + " on node " + holder.nodeId()
+            + "; kill it first or choose another name");
+      }
+      if (names.replace(key, holder, address)) {
+        return;
+      }
+    }
+  }
+
+  /** Whether the actor at {@code address} is alive: its node is in the cluster and still hosts it. */
+  private boolean alive(ActorWire.Address address) {
+    Member node = RemoteObjects.memberOf(hz, address.nodeUuid());
+    if (node == null) {
+      return false;
+    }
+    try {
+      return await(hz.getExecutorService(ClusterConfigs.EXECUTOR).submitToMember(
+          new ActorRequests.Alive(token, address.id()), node), "node " + address.nodeId() + " to answer");
+    } catch (RayliteException e) {
+      if (RemoteObjects.memberOf(hz, address.nodeUuid()) == null) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public Optional<RemoteActor> named(String name, String namespace) {
+    checkConnected();
+    ActorWire.Address holder = names().get(nameKey(namespace, name));
+    if (holder == null || !alive(holder)) {
+      return Optional.empty();
+    }
+    return Optional.of(new ClusterActor(holder, this));
+  }
+
+  /** The node for a new actor; see the overview. */
+  private Member chooseNode(Map<String, Double> request, String what) {
+    List<Member> feasible = new ArrayList<>();
+    List<String> capacities = new ArrayList<>();
+    for (Member m : hz.getCluster().getMembers()) {
+      String text = m.getAttribute(ClusterConfigs.ATTR_RESOURCES);
+      if (text == null) {
+        continue;
+      }
+      Map<String, Double> capacity = ResourceText.parse(text);
+      capacities.add(m.getAttribute(ClusterConfigs.ATTR_NODE_ID) + " " + capacity);
+      if (fits(request, capacity)) {
+        feasible.add(m);
+      }
+    }
+    if (feasible.isEmpty()) {
+      throw new InfeasibleResourceException(what + " asks for " + request + ", which no node of the cluster could "
+          + "ever hold; its nodes have " + capacities);
+    }
+    List<Future<String>> asked = new ArrayList<>();
+    for (Member m : feasible) {
+      asked.add(hz.getExecutorService(ClusterConfigs.EXECUTOR).submitToMember(new ActorRequests.Available(token), m));
+    }
+    int start = Math.floorMod(nextNode.getAndIncrement(), feasible.size());
+    Member best = null;
+    double bestLoad = Double.MAX_VALUE;
+    for (int k = 0; k < feasible.size(); k++) {
+      int i = (start + k) % feasible.size();
+      Map<String, Double> free;
+      try {
+        free = ResourceText.parse(asked.get(i).get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RayliteException("interrupted while placing " + what, e);
+      } catch (ExecutionException | TimeoutException e) {
+        continue;  // a node that does not answer is not chosen
+      }
+      if (!fits(request, free)) {
+        continue;
+      }
+      Map<String, Double> capacity = ResourceText.parse(feasible.get(i).getAttribute(ClusterConfigs.ATTR_RESOURCES));
+      double load = 0;
+      for (Map.Entry<String, Double> e : request.entrySet()) {
+        double total = capacity.getOrDefault(e.getKey(), 0.0);
+        if (e.getValue() > 0 && total > 0) {
+          load = Math.max(load, (total - free.getOrDefault(e.getKey(), 0.0) + e.getValue()) / total);
+        }
+      }
+      if (load < bestLoad) {
+        best = feasible.get(i);
+        bestLoad = load;
+      }
+    }
+    return best != null ? best : feasible.get(start);  // none has room now: it waits on its node, as locally
+  }
+
+  private static boolean fits(Map<String, Double> request, Map<String, Double> have) {
+    for (Map.Entry<String, Double> e : request.entrySet()) {
+      if (e.getValue() > 0 && have.getOrDefault(e.getKey(), 0.0) + 1e-9 < e.getValue()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /* ---------------- Calls ---------------- */
+
+  /** See RemoteActor.call: encodes what can be encoded now and takes the call's place in this caller's order. */
+  RemoteActor.Call call(ActorWire.Address actor, RayFunc method, Object[] args, int refMask, String callName,
+      String group, boolean async) {
+    checkConnected();
+    String name = callName != null ? callName : "call of actor " + actor.describe();
+    Object[] wire = new Object[args.length];
+    for (int i = 0; i < args.length; i++) {
+      if ((refMask & (1 << i)) == 0) {
+        wire[i] = new Wire.EncodedArg(codec.encodeArgument(name, i, args[i]));
+      }
+    }
+    byte[] m = methods.get(method, f -> codec.encodeFunction(name, f));
+    long seq = seqs.computeIfAbsent(actor.id(), id -> new AtomicLong()).getAndIncrement();
+    return new RemoteActor.Call() {
+      @Override
+      public CompletionStage<Object> send(Object[] values) {
+        try {
+          for (int i = 0; i < values.length; i++) {
+            if ((refMask & (1 << i)) != 0) {
+              wire[i] = values[i] instanceof HazelcastBackend.RemoteObject remote ? remote.handle
+                  : new Wire.EncodedArg(codec.encodeArgument(name, i, values[i]));
+            }
+          }
+        } catch (RuntimeException e) {
+          abandon();  // the caller's later calls must not wait for this one's place
+          throw e;
+        }
+        long callId = callIds.incrementAndGet();
+        CompletableFuture<Object> answer = new CompletableFuture<>();
+        pending.put(callId, new Pending(actor, name, answer));
+        offer(actor, new ActorWire.Call(actor.id(), callerId, seq, callId, name, group, async, m, wire));
+        return answer;
+      }
+
+      @Override
+      public void abandon() {
+        offer(actor, new ActorWire.Call(actor.id(), callerId, seq, 0, name, group, async, null, new Object[0]));
+      }
+    };
+  }
+
+  private void offer(ActorWire.Address actor, ActorWire.Call call) {
+    String why = lost;
+    if (why != null) {
+      fail(call.callId(), new RayliteException(why));
+      return;
+    }
+    if (RemoteObjects.memberOf(hz, actor.nodeUuid()) == null) {
+      fail(call.callId(), died(actor, null));
+      return;
+    }
+    outboxes.computeIfAbsent(actor.nodeUuid(), uuid -> new BatchingSender<ActorWire.Call>(HazelcastBackend.MAX_BATCH,
+            batch -> send(actor, batch), (batch, failure) -> notSent(actor, batch, failure)))
+        .offer(call);
+  }
+
+  private CompletableFuture<Boolean> send(ActorWire.Address actor, List<ActorWire.Call> batch) {
+    CompletableFuture<Boolean> queued = new CompletableFuture<>();
+    Member member = RemoteObjects.memberOf(hz, actor.nodeUuid());
+    if (member == null) {
+      queued.completeExceptionally(new NodeDiedException("node " + actor.nodeId() + " left the cluster"));
+      return queued;
+    }
+    hz.getExecutorService(ClusterConfigs.EXECUTOR).submitToMember(
+        new ActorRequests.Calls(token, replyTopic, batch), member, new ExecutionCallback<Boolean>() {
+          @Override
+          public void onResponse(Boolean response) {
+            queued.complete(response);
+          }
+
+          @Override
+          public void onFailure(Throwable t) {
+            queued.completeExceptionally(t);
+          }
+        });
+    return queued.orTimeout(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** A batch the node did not take: its calls fail, as ActorDiedException if the node is gone. */
+  private void notSent(ActorWire.Address actor, List<ActorWire.Call> batch, Throwable failure) {
+    Throwable t = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
+    boolean gone = t instanceof NodeDiedException || RemoteObjects.nodeGone(hz, actor.nodeUuid(), t);
+    for (ActorWire.Call call : batch) {
+      Pending p = pending.get(call.callId());
+      ActorWire.Address target = p != null ? p.actor() : actor;
+      fail(call.callId(), gone ? died(target, t) : t instanceof TimeoutException
+          ? new RayliteException("node " + actor.nodeId() + " did not take call '" + call.name() + "' within "
+              + SEND_TIMEOUT_SECONDS + " s", t)
+          : new RayliteException("node " + actor.nodeId() + " refused call '" + call.name() + "': " + t, t));
+    }
+  }
+
+  private static ActorDiedException died(ActorWire.Address actor, Throwable cause) {
+    return new ActorDiedException(actor.name() != null ? actor.name() : actor.id(), actor.id(),
+        "its node " + actor.nodeId() + " left the cluster",
+        cause instanceof NodeDiedException ? cause : new NodeDiedException("node " + actor.nodeId()
+            + " left the cluster", cause));
+  }
+
+  private void fail(long callId, Throwable failure) {
+    Pending p = pending.remove(callId);
+    if (p != null) {
+      p.answer().completeExceptionally(failure);
+    }
+  }
+
+  /** Answers from the actors' nodes, on a thread of our own; an id no longer pending is dropped. */
+  private void onReplies(byte[] message) {
+    List<Wire.TaskDone> answers;
+    try {
+      answers = WireFormat.readReplies(message);
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.ERROR, "a message on " + replyTopic + " cannot be read; the actor calls it "
+          + "answers will not complete", e);
+      return;
+    }
+    for (Wire.TaskDone done : answers) {
+      Pending p = pending.remove(done.id());
+      if (p == null) {
+        continue;
+      }
+      Wire.TaskReply reply = done.reply();
+      Object decoded;
+      try {
+        decoded = codec.decode(reply.bytes());
+      } catch (IOException | ClassNotFoundException e) {
+        p.answer().completeExceptionally(new RayliteException((reply.kind() == Wire.TaskReply.Kind.FAILED
+            ? "call '" + p.callName() + "' failed with " + reply.failureText() + ", which"
+            : "the result of call '" + p.callName() + "'") + " cannot be read here: " + e, e));
+        continue;
+      }
+      if (reply.kind() == Wire.TaskReply.Kind.FAILED) {
+        p.answer().completeExceptionally((Throwable) decoded);
+      } else {
+        p.answer().complete(decoded);
+      }
+    }
+  }
+
+  private void nodeLeft(Member member) {
+    String uuid = member.getUuid().toString();
+    outboxes.remove(uuid);
+    for (Map.Entry<Long, Pending> e : pending.entrySet()) {
+      if (e.getValue().actor().nodeUuid().equals(uuid)) {
+        fail(e.getKey(), died(e.getValue().actor(), null));
+      }
+    }
+  }
+
+  private void lostCluster(String why) {
+    if (lost == null) {
+      lost = why;
+    }
+    for (Long id : pending.keySet()) {
+      fail(id, new RayliteException(lost));
+    }
+  }
+
+  /** Kills the actor on its node; nothing if its node is gone (the actor with it). */
+  void kill(ActorWire.Address actor, boolean noRestart) {
+    checkConnected();
+    if (noRestart) {
+      owned.remove(actor.id());
+    }
+    Member node = RemoteObjects.memberOf(hz, actor.nodeUuid());
+    if (node == null) {
+      return;
+    }
+    try {
+      await(hz.getExecutorService(ClusterConfigs.EXECUTOR).submitToMember(
+          new ActorRequests.Kill(token, actor.id(), noRestart), node), "node " + actor.nodeId() + " to kill actor "
+          + actor.describe());
+    } catch (RayliteException e) {
+      if (RemoteObjects.memberOf(hz, actor.nodeUuid()) != null) {
+        throw e;
+      }
+    }
+  }
+
+  private void killOwned() {
+    if (lost != null || !hz.getLifecycleService().isRunning()) {
+      return;  // without the cluster, nothing can be told; the actors' nodes keep them
+    }
+    List<Future<Boolean>> kills = new ArrayList<>();
+    List<ActorWire.Address> killed = new ArrayList<>();
+    for (ActorWire.Address actor : owned.values()) {
+      Member node = RemoteObjects.memberOf(hz, actor.nodeUuid());
+      if (node != null) {
+        kills.add(hz.getExecutorService(ClusterConfigs.EXECUTOR).submitToMember(
+            new ActorRequests.Kill(token, actor.id(), true), node));
+        killed.add(actor);
+      }
+    }
+    owned.clear();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SEND_TIMEOUT_SECONDS);
+    for (int i = 0; i < kills.size(); i++) {
+      try {
+        kills.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (ExecutionException | TimeoutException e) {
+        LOG.log(System.Logger.Level.WARNING, "could not kill actor " + killed.get(i).describe()
+            + " while closing; it lives on until its node stops or it is killed", e);
+      }
+    }
+  }
+
+  private static <T> T await(Future<T> answer, String waitingFor) {
+    try {
+      return answer.get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RayliteException("interrupted while waiting for " + waitingFor, e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException r && !(cause instanceof com.hazelcast.core.HazelcastException)) {
+        throw r;  // the node's own failure: IllegalArgumentException, InfeasibleResourceException...
+      }
+      throw new RayliteException("failed waiting for " + waitingFor + ": " + cause, cause);
+    } catch (TimeoutException e) {
+      throw new RayliteException("timed out after " + SEND_TIMEOUT_SECONDS + " s waiting for " + waitingFor, e);
+    }
+  }
+
+  /**
+   * Disconnects: the non-detached actors this connection created are killed (their nodes are told
+   * at once, and answers are awaited for at most SEND_TIMEOUT_SECONDS in all), and calls still
+   * pending fail with RuntimeClosedException.
+   */
+  void close() {
+    OPEN.remove(this);
+    killOwned();
+    lost = "the runtime closed";
+    for (Long id : pending.keySet()) {
+      fail(id, new RuntimeClosedException("the runtime closed before the actor call answered"));
+    }
+    try {
+      if (hz.getLifecycleService().isRunning()) {
+        hz.getTopic(replyTopic).removeMessageListener(topicListener);
+        hz.getCluster().removeMembershipListener(membershipListener);
+        hz.getTopic(replyTopic).destroy();
+      }
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.DEBUG, "could not drop the actor reply topic " + replyTopic, e);
+    } finally {
+      handlers.close();
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package io.raylite.internal;
+
+import io.raylite.ObjectRef;
+import io.raylite.RayliteException;
+import io.raylite.RuntimeClosedException;
+import io.raylite.function.RayFunc;
+import io.raylite.internal.object.ObjectEntry;
+import io.raylite.internal.object.ObjectRefImpl;
+import io.raylite.internal.task.Engine;
+import io.raylite.internal.task.FunctionNames;
+import io.raylite.spi.RemoteActor;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/*
+ * Implementation overview
+ *
+ * A call of an actor that lives on another node, as the caller's runtime sees it: an entry of the
+ * caller's store with no producer here, completed by the backend's answer. At submission the
+ * backend checks and encodes the arguments and takes the call's place in the caller's order
+ * (RemoteActor.call, on the caller's thread, so a caller's calls are numbered in the order it made
+ * them). Once every ObjectRef argument is ready, the call is sent with their stored values; if one
+ * failed, the call is abandoned (the actor's node stops waiting for its place) and its ref fails
+ * with that argument's failure, as a local call's does.
+ *
+ * Threads: the entry is completed once, by whichever thread completes the backend's stage or the
+ * last argument; the refs of the arguments stay reachable through the continuation until then.
+ */
+public final class RemoteActorCalls {
+  private RemoteActorCalls() {}
+
+  /** Submits a call of {@code actor}, whose refs belong to {@code runtime}. */
+  public static <R> ObjectRef<R> submit(LocalRuntime runtime, RemoteActor actor, RayFunc method, Object[] args,
+      int refMask, String callName, String group, boolean async) {
+    if (runtime.isClosed()) {
+      throw new RuntimeClosedException("runtime '" + runtime.name + "' is closed");
+    }
+    Engine engine = runtime.engine();
+    ObjectEntry[] deps = new ObjectEntry[args.length];
+    for (int i = 0; i < args.length; i++) {
+      if ((refMask & (1 << i)) != 0) {
+        deps[i] = ObjectRefImpl.entryOf(args[i], engine.store, "argument " + i + " of actor call '"
+            + (callName != null ? callName : FunctionNames.of(method)) + "'");
+      }
+    }
+    RemoteActor.Call call = actor.call(method, args, refMask, callName, group, async);
+    ObjectEntry result = new ObjectEntry(engine.nextObjectId(), engine.store, null);
+    ObjectRefImpl<R> ref = new ObjectRefImpl<>(result);
+    if (refMask == 0) {
+      send(call, args, result);
+      return ref;
+    }
+    CompletableFuture<?>[] ready = new CompletableFuture<?>[Integer.bitCount(refMask)];
+    for (int i = 0, n = 0; i < deps.length; i++) {
+      if (deps[i] != null) {
+        ready[n++] = deps[i].ready;
+      }
+    }
+    Object[] kept = args.clone();  // keeps the argument refs reachable until the call is sent
+    CompletableFuture.allOf(ready).whenComplete((ignored, failure) -> {
+      Object[] values = kept.clone();
+      for (int i = 0; i < deps.length; i++) {
+        if (deps[i] != null) {
+          if (deps[i].ready.isCompletedExceptionally()) {
+            call.abandon();
+            result.fail(deps[i].failure());
+            return;
+          }
+          try {
+            values[i] = deps[i].valueOrThrow();
+          } catch (RuntimeException e) {
+            call.abandon();
+            result.fail(e instanceof RayliteException r ? r : new RayliteException("argument " + i + " of actor call '"
+                + (callName != null ? callName : FunctionNames.of(method)) + "' cannot be read: " + e, e));
+            return;
+          }
+        }
+      }
+      send(call, values, result);
+    });
+    return ref;
+  }
+
+  private static void send(RemoteActor.Call call, Object[] values, ObjectEntry result) {
+    CompletionStage<Object> answer;
+    try {
+      answer = call.send(values);
+    } catch (RuntimeException e) {
+      result.fail(failure(e));
+      return;
+    }
+    answer.whenComplete((value, failure) -> {
+      if (failure == null) {
+        result.complete(value);
+      } else {
+        result.fail(failure(failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure));
+      }
+    });
+  }
+
+  private static RayliteException failure(Throwable t) {
+    return t instanceof RayliteException r ? r : new RayliteException("actor call failed: " + t, t);
+  }
+}

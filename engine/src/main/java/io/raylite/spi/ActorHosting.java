@@ -1,0 +1,69 @@
+package io.raylite.spi;
+
+import io.raylite.ActorHandle;
+import io.raylite.ActorOptions;
+import io.raylite.ObjectRef;
+import io.raylite.Raylite;
+import io.raylite.function.RayFunc;
+import io.raylite.internal.ApiBridge;
+
+/**
+ * What a cluster backend needs of the engine beyond the public API: handles on its
+ * {@link RemoteActor}s, and, on the node that hosts an actor, the creation and calls of the local
+ * actor with the constructor, methods and options exactly as the caller gave them (so method
+ * references keep their concurrency groups and names).
+ */
+public final class ActorHosting {
+  private ActorHosting() {}
+
+  /** A handle on {@code actor}, whose calls produce refs of {@code runtime}. */
+  public static <A> ActorHandle<A> handle(RemoteActor actor) {
+    return ApiBridge.access().remoteHandle(actor);
+  }
+
+  /** The remote actor behind {@code handle}, or null for an actor of a local runtime. */
+  public static RemoteActor remoteOf(ActorHandle<?> handle) {
+    return ApiBridge.access().remoteOf(handle);
+  }
+
+  /**
+   * Creates an actor in {@code runtime} (a node's local runtime), as {@code ActorCreation.remote()}
+   * does, with {@code args} none of them a ref.
+   */
+  public static ActorHandle<Object> createLocal(Raylite runtime, RayFunc constructor, Object[] args,
+      ActorOptions options) {
+    return ApiBridge.access().createLocal(runtime, constructor, args, options);
+  }
+
+  /** A concurrency group of {@code methods}, as {@code ConcurrencyGroup.builder(..).method(..)} builds. */
+  public static io.raylite.ConcurrencyGroup group(String name, int maxConcurrency, java.util.List<RayFunc> methods) {
+    return ApiBridge.access().group(name, maxConcurrency, methods);
+  }
+
+  /**
+   * Completes with the local actor's death once it is dead (killed, exited, or failed without a
+   * restart left), on whichever thread made it so: dependents must not block.
+   */
+  public static java.util.concurrent.CompletionStage<io.raylite.ActorDiedException> died(ActorHandle<?> actor) {
+    return ApiBridge.access().died(actor);
+  }
+
+  /**
+   * Lets a node's own runtime (which runs tasks itself) keep its actors in the cluster: the actors
+   * its tasks create, find by name and receive as arguments live in {@code actors}.
+   */
+  public static void useClusterActors(Raylite nodeRuntime, ActorBackend actors) {
+    ApiBridge.access().useClusterActors(nodeRuntime, actors);
+  }
+
+  /**
+   * Submits a call to a local actor, as {@code ActorCall.remote()} does, with {@code args} none of
+   * them a ref.
+   *
+   * @throws io.raylite.PendingCallsExceededException as {@code ActorCall.remote()}
+   */
+  public static <R> ObjectRef<R> callLocal(ActorHandle<?> actor, RayFunc method, Object[] args, String callName,
+      String group, boolean async) {
+    return ApiBridge.access().callLocal(actor, method, args, callName, group, async);
+  }
+}
