@@ -385,10 +385,20 @@ final class HazelcastBackend implements TaskBackend {
     };
   }
 
-  /** Fetches an object owned by a node. */
+  /**
+   * Fetches an object owned by a node. An owner found gone is taken out of the placement at once
+   * (as a failed send does), so that the rebuild of the object (see ObjectEntry.fetched) is placed
+   * on a node that is alive.
+   */
   Object fetch(Wire.ObjectHandle handle) {
     checkConnected();
-    return RemoteObjects.fetch(client, codec, token, handle);
+    return RemoteObjects.fetch(client, codec, token, handle, () -> nodeLeft(handle.ownerUuid()));
+  }
+
+  /** The loss of an object whose owner this driver knows to be gone, else null. */
+  io.raylite.ObjectLostException lostObject(Wire.ObjectHandle handle) {
+    return placement.nodeIdOf(handle.ownerUuid()) != null ? null
+        : RemoteObjects.lost(handle, "its owner node " + handle.ownerNodeId() + " left the cluster");
   }
 
   /**
@@ -469,6 +479,11 @@ final class HazelcastBackend implements TaskBackend {
     @Override
     public void free() {
       backend.release(handle, true);
+    }
+
+    @Override
+    public io.raylite.ObjectLostException lost() {
+      return backend.lostObject(handle);
     }
 
     @Override

@@ -100,6 +100,14 @@ public interface TaskBackend extends AutoCloseable {
 
     /** {@code free()} released the object here: the owner drops it too, before this returns. */
     void free();
+
+    /**
+     * The loss of the value if its owner is known to be gone (the runtime then rebuilds it from its
+     * lineage before handing it to a task), else null.
+     */
+    default io.raylite.ObjectLostException lost() {
+      return null;
+    }
   }
 
   /**

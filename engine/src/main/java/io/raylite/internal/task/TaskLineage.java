@@ -37,6 +37,26 @@ record TaskLineage(Engine engine, RayFunc function, Object[] args, int refMask, 
         max < 0 ? -1 : max - attempt, scheduler);
   }
 
+  /** The task's argument values, its ref arguments left out: what the lineage bound counts. */
+  static Object[] valueArguments(Object[] args, int refMask) {
+    if (args == null) {
+      return new Object[0];
+    }
+    Object[] values = args.clone();
+    for (int i = 0; i < values.length; i++) {
+      if ((refMask & (1 << i)) != 0) {
+        values[i] = null;
+      }
+    }
+    return values;
+  }
+
+  /** Why a result of this task keeps no lineage, for the ObjectLostException of its loss. */
+  static String whyNone(String name, TaskOptions options) {
+    return "its task '" + name + "' has no retry left (maxRetries(" + options.maxRetries() + ")), and Ray counts "
+        + "a rebuild as a retry";
+  }
+
   /**
    * Runs the task again through the scheduler, on behalf of a reader of {@code entry}, and waits
    * for its result. The rebuilt task uses one retry.
