@@ -436,6 +436,21 @@ final class HazelcastBackend implements TaskBackend {
     return placement.nodes();
   }
 
+  /** The state API's rows on the nodes (see ClusterStates). */
+  @Override
+  public io.raylite.spi.NodeStates nodeStates() {
+    checkConnected();
+    return new ClusterStates(client, token);
+  }
+
+  /** Every node's timeline in one file, one process per node (see ClusterTimeline). */
+  @Override
+  public boolean writeTimeline(java.nio.file.Path file) throws IOException {
+    checkConnected();
+    ClusterTimeline.write(client, token, file);
+    return true;
+  }
+
   @Override
   public boolean supportsActors() {
     return false;

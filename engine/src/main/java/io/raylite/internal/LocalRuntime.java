@@ -458,6 +458,9 @@ public final class LocalRuntime {
 
   public void writeTimeline(Path file) throws IOException {
     checkOpen();
+    if (engine.backend != null && engine.backend.writeTimeline(file)) {
+      return;  // the nodes' timelines: the tasks ran there
+    }
     timeline.write(file, placementGroups.openBundleEvents());
   }
 
