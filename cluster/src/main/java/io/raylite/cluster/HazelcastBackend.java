@@ -58,7 +58,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * Objects: a small result comes back inline and is stored in the driver's runtime as a value; a
  * large one stays on its node, and the driver stores a RemoteObject, which fetches it in chunks
  * when read and which, when the driver's store drops it (every ref gone, or free()), tells the
- * owner to drop it too, through a Cleaner.
+ * owner to drop it too, through a Cleaner. A RemoteObject whose owner is gone says so (lost(), or
+ * its fetch fails), and the driver's runtime rebuilds the value from the task's lineage, as Ray
+ * reconstructs objects (ObjectEntry.fetched and valueToSend, bounded by LineageLedger); a fetch
+ * that finds the owner gone takes it out of the Placement first, so the rebuild goes to a live node.
+ *
+ * Observability: Raylite.timeline and the state API ask every node for its own (ClusterTimeline,
+ * ClusterStates) and join the answers on the driver.
  *
  * Threads: `inFlight` and `outboxes` are concurrent; whoever removes an id from `inFlight` (its
  * answer, a failed send, a node leaving, the cluster lost) releases its placement and completes its
