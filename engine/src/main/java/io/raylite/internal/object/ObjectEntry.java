@@ -305,8 +305,13 @@ public final class ObjectEntry {
       try {
         again = from.rerun(this);
       } catch (RayliteException failed) {
+        if (failed.getCause() instanceof io.raylite.InfeasibleResourceException none) {
+          // No live node can run the task any more (its node's resources left with it): the
+          // object is lost, as Ray's ObjectReconstructionFailedError is an ObjectLostError.
+          throw new ObjectLostException(lost.getMessage() + "; it cannot be rebuilt: " + none.getMessage(), failed);
+        }
         failed.addSuppressed(lost);
-        throw failed;
+        throw failed;  // the rebuilt task's own failure, as its first run would have given it
       }
       owner.replaceLost(this, owner.read(again));  // readers meanwhile wait (see readElsewhere)
       adoptLineage(again);
