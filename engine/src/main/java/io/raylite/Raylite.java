@@ -538,6 +538,8 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
     private String nodeId;
     private String namespace;
     private int generatorBackpressure;
+    private int maxLineageTasks = io.raylite.internal.object.LineageLedger.DEFAULT_MAX_TASKS;
+    private long maxLineageBytes = io.raylite.internal.object.LineageLedger.DEFAULT_MAX_BYTES;
     private Long deterministicSeed;
     private Duration slowGetWarning = DEFAULT_SLOW_GET_WARNING;
 
@@ -842,6 +844,35 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
     }
 
     /**
+     * The most task results whose lineage (the task that rebuilds a lost result, as Ray reconstructs
+     * objects) the runtime keeps, default 100,000; beyond it the oldest lineage is dropped, and those
+     * objects can no longer be rebuilt once lost.
+     *
+     * @throws IllegalArgumentException if {@code tasks} is negative
+     */
+    public Builder maxLineageTasks(int tasks) {
+      if (tasks < 0) {
+        throw new IllegalArgumentException("maxLineageTasks must be >= 0 (0 keeps no lineage), got " + tasks);
+      }
+      this.maxLineageTasks = tasks;
+      return this;
+    }
+
+    /**
+     * The most bytes of task arguments the kept lineage may hold, as Ray's {@code max_lineage_bytes}
+     * (default 1 GiB, as Ray's); beyond it the oldest lineage is dropped (see {@link #maxLineageTasks}).
+     *
+     * @throws IllegalArgumentException if {@code bytes} is negative
+     */
+    public Builder maxLineageBytes(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("maxLineageBytes must be >= 0 (0 keeps no lineage), got " + bytes);
+      }
+      this.maxLineageBytes = bytes;
+      return this;
+    }
+
+    /**
      * Starts the runtime.
      *
      * @throws IllegalStateException if an address is set but no cluster backend is on the class path
@@ -890,6 +921,7 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
       try {
         Raylite built = new Raylite(config);
         built.runtime.engine().generatorBackpressure(generatorBackpressure);
+        built.runtime.engine().store.lineages.limits(maxLineageTasks, maxLineageBytes);
         return built;
       } catch (RuntimeException | Error e) {
         if (backend != null) {

@@ -112,6 +112,14 @@ public final class StateApi {
     return state.resources();
   }
 
+  /**
+   * The nodes, with their resources, state and address, as {@link Raylite#nodes()} and Ray's
+   * {@code ray list nodes}: this JVM alone for a local runtime.
+   */
+  public List<NodeInfo> nodes() {
+    return state.nodes();
+  }
+
   /** Every worker thread of the pool, and every virtual thread running a task, with its tasks. */
   public List<WorkerInfo> workers() {
     return state.workers();

@@ -58,7 +58,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * Objects: a small result comes back inline and is stored in the driver's runtime as a value; a
  * large one stays on its node, and the driver stores a RemoteObject, which fetches it in chunks
  * when read and which, when the driver's store drops it (every ref gone, or free()), tells the
- * owner to drop it too, through a Cleaner.
+ * owner to drop it too, through a Cleaner. A RemoteObject whose owner is gone says so (lost(), or
+ * its fetch fails), and the driver's runtime rebuilds the value from the task's lineage, as Ray
+ * reconstructs objects (ObjectEntry.fetched and valueToSend, bounded by LineageLedger); a fetch
+ * that finds the owner gone takes it out of the Placement first, so the rebuild goes to a live node.
+ *
+ * Observability: Raylite.timeline and the state API ask every node for its own (ClusterTimeline,
+ * ClusterStates) and join the answers on the driver.
  *
  * Threads: `inFlight` and `outboxes` are concurrent; whoever removes an id from `inFlight` (its
  * answer, a failed send, a node leaving, the cluster lost) releases its placement and completes its
@@ -388,10 +394,20 @@ final class HazelcastBackend implements TaskBackend {
     };
   }
 
-  /** Fetches an object owned by a node. */
+  /**
+   * Fetches an object owned by a node. An owner found gone is taken out of the placement at once
+   * (as a failed send does), so that the rebuild of the object (see ObjectEntry.fetched) is placed
+   * on a node that is alive.
+   */
   Object fetch(Wire.ObjectHandle handle) {
     checkConnected();
-    return RemoteObjects.fetch(client, codec, token, handle);
+    return RemoteObjects.fetch(client, codec, token, handle, () -> nodeLeft(handle.ownerUuid()));
+  }
+
+  /** The loss of an object whose owner this driver knows to be gone, else null. */
+  io.raylite.ObjectLostException lostObject(Wire.ObjectHandle handle) {
+    return placement.nodeIdOf(handle.ownerUuid()) != null ? null
+        : RemoteObjects.lost(handle, "its owner node " + handle.ownerNodeId() + " left the cluster");
   }
 
   /**
@@ -427,6 +443,21 @@ final class HazelcastBackend implements TaskBackend {
   @Override
   public List<NodeInfo> nodes() {
     return placement.nodes();
+  }
+
+  /** The state API's rows on the nodes (see ClusterStates). */
+  @Override
+  public io.raylite.spi.NodeStates nodeStates() {
+    checkConnected();
+    return new ClusterStates(client, token);
+  }
+
+  /** Every node's timeline in one file, one process per node (see ClusterTimeline). */
+  @Override
+  public boolean writeTimeline(java.nio.file.Path file) throws IOException {
+    checkConnected();
+    ClusterTimeline.write(client, token, file);
+    return true;
   }
 
   @Override
@@ -478,6 +509,11 @@ final class HazelcastBackend implements TaskBackend {
     @Override
     public void free() {
       backend.release(handle, true);
+    }
+
+    @Override
+    public io.raylite.ObjectLostException lost() {
+      return backend.lostObject(handle);
     }
 
     @Override

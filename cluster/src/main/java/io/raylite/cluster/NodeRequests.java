@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
 
 /**
  * The requests a driver or another node sends to a node through Hazelcast's executor: run a task,
- * send a chunk of an object, free an object. Each carries the cluster token, which the node checks
+ * send a chunk of an object, free an object, send the node's timeline or its state API's rows. Each carries the cluster token, which the node checks
  * before anything else, and is handed to the node's {@link ClusterNode}. Every request is safe to
  * deliver twice: a task attempt carries an id the node runs once, a chunk is read by offset, and
  * freeing a freed object does nothing. None of them waits for a task: the executor thread only
@@ -118,6 +118,68 @@ final class NodeRequests {
       ClusterNode node = node(hz);
       node.checkToken(token);
       return node.free(key);
+    }
+  }
+
+  /** Sends the node's timeline (its runtime's Chrome trace-event JSON) for the driver's Raylite.timeline. */
+  static final class Timeline implements Callable<byte[]>, HazelcastInstanceAware, Serializable {
+    private final String token;
+    private transient HazelcastInstance hz;
+
+    Timeline(String token) {
+      this.token = token;
+    }
+
+    @Override
+    public void setHazelcastInstance(HazelcastInstance instance) {
+      this.hz = instance;
+    }
+
+    @Override
+    public byte[] call() throws IOException {
+      ClusterNode node = node(hz);
+      node.checkToken(token);
+      java.nio.file.Path file = java.nio.file.Files.createTempFile("raylite-timeline-", ".json");
+      try {
+        node.ray.timeline(file);
+        return java.nio.file.Files.readAllBytes(file);
+      } finally {
+        java.nio.file.Files.deleteIfExists(file);
+      }
+    }
+  }
+
+  /** Lists the node's tasks or objects through its own state API, for the driver's Raylite.state(). */
+  static final class State implements Callable<byte[]>, HazelcastInstanceAware, Serializable {
+    private final String token;
+    private final ClusterStates.Kind kind;
+    private final String state;
+    private final String name;
+    private final int limit;
+    private transient HazelcastInstance hz;
+
+    State(String token, ClusterStates.Kind kind, String state, String name, int limit) {
+      this.token = token;
+      this.kind = kind;
+      this.state = state;
+      this.name = name;
+      this.limit = limit;
+    }
+
+    @Override
+    public void setHazelcastInstance(HazelcastInstance instance) {
+      this.hz = instance;
+    }
+
+    @Override
+    public byte[] call() {
+      ClusterNode node = node(hz);
+      node.checkToken(token);
+      io.raylite.StateFilter filter = new io.raylite.StateFilter(state, name);
+      return switch (kind) {
+        case TASKS -> ClusterStates.writeTasks(node.ray.state().tasks(filter, limit));
+        case OBJECTS -> ClusterStates.writeObjects(node.ray.state().objects(filter, limit));
+      };
     }
   }
 }

@@ -35,12 +35,19 @@ final class RemoteObjects {
    * @throws ObjectLostException naming the owner if it left the cluster or no longer has the object
    */
   static Object fetch(HazelcastInstance hz, AllowlistCodec codec, String token, Wire.ObjectHandle handle) {
+    return fetch(hz, codec, token, handle, () -> { });
+  }
+
+  /** As {@link #fetch(HazelcastInstance, AllowlistCodec, String, Wire.ObjectHandle)}; runs {@code ownerGone} first if the owner is gone. */
+  static Object fetch(HazelcastInstance hz, AllowlistCodec codec, String token, Wire.ObjectHandle handle,
+      Runnable ownerGone) {
     Member owner = memberOf(hz, handle.ownerUuid());
     if (owner == null) {
+      ownerGone.run();
       throw lost(handle, "its owner node " + handle.ownerNodeId() + " left the cluster");
     }
     String transfer = UUID.randomUUID().toString();
-    try (ChunkStream in = new ChunkStream(hz, owner, token, handle, transfer)) {
+    try (ChunkStream in = new ChunkStream(hz, owner, token, handle, transfer, ownerGone)) {
       return codec.decode(in);
     } catch (IOException e) {
       throw new RayliteException("cannot read object " + handle.key() + " from node " + handle.ownerNodeId()
@@ -90,8 +97,11 @@ final class RemoteObjects {
     /** The offset of the next chunk to request. */
     private long requested;
     private boolean done;
+    private final Runnable ownerGone;
 
-    ChunkStream(HazelcastInstance hz, Member owner, String token, Wire.ObjectHandle handle, String transfer) {
+    ChunkStream(HazelcastInstance hz, Member owner, String token, Wire.ObjectHandle handle, String transfer,
+        Runnable ownerGone) {
+      this.ownerGone = ownerGone;
       this.hz = hz;
       this.owner = owner;
       this.token = token;
@@ -128,6 +138,7 @@ final class RemoteObjects {
             + " within " + CHUNK_TIMEOUT_SECONDS + " s", e);
       } catch (ExecutionException e) {
         if (nodeGone(hz, handle.ownerUuid(), e.getCause())) {
+          ownerGone.run();
           throw lost(handle, "its owner node " + handle.ownerNodeId() + " left the cluster during the transfer");
         }
         if (e.getCause() instanceof ObjectLostException lostOnOwner) {

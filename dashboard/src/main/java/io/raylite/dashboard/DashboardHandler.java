@@ -212,6 +212,11 @@ final class DashboardHandler implements HttpHandler {
         allowOnly(query, Set.of());
         return Response.json(JsonRows.resources(state.resources()));
       }
+      case "nodes" -> {
+        requireParts(parts, endpoint);
+        allowOnly(query, Set.of());
+        return Response.json(state.nodes().stream().map(JsonRows::node).toList());
+      }
       case "workers" -> {
         requireParts(parts, endpoint);
         allowOnly(query, Set.of());
@@ -280,7 +285,7 @@ final class DashboardHandler implements HttpHandler {
 
   private static HttpError notFound(String path) {
     return new HttpError(404, "no such page or endpoint: " + path + "; the API is under /api/v0/ (tasks, "
-        + "actors, objects, resources, workers, summary, timeline, history, logs) and /metrics");
+        + "actors, objects, nodes, resources, workers, summary, timeline, history, logs) and /metrics");
   }
 
   private static void requireParts(List<String> parts, String endpoint) throws HttpError {

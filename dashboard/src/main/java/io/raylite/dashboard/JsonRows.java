@@ -117,6 +117,15 @@ final class JsonRows {
     return m;
   }
 
+  static Map<String, Object> node(io.raylite.NodeInfo n) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("node_id", n.nodeId());
+    m.put("address", n.address());
+    m.put("state", n.alive() ? "ALIVE" : "DEAD");  // Ray's node states
+    m.put("resources", new java.util.TreeMap<>(n.resources()));
+    return m;
+  }
+
   static Map<String, Object> worker(WorkerInfo w) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("worker", w.worker());

@@ -248,6 +248,18 @@ class DashboardApiTest {
   }
 
   @Test
+  void nodes_listTheRuntimesNodesWithTheirResourcesAndState() throws Exception {
+    HttpResponse<String> response = send("/api/v0/nodes");
+    assertEquals(200, response.statusCode());
+    List<Object> nodes = JSON.std.listFrom(response.body());
+    assertEquals(ray.nodes().size(), nodes.size(), response.body());
+    Map<?, ?> node = (Map<?, ?>) nodes.getFirst();
+    assertEquals(ray.nodes().getFirst().nodeId(), node.get("node_id"));
+    assertEquals("ALIVE", node.get("state"));
+    assertEquals(2.0, ((Map<?, ?>) node.get("resources")).get("slot"), response.body());
+  }
+
+  @Test
   void workers_showTheRunningTaskOnItsWorker() throws Exception {
     HttpResponse<String> response = send("/api/v0/workers");
     assertEquals(200, response.statusCode());

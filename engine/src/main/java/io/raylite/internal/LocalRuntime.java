@@ -316,7 +316,8 @@ public final class LocalRuntime {
   public <T> T get(ObjectRef<T> ref, long timeoutNanos) {
     checkOpen();
     try {
-      return (T) engine.resolve(Blocking.await(engine, entryOf(ref, "ref"), timeoutNanos));
+      ObjectEntry entry = entryOf(ref, "ref");
+      return (T) entry.fetched(Blocking.await(engine, entry, timeoutNanos));
     } finally {
       Reference.reachabilityFence(ref);  // the ref's use keeps the object until it is read
     }
@@ -333,7 +334,7 @@ public final class LocalRuntime {
     List<T> values = new ArrayList<>(entries.length);
     for (ObjectEntry entry : entries) {
       long left = timeoutNanos < 0 ? -1 : Math.max(0, deadline - System.nanoTime());
-      values.add((T) engine.resolve(Blocking.await(engine, entry, left)));
+      values.add((T) entry.fetched(Blocking.await(engine, entry, left)));
     }
     Reference.reachabilityFence(refs);
     return values;
@@ -474,6 +475,9 @@ public final class LocalRuntime {
 
   public void writeTimeline(Path file) throws IOException {
     checkOpen();
+    if (engine.backend != null && engine.backend.writeTimeline(file)) {
+      return;  // the nodes' timelines: the tasks ran there
+    }
     timeline.write(file, placementGroups.openBundleEvents());
   }
 

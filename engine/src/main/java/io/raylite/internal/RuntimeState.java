@@ -159,6 +159,21 @@ public final class RuntimeState implements StateRecorder {
   }
 
   public Listing<TaskInfo> tasks(StateFilter filter, int limit) {
+    io.raylite.spi.NodeStates nodes = nodeStates();
+    return nodes == null ? localTasks(filter, limit)
+        : ClusterListings.tasks(localTasks(filter, Integer.MAX_VALUE), nodes.tasks(filter, limit), limit);
+  }
+
+  public List<io.raylite.NodeInfo> nodes() {
+    return runtime.nodes();
+  }
+
+  /** The state API's rows on a cluster's nodes, or null for a runtime whose tasks run here. */
+  private io.raylite.spi.NodeStates nodeStates() {
+    return runtime.engine.backend == null ? null : runtime.engine.backend.nodeStates();
+  }
+
+  private Listing<TaskInfo> localTasks(StateFilter filter, int limit) {
     TaskState wanted = parse(TaskState.class, filter.state());
     String name = filter.name();
     List<TaskRef> matching = new ArrayList<>();
@@ -253,6 +268,12 @@ public final class RuntimeState implements StateRecorder {
   /* ---------------- Actors ---------------- */
 
   public Listing<ActorInfo> actors(StateFilter filter, int limit) {
+    io.raylite.spi.NodeStates nodes = nodeStates();
+    return nodes == null ? localActors(filter, limit)
+        : ClusterListings.actors(localActors(filter, Integer.MAX_VALUE), nodes.actors(filter, limit), limit);
+  }
+
+  private Listing<ActorInfo> localActors(StateFilter filter, int limit) {
     ActorState wanted = parse(ActorState.class, filter.state());
     String name = filter.name();
     Map<Long, ActorInfo> byId = new HashMap<>();
@@ -281,6 +302,12 @@ public final class RuntimeState implements StateRecorder {
   /* ---------------- Objects ---------------- */
 
   public Listing<ObjectInfo> objects(StateFilter filter, int limit) {
+    io.raylite.spi.NodeStates nodes = nodeStates();
+    return nodes == null ? localObjects(filter, limit)
+        : ClusterListings.objects(localObjects(filter, Integer.MAX_VALUE), nodes.objects(filter, limit), limit);
+  }
+
+  private Listing<ObjectInfo> localObjects(StateFilter filter, int limit) {
     ObjectInfo.Location wanted = parse(ObjectInfo.Location.class, filter.state());
     String name = filter.name();
     List<ObjectInfo> matching = new ArrayList<>();

@@ -35,13 +35,20 @@ final class Timeline implements TimelineSink {
   private final AtomicLong next = new AtomicLong();
   private final long originNanos;
   private final String runtimeName;
+  /** Whether times are real (System.nanoTime), so that the file says when its origin was in wall-clock time. */
+  private final boolean realTime;
 
   Timeline(int capacity, String runtimeName) {
-    this(capacity, runtimeName, System.nanoTime());
+    this(capacity, runtimeName, System.nanoTime(), true);
   }
 
   /** A timeline whose times count from {@code originNanos} (0 for a deterministic run's logical clock). */
   Timeline(int capacity, String runtimeName, long originNanos) {
+    this(capacity, runtimeName, originNanos, false);
+  }
+
+  private Timeline(int capacity, String runtimeName, long originNanos, boolean realTime) {
+    this.realTime = realTime;
     this.originNanos = originNanos;
     this.ring = capacity == 0 ? null : new AtomicReferenceArray<>(capacity);
     this.runtimeName = runtimeName;
@@ -106,7 +113,9 @@ final class Timeline implements TimelineSink {
             + ",\"args\":{\"name\":" + json(row.getValue()) + "}}");
       }
       w.write(",\n{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":1,\"args\":{\"name\":" + json(runtimeName) + "}}");
-      w.write("\n]}\n");
+      // The wall-clock time of ts 0, so that the timelines of several JVMs (a cluster's nodes) line
+      // up; a deterministic run's logical times have none.
+      w.write("\n]" + (realTime ? ",\"otherData\":{\"origin_epoch_us\":" + originEpochMicros() + "}" : "") + "}\n");
     }
   }
 
@@ -178,6 +187,13 @@ final class Timeline implements TimelineSink {
         + ",\"ts\":" + micros(item.submittedNanos())
         + ",\"args\":{\"task_id\":" + json(item.producerId()) + ",\"index\":" + item.index()
         + ",\"object_id\":" + json(item.objectId()) + "}}");
+  }
+
+  /** The wall-clock time of the origin, in microseconds since the epoch. */
+  private long originEpochMicros() {
+    java.time.Instant now = java.time.Instant.now();
+    long sinceOrigin = (System.nanoTime() - originNanos) / 1000;
+    return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000 - sinceOrigin;
   }
 
   /** A point in time, in microseconds since the runtime started. */

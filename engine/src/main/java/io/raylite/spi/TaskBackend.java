@@ -78,6 +78,21 @@ public interface TaskBackend extends AutoCloseable {
   /** The nodes tasks may run on. */
   List<NodeInfo> nodes();
 
+  /**
+   * Writes the timeline of the nodes' runs for {@code Raylite.timeline} (Chrome trace-event JSON,
+   * one process per node), and returns true; false (the default) to write the runtime's own.
+   *
+   * @throws java.io.IOException if the file cannot be written or a node's timeline cannot be read
+   */
+  default boolean writeTimeline(java.nio.file.Path file) throws java.io.IOException {
+    return false;
+  }
+
+  /** The state API's rows on the nodes, for a backend whose tasks run there; null (the default) if none. */
+  default NodeStates nodeStates() {
+    return null;
+  }
+
   /** Whether actors may be created on this runtime. */
   boolean supportsActors();
 
@@ -108,6 +123,14 @@ public interface TaskBackend extends AutoCloseable {
 
     /** {@code free()} released the object here: the owner drops it too, before this returns. */
     void free();
+
+    /**
+     * The loss of the value if its owner is known to be gone (the runtime then rebuilds it from its
+     * lineage before handing it to a task), else null.
+     */
+    default io.raylite.ObjectLostException lost() {
+      return null;
+    }
   }
 
   /**

@@ -1,4 +1,4 @@
-// Overview: resource use over the last minutes, task counts by state, and the actors.
+// Overview: resource use over the last minutes, the nodes, task counts by state, and the actors.
 import { header, api, poll, amount, bytes, cell, stateCell, fillRows } from "/static/common.js";
 import { lineChart } from "/static/chart.js";
 
@@ -65,6 +65,15 @@ function drawCounts(summary) {
   }));
 }
 
+function drawNodes(nodes) {
+  fillRows(document.getElementById("node-rows"), nodes, n => {
+    const tr = document.createElement("tr");
+    const resources = Object.entries(n.resources).map(([name, total]) => name + " " + amount(total)).join(", ");
+    tr.append(cell(n.node_id), cell(n.address), stateCell(n.state), cell(resources));
+    return tr;
+  });
+}
+
 function drawActors(actors) {
   fillRows(document.getElementById("actor-rows"), actors.rows, a => {
     const tr = document.createElement("tr");
@@ -75,9 +84,10 @@ function drawActors(actors) {
 }
 
 poll(async () => {
-  const [history, summary, actors] = await Promise.all([
-    api("/api/v0/history"), api("/api/v0/summary"), api("/api/v0/actors?limit=20")]);
+  const [history, summary, actors, nodes] = await Promise.all([
+    api("/api/v0/history"), api("/api/v0/summary"), api("/api/v0/actors?limit=20"), api("/api/v0/nodes")]);
   drawHistory(history);
+  drawNodes(nodes);
   drawCounts(summary);
   drawActors(actors);
 });

@@ -2,6 +2,7 @@ package io.raylite.internal.object;
 
 import io.raylite.ObjectLostException;
 import io.raylite.RayliteException;
+import io.raylite.spi.TaskBackend;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
@@ -65,6 +66,13 @@ public final class ObjectEntry {
    * task once the result is stored; cleared when the entry is released.
    */
   public volatile Lineage lineage;
+  /** Why the entry keeps no lineage (its task had no retry left, or the bound dropped it), or null. */
+  private volatile String noLineage;
+  /**
+   * The lineage's place in the store's LineageLedger, or null: set by LineageLedger.keep, before
+   * the result is published or by a rebuild under the entry's monitor.
+   */
+  volatile LineageLedger.Kept kept;
   /** How many times the value was rebuilt from its lineage; changed under the entry's monitor. */
   private volatile int rebuilds;
 
@@ -183,6 +191,88 @@ public final class ObjectEntry {
     }
   }
 
+  /**
+   * Keeps {@code kept} as the lineage of this task result, within the store's bound (see
+   * {@link LineageLedger}), or records why there is none. Called before the result is published.
+   *
+   * @param valueArguments the task's argument values (refs left out), sized for the bound
+   * @param whyNone why {@code kept} is null, for the ObjectLostException of a later loss
+   */
+  public void attachLineage(Lineage kept, Object[] valueArguments, String whyNone) {
+    if (kept == null) {
+      noLineage = whyNone;
+      return;
+    }
+    lineage = kept;
+    owner.lineages.keep(this, SizeEstimator.sizeOf(valueArguments));
+  }
+
+  /** Drops the lineage of a released entry: nothing will read it again, so nothing will rebuild it. */
+  void clearLineage() {
+    lineage = null;
+    owner.lineages.forget(kept);
+  }
+
+  /** The ledger dropped this entry's lineage to keep within its bound. */
+  void lineageDropped(LineageLedger.Kept which, String why) {
+    if (kept == which) {
+      lineage = null;
+      noLineage = why;
+    }
+  }
+
+  /** Takes over the lineage that is left after a rebuild, with its place in the ledger. */
+  private void adoptLineage(ObjectEntry rebuilt) {
+    Lineage left = rebuilt.lineage;
+    LineageLedger.Kept itsPlace = rebuilt.kept;
+    owner.lineages.forget(kept);
+    rebuilt.clearLineage();
+    if (left != null) {
+      lineage = left;
+      owner.lineages.keep(this, itsPlace == null ? 0 : itsPlace.bytes);
+    } else {
+      lineage = null;
+      noLineage = rebuilt.noLineage;
+    }
+  }
+
+  /**
+   * The value of a ready entry as a reader sees it: a value stored on another node (a
+   * {@link TaskBackend.RemoteValue}) is fetched from there, and one lost with its node is rebuilt
+   * from its lineage, as Ray reconstructs a lost object, and read again.
+   *
+   * @param stored what {@link #valueOrThrow} returned
+   * @throws ObjectLostException if it is lost and cannot be rebuilt, saying why
+   */
+  public Object fetched(Object stored) {
+    while (stored instanceof TaskBackend.RemoteValue remote) {
+      int seen = rebuilds;
+      try {
+        return remote.fetch();
+      } catch (ObjectLostException lost) {
+        stored = rebuild(seen, lost);
+      }
+    }
+    return stored;
+  }
+
+  /**
+   * The value of a ready entry as a task placed on another node takes it: a value stored on a node
+   * known to be gone is rebuilt first, so the task's node does not fetch it in vain.
+   */
+  public Object valueToSend() {
+    Object stored = valueOrThrow();
+    while (stored instanceof TaskBackend.RemoteValue remote) {
+      int seen = rebuilds;
+      ObjectLostException lost = remote.lost();
+      if (lost == null) {
+        break;
+      }
+      stored = rebuild(seen, lost);
+    }
+    return stored;
+  }
+
   /** The value of a ready entry, or its failure thrown. */
   public Object valueOrThrow() {
     if (ready.isCompletedExceptionally()) {
@@ -192,32 +282,39 @@ public final class ObjectEntry {
     try {
       return owner.read(this);
     } catch (ObjectLostException lost) {
-      if (lost.getCause() instanceof SpillCorruptException && lineage != null) {
-        return rebuild(seen, lost);
+      if (lost.getCause() instanceof SpillCorruptException) {
+        return rebuild(seen, lost);  // which says why, if it has no lineage
       }
       throw lost;
     }
   }
 
   /**
-   * Re-runs the task of a result whose spill file is lost (see {@link Lineage}) and stores the new
-   * value in place of the old; one reader rebuilds, and the others wait for it and read its value.
+   * Re-runs the task of a result whose spill file is lost, or whose node is gone (see
+   * {@link Lineage}), and stores the new value in place of the old; one reader rebuilds, and the
+   * others wait for it and read its value.
    */
   private synchronized Object rebuild(int seen, ObjectLostException lost) {
     if (rebuilds == seen) {
       Lineage from = lineage;
-      if (from == null) {
-        throw lost;  // released meanwhile, or its last retry was used by another rebuild
+      if (from == null) {  // a put, released meanwhile, no retry left, or dropped by the bound
+        String why = noLineage;
+        throw why == null ? lost : new ObjectLostException(lost.getMessage() + "; it cannot be rebuilt: " + why, lost);
       }
       ObjectEntry again;
       try {
         again = from.rerun(this);
       } catch (RayliteException failed) {
+        if (failed.getCause() instanceof io.raylite.InfeasibleResourceException none) {
+          // No live node can run the task any more (its node's resources left with it): the
+          // object is lost, as Ray's ObjectReconstructionFailedError is an ObjectLostError.
+          throw new ObjectLostException(lost.getMessage() + "; it cannot be rebuilt: " + none.getMessage(), failed);
+        }
         failed.addSuppressed(lost);
-        throw failed;
+        throw failed;  // the rebuilt task's own failure, as its first run would have given it
       }
       owner.replaceLost(this, owner.read(again));  // readers meanwhile wait (see readElsewhere)
-      lineage = again.lineage;
+      adoptLineage(again);
       rebuilds = seen + 1;
     }
     return owner.read(this);

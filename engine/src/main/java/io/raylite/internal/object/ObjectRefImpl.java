@@ -1,7 +1,6 @@
 package io.raylite.internal.object;
 
 import io.raylite.ObjectRef;
-import io.raylite.spi.TaskBackend;
 import java.lang.ref.Reference;
 import java.time.Duration;
 import java.util.Objects;
@@ -102,7 +101,7 @@ public final class ObjectRefImpl<T> implements ObjectRef<T> {
       }
       Object value = this.entry.valueOrThrow();
       // A value that lives on a cluster node is fetched here, on the thread that completes it.
-      return (T) (value instanceof TaskBackend.RemoteValue remote ? remote.fetch() : value);
+      return (T) this.entry.fetched(value);
     });
   }
 

@@ -146,6 +146,8 @@ import java.util.concurrent.locks.StampedLock;
  * Sized.sizeInBytes run on the caller's thread and must not call back into the runtime.
  */
 public final class ObjectStore {
+  /** The bound on the lineage the entries of this store keep; see LineageLedger. */
+  public final LineageLedger lineages = new LineageLedger();
   /** Values of ObjectEntry.released. */
   static final int LIVE = 0;
   /** No ObjectRef to it is reachable and no pending task needs it. */
@@ -688,7 +690,7 @@ public final class ObjectStore {
     if (!RELEASED.compareAndSet(e, LIVE, why)) {
       return false;
     }
-    e.lineage = null;  // nothing will read it again, so nothing will rebuild it
+    e.clearLineage();  // nothing will read it again, so nothing will rebuild it
     observer.objectReleased(e);  // the state API
     long stamp = releasing.readLock();  // not `admission`: a release never waits for a spill to finish
     try {
@@ -715,7 +717,7 @@ public final class ObjectStore {
    * deletes the old file and admits the value as for a new object. A release meanwhile wins.
    */
   void replaceLost(ObjectEntry e, Object value) {
-    dropSpillFile(e);
+    dropValue(e);  // the lost spill file, or the stored handle of a value lost with its node
     if (e.released == LIVE) {
       admit(e, value);
     }

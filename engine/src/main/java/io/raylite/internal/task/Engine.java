@@ -107,7 +107,7 @@ public final class Engine {
   /** Waits for an object of this runtime, for a ref's {@code get}; see {@link Blocking}. */
   private Object await(ObjectEntry entry, long timeoutNanos) {
     checkOpen();
-    return resolve(Blocking.await(this, entry, timeoutNanos));
+    return entry.fetched(Blocking.await(this, entry, timeoutNanos));
   }
 
   /** Logs, once for this get, why {@code entry} is still not ready after {@code waitedNanos}. */
@@ -120,11 +120,6 @@ public final class Engine {
   }
 
   private static final System.Logger SLOW_GETS = System.getLogger("io.raylite.get");
-
-  /** The value a reader gets for a stored one: a value stored on another node is fetched from it. */
-  public Object resolve(Object stored) {
-    return stored instanceof TaskBackend.RemoteValue remote ? remote.fetch() : stored;
-  }
 
   public int generatorBackpressure() {
     return generatorBackpressure;

@@ -75,7 +75,7 @@ public final class MultipleReturns {
         failAll(parts, source.failure());
         return;
       }
-      Object result = engine.resolve(source.valueOrThrow());
+      Object result = source.fetched(source.valueOrThrow());
       values = asList(result);
       if (values == null || values.size() != parts.length) {
         failAll(parts, new TaskFailedException(name, id,

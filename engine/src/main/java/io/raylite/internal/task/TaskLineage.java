@@ -21,10 +21,11 @@ import io.raylite.internal.resource.Scheduler;
  * <p>The argument entries are kept without a use: an argument released since cannot be read, and
  * the rebuild then fails with the argument's {@link ObjectLostException}.
  *
- * @param retriesLeft the retries the rebuilt task may use (-1: no limit); 1 or more, or -1
+ * @param attempt the attempt that produced the result: the rebuild is the next one, within the
+ *     task's maxRetries, as Ray numbers a reconstruction
  */
 record TaskLineage(Engine engine, RayFunc function, Object[] args, int refMask, TaskOptions options,
-    String name, ResourceShape request, int retriesLeft, Scheduler<TaskRun> scheduler) implements Lineage {
+    String name, ResourceShape request, int attempt, Scheduler<TaskRun> scheduler) implements Lineage {
 
   /** The lineage of a task that finished on {@code attempt}, or null if it has no retry left. */
   static TaskLineage of(Engine engine, RayFunc function, Object[] args, int refMask, TaskOptions options,
@@ -33,8 +34,27 @@ record TaskLineage(Engine engine, RayFunc function, Object[] args, int refMask, 
     if (function == null || (max >= 0 && attempt >= max)) {
       return null;
     }
-    return new TaskLineage(engine, function, args, refMask, options, name, request,
-        max < 0 ? -1 : max - attempt, scheduler);
+    return new TaskLineage(engine, function, args, refMask, options, name, request, attempt, scheduler);
+  }
+
+  /** The task's argument values, its ref arguments left out: what the lineage bound counts. */
+  static Object[] valueArguments(Object[] args, int refMask) {
+    if (args == null) {
+      return new Object[0];
+    }
+    Object[] values = args.clone();
+    for (int i = 0; i < values.length; i++) {
+      if ((refMask & (1 << i)) != 0) {
+        values[i] = null;
+      }
+    }
+    return values;
+  }
+
+  /** Why a result of this task keeps no lineage, for the ObjectLostException of its loss. */
+  static String whyNone(String name, TaskOptions options) {
+    return "its task '" + name + "' has no retry left (maxRetries(" + options.maxRetries() + ")), and Ray counts "
+        + "a rebuild as a retry";
   }
 
   /**
@@ -53,9 +73,9 @@ record TaskLineage(Engine engine, RayFunc function, Object[] args, int refMask, 
         a[i] = new ObjectRefImpl<>((ObjectEntry) a[i]);
       }
     }
-    TaskOptions rebuilt = options.toBuilder().name(name)
-        .maxRetries(retriesLeft < 0 ? -1 : retriesLeft - 1).build();
+    TaskOptions rebuilt = options.toBuilder().name(name).build();
     TaskRun task = new TaskRun(engine, engine.nextTaskId(), name, rebuilt, request, function, a, refMask);
+    task.attempt = attempt + 1;  // its own retries, if it fails, continue from there
     task.placeIn(scheduler);  // a task of a placement-group bundle runs there again
     ObjectRefImpl<Object> ref = new ObjectRefImpl<>(task.result);
     task.resolveArguments();

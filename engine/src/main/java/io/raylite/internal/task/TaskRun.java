@@ -258,7 +258,7 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
     Object[] values = args.clone();
     for (int i = 0; i < values.length; i++) {
       if ((refMask & (1 << i)) != 0) {
-        values[i] = ((ObjectEntry) values[i]).valueOrThrow();
+        values[i] = ((ObjectEntry) values[i]).valueToSend();
       }
     }
     return values;
@@ -466,11 +466,14 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
     record(outcome == FAILED ? failure : outcome == CANCELLED && result.isDone() ? result.failure() : null);
     if (outcome == FINISHED) {
       if (result.admit(value)) {
-        if (result.maySpill()) {
-          // A result that may be spilled keeps what rebuilds it if its spill file is lost. Attached
-          // before the result is ready, so that no reader can find a corrupt file and no lineage.
-          result.lineage = TaskLineage.of(runtime, ranFunction, ranArgs, refMask, options, name, request,
+        if (result.maySpill() || value instanceof TaskBackend.RemoteValue) {
+          // A result that may be spilled, or that lives on a node that may die, keeps what rebuilds
+          // it if it is lost. Attached before the result is ready, so that no reader can find a
+          // corrupt file and no lineage.
+          TaskLineage kept = TaskLineage.of(runtime, ranFunction, ranArgs, refMask, options, name, request,
               attempt, scheduler);
+          result.attachLineage(kept, TaskLineage.valueArguments(ranArgs, refMask),
+              TaskLineage.whyNone(name, options));
         }
         result.publish();
       }
