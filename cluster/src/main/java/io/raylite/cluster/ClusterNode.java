@@ -15,7 +15,7 @@ import io.raylite.TaskCall;
 import io.raylite.TaskFailedException;
 import io.raylite.function.RayFunc;
 import io.raylite.function.RayFunc0;
-import io.raylite.spi.AllowlistCodec;
+import io.raylite.spi.ValueCodec;
 import io.raylite.spi.Invocation;
 import io.raylite.spi.RemoteAttempt;
 import java.io.IOException;
@@ -71,7 +71,7 @@ final class ClusterNode implements AutoCloseable {
 
   final String nodeId;
   final Raylite ray;
-  final AllowlistCodec codec;
+  final ValueCodec codec;
   private final byte[] token;
   private final String tokenText;
   private final HazelcastInstance hz;
@@ -118,7 +118,7 @@ final class ClusterNode implements AutoCloseable {
   private ClusterNode(NodeOptions options, String nodeId, Raylite ray) {
     this.nodeId = nodeId;
     this.ray = ray;
-    this.codec = new AllowlistCodec(options.loader());
+    this.codec = new ForyCodec(options.loader());
     this.tokenText = ClusterConfigs.token(options.secret());
     this.token = tokenText.getBytes(StandardCharsets.UTF_8);
     Config config = ClusterConfigs.member(options.secret(), options.bindHost(), options.port(),
