@@ -65,6 +65,7 @@ public final class ForyCodec implements ValueCodec {
   private static final int MAX_DEPTH = Integer.MAX_VALUE;
   /** A pooled writer keeps its buffer only up to this size, so a large value's buffer is not retained. */
   private static final int KEPT_BUFFER = 1 << 20;
+  private static final System.Logger LOG = System.getLogger("io.raylite.cluster");
 
   static {
     LoggerFactory.setLogLevel(LogLevel.ERROR_LEVEL);  // Fory logs every generated serializer at INFO
@@ -137,7 +138,10 @@ public final class ForyCodec implements ValueCodec {
       }
     }
     try {
-      return java.encode(value);
+      byte[] bytes = java.encode(value);
+      LOG.log(System.Logger.Level.DEBUG, () -> "Fory could not write a " + value.getClass().getName()
+          + "; Java serialization wrote it instead", foryFailure);
+      return bytes;
     } catch (IOException | RuntimeException e) {
       e.addSuppressed(foryFailure);
       throw e;
