@@ -15,4 +15,5 @@ module io.raylite {
   uses io.raylite.spi.GpuProvider;
   uses io.raylite.spi.DashboardProvider;
   uses io.raylite.spi.ClusterProvider;
+  uses io.raylite.spi.ValueCodec.Provider;
 }

@@ -5,7 +5,6 @@ import io.raylite.internal.LocalRuntime;
 import io.raylite.internal.RuntimeConfig;
 import io.raylite.internal.object.SpillDirectories;
 import io.raylite.spi.DashboardProvider;
-import io.raylite.spi.AllowlistCodec;
 import io.raylite.spi.ClusterProvider;
 import io.raylite.spi.GpuProvider;
 import io.raylite.spi.SpillCodec;
@@ -573,7 +572,8 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
 
     /**
      * Sends every task argument and result of this local runtime through the same codec a cluster
-     * uses (Java serialization under an allowlist, see {@link io.raylite.spi.AllowlistCodec}), so a
+     * uses (with {@code raylite-cluster} on the class path, its codec; else Java serialization; both
+     * under an allowlist, see {@link io.raylite.spi.AllowlistCodec}), so a
      * value that could not cross to another node fails here, at submission, naming the argument
      * (default off). Tasks then receive copies.
      */
@@ -903,7 +903,7 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
         customs = Map.copyOf(totals);
       } else if (serializeArguments) {
         backend = new io.raylite.internal.SerializingBackend(
-            new AllowlistCodec(Thread.currentThread().getContextClassLoader() != null
+            io.raylite.spi.ValueCodec.load(Thread.currentThread().getContextClassLoader() != null
                 ? Thread.currentThread().getContextClassLoader() : Raylite.class.getClassLoader()));
       }
       if (backend != null) {

@@ -12,7 +12,7 @@ import io.raylite.RayliteException;
 import io.raylite.Resources;
 import io.raylite.function.RayFunc;
 import io.raylite.spi.ActorHosting;
-import io.raylite.spi.AllowlistCodec;
+import io.raylite.spi.ValueCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -60,7 +60,7 @@ final class ActorHost {
 
   private final String nodeId;
   private final Raylite ray;
-  private final AllowlistCodec codec;
+  private final ValueCodec codec;
   private final HazelcastInstance hz;
   private final byte[] token;
   private final String tokenText;
@@ -92,7 +92,7 @@ final class ActorHost {
   private record Prepared(String replyTopic, ActorWire.Call call, RayFunc method, Object[] args,
       RuntimeException failure) {}
 
-  ActorHost(String nodeId, Raylite ray, AllowlistCodec codec, HazelcastInstance hz, String tokenText) {
+  ActorHost(String nodeId, Raylite ray, ValueCodec codec, HazelcastInstance hz, String tokenText) {
     this.nodeId = nodeId;
     this.ray = ray;
     this.codec = codec;

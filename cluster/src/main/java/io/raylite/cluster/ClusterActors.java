@@ -20,7 +20,7 @@ import io.raylite.RuntimeClosedException;
 import io.raylite.RuntimeContext;
 import io.raylite.function.RayFunc;
 import io.raylite.spi.ActorBackend;
-import io.raylite.spi.AllowlistCodec;
+import io.raylite.spi.ValueCodec;
 import io.raylite.spi.RemoteActor;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -82,7 +82,7 @@ final class ClusterActors implements ActorBackend {
   private static final List<ClusterActors> OPEN = new CopyOnWriteArrayList<>();
 
   private final HazelcastInstance hz;
-  private final AllowlistCodec codec;
+  private final ValueCodec codec;
   private final String token;
   /** This JVM's connection as a caller of actors: the first part of every call's order. */
   final String callerId = UUID.randomUUID().toString();
@@ -110,7 +110,7 @@ final class ClusterActors implements ActorBackend {
 
   private record Pending(ActorWire.Address actor, String callName, CompletableFuture<Object> answer) {}
 
-  ClusterActors(HazelcastInstance hz, AllowlistCodec codec, String token) {
+  ClusterActors(HazelcastInstance hz, ValueCodec codec, String token) {
     this.hz = hz;
     this.codec = codec;
     this.token = token;

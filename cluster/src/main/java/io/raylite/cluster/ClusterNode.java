@@ -15,8 +15,9 @@ import io.raylite.TaskCall;
 import io.raylite.TaskFailedException;
 import io.raylite.function.RayFunc;
 import io.raylite.function.RayFunc0;
-import io.raylite.spi.AllowlistCodec;
+import io.raylite.spi.ValueCodec;
 import io.raylite.spi.Invocation;
+import io.raylite.spi.JavaSerializationCodec;
 import io.raylite.spi.RemoteAttempt;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -71,7 +72,7 @@ final class ClusterNode implements AutoCloseable {
 
   final String nodeId;
   final Raylite ray;
-  final AllowlistCodec codec;
+  final ValueCodec codec;
   private final byte[] token;
   private final String tokenText;
   private final HazelcastInstance hz;
@@ -121,7 +122,7 @@ final class ClusterNode implements AutoCloseable {
   private ClusterNode(NodeOptions options, String nodeId, Raylite ray) {
     this.nodeId = nodeId;
     this.ray = ray;
-    this.codec = new AllowlistCodec(options.loader());
+    this.codec = new ForyCodec(options.loader());
     this.tokenText = ClusterConfigs.token(options.secret());
     this.token = tokenText.getBytes(StandardCharsets.UTF_8);
     Config config = ClusterConfigs.member(options.secret(), options.bindHost(), options.port(),
@@ -240,7 +241,12 @@ final class ClusterNode implements AutoCloseable {
     }
     SizingStream sized = new SizingStream();
     try {
-      codec.encode(value, sized);
+      long raw = JavaSerializationCodec.rawArraySize(value);
+      if (raw > INLINE_LIMIT) {
+        sized.count = raw;  // a large primitive array: its size is known without encoding it
+      } else {
+        codec.encode(value, sized);
+      }
     } catch (IOException e) {
       return new Wire.TaskDone(spec.id(), failure(new RayliteException("the result of task '" + spec.name() + "' ("
           + spec.taskId() + ", " + (value == null ? "null" : value.getClass().getName()) + ") cannot be serialized: "
@@ -339,8 +345,31 @@ final class ClusterNode implements AutoCloseable {
     return ref;
   }
 
-  /** An object's encoding being read by one reader, and how many of its bytes are still to be sent. */
-  private record Transfer(byte[] bytes, AtomicLong unsent) {}
+  /**
+   * An object's encoding being read by one reader, and how many of its bytes are still to be sent.
+   * A primitive array is not encoded ahead: each chunk is copied out of the value itself
+   * (JavaSerializationCodec.copyRawArrayEncoding), so a large array costs no second copy in full.
+   */
+  private record Transfer(Object rawArray, byte[] bytes, long size, AtomicLong unsent) {
+    static Transfer of(Object value, ValueCodec codec) throws IOException {
+      long raw = JavaSerializationCodec.rawArraySize(value);
+      if (raw >= 0) {
+        return new Transfer(value, null, raw, new AtomicLong(raw));
+      }
+      byte[] bytes = codec.encode(value);
+      return new Transfer(null, bytes, bytes.length, new AtomicLong(bytes.length));
+    }
+
+    byte[] range(long offset, int n) {
+      byte[] data = new byte[n];
+      if (rawArray != null) {
+        JavaSerializationCodec.copyRawArrayEncoding(rawArray, offset, data, 0, n);
+      } else {
+        System.arraycopy(bytes, (int) offset, data, 0, n);
+      }
+      return data;
+    }
+  }
 
   /**
    * A chunk of the object's encoding for the reader's transfer, as a plain array (which Hazelcast
@@ -351,15 +380,13 @@ final class ClusterNode implements AutoCloseable {
     ObjectRef<?> ref = ownedRef(key);
     Transfer t = transfers.get(transfer, id -> {
       try {
-        byte[] bytes = codec.encode(ray.get(ref));
-        return new Transfer(bytes, new AtomicLong(bytes.length));
+        return Transfer.of(ray.get(ref), codec);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot encode object " + key + " on node " + nodeId, e);
       }
     });
-    byte[] bytes = t.bytes();
-    int n = (int) Math.max(0, Math.min(length, bytes.length - offset));
-    byte[] data = java.util.Arrays.copyOfRange(bytes, (int) Math.min(offset, bytes.length), (int) Math.min(offset, bytes.length) + n);
+    int n = (int) Math.max(0, Math.min(length, t.size() - offset));
+    byte[] data = t.range(Math.min(offset, t.size()), n);
     if (t.unsent().addAndGet(-n) <= 0) {
       transfers.invalidate(transfer);
     }

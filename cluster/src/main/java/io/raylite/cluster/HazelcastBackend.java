@@ -13,7 +13,7 @@ import io.raylite.NodeInfo;
 import io.raylite.RayliteException;
 import io.raylite.RuntimeClosedException;
 import io.raylite.function.RayFunc;
-import io.raylite.spi.AllowlistCodec;
+import io.raylite.spi.ValueCodec;
 import io.raylite.spi.TaskBackend;
 import java.io.IOException;
 import java.lang.ref.Cleaner;
@@ -87,7 +87,7 @@ final class HazelcastBackend implements TaskBackend {
   private final String address;
   private final String token;
   private final HazelcastInstance client;
-  private final AllowlistCodec codec;
+  private final ValueCodec codec;
   private final Placement placement = new Placement();
   private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
@@ -116,7 +116,7 @@ final class HazelcastBackend implements TaskBackend {
   HazelcastBackend(String address, String secret, ClassLoader loader) {
     this.address = address;
     this.token = ClusterConfigs.token(secret);
-    this.codec = new AllowlistCodec(loader);
+    this.codec = new ForyCodec(loader);
     try {
       this.client = HazelcastClient.newHazelcastClient(ClusterConfigs.client(secret, address, loader));
     } catch (IllegalStateException e) {

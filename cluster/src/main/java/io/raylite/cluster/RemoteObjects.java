@@ -4,7 +4,7 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import io.raylite.ObjectLostException;
 import io.raylite.RayliteException;
-import io.raylite.spi.AllowlistCodec;
+import io.raylite.spi.ValueCodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.UUID;
@@ -34,12 +34,12 @@ final class RemoteObjects {
    *
    * @throws ObjectLostException naming the owner if it left the cluster or no longer has the object
    */
-  static Object fetch(HazelcastInstance hz, AllowlistCodec codec, String token, Wire.ObjectHandle handle) {
+  static Object fetch(HazelcastInstance hz, ValueCodec codec, String token, Wire.ObjectHandle handle) {
     return fetch(hz, codec, token, handle, () -> { });
   }
 
-  /** As {@link #fetch(HazelcastInstance, AllowlistCodec, String, Wire.ObjectHandle)}; runs {@code ownerGone} first if the owner is gone. */
-  static Object fetch(HazelcastInstance hz, AllowlistCodec codec, String token, Wire.ObjectHandle handle,
+  /** As {@link #fetch(HazelcastInstance, ValueCodec, String, Wire.ObjectHandle)}; runs {@code ownerGone} first if the owner is gone. */
+  static Object fetch(HazelcastInstance hz, ValueCodec codec, String token, Wire.ObjectHandle handle,
       Runnable ownerGone) {
     Member owner = memberOf(hz, handle.ownerUuid());
     if (owner == null) {

@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * The records that travel between drivers and nodes inside Raylite's requests. They hold only
  * strings, numbers and byte arrays; user values are inside the byte arrays, written and read by
- * {@link io.raylite.spi.AllowlistCodec}.
+ * {@link ForyCodec}.
  */
 final class Wire {
   private Wire() {}

@@ -3,7 +3,7 @@ package io.raylite.internal;
 import io.raylite.NodeInfo;
 import io.raylite.function.RayFunc;
 import io.raylite.internal.task.Invoker;
-import io.raylite.spi.AllowlistCodec;
+import io.raylite.spi.ValueCodec;
 import io.raylite.spi.TaskBackend;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,9 +18,9 @@ import java.util.Map;
  * cluster. Stateless apart from the codec; safe from any thread.
  */
 public final class SerializingBackend implements TaskBackend {
-  private final AllowlistCodec codec;
+  private final ValueCodec codec;
 
-  public SerializingBackend(AllowlistCodec codec) {
+  public SerializingBackend(ValueCodec codec) {
     this.codec = codec;
   }
 

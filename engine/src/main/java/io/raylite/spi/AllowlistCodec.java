@@ -1,6 +1,5 @@
 package io.raylite.spi;
 
-import io.raylite.function.RayFunc;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -32,7 +31,7 @@ import java.util.Objects;
  *
  * <p>Thread-safe and stateless apart from its filter and class loader.
  */
-public final class AllowlistCodec {
+public final class AllowlistCodec implements ValueCodec {
   /** Extra allowlist patterns, separated by {@code ;}. */
   public static final String ALLOWLIST_PROPERTY = "raylite.serialization.allowlist";
   private static final String DEFAULT_PATTERNS = "java.lang.*;java.lang.invoke.SerializedLambda;"
@@ -79,6 +78,7 @@ public final class AllowlistCodec {
    *
    * @throws NotSerializableException naming the first class in the object graph that cannot be written
    */
+  @Override
   public void encode(Object value, OutputStream out) throws IOException {
     if (value != null && value.getClass().isArray() && value.getClass().componentType().isPrimitive()
         && value.getClass() != boolean[].class) {
@@ -92,6 +92,7 @@ public final class AllowlistCodec {
   }
 
   /** As {@link #encode(Object, OutputStream)}, into a new array. */
+  @Override
   public byte[] encode(Object value) throws IOException {
     long exact = exactSize(value);
     ExactBytes bytes = new ExactBytes(exact > 0 ? (int) exact : 64);
@@ -126,41 +127,12 @@ public final class AllowlistCodec {
   }
 
   /**
-   * A task argument's bytes, at submission.
-   *
-   * @throws IllegalArgumentException naming the argument and its class if it cannot be written
-   */
-  public byte[] encodeArgument(String taskName, int index, Object value) {
-    try {
-      return encode(value);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("argument " + index + " of task '" + taskName + "' ("
-          + (value == null ? "null" : value.getClass().getName()) + ") cannot be serialized, so it could "
-          + "not be sent to another node: " + e, e);
-    }
-  }
-
-  /**
-   * A task function's bytes, at submission.
-   *
-   * @throws IllegalArgumentException if it captures a value that cannot be written
-   */
-  public byte[] encodeFunction(String taskName, RayFunc function) {
-    try {
-      return encode(function);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("the function of task '" + taskName + "' cannot be serialized, "
-          + "so it could not be sent to another node (does it capture a value that is not Serializable?): "
-          + e, e);
-    }
-  }
-
-  /**
    * Reads back a value written by {@link #encode}.
    *
    * @throws InvalidClassException naming the class if the allowlist refuses it
    * @throws ClassNotFoundException if a class of the stream is not on this JVM's class path
    */
+  @Override
   public Object decode(InputStream in) throws IOException, ClassNotFoundException {
     BufferedInputStream buffered = in instanceof BufferedInputStream b ? b : new BufferedInputStream(in, 1 << 16);
     buffered.mark(1);
@@ -175,9 +147,7 @@ public final class AllowlistCodec {
       return objects.readObject();
     } catch (InvalidClassException e) {
       if (refused.name != null) {
-        InvalidClassException named = new InvalidClassException(refused.name,
-            "not on the serialization allowlist; add a pattern such as '" + packagePattern(refused.name)
-            + "' to -D" + ALLOWLIST_PROPERTY + " on every node and driver");
+        InvalidClassException named = refusal(refused.name);
         named.initCause(e);
         throw named;
       }
@@ -186,8 +156,55 @@ public final class AllowlistCodec {
   }
 
   /** As {@link #decode(InputStream)}, from an array. */
+  @Override
   public Object decode(byte[] bytes) throws IOException, ClassNotFoundException {
     return decode(new ByteArrayInputStream(bytes));
+  }
+
+  /**
+   * Whether the allowlist lets a stream hold instances of {@code type} (for an array, of its
+   * element type): it matches a pattern, or it is one of the Java SE exceptions read whatever the
+   * patterns. For another codec that applies the same rules.
+   */
+  public boolean allows(Class<?> type) {
+    Class<?> element = type;
+    while (element.isArray()) {
+      element = element.componentType();
+    }
+    if (element.isPrimitive()) {
+      return true;
+    }
+    ObjectInputFilter.Status status = filter.checkInput(new OneClass(element));
+    return status == ObjectInputFilter.Status.ALLOWED || isJavaSeException(element);
+  }
+
+  /** The error for a class the allowlist refuses, saying how to allow it. */
+  public static InvalidClassException refusal(String className) {
+    return new InvalidClassException(className, "not on the serialization allowlist; add a pattern such as '"
+        + packagePattern(className) + "' to -D" + ALLOWLIST_PROPERTY + " on every node and driver");
+  }
+
+  /** The filter's view of one class, as a stream naming it presents it. */
+  private record OneClass(Class<?> serialClass) implements ObjectInputFilter.FilterInfo {
+    @Override
+    public long arrayLength() {
+      return -1;
+    }
+
+    @Override
+    public long depth() {
+      return 1;
+    }
+
+    @Override
+    public long references() {
+      return 0;
+    }
+
+    @Override
+    public long streamBytes() {
+      return 0;
+    }
   }
 
   private static String packagePattern(String className) {

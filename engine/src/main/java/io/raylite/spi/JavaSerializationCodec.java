@@ -66,8 +66,13 @@ public final class JavaSerializationCodec implements SpillCodec {
       objects.flush();
       return;
     }
-    MemorySegment elements = segmentOf(value);
     data.writeInt(java.lang.reflect.Array.getLength(value));
+    if (value instanceof byte[] bytes) {
+      data.write(bytes);  // already in its final form: no staging copy
+      data.flush();
+      return;
+    }
+    MemorySegment elements = segmentOf(value);
     byte[] chunk = new byte[(int) Math.min(CHUNK, elements.byteSize())];
     MemorySegment buffer = MemorySegment.ofArray(chunk);
     for (long offset = 0; offset < elements.byteSize(); offset += chunk.length) {
@@ -127,6 +132,10 @@ public final class JavaSerializationCodec implements SpillCodec {
       throw new IOException("not the object written: a " + array.getClass().getName() + " instead of a "
           + valueClass.getName());
     }
+    if (array instanceof byte[] bytes) {
+      data.readFully(bytes);  // straight into the value: no staging copy
+      return array;
+    }
     MemorySegment elements = segmentOf(array);
     byte[] chunk = new byte[(int) Math.min(CHUNK, elements.byteSize())];
     MemorySegment buffer = MemorySegment.ofArray(chunk);
@@ -136,6 +145,43 @@ public final class JavaSerializationCodec implements SpillCodec {
       MemorySegment.copy(buffer, 0, elements, offset, n);
     }
     return array;
+  }
+
+  /**
+   * The size of {@link #encode}'s output for {@code value} if it is a primitive array written raw
+   * (any but {@code boolean[]}), else -1: known without encoding it.
+   */
+  public static long rawArraySize(Object value) {
+    return value == null || tagOf(value) == SERIALIZED ? -1
+        : ARRAY_HEADER + segmentOf(value).byteSize();
+  }
+
+  /**
+   * Copies bytes {@code [offset, offset + length)} of {@link #encode}'s output for the primitive
+   * array {@code array} into {@code into} at {@code intoOffset}, without writing the rest: a part
+   * of a large array's encoding costs one copy of that part.
+   *
+   * @throws IllegalArgumentException if {@code array} is not written raw ({@link #rawArraySize} is -1)
+   * @throws IndexOutOfBoundsException if the range is outside the encoding or {@code into}
+   */
+  public static void copyRawArrayEncoding(Object array, long offset, byte[] into, int intoOffset, int length) {
+    long size = rawArraySize(array);
+    if (size < 0) {
+      throw new IllegalArgumentException("not written raw: " + (array == null ? "null" : array.getClass().getName()));
+    }
+    java.util.Objects.checkFromIndexSize(offset, length, size);
+    java.util.Objects.checkFromIndexSize(intoOffset, length, into.length);
+    int length32 = java.lang.reflect.Array.getLength(array);
+    byte[] header = {(byte) tagOf(array), (byte) (length32 >>> 24), (byte) (length32 >>> 16), (byte) (length32 >>> 8),
+        (byte) length32};
+    int fromHeader = (int) Math.max(0, Math.min(length, ARRAY_HEADER - offset));
+    if (fromHeader > 0) {
+      System.arraycopy(header, (int) offset, into, intoOffset, fromHeader);
+    }
+    if (length > fromHeader) {
+      MemorySegment.copy(segmentOf(array), offset + fromHeader - ARRAY_HEADER, MemorySegment.ofArray(into),
+          intoOffset + fromHeader, length - fromHeader);
+    }
   }
 
   /**

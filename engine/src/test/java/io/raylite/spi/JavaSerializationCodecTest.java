@@ -105,4 +105,35 @@ class JavaSerializationCodecTest {
     assertThrows(java.io.InvalidClassException.class,
         () -> codec.decode(new ByteArrayInputStream(bytes), 50, Object[].class));
   }
+
+  static Stream<Object> rawArrays() {
+    return Stream.of(new byte[] {1, -2, 3}, new short[] {-1, 300}, new char[] {'a', '\u20ac'}, new int[] {7, -8, 9},
+        new long[] {Long.MIN_VALUE, 0, Long.MAX_VALUE}, new float[] {Float.NaN, -0.0f, 1.5f},
+        new double[] {Double.MIN_VALUE, Double.NaN, -0.0}, new long[0]);
+  }
+
+  @ParameterizedTest
+  @MethodSource("rawArrays")
+  void copyRawArrayEncoding_ofEveryRange_matchesTheEncoding(Object array) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    codec.encode(array, out);
+    byte[] encoded = out.toByteArray();
+    assertEquals(encoded.length, JavaSerializationCodec.rawArraySize(array));
+    for (int from = 0; from <= encoded.length; from++) {
+      for (int to = from; to <= encoded.length; to++) {
+        byte[] part = new byte[to - from + 1];
+        JavaSerializationCodec.copyRawArrayEncoding(array, from, part, 1, to - from);
+        assertArrayEquals(java.util.Arrays.copyOfRange(encoded, from, to), java.util.Arrays.copyOfRange(part, 1, part.length),
+            "range " + from + ".." + to);
+      }
+    }
+  }
+
+  @Test
+  void rawArraySize_isMinusOne_forAValueWrittenBySerialization() {
+    assertEquals(-1, JavaSerializationCodec.rawArraySize(new boolean[] {true}));
+    assertEquals(-1, JavaSerializationCodec.rawArraySize("text"));
+    assertThrows(IllegalArgumentException.class,
+        () -> JavaSerializationCodec.copyRawArrayEncoding("text", 0, new byte[1], 0, 1));
+  }
 }
