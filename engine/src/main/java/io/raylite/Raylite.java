@@ -454,7 +454,7 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
    * CPUs meanwhile; false if {@code timeout} (null: none) passed because nothing else could run.
    */
   boolean awaitScheduled(java.util.concurrent.CompletableFuture<?> future, Duration timeout) {
-    return runtime.awaitScheduled(future, timeout == null ? -1 : timeout.toNanos());
+    return runtime.awaitScheduled(future, timeout == null ? -1 : nanos(timeout));
   }
 
   /**
@@ -499,11 +499,7 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
   }
 
   private static long nanos(Duration timeout) {
-    Objects.requireNonNull(timeout, "timeout");
-    if (timeout.isNegative()) {
-      throw new IllegalArgumentException("timeout must be >= 0, got " + timeout);
-    }
-    return timeout.toNanos();
+    return io.raylite.internal.object.Timeouts.nanos(timeout);
   }
 
   /** Builds a {@link Raylite} runtime. Setters check their arguments at once. */

@@ -4,7 +4,6 @@ import io.raylite.ObjectRef;
 import io.raylite.spi.TaskBackend;
 import java.lang.ref.Reference;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -69,11 +68,7 @@ public final class ObjectRefImpl<T> implements ObjectRef<T> {
 
   @Override
   public T get(Duration timeout) {
-    Objects.requireNonNull(timeout, "timeout");
-    if (timeout.isNegative()) {
-      throw new IllegalArgumentException("timeout must be >= 0, got " + timeout);
-    }
-    return read(timeout.toNanos());
+    return read(Timeouts.nanos(timeout));
   }
 
   /** Waits through the runtime that owns the entry, which lends the running task's resources. */
