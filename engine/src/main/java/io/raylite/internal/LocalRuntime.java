@@ -313,13 +313,49 @@ public final class LocalRuntime {
       entries[i] = entryAt(refs.get(i), i);
     }
     long deadline = timeoutNanos < 0 ? 0 : System.nanoTime() + timeoutNanos;
+    // As Ray's get, a failure of any object fails the get at once, not once those before it are ready.
+    CompletableFuture<Void> failed = entries.length > 1 ? anyFailed(entries) : null;
     List<T> values = new ArrayList<>(entries.length);
     for (ObjectEntry entry : entries) {
       long left = timeoutNanos < 0 ? -1 : Math.max(0, deadline - System.nanoTime());
+      if (failed != null) {
+        Blocking.awaitOrWake(engine, entry, failed, left);
+        if (failed.isDone()) {
+          throwFirstFailure(entries);
+        }
+      }
       values.add((T) engine.resolve(Blocking.await(engine, entry, left)));
     }
     Reference.reachabilityFence(refs);
     return values;
+  }
+
+  /** Completes when any of {@code entries} fails. */
+  private static CompletableFuture<Void> anyFailed(ObjectEntry[] entries) {
+    CompletableFuture<Void> failed = new CompletableFuture<>();
+    for (ObjectEntry entry : entries) {
+      if (entry.ready.isCompletedExceptionally()) {
+        failed.complete(null);
+        break;
+      }
+      if (!entry.isDone()) {
+        entry.ready.whenComplete((v, e) -> {
+          if (e != null) {
+            failed.complete(null);
+          }
+        });
+      }
+    }
+    return failed;
+  }
+
+  /** Throws the failure of the first failed entry, in list order. */
+  private static void throwFirstFailure(ObjectEntry[] entries) {
+    for (ObjectEntry entry : entries) {
+      if (entry.ready.isCompletedExceptionally()) {
+        throw entry.failure();
+      }
+    }
   }
 
   public <T> WaitResult<T> waitFor(List<ObjectRef<T>> refs, int numReturns, long timeoutNanos) {
