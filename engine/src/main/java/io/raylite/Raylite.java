@@ -155,6 +155,9 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
   public <A> Optional<ActorHandle<A>> getActor(String name, String namespace) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(namespace, "namespace");
+    if (name.isBlank()) {
+      throw new IllegalArgumentException("name must be a non-blank string, got '" + name + "'");  // as Ray's get_actor
+    }
     return runtime.actors().named(name, namespace).map(actor -> (ActorHandle<A>) new ActorHandle<>(actor));
   }
 

@@ -165,8 +165,17 @@ public final class LocalRuntime {
         function, kept, refMask);
     ObjectRefImpl<R> ref = new ObjectRefImpl<>(task.result);
     engine.tasks.track(task, RuntimeState.callerSeq());
+    adoptByCurrentTask(task);
     task.resolveArguments();
     return ref;
+  }
+
+  /** Has the task running on this thread, if any, cancel {@code task} with itself (Ray's recursive cancel). */
+  private static void adoptByCurrentTask(TaskRun task) {
+    TaskRun parent = TaskRun.current();
+    if (parent != null) {
+      parent.adopt(task);
+    }
   }
 
   /**
@@ -187,6 +196,7 @@ public final class LocalRuntime {
     task.placeIn(placement.bundle().scheduler);
     ObjectRefImpl<R> ref = new ObjectRefImpl<>(task.result);
     engine.tasks.track(task, RuntimeState.callerSeq());
+    adoptByCurrentTask(task);
     task.resolveArguments();
     group.admitted(task, placement);
     return ref;

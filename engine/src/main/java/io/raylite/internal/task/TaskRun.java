@@ -119,6 +119,8 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
   long argsReadyNanos;
   long dispatchedNanos;
   long startedNanos;
+  /** The tasks this one submitted while running, for a recursive cancel; null until the first. */
+  private volatile TaskChildren children;
   /** RuntimeContext.onEnd cleanups; touched only by the thread running the task. */
   private List<Runnable> endActions;
   long finishedNanos;
@@ -543,6 +545,18 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
   }
 
   /**
+   * Notes that this running task submitted {@code child}, so that cancelling this task cancels the
+   * child too, as Ray's recursive cancel does. Called on this task's own thread.
+   */
+  public void adopt(TaskRun child) {
+    TaskChildren c = children;
+    if (c == null) {
+      children = c = new TaskChildren();  // only this task's thread writes the field
+    }
+    c.add(child);
+  }
+
+  /**
    * Cancels the task; see {@link io.raylite.Raylite#cancel}.
    *
    * @return whether this call cancelled it
@@ -559,6 +573,10 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
         Thread t = runner;
         if (force && t != null) {
           t.interrupt();  // racy by nature: the task may have just returned; run() clears it
+        }
+        TaskChildren c = children;
+        if (won && c != null) {
+          c.cancelAll(force, "task '" + name + "' (" + idString() + ")");
         }
         return won;
       }
