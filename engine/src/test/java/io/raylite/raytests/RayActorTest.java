@@ -197,6 +197,23 @@ class RayActorTest {
     return new Counter(initValue == null ? -1 : initValue);
   }
 
+  static final class Slow {
+    int answer(java.util.concurrent.CountDownLatch release) throws InterruptedException {
+      release.await();
+      return 42;
+    }
+  }
+
+  /** test_actor.py's test_actor_deletion: calls submitted before the last handle went still finish. */
+  @Test
+  void aCallSubmittedBeforeTheLastHandleIsDropped_stillCompletes() {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    ObjectRef<Integer> answer = ray.actor(Slow::new).remote().task(Slow::answer, release).remote();
+    System.gc();
+    release.countDown();
+    assertEquals(42, answer.get());
+  }
+
   @Test
   void manyCallsOnOneActor_runInSubmissionOrder() {
     ActorHandle<Counter> actor = ray.actor(Counter::new, 0).remote();

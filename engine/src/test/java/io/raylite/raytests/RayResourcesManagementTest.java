@@ -121,6 +121,24 @@ class RayResourcesManagementTest {
         () -> ray.task(RayResourcesManagementTest::echo, 1).numGpus(1).remote());
   }
 
+  static int holdBriefly(int i) {
+    return i;
+  }
+
+  /** test_basic.py's test_many_fractional_resources: odd fractions never leave a drift behind. */
+  @Test
+  void manyTasksOfOddFractionalAmounts_allRun_andEveryAmountComesBackExactly() {
+    java.util.Random random = new java.util.Random(42);
+    java.util.List<ObjectRef<Integer>> refs = new java.util.ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      double cpus = Math.round(random.nextDouble() * 4 * 10_000) / 10_000.0;
+      double custom = Math.round(random.nextDouble() * 4 * 10_000) / 10_000.0;
+      refs.add(ray.task(RayResourcesManagementTest::holdBriefly, i).numCpus(cpus).resource("RES-A", custom).remote());
+    }
+    ray.get(refs);
+    assertEquals(ray.totalResources(), ray.availableResources());
+  }
+
   @Test
   void totalResources_showWhatTheRuntimeWasBuiltWith() {
     Map<String, Double> total = ray.totalResources();
