@@ -13,6 +13,8 @@ import java.util.function.Supplier;
  * {@link #remote()} gives one ref per value.
  */
 public final class MultiReturnCall {
+  /** The most return values of one call: each is an object of its own, with a ref made at submission. */
+  static final int MAX_RETURNS = 1_000_000;
   private final Engine engine;
   private final RayFunc function;
   /** Whether the call runs in this JVM, so that it can check its own result; see MultipleReturns. */
@@ -23,8 +25,8 @@ public final class MultiReturnCall {
 
   MultiReturnCall(Engine engine, RayFunc function, boolean checksItself, Function<RayFunc, ObjectRef<Object>> submit,
       Supplier<String> callName, int numReturns) {
-    if (numReturns < 1) {
-      throw new IllegalArgumentException("numReturns must be >= 1, got " + numReturns);
+    if (numReturns < 1 || numReturns > MAX_RETURNS) {
+      throw new IllegalArgumentException("numReturns must be between 1 and " + MAX_RETURNS + ", got " + numReturns);
     }
     this.engine = engine;
     this.function = function;

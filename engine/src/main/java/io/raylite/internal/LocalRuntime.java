@@ -20,6 +20,7 @@ import io.raylite.internal.actor.ActorRegistry;
 import io.raylite.internal.object.ObjectEntry;
 import io.raylite.internal.object.ObjectRefImpl;
 import io.raylite.internal.object.ObjectStore;
+import io.raylite.internal.object.Timeouts;
 import io.raylite.internal.object.SpillDirectories;
 import io.raylite.internal.object.Producer;
 import io.raylite.internal.placement.PlacementGroupRecord;
@@ -524,7 +525,7 @@ public final class LocalRuntime {
       engine.schedule.close();  // nothing holds a baton from now on; the threads end as in the default mode
     }
     // One grace period for every thread to end; past it, close reports them and returns.
-    long deadline = System.nanoTime() + Math.min(shutdownTimeout.toNanos(), Long.MAX_VALUE / 4);
+    long deadline = System.nanoTime() + Timeouts.cappedNanos(shutdownTimeout, Long.MAX_VALUE / 4);
     ShutdownReport report = new ShutdownReport(name, shutdownTimeout);
     for (TaskRun task : scheduler.close()) {
       task.cancelForClose();

@@ -24,4 +24,9 @@ public final class Timeouts {
     }
     return timeout.compareTo(LONGEST) > 0 ? -1 : timeout.toNanos();
   }
+
+  /** {@code timeout} in nanoseconds, at most {@code max}: a deadline that cannot overflow. */
+  public static long cappedNanos(Duration timeout, long max) {
+    return timeout.compareTo(Duration.ofNanos(max)) > 0 ? max : timeout.toNanos();
+  }
 }
