@@ -1,6 +1,7 @@
 package io.raylite.raytests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -146,6 +147,84 @@ class RayPlacementGroupTest {
     assertEquals(0.0, ray.availableResources().getOrDefault("CPU", 0.0));
     ray.removePlacementGroup(group);
     assertEquals(4.0, ray.availableResources().get("CPU"));
+  }
+
+  // ---------------- from test_placement_group.py ----------------
+
+  static int block(java.util.concurrent.CountDownLatch entered, java.util.concurrent.CountDownLatch release)
+      throws InterruptedException {
+    entered.countDown();
+    release.await();
+    return 0;
+  }
+
+  @Test
+  void aGroupThatDoesNotFitYet_isPending_thenCreatedWhenResourcesFree_andItsTaskRuns() throws Exception {
+    java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    io.raylite.ObjectRef<Integer> holder = ray.task(RayPlacementGroupTest::block, entered, release).numCpus(4).remote();
+    assertTrue(entered.await(30, java.util.concurrent.TimeUnit.SECONDS));
+    PlacementGroup group = ray.placementGroup(List.of(Map.of("CPU", 2.0)), PlacementStrategy.PACK);
+    assertEquals(PlacementGroupState.PENDING, group.state());
+    assertFalse(group.wait(Duration.ZERO));
+    io.raylite.ObjectRef<Integer> placed = ray.task(() -> 7).numCpus(1).placementGroup(group, 0).remote();
+    release.countDown();
+    assertEquals(0, holder.get());
+    assertTrue(group.wait(Duration.ofSeconds(30)));
+    assertEquals(PlacementGroupState.CREATED, group.state());
+    assertEquals(7, placed.get(Duration.ofSeconds(30)));
+  }
+
+  @Test
+  void removingAPendingGroup_failsItsWaitingTasks_andItNeverReserves() throws Exception {
+    java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    io.raylite.ObjectRef<Integer> holder = ray.task(RayPlacementGroupTest::block, entered, release).numCpus(4).remote();
+    assertTrue(entered.await(30, java.util.concurrent.TimeUnit.SECONDS));
+    PlacementGroup group = ray.placementGroup(List.of(Map.of("CPU", 2.0)), PlacementStrategy.PACK);
+    io.raylite.ObjectRef<Integer> placed = ray.task(() -> 7).numCpus(1).placementGroup(group, 0).remote();
+    ray.removePlacementGroup(group);
+    assertThrows(io.raylite.RayliteException.class, () -> placed.get(Duration.ofSeconds(30)));
+    release.countDown();
+    assertEquals(0, holder.get());
+    assertEquals(4.0, ray.availableResources().get("CPU"));
+  }
+
+  @Test
+  void aRemovedGroup_isNoLongerFoundByName() {
+    PlacementGroup group = simpleGroup("gone");
+    ray.removePlacementGroup(group);
+    assertTrue(ray.getPlacementGroup("gone").isEmpty());
+  }
+
+  @Test
+  void aTaskAskingForMoreThanItsBundle_isRefusedAtTheCall() {
+    PlacementGroup group = simpleGroup("small");
+    assertThrows(InfeasibleResourceException.class, () -> ray.task(() -> 1).numCpus(2).placementGroup(group, 0).remote());
+  }
+
+  @Test
+  void placingWorkInARemovedGroup_isRefused() {
+    PlacementGroup group = simpleGroup("removed");
+    ray.removePlacementGroup(group);
+    assertThrows(PlacementGroupRemovedException.class, () -> ray.task(() -> 1).numCpus(1).placementGroup(group, 0).remote());
+    assertThrows(PlacementGroupRemovedException.class, () -> ray.actor(Counter::new, 1).placementGroup(group, 0).remote());
+  }
+
+  @Test
+  void tasksInOneBundle_runNoMoreAtOnceThanItHolds() throws Exception {
+    PlacementGroup group = ray.placementGroup(List.of(Map.of("CPU", 1.0)), PlacementStrategy.PACK);
+    java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    io.raylite.ObjectRef<Integer> first = ray.task(RayPlacementGroupTest::block, entered, release)
+        .numCpus(1).placementGroup(group, 0).remote();
+    assertTrue(entered.await(30, java.util.concurrent.TimeUnit.SECONDS));
+    io.raylite.ObjectRef<Integer> second = ray.task(() -> 2).numCpus(1).placementGroup(group, 0).remote();
+    assertTrue(ray.wait(List.of(second), 1, Duration.ofMillis(100)).ready().isEmpty(), "the bundle is full");
+    assertEquals(3, ray.task(() -> 3).numCpus(3).remote().get(Duration.ofSeconds(30)), "outside the group CPUs are free");
+    release.countDown();
+    assertEquals(0, first.get());
+    assertEquals(2, second.get(Duration.ofSeconds(30)));
   }
 
   @Test
