@@ -25,8 +25,11 @@ public final class MultiReturnCall {
 
   MultiReturnCall(Engine engine, RayFunc function, boolean checksItself, Function<RayFunc, ObjectRef<Object>> submit,
       Supplier<String> callName, int numReturns) {
-    if (numReturns < 1 || numReturns > MAX_RETURNS) {
-      throw new IllegalArgumentException("numReturns must be between 1 and " + MAX_RETURNS + ", got " + numReturns);
+    if (numReturns < 1) {
+      throw new IllegalArgumentException("numReturns must be >= 1, got " + numReturns);
+    }
+    if (numReturns > MAX_RETURNS) {
+      throw new IllegalArgumentException("numReturns must be at most " + MAX_RETURNS + ", got " + numReturns);
     }
     this.engine = engine;
     this.function = function;

@@ -105,4 +105,48 @@ class RayNamedActorTest {
     assertEquals(1, second.task(Counter::increment).remote().get());
     assertEquals(second, ray.getActor("reused").orElseThrow());
   }
+
+  // ---------------- get_if_exists (test_actor.py's test_get_actor_no_input / test_get_or_create) ----------------
+
+  @Test
+  void getIfExists_returnsTheLiveActorOfTheName_insteadOfCreatingAnother() {
+    ActorHandle<Counter> first = ray.actor(Counter::new).name("shared").getIfExists().remote();
+    assertEquals(1, first.task(Counter::increment).remote().get());
+    ActorHandle<Counter> second = ray.actor(Counter::new).name("shared").getIfExists().remote();
+    assertEquals(first, second);
+    assertEquals(2, second.task(Counter::increment).remote().get());
+  }
+
+  @Test
+  void getIfExists_withoutAName_isRefused() {
+    assertThrows(IllegalArgumentException.class, () -> ray.actor(Counter::new).getIfExists().remote());
+  }
+
+  @Test
+  void getIfExists_fromManyThreadsAtOnce_createsOneActor() throws Exception {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      java.util.List<java.util.concurrent.Future<ActorHandle<Counter>>> handles = new java.util.ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        handles.add(pool.submit(() -> ray.actor(Counter::new).name("raced").getIfExists().remote()));
+      }
+      ActorHandle<Counter> first = handles.getFirst().get();
+      for (java.util.concurrent.Future<ActorHandle<Counter>> handle : handles) {
+        assertEquals(first, handle.get());
+        handle.get().task(Counter::increment).remote();
+      }
+      assertEquals(9, first.task(Counter::increment).remote().get());
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  @Test
+  void getIfExists_afterTheActorWasKilled_createsAFreshOne() {
+    ActorHandle<Counter> first = ray.actor(Counter::new).name("again").getIfExists().remote();
+    first.task(Counter::increment).remote().get();
+    ray.kill(first);
+    ActorHandle<Counter> second = ray.actor(Counter::new).name("again").getIfExists().remote();
+    assertEquals(1, second.task(Counter::increment).remote().get());
+  }
 }
