@@ -45,7 +45,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Cancellation is a CAS to DONE from any state before RUNNING, so the task never runs; a task
  * already RUNNING gets `cancelled` set (and its thread interrupted when forced), its result entry
  * fails at once, and whatever it returns later is dropped. Whoever wins the CAS out of DISPATCHED
- * owns the allocation: run() releases it if cancellation won.
+ * owns the allocation: run() releases it if cancellation won. Cancelling a RUNNING task also cancels
+ * the tasks it submitted that have not finished (TaskChildren), as Ray's recursive cancel does.
  *
  * Threads: the submitting thread writes every field before the run is published to the
  * Scheduler or a dependency callback (both through locks or CompletableFuture, which order the
