@@ -2,7 +2,9 @@ package io.raylite;
 
 import io.raylite.function.RayFunc;
 import io.raylite.internal.LocalRuntime;
+import io.raylite.internal.actor.ActorRecord;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * An actor about to be created: set its options, then call {@link #remote()} for its handle.
@@ -36,6 +38,7 @@ public final class ActorCreation<A> {
   private final Object[] args;
   private ActorOptions options = ActorOptions.defaults();
   private ActorOptions.Builder builder;
+  private boolean getIfExists;
 
   ActorCreation(LocalRuntime runtime, int refMask, RayFunc constructor, Object[] args) {
     this.runtime = runtime;
@@ -177,8 +180,62 @@ public final class ActorCreation<A> {
         throw new UnsupportedOperationException("placement groups on a cluster runtime come in a later version of "
             + "cluster mode; create the actor without placementGroup");
       }
+      if (getIfExists) {
+        return getOrCreate(cluster);
+      }
       return new ActorHandle<>(cluster.create(constructor, args, options));
     }
+    if (getIfExists) {
+      return getOrCreate();
+    }
     return new ActorHandle<>(runtime.createActor(constructor, args, refMask, options));
+  }
+
+  /**
+   * As Ray's {@code get_if_exists=True}: {@link #remote()} returns the live actor of this name in its
+   * namespace if there is one (whatever its class and options, which are not checked), and creates
+   * it otherwise. Of several callers that race, one creates the actor and the others get it.
+   * Needs a {@link #name(String)}.
+   */
+  public ActorCreation<A> getIfExists() {
+    this.getIfExists = true;
+    return this;
+  }
+
+  /** As {@link #getOrCreate()}, for an actor on a cluster: the name is registered cluster-wide. */
+  private ActorHandle<A> getOrCreate(io.raylite.spi.ActorBackend cluster) {
+    String name = options.name();
+    if (name == null) {
+      throw new IllegalArgumentException("getIfExists() needs a name: set name(...) as well");
+    }
+    String namespace = options.namespace() != null ? options.namespace() : runtime.actors().namespace();
+    Optional<io.raylite.spi.RemoteActor> existing = cluster.named(name, namespace);
+    if (existing.isPresent()) {
+      return new ActorHandle<>(existing.get());
+    }
+    try {
+      return new ActorHandle<>(cluster.create(constructor, args, options));
+    } catch (IllegalArgumentException taken) {
+      // Another caller created it since the look-up: return theirs. Else the refusal was not the name's.
+      return new ActorHandle<>(cluster.named(name, namespace).orElseThrow(() -> taken));
+    }
+  }
+
+  private ActorHandle<A> getOrCreate() {
+    String name = options.name();
+    if (name == null) {
+      throw new IllegalArgumentException("getIfExists() needs a name: set name(...) as well");
+    }
+    String namespace = options.namespace() != null ? options.namespace() : runtime.actors().namespace();
+    Optional<ActorRecord> existing = runtime.actors().named(name, namespace);
+    if (existing.isPresent()) {
+      return new ActorHandle<>(existing.get());
+    }
+    try {
+      return new ActorHandle<>(runtime.createActor(constructor, args, refMask, options));
+    } catch (IllegalArgumentException taken) {
+      // Another caller created it since the look-up: return theirs. Else the refusal was not the name's.
+      return new ActorHandle<>(runtime.actors().named(name, namespace).orElseThrow(() -> taken));
+    }
   }
 }

@@ -13,6 +13,8 @@ import java.util.function.Supplier;
  * {@link #remote()} gives one ref per value.
  */
 public final class MultiReturnCall {
+  /** The most return values of one call: each is an object of its own, with a ref made at submission. */
+  static final int MAX_RETURNS = 1_000_000;
   private final Engine engine;
   private final RayFunc function;
   /** Whether the call runs in this JVM, so that it can check its own result; see MultipleReturns. */
@@ -25,6 +27,9 @@ public final class MultiReturnCall {
       Supplier<String> callName, int numReturns) {
     if (numReturns < 1) {
       throw new IllegalArgumentException("numReturns must be >= 1, got " + numReturns);
+    }
+    if (numReturns > MAX_RETURNS) {
+      throw new IllegalArgumentException("numReturns must be at most " + MAX_RETURNS + ", got " + numReturns);
     }
     this.engine = engine;
     this.function = function;

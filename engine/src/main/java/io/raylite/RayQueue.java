@@ -177,8 +177,9 @@ public final class RayQueue<T> {
       }
       return joinWaiter(waiter, timeout, operation);
     }
-    if (timeout != null) {
-      waiter.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    long timeoutNanos = timeout == null ? -1 : io.raylite.internal.object.Timeouts.nanos(timeout);
+    if (timeoutNanos >= 0) {
+      waiter.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
     }
     RuntimeContext context = Raylite.contextIfRunning().orElse(null);
     try {

@@ -154,6 +154,9 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
   public <A> Optional<ActorHandle<A>> getActor(String name, String namespace) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(namespace, "namespace");
+    if (name.isBlank()) {
+      throw new IllegalArgumentException("name must be a non-blank string, got '" + name + "'");  // as Ray's get_actor
+    }
     io.raylite.spi.ActorBackend cluster = runtime.clusterActors();
     if (cluster != null) {
       return cluster.named(name, namespace).map(actor -> (ActorHandle<A>) new ActorHandle<>(actor));
@@ -461,7 +464,7 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
    * CPUs meanwhile; false if {@code timeout} (null: none) passed because nothing else could run.
    */
   boolean awaitScheduled(java.util.concurrent.CompletableFuture<?> future, Duration timeout) {
-    return runtime.awaitScheduled(future, timeout == null ? -1 : timeout.toNanos());
+    return runtime.awaitScheduled(future, timeout == null ? -1 : nanos(timeout));
   }
 
   /**
@@ -506,15 +509,17 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
   }
 
   private static long nanos(Duration timeout) {
-    Objects.requireNonNull(timeout, "timeout");
-    if (timeout.isNegative()) {
-      throw new IllegalArgumentException("timeout must be >= 0, got " + timeout);
-    }
-    return timeout.toNanos();
+    return io.raylite.internal.object.Timeouts.nanos(timeout);
   }
 
   /** Builds a {@link Raylite} runtime. Setters check their arguments at once. */
   public static final class Builder {
+    /** The most CPUs: the largest parallelism a {@code ForkJoinPool} takes. */
+    private static final int MAX_CPUS = 32_767;
+    /** The most GPU devices a runtime may declare. */
+    private static final int MAX_GPUS = 65_536;
+    /** The most finished tasks the timeline or the state API may keep. */
+    private static final int MAX_KEPT_TASKS = 10_000_000;
     private double cpus = Runtime.getRuntime().availableProcessors();
     private Integer gpus;
     private GpuProvider gpuProvider;
@@ -621,14 +626,18 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
       if (count < 1) {
         throw new IllegalArgumentException("cpus must be >= 1, got " + count);
       }
+      if (count > MAX_CPUS) {
+        throw new IllegalArgumentException("cpus must be at most " + MAX_CPUS
+            + " (the largest ForkJoinPool, which runs the tasks), got " + count);
+      }
       this.cpus = count;
       return this;
     }
 
     /** Declares {@code count} GPU devices, ids 0..count-1, instead of discovering them. */
     public Builder gpus(int count) {
-      if (count < 0) {
-        throw new IllegalArgumentException("gpus must be >= 0, got " + count);
+      if (count < 0 || count > MAX_GPUS) {
+        throw new IllegalArgumentException("gpus must be between 0 and " + MAX_GPUS + ", got " + count);
       }
       this.gpus = count;
       return this;
@@ -715,8 +724,9 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
 
     /** How many finished tasks the timeline keeps, the most recent (default 100,000; 0 turns it off). */
     public Builder timelineCapacity(int tasks) {
-      if (tasks < 0) {
-        throw new IllegalArgumentException("timelineCapacity must be >= 0, got " + tasks);
+      if (tasks < 0 || tasks > MAX_KEPT_TASKS) {
+        throw new IllegalArgumentException("timelineCapacity must be between 0 and " + MAX_KEPT_TASKS
+            + " (its ring is allocated at once), got " + tasks);
       }
       this.timelineCapacity = tasks;
       return this;
@@ -728,8 +738,9 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
      * {@link StateApi#summary} then throw.
      */
     public Builder finishedTaskCapacity(int tasks) {
-      if (tasks < 0) {
-        throw new IllegalArgumentException("finishedTaskCapacity must be >= 0, got " + tasks);
+      if (tasks < 0 || tasks > MAX_KEPT_TASKS) {
+        throw new IllegalArgumentException("finishedTaskCapacity must be between 0 and " + MAX_KEPT_TASKS
+            + " (its ring is allocated at once), got " + tasks);
       }
       this.finishedTaskCapacity = tasks;
       return this;

@@ -20,6 +20,7 @@ import io.raylite.internal.actor.ActorRegistry;
 import io.raylite.internal.object.ObjectEntry;
 import io.raylite.internal.object.ObjectRefImpl;
 import io.raylite.internal.object.ObjectStore;
+import io.raylite.internal.object.Timeouts;
 import io.raylite.internal.object.SpillDirectories;
 import io.raylite.internal.object.Producer;
 import io.raylite.internal.placement.PlacementGroupRecord;
@@ -170,8 +171,17 @@ public final class LocalRuntime {
         function, kept, refMask);
     ObjectRefImpl<R> ref = new ObjectRefImpl<>(task.result);
     engine.tasks.track(task, RuntimeState.callerSeq());
+    adoptByCurrentTask(task);
     task.resolveArguments();
     return ref;
+  }
+
+  /** Has the task running on this thread, if any, cancel {@code task} with itself (Ray's recursive cancel). */
+  private static void adoptByCurrentTask(TaskRun task) {
+    TaskRun parent = TaskRun.current();
+    if (parent != null) {
+      parent.adopt(task);
+    }
   }
 
   /**
@@ -192,6 +202,7 @@ public final class LocalRuntime {
     task.placeIn(placement.bundle().scheduler);
     ObjectRefImpl<R> ref = new ObjectRefImpl<>(task.result);
     engine.tasks.track(task, RuntimeState.callerSeq());
+    adoptByCurrentTask(task);
     task.resolveArguments();
     group.admitted(task, placement);
     return ref;
@@ -331,13 +342,49 @@ public final class LocalRuntime {
       entries[i] = entryAt(refs.get(i), i);
     }
     long deadline = timeoutNanos < 0 ? 0 : System.nanoTime() + timeoutNanos;
+    // As Ray's get, a failure of any object fails the get at once, not once those before it are ready.
+    CompletableFuture<Void> failed = entries.length > 1 ? anyFailed(entries) : null;
     List<T> values = new ArrayList<>(entries.length);
     for (ObjectEntry entry : entries) {
       long left = timeoutNanos < 0 ? -1 : Math.max(0, deadline - System.nanoTime());
+      if (failed != null) {
+        Blocking.awaitOrWake(engine, entry, failed, left);
+        if (failed.isDone()) {
+          throwFirstFailure(entries);
+        }
+      }
       values.add((T) entry.fetched(Blocking.await(engine, entry, left)));
     }
     Reference.reachabilityFence(refs);
     return values;
+  }
+
+  /** Completes when any of {@code entries} fails. */
+  private static CompletableFuture<Void> anyFailed(ObjectEntry[] entries) {
+    CompletableFuture<Void> failed = new CompletableFuture<>();
+    for (ObjectEntry entry : entries) {
+      if (entry.ready.isCompletedExceptionally()) {
+        failed.complete(null);
+        break;
+      }
+      if (!entry.isDone()) {
+        entry.ready.whenComplete((v, e) -> {
+          if (e != null) {
+            failed.complete(null);
+          }
+        });
+      }
+    }
+    return failed;
+  }
+
+  /** Throws the failure of the first failed entry, in list order. */
+  private static void throwFirstFailure(ObjectEntry[] entries) {
+    for (ObjectEntry entry : entries) {
+      if (entry.ready.isCompletedExceptionally()) {
+        throw entry.failure();
+      }
+    }
   }
 
   public <T> WaitResult<T> waitFor(List<ObjectRef<T>> refs, int numReturns, long timeoutNanos) {
@@ -499,7 +546,7 @@ public final class LocalRuntime {
       engine.schedule.close();  // nothing holds a baton from now on; the threads end as in the default mode
     }
     // One grace period for every thread to end; past it, close reports them and returns.
-    long deadline = System.nanoTime() + Math.min(shutdownTimeout.toNanos(), Long.MAX_VALUE / 4);
+    long deadline = System.nanoTime() + Timeouts.cappedNanos(shutdownTimeout, Long.MAX_VALUE / 4);
     ShutdownReport report = new ShutdownReport(name, shutdownTimeout);
     for (TaskRun task : scheduler.close()) {
       task.cancelForClose();

@@ -169,7 +169,7 @@ public final class ActorRegistry {
    * those still alive. Idle actors hold no thread, so once every actor is idle this returns empty.
    */
   public java.util.List<Thread> awaitThreadsEnded(java.time.Duration timeout) {
-    return threads.joinAll(System.nanoTime() + timeout.toNanos());
+    return threads.joinAll(System.nanoTime() + io.raylite.internal.object.Timeouts.cappedNanos(timeout, Long.MAX_VALUE / 4));
   }
 
   /** The actors not dead yet, for the state API. */

@@ -3,7 +3,6 @@ package io.raylite.internal.object;
 import io.raylite.ObjectRef;
 import java.lang.ref.Reference;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -68,11 +67,7 @@ public final class ObjectRefImpl<T> implements ObjectRef<T> {
 
   @Override
   public T get(Duration timeout) {
-    Objects.requireNonNull(timeout, "timeout");
-    if (timeout.isNegative()) {
-      throw new IllegalArgumentException("timeout must be >= 0, got " + timeout);
-    }
-    return read(timeout.toNanos());
+    return read(Timeouts.nanos(timeout));
   }
 
   /** Waits through the runtime that owns the entry, which lends the running task's resources. */

@@ -71,6 +71,21 @@ public final class Blocking {
     return entry.valueOrThrow();
   }
 
+  /**
+   * As {@link #await(Engine, ObjectEntry, long)}, but returns without the value as soon as
+   * {@code wake} completes, if that comes first: a get of several objects wakes so when another
+   * of them fails.
+   */
+  public static void awaitOrWake(Engine engine, ObjectEntry entry, CompletableFuture<?> wake, long timeoutNanos) {
+    TaskRun current = TaskRun.current();
+    if (current != null && !wake.isDone()) {
+      help(current, entry);
+    }
+    if (!entry.isDone() && !wake.isDone()) {
+      block(engine, current, CompletableFuture.anyOf(entry.ready, wake), timeoutNanos, entry);
+    }
+  }
+
   /** Waits for {@code future} as {@link #block} does, for the calling thread of {@code engine}'s runtime. */
   public static boolean awaitFuture(Engine engine, CompletableFuture<?> future, long timeoutNanos) {
     return block(engine, TaskRun.current(), future, timeoutNanos, null);

@@ -45,7 +45,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Cancellation is a CAS to DONE from any state before RUNNING, so the task never runs; a task
  * already RUNNING gets `cancelled` set (and its thread interrupted when forced), its result entry
  * fails at once, and whatever it returns later is dropped. Whoever wins the CAS out of DISPATCHED
- * owns the allocation: run() releases it if cancellation won.
+ * owns the allocation: run() releases it if cancellation won. Cancelling a RUNNING task also cancels
+ * the tasks it submitted that have not finished (TaskChildren), as Ray's recursive cancel does.
  *
  * Threads: the submitting thread writes every field before the run is published to the
  * Scheduler or a dependency callback (both through locks or CompletableFuture, which order the
@@ -119,6 +120,8 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
   long argsReadyNanos;
   long dispatchedNanos;
   long startedNanos;
+  /** The tasks this one submitted while running, for a recursive cancel; null until the first. */
+  private volatile TaskChildren children;
   /** RuntimeContext.onEnd cleanups; touched only by the thread running the task. */
   private List<Runnable> endActions;
   long finishedNanos;
@@ -546,6 +549,18 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
   }
 
   /**
+   * Notes that this running task submitted {@code child}, so that cancelling this task cancels the
+   * child too, as Ray's recursive cancel does. Called on this task's own thread.
+   */
+  public void adopt(TaskRun child) {
+    TaskChildren c = children;
+    if (c == null) {
+      children = c = new TaskChildren();  // only this task's thread writes the field
+    }
+    c.add(child);
+  }
+
+  /**
    * Cancels the task; see {@link io.raylite.Raylite#cancel}.
    *
    * @return whether this call cancelled it
@@ -562,6 +577,10 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
         Thread t = runner;
         if (force && t != null) {
           t.interrupt();  // racy by nature: the task may have just returned; run() clears it
+        }
+        TaskChildren c = children;
+        if (won && c != null) {
+          c.cancelAll(force, "task '" + name + "' (" + idString() + ")");
         }
         return won;
       }
