@@ -48,6 +48,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * reply topic, which publishes the answers that gathered meanwhile as one message. `accepted`
  * remembers the attempt ids of the last three minutes, so a request delivered twice runs once.
  *
+ * Output: while the body runs, the lines it prints (System.out, System.err, RuntimeContext.log)
+ * are gathered by a TaskOutput.Capture and travel on the same reply sender, ahead of the answer
+ * (ReplyMessage), so the submitter prints them before its get returns; the node prints them too.
+ *
  * Objects: a task's result of more than INLINE_LIMIT encoded bytes stays in the local runtime's
  * store (with its spilling) under a key "<nodeId>/<n>", held by the ObjectRef in `owned` until a
  * FreeObject request (the driver's last holder let go, or free()) removes it. Readers fetch it in
@@ -86,8 +90,8 @@ final class ClusterNode implements AutoCloseable {
    */
   private final Cache<String, Boolean> accepted =
       Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(3)).maximumSize(1_000_000).build();
-  /** Answers on their way to each submitter's reply topic. */
-  private final ConcurrentMap<String, BatchingSender<Wire.TaskDone>> replies = new ConcurrentHashMap<>();
+  /** Answers and task output lines on their way to each submitter's reply topic. */
+  private final ConcurrentMap<String, BatchingSender<ReplyMessage.Item>> replies = new ConcurrentHashMap<>();
   private final String localUuid;
   /** Signalled whenever an owned object is dropped, for awaitOwnedAtMost. */
   private final java.util.concurrent.locks.ReentrantLock ownedLock = new java.util.concurrent.locks.ReentrantLock();
@@ -101,7 +105,8 @@ final class ClusterNode implements AutoCloseable {
    */
   static ClusterNode start(NodeOptions options) {
     String nodeId = options.bindHost() + ":" + options.port();
-    Raylite.Builder builder = Raylite.builder().name("node " + nodeId).nodeId(nodeId).cpus(options.cpus());
+    Raylite.Builder builder = Raylite.builder().name("node " + nodeId).nodeId(nodeId).cpus(options.cpus())
+        .logStream(TaskOutput.install());
     if (options.gpus() != null) {
       builder.gpus(options.gpus());
     }
@@ -187,7 +192,8 @@ final class ClusterNode implements AutoCloseable {
     }
     ObjectRef<Object> ref;
     try {
-      TaskCall<Object> call = ray.task((RayFunc0<Object>) () -> runBody(spec)).name(spec.name()).maxRetries(0);
+      TaskCall<Object> call = ray.task((RayFunc0<Object>) () -> runBody(replyTopic, spec)).name(spec.name())
+          .maxRetries(0);
       spec.resources().forEach((name, amount) -> {
         switch (name) {
           case Resources.CPU -> call.numCpus(amount);
@@ -213,14 +219,27 @@ final class ClusterNode implements AutoCloseable {
     });
   }
 
-  /** The task itself, on a worker of the local runtime: reads its function and arguments, and calls it. */
-  private Object runBody(Wire.TaskSpec spec) throws Exception {
-    RayFunc f = (RayFunc) decode(spec.function(), "function of task '" + spec.name() + "'");
-    Object[] values = new Object[spec.args().length];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = argument(spec.args()[i], spec.name(), i);
+  /**
+   * The task itself, on a worker of the local runtime: reads its function and arguments, and calls
+   * it, gathering the lines it prints for its submitter (TaskOutput).
+   */
+  private Object runBody(String replyTopic, Wire.TaskSpec spec) throws Exception {
+    var context = Raylite.context();
+    TaskOutput.Capture capture = new TaskOutput.Capture(spec.id(),
+        "(" + spec.name() + " node=" + nodeId + " worker=" + context.workerName() + ") ",
+        c -> send(replyTopic, new ReplyMessage.Output(c)));
+    try {
+      return ScopedValue.where(TaskOutput.CAPTURE, capture).call(() -> {
+        RayFunc f = (RayFunc) decode(spec.function(), "function of task '" + spec.name() + "'");
+        Object[] values = new Object[spec.args().length];
+        for (int i = 0; i < values.length; i++) {
+          values[i] = argument(spec.args()[i], spec.name(), i);
+        }
+        return Invocation.invoke(f, values);
+      });
+    } finally {
+      capture.close();
     }
-    return Invocation.invoke(f, values);
   }
 
   /** The answer for a task that ended: its result inline or owned here, or its failure. */
@@ -275,11 +294,17 @@ final class ClusterNode implements AutoCloseable {
 
   /** Sends an answer to its submitter, batched with the others bound there. */
   private void reply(String replyTopic, Wire.TaskDone done) {
-    replies.computeIfAbsent(replyTopic, topic -> new BatchingSender<Wire.TaskDone>(MAX_BATCH,
-        batch -> hz.<byte[]>getTopic(topic).publishAsync(WireFormat.writeReplies(batch)),
+    send(replyTopic, new ReplyMessage.Answer(done));
+  }
+
+  /** Queues an answer or a task's lines for the submitter's reply topic; see ReplyMessage. */
+  private void send(String replyTopic, ReplyMessage.Item item) {
+    replies.computeIfAbsent(replyTopic, topic -> new BatchingSender<ReplyMessage.Item>(MAX_BATCH,
+        batch -> hz.<byte[]>getTopic(topic).publishAsync(ReplyMessage.write(batch)),
         (batch, failure) -> LOG.log(System.Logger.Level.WARNING, "node " + nodeId + " could not send "
-            + batch.size() + " task answers to " + topic + "; its submitter will not see them", failure)))
-        .offer(done);
+            + batch.size() + " task answers or output batches to " + topic + "; its submitter will not see them",
+            failure)))
+        .offer(item);
   }
 
   private Object argument(Object wire, String taskName, int index) {

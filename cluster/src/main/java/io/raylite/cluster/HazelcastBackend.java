@@ -45,8 +45,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * The node queues them and acknowledges within SEND_TIMEOUT_SECONDS, or the batch's tasks fail with
  * a named failure (NodeDiedException, retried elsewhere, if the node is gone). Each answer comes
  * back later on this driver's reply topic, in batches too; the topic's listener only hands each
- * message to a virtual thread of our own, which completes the attempts' futures (and with them the
- * driver's tasks). An answer for an id no longer in flight is dropped, so one delivered twice does
+ * message to `replyReader`, one virtual thread that reads the messages in the order they came and
+ * prints the task output lines they carry (see TaskOutput), then hands the answers to a virtual
+ * thread of their own, which completes the attempts' futures (and with them the driver's tasks).
+ * So a task's lines, which its node sends before or with its answer, are printed before its get
+ * returns. An answer for an id no longer in flight is dropped, so one delivered twice does
  * no harm; the node ignores an attempt id it has already accepted.
  *
  * Futures in flight are failed by events, never by polling: a member removed, or a send to it that
@@ -94,6 +97,12 @@ final class HazelcastBackend implements TaskBackend {
   /** Runs the handling of each reply message, off Hazelcast's event threads. */
   private final ExecutorService replyHandlers = Executors.newThreadPerTaskExecutor(
       Thread.ofVirtual().name("raylite-cluster-replies-", 0).factory());
+  /**
+   * Reads each reply message and prints its lines in the order the messages came, before their
+   * answers go to replyHandlers: a task's lines, sent before or with its answer, are printed first.
+   */
+  private final ExecutorService replyReader = Executors.newSingleThreadExecutor(
+      Thread.ofVirtual().name("raylite-cluster-reply-reader").factory());
   private volatile String lost;
   private volatile boolean closing;
 
@@ -117,7 +126,7 @@ final class HazelcastBackend implements TaskBackend {
     }
     try {
       client.<byte[]>getTopic(replyTopic).addMessageListener(
-          message -> replyHandlers.execute(() -> onReplies(message.getMessageObject())));
+          message -> replyReader.execute(() -> onReplies(message.getMessageObject())));
       client.getCluster().addMembershipListener(new MembershipListener() {
         @Override
         public void memberAdded(MembershipEvent event) {
@@ -331,14 +340,24 @@ final class HazelcastBackend implements TaskBackend {
    * answer for an id no longer in flight (failed meanwhile, or delivered twice) is dropped.
    */
   private void onReplies(byte[] message) {
-    List<Wire.TaskDone> answers;
+    ReplyMessage.Read read;
     try {
-      answers = WireFormat.readReplies(message);
+      read = ReplyMessage.read(message);
     } catch (IOException e) {
       LOG.log(System.Logger.Level.ERROR, "a message on " + replyTopic + " cannot be read; the tasks it answers "
           + "will not complete", e);
       return;
     }
+    for (ReplyMessage.Lines lines : read.lines()) {
+      TaskOutput.print(lines.lines());
+    }
+    if (!read.answers().isEmpty()) {
+      replyHandlers.execute(() -> complete(read.answers()));
+    }
+  }
+
+  /** Completes the attempts a message answered, on a reply handler's thread. */
+  private void complete(List<Wire.TaskDone> answers) {
     for (Wire.TaskDone done : answers) {
       InFlight f = inFlight.remove(done.id());
       if (f == null) {
@@ -443,6 +462,7 @@ final class HazelcastBackend implements TaskBackend {
       }
     } finally {
       client.shutdown();
+      replyReader.close();
       replyHandlers.close();
     }
   }

@@ -167,6 +167,65 @@ class ClusterTasksTest {
     assertEquals("broken on " + disk(), e.getCause().getMessage());
   }
 
+  /**
+   * The lines the driver printed on System.out and System.err while {@code run} ran that start with
+   * {@code "(" + taskName}, and what it returned. Other lines (the nodes' output, which
+   * LoopbackCluster echoes, and Hazelcast's warnings) are left out.
+   */
+  private record Printed<T>(T value, List<String> out, List<String> err) {}
+
+  private static <T> Printed<T> printedByDriver(String taskName, java.util.function.Supplier<T> run) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+    ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(outBytes, true, UTF_8));
+    System.setErr(new PrintStream(errBytes, true, UTF_8));
+    T value;
+    try {
+      value = run.get();
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+    return new Printed<>(value, outBytes.toString(UTF_8).lines().filter(l -> l.startsWith("(" + taskName)).toList(),
+        errBytes.toString(UTF_8).lines().filter(l -> l.startsWith("(" + taskName)).toList());
+  }
+
+  @Test
+  void linesATaskPrintsOnANode_arePrintedByTheDriverWithNodeAndWorker_beforeGetReturns() {
+    Printed<String> printed = printedByDriver("printer", () -> ray.get(ray.task(() -> {
+      System.out.println("printed on " + Raylite.context().nodeId());
+      Raylite.context().log("logged %d", 7);
+      return Raylite.context().workerName();
+    }).name("printer").resource("disk", 1).remote()));
+    String prefix = "(printer node=" + disk() + " worker=" + printed.value() + ") ";
+    assertEquals(List.of(prefix + "printed on " + disk(), prefix + "logged 7"), printed.out());
+  }
+
+  @Test
+  void manyLinesOfATask_reachTheDriverInTheOrderPrinted() {
+    Printed<String> printed = printedByDriver("chatty", () -> ray.get(ray.task(() -> {
+      for (int i = 0; i < 2000; i++) {
+        System.out.println("line " + i);
+      }
+      return Raylite.context().workerName();
+    }).name("chatty").resource("disk", 1).remote()));
+    String prefix = "(chatty node=" + disk() + " worker=" + printed.value() + ") ";
+    assertEquals(java.util.stream.IntStream.range(0, 2000).mapToObj(i -> prefix + "line " + i).toList(), printed.out());
+  }
+
+  @Test
+  void linesATaskPrintsOnStandardError_areForwardedToTheDriversStandardError() {
+    Printed<String> printed = printedByDriver("warner", () -> ray.get(ray.task(() -> {
+      System.err.print("no newline at the end");
+      return Raylite.context().workerName();
+    }).name("warner").resource("disk", 1).remote()));
+    assertEquals(List.of("(warner node=" + disk() + " worker=" + printed.value() + ") no newline at the end"),
+        printed.err());
+    assertEquals(List.of(), printed.out());
+  }
+
   @Test
   void nonSerializableArgument_isRefusedAtSubmissionNamingIt() {
     Object lock = new Object();
