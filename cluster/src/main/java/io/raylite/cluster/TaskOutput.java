@@ -197,6 +197,13 @@ final class TaskOutput {
       }
     }
 
+    /** Lines of a task this one submitted (already prefixed by the node that ran it), sent on as this task's. */
+    void forward(List<Line> lines) {
+      for (Line line : lines) {
+        add(line);
+      }
+    }
+
     /** The task's body returned: a last line without its newline is sent too. */
     void close() {
       for (int kind = 0; kind < partial.length; kind++) {

@@ -227,6 +227,78 @@ class ClusterTasksTest {
   }
 
   @Test
+  void nestedTasks_fannedOutByATaskOnANodeBeyondItsCpus_runOnSeveralNodes() {
+    List<String> where = ray.get(ray.task(() -> {
+      Raylite inner = Raylite.current();
+      // The children wait for one gate, so that they are placed together, while all are pending.
+      ObjectRef<Integer> gate = inner.task(() -> 0).remote();
+      List<ObjectRef<String>> children = new java.util.ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        children.add(inner.task((Integer g) -> Raylite.context().nodeId(), gate).remote());
+      }
+      return new java.util.ArrayList<>(inner.get(children));
+    }).resource("disk", 1).remote());
+    assertEquals(4, where.size());
+    assertTrue(where.contains(disk()), "the parent's node, which fits the first child, ran none: " + where);
+    assertTrue(new java.util.HashSet<>(where).size() >= 2, "every child ran on one node: " + where);
+  }
+
+  @Test
+  void nestedTask_needingAResourceOnlyAnotherNodeHas_runsThere_andItsGetReturnsOnTheParentsNode() {
+    String where = ray.get(ray.task(() -> {
+      Raylite inner = Raylite.current();
+      String child = inner.get(inner.task(() -> Raylite.context().nodeId()).resource("disk", 1).remote());
+      return Raylite.context().nodeId() + " got " + child;
+    }).numGpus(0.5).remote());
+    assertEquals(gpu() + " got " + disk(), where);
+  }
+
+  @Test
+  void linesANestedTaskPrintsOnAnotherNode_reachTheDriver() {
+    Printed<String> printed = printedByDriver("nested", () -> ray.get(ray.task(() -> {
+      Raylite inner = Raylite.current();
+      return inner.get(inner.task(() -> {
+        System.out.println("from the child");
+        return Raylite.context().workerName();
+      }).name("nested").resource("disk", 1).remote());
+    }).numGpus(0.5).remote()));
+    assertEquals(List.of("(nested node=" + disk() + " worker=" + printed.value() + ") from the child"), printed.out());
+  }
+
+  /** Says "parked TAG" in its node's output and waits until it is interrupted. */
+  static String parkTagged(String tag) throws InterruptedException {
+    Raylite.context().log("parked %s", tag);
+    NodeFailureTest.NEVER.await();
+    return tag;
+  }
+
+  @Test
+  void forceCancel_ofATaskRunningOnANode_interruptsItThere_andGetThrowsTaskCancelled() throws Exception {
+    var parked = CLUSTER.node(1).line("parked force-cancelled");
+    ObjectRef<String> running = ray.task(() -> parkTagged("force-cancelled")).resource("disk", 1).remote();
+    parked.get(2, java.util.concurrent.TimeUnit.MINUTES);
+    ray.cancel(running, true);
+    assertThrows(io.raylite.TaskCancelledException.class, () -> ray.get(running));
+    // The node's disk is free again only if the task was interrupted there.
+    assertEquals(disk(), ray.get(ray.task(() -> Raylite.context().nodeId()).resource("disk", 1).remote(),
+        java.time.Duration.ofMinutes(2)));
+  }
+
+  @Test
+  void cancel_ofATaskQueuedOnANode_dropsItThere() throws Exception {
+    var parked = CLUSTER.node(1).line("parked ahead-of-queued");
+    ObjectRef<String> ahead = ray.task(() -> parkTagged("ahead-of-queued")).resource("disk", 1).remote();
+    parked.get(2, java.util.concurrent.TimeUnit.MINUTES);
+    ObjectRef<String> queued = ray.task(() -> parkTagged("queued")).resource("disk", 1).remote();
+    ray.cancel(queued, false);
+    assertThrows(io.raylite.TaskCancelledException.class, () -> ray.get(queued));
+    ray.cancel(ahead, true);
+    // Had the queued task stayed on the node, it would start now and keep the disk for ever.
+    assertEquals(disk(), ray.get(ray.task(() -> Raylite.context().nodeId()).resource("disk", 1).remote(),
+        java.time.Duration.ofMinutes(2)));
+  }
+
+  @Test
   void nonSerializableArgument_isRefusedAtSubmissionNamingIt() {
     Object lock = new Object();
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -159,6 +159,17 @@ final class LoopbackCluster implements BeforeAllCallback, AfterAllCallback {
     }
   }
 
+  /**
+   * Starts one more node with {@code options} that joins the head, after the cluster started; it
+   * is killed with the others after the class. Returns once it takes tasks.
+   */
+  Node addNode(String options) throws Exception {
+    Node node = start(freePort(), options.isBlank() ? List.of() : Arrays.asList(options.strip().split("\\s+")),
+        List.of("--address", nodes.getFirst().nodeId));
+    node.line(NodeMain.READY).get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    return node;
+  }
+
   /** The nodes, the head first. */
   List<Node> nodes() {
     return nodes;
