@@ -56,10 +56,14 @@ final class AnswerChecks implements AutoCloseable {
     }
     Object mark = new Object();
     if (armed.putIfAbsent(uuid, mark) == null) {
-      timer.schedule(() -> {
-        armed.remove(uuid, mark);
-        check.accept(uuid);
-      }, after.toNanos(), TimeUnit.NANOSECONDS);
+      try {
+        timer.schedule(() -> {
+          armed.remove(uuid, mark);
+          check.accept(uuid);
+        }, after.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException closed) {
+        armed.remove(uuid, mark);  // the submitter closed: its attempts fail with it, nothing to check
+      }
     }
   }
 

@@ -258,8 +258,11 @@ final class ClusterNode implements AutoCloseable {
       });
       ref = RemoteAttempt.submitAs(spec.attempt(), call::remote);
     } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "node " + nodeId + " could not queue task '" + spec.name() + "'", e);
+      Wire.TaskDone refused = new Wire.TaskDone(spec.id(), failure(e));
+      answered.put(key, refused);
       attempts.close(key, attempt);
-      reply(replyTopic, new Wire.TaskDone(spec.id(), failure(e)));
+      reply(replyTopic, refused);
       return;
     }
     attempt.started(ref, ray);

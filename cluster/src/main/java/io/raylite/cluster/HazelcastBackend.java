@@ -130,6 +130,8 @@ final class HazelcastBackend implements TaskBackend {
   /** The capture of the node task that prepared each argument array or encoded argument (by identity). */
   private final Cache<Object, TaskOutput.Capture> preparedOutput = Caffeine.newBuilder().weakKeys().build();
   private final List<Runnable> unregister = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** Attempts one check found lost; the next check that says so fails them (see checked). */
+  private final Map<Long, Boolean> suspectedLost = new ConcurrentHashMap<>();
   /** Asks a node about answers waited for long: see AnswerChecks. */
   private final AnswerChecks answerChecks = new AnswerChecks(this::checkAnswers);
 
@@ -473,9 +475,17 @@ final class HazelcastBackend implements TaskBackend {
     for (int i = 0; i < ids.length && i < states.length; i++) {
       InFlight f = inFlight.get(ids[i]);
       if (f == null) {
+        suspectedLost.remove(ids[i]);
         continue;  // answered meanwhile (a resent answer, or the first one late)
       }
-      if (states[i] == ClusterNode.LOST) {
+      if (states[i] != ClusterNode.LOST) {
+        suspectedLost.remove(ids[i]);
+      }
+      // Lost only when two checks in a row say so: a node that is still starting may answer one
+      // check before its own state settles.
+      if (states[i] == ClusterNode.LOST && suspectedLost.remove(ids[i]) == null) {
+        suspectedLost.put(ids[i], Boolean.TRUE);
+      } else if (states[i] == ClusterNode.LOST) {
         fail(ids[i], new RayliteException("the answer of task '" + f.taskName() + "' from node " + f.slot().nodeId
             + " was lost on its way, and the node no longer holds it"));
       } else if (states[i] == ClusterNode.NOT_ARRIVED
