@@ -37,6 +37,11 @@ final class LoopbackCluster implements BeforeAllCallback, AfterAllCallback {
   static final String SECRET = "loopback-test-secret";
   private static final String FAILURE_DETECTION_SECONDS = "4";
   private static final long START_TIMEOUT_SECONDS = 180;
+  /**
+   * Where the nodes' output is echoed: the test JVM's System.out as it was when this class loaded,
+   * so that a test that captures System.out (to compare what a program printed) never sees it.
+   */
+  private static final java.io.PrintStream ECHO = System.out;
 
   private final List<List<String>> nodeArgs;
   private final List<Node> nodes = new CopyOnWriteArrayList<>();
@@ -75,7 +80,7 @@ final class LoopbackCluster implements BeforeAllCallback, AfterAllCallback {
     private void read() {
       try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String l = in.readLine(); l != null; l = in.readLine()) {
-          System.out.println("[node " + port + "] " + l);
+          ECHO.println("[node " + port + "] " + l);
           lines.add(l);
           for (Waiter w : waiters) {
             if (l.contains(w.text)) {
