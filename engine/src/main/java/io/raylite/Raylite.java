@@ -114,12 +114,14 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
   }
 
   /**
-   * The runtime running the current task, for tasks that submit tasks.
+   * The runtime running the current task, for tasks that submit tasks. On a cluster node, the
+   * node's connection to the cluster, so that nested tasks are placed cluster-wide.
    *
    * @throws IllegalStateException when called outside a task
    */
   public static Raylite current() {
-    return context().runtime();
+    Raylite submitter = io.raylite.spi.NestedTasks.submitter();
+    return submitter != null ? submitter : context().runtime();
   }
 
   @Override

@@ -12,12 +12,14 @@ import io.raylite.Raylite;
 import io.raylite.RayliteException;
 import io.raylite.Resources;
 import io.raylite.TaskCall;
+import io.raylite.TaskCancelledException;
 import io.raylite.TaskFailedException;
 import io.raylite.function.RayFunc;
 import io.raylite.function.RayFunc0;
 import io.raylite.spi.ValueCodec;
 import io.raylite.spi.Invocation;
 import io.raylite.spi.JavaSerializationCodec;
+import io.raylite.spi.NestedTasks;
 import io.raylite.spi.RemoteAttempt;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,6 +50,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * on the thread that completed it, and reply() hands it to the BatchingSender of the submitter's
  * reply topic, which publishes the answers that gathered meanwhile as one message. `accepted`
  * remembers the attempt ids of the last three minutes, so a request delivered twice runs once.
+ *
+ * Output: while the body runs, the lines it prints (System.out, System.err, RuntimeContext.log)
+ * are gathered by a TaskOutput.Capture and travel on the same reply sender, ahead of the answer
+ * (ReplyMessage), so the submitter prints them before its get returns; the node prints them too.
+ *
+ * Nested tasks: `submitter` is a second runtime on this node, whose backend is a HazelcastBackend
+ * on this member (home = this); runBody binds it with NestedTasks, so Raylite.current() in a task
+ * places the tasks it submits across the cluster, and those placed here come back to accept()
+ * without a request. Cancel and lost answers: `attempts` (NodeAttempts) finds the local task of a
+ * submitter's attempt for cancel(); `answered` keeps each answer while `accepted` remembers its
+ * attempt, for a submitter that asks again (checkAnswers). The answer is kept before the attempt
+ * stops being live, so a check never finds it in neither.
  *
  * Objects: a task's result of more than INLINE_LIMIT encoded bytes stays in the local runtime's
  * store (with its spilling) under a key "<nodeId>/<n>", held by the ObjectRef in `owned` until a
@@ -87,8 +101,18 @@ final class ClusterNode implements AutoCloseable {
    */
   private final Cache<String, Boolean> accepted =
       Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(3)).maximumSize(1_000_000).build();
-  /** Answers on their way to each submitter's reply topic. */
-  private final ConcurrentMap<String, BatchingSender<Wire.TaskDone>> replies = new ConcurrentHashMap<>();
+  /**
+   * Answers sent lately, by reply topic and id, for a submitter that asks again (its copy was
+   * lost); kept as long as `accepted` remembers the attempt.
+   */
+  private final Cache<String, Wire.TaskDone> answered =
+      Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(3)).maximumSize(100_000).build();
+  /** Fault hook for tests: the next answer of a task of each of these names is dropped. */
+  private final java.util.Set<String> dropAnswerOf = ConcurrentHashMap.newKeySet();
+  /** The attempts queued or running here, for cancel requests. */
+  private final NodeAttempts attempts = new NodeAttempts();
+  /** Answers and task output lines on their way to each submitter's reply topic. */
+  private final ConcurrentMap<String, BatchingSender<ReplyMessage.Item>> replies = new ConcurrentHashMap<>();
   private final String localUuid;
   /** Signalled whenever an owned object is dropped, for awaitOwnedAtMost. */
   private final java.util.concurrent.locks.ReentrantLock ownedLock = new java.util.concurrent.locks.ReentrantLock();
@@ -97,6 +121,13 @@ final class ClusterNode implements AutoCloseable {
   /** The actors that live here, and this node's side as a caller of actors (see ClusterActors). */
   final ActorHost actorHost;
   final ClusterActors actors;
+  /**
+   * The node's own connection to the cluster, through its member: Raylite.current() in the tasks
+   * it runs, so that their nested tasks are placed cluster-wide (see HazelcastBackend's home).
+   * Completed once the member has joined: a submitter that saw the member join may send it tasks
+   * before that, and their bodies wait for it.
+   */
+  private final java.util.concurrent.CompletableFuture<Raylite> submitter = new java.util.concurrent.CompletableFuture<>();
 
   /**
    * Starts a node: its local runtime, then its member, which joins the cluster.
@@ -105,7 +136,8 @@ final class ClusterNode implements AutoCloseable {
    */
   static ClusterNode start(NodeOptions options) {
     String nodeId = options.bindHost() + ":" + options.port();
-    Raylite.Builder builder = Raylite.builder().name("node " + nodeId).nodeId(nodeId).cpus(options.cpus());
+    Raylite.Builder builder = Raylite.builder().name("node " + nodeId).nodeId(nodeId).cpus(options.cpus())
+        .logStream(TaskOutput.install());
     if (options.gpus() != null) {
       builder.gpus(options.gpus());
     }
@@ -139,14 +171,26 @@ final class ClusterNode implements AutoCloseable {
     try {
       checkJoin(options);
     } catch (RuntimeException e) {
+      submitter.completeExceptionally(e);
       hz.shutdown();
       throw e;
     }
+    // The actors first: the submitting runtime's backend shares them (its tasks create and call actors).
     this.actorHost = new ActorHost(nodeId, ray, codec, hz, tokenText);
     hz.getUserContext().put(ActorHost.USER_CONTEXT_KEY, actorHost);
     this.actors = new ClusterActors(hz, codec, tokenText);
     actors.attach(ray);
     io.raylite.spi.ActorHosting.useClusterActors(ray, actors);
+    try {
+      submitter.complete(ScopedValue.where(HazelcastClusterProvider.CONNECTING_NODE, this).call(
+          () -> Raylite.builder().name("node " + nodeId + " submitter").address(nodeId).dashboard(false).build()));
+    } catch (RuntimeException e) {
+      submitter.completeExceptionally(e);
+      actors.close();
+      actorHost.close();
+      hz.shutdown();
+      throw e;
+    }
     current = this;
   }
 
@@ -165,6 +209,16 @@ final class ClusterNode implements AutoCloseable {
             + ": every node and driver of a cluster must run the same version");
       }
     }
+  }
+
+  /** The backend of the node's submitting runtime: a HazelcastBackend on this node's member. */
+  HazelcastBackend submitterBackend() {
+    return new HazelcastBackend(nodeId, tokenText, codec, hz, this);
+  }
+
+  /** This node's Hazelcast member id. */
+  String localUuid() {
+    return localUuid;
   }
 
   /** The node of this JVM, or null. */
@@ -191,12 +245,27 @@ final class ClusterNode implements AutoCloseable {
    * already accepted (the same request delivered twice) is ignored.
    */
   void accept(String replyTopic, Wire.TaskSpec spec) {
-    if (accepted.asMap().putIfAbsent(replyTopic + "/" + spec.id(), Boolean.TRUE) != null) {
+    String key = replyTopic + "/" + spec.id();
+    NodeAttempts.Attempt attempt = attempts.open(key);  // before the accepted mark: see NodeAttempts
+    if (attempt == null) {
+      return;
+    }
+    if (accepted.asMap().putIfAbsent(key, Boolean.TRUE) != null) {
+      attempts.close(key, attempt);
+      return;
+    }
+    if (attempt.cancelled()) {
+      Wire.TaskDone cancelled = new Wire.TaskDone(spec.id(), failure(new TaskCancelledException("task '"
+          + spec.name() + "' (" + spec.taskId() + ") was cancelled before it started on node " + nodeId)));
+      answered.put(key, cancelled);
+      attempts.close(key, attempt);
+      reply(replyTopic, cancelled);
       return;
     }
     ObjectRef<Object> ref;
     try {
-      TaskCall<Object> call = ray.task((RayFunc0<Object>) () -> runBody(spec)).name(spec.name()).maxRetries(0);
+      TaskCall<Object> call = ray.task((RayFunc0<Object>) () -> runBody(replyTopic, spec)).name(spec.name())
+          .maxRetries(0);
       spec.resources().forEach((name, amount) -> {
         switch (name) {
           case Resources.CPU -> call.numCpus(amount);
@@ -207,9 +276,14 @@ final class ClusterNode implements AutoCloseable {
       });
       ref = RemoteAttempt.submitAs(spec.attempt(), call::remote);
     } catch (RuntimeException e) {
-      reply(replyTopic, new Wire.TaskDone(spec.id(), failure(e)));
+      LOG.log(System.Logger.Level.WARNING, "node " + nodeId + " could not queue task '" + spec.name() + "'", e);
+      Wire.TaskDone refused = new Wire.TaskDone(spec.id(), failure(e));
+      answered.put(key, refused);
+      attempts.close(key, attempt);
+      reply(replyTopic, refused);
       return;
     }
+    attempt.started(ref, ray);
     ref.toCompletableFuture().whenComplete((value, error) -> {
       Wire.TaskDone done;
       try {
@@ -218,18 +292,87 @@ final class ClusterNode implements AutoCloseable {
         done = new Wire.TaskDone(spec.id(), failure(new RayliteException("node " + nodeId
             + " could not answer task '" + spec.name() + "': " + t, t)));
       }
+      answered.put(key, done);  // before the attempt stops being live: see checkAnswers
+      attempts.close(key, attempt);
+      if (dropAnswerOf.remove(spec.name())) {
+        return;  // the fault hook: this answer is lost on its way
+      }
       reply(replyTopic, done);
     });
   }
 
-  /** The task itself, on a worker of the local runtime: reads its function and arguments, and calls it. */
-  private Object runBody(Wire.TaskSpec spec) throws Exception {
-    RayFunc f = (RayFunc) decode(spec.function(), "function of task '" + spec.name() + "'");
-    Object[] values = new Object[spec.args().length];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = argument(spec.args()[i], spec.name(), i);
+  /**
+   * Cancels the attempt {@code id} of the submitter at {@code replyTopic}, queued or running here,
+   * or the one that has not arrived yet; its answer then says it was cancelled. Does nothing for
+   * an attempt already answered.
+   */
+  void cancel(String replyTopic, long id, boolean force) {
+    String key = replyTopic + "/" + id;
+    NodeAttempts.Attempt attempt = attempts.forCancel(key, k -> accepted.getIfPresent(k) != null);
+    if (attempt != null) {
+      attempt.cancel(force, ray);
     }
-    return Invocation.invoke(f, values);
+  }
+
+  /** What checkAnswers says of each attempt. */
+  static final byte LIVE = 0;
+  static final byte RESENT = 1;
+  static final byte NOT_ARRIVED = 2;
+  static final byte LOST = 3;
+
+  /**
+   * For a submitter that has waited long for these attempts' answers: for each, whether it is
+   * still queued or running here (LIVE), was answered and its answer is sent again (RESENT), has
+   * not arrived (NOT_ARRIVED, its request may be on its way), or was answered and forgotten (LOST).
+   */
+  byte[] checkAnswers(String replyTopic, long[] ids) {
+    byte[] states = new byte[ids.length];
+    java.util.Set<Long> live = new java.util.HashSet<>();
+    for (long id : attempts.liveIds(replyTopic)) {
+      live.add(id);
+    }
+    for (int i = 0; i < ids.length; i++) {
+      String key = replyTopic + "/" + ids[i];
+      Wire.TaskDone done;
+      if (live.contains(ids[i])) {
+        states[i] = LIVE;
+      } else if ((done = answered.getIfPresent(key)) != null) {
+        reply(replyTopic, done);  // delivered twice at worst: the submitter drops the second
+        states[i] = RESENT;
+      } else {
+        states[i] = accepted.getIfPresent(key) == null ? NOT_ARRIVED : LOST;
+      }
+    }
+    return states;
+  }
+
+  /** Fault hook for tests: drops the next answer of a task named {@code taskName} on this node. */
+  void dropNextAnswerOf(String taskName) {
+    dropAnswerOf.add(taskName);
+  }
+
+  /**
+   * The task itself, on a worker of the local runtime: reads its function and arguments, and calls
+   * it, gathering the lines it prints for its submitter (TaskOutput).
+   */
+  private Object runBody(String replyTopic, Wire.TaskSpec spec) throws Exception {
+    var context = Raylite.context();
+    TaskOutput.Capture capture = new TaskOutput.Capture(spec.id(),
+        "(" + spec.name() + " node=" + nodeId + " worker=" + context.workerName() + ") ",
+        c -> send(replyTopic, new ReplyMessage.Output(c)));
+    try {
+      Raylite nested = submitter.join();
+      return ScopedValue.where(TaskOutput.CAPTURE, capture).call(() -> NestedTasks.submitThrough(nested, () -> {
+        RayFunc f = (RayFunc) decode(spec.function(), "function of task '" + spec.name() + "'");
+        Object[] values = new Object[spec.args().length];
+        for (int i = 0; i < values.length; i++) {
+          values[i] = argument(spec.args()[i], spec.name(), i);
+        }
+        return Invocation.invoke(f, values);
+      }));
+    } finally {
+      capture.close();
+    }
   }
 
   /** The answer for a task that ended: its result inline or owned here, or its failure. */
@@ -289,11 +432,17 @@ final class ClusterNode implements AutoCloseable {
 
   /** Sends an answer to its submitter, batched with the others bound there. */
   private void reply(String replyTopic, Wire.TaskDone done) {
-    replies.computeIfAbsent(replyTopic, topic -> new BatchingSender<Wire.TaskDone>(MAX_BATCH,
-        batch -> hz.<byte[]>getTopic(topic).publishAsync(WireFormat.writeReplies(batch)),
+    send(replyTopic, new ReplyMessage.Answer(done));
+  }
+
+  /** Queues an answer or a task's lines for the submitter's reply topic; see ReplyMessage. */
+  private void send(String replyTopic, ReplyMessage.Item item) {
+    replies.computeIfAbsent(replyTopic, topic -> new BatchingSender<ReplyMessage.Item>(MAX_BATCH,
+        batch -> hz.<byte[]>getTopic(topic).publishAsync(ReplyMessage.write(batch)),
         (batch, failure) -> LOG.log(System.Logger.Level.WARNING, "node " + nodeId + " could not send "
-            + batch.size() + " task answers to " + topic + "; its submitter will not see them", failure)))
-        .offer(done);
+            + batch.size() + " task answers or output batches to " + topic + "; its submitter will not see them",
+            failure)))
+        .offer(item);
   }
 
   private Object argument(Object wire, String taskName, int index) {
@@ -452,6 +601,10 @@ final class ClusterNode implements AutoCloseable {
     }
     try {
       actors.close();
+      Raylite nested = submitter.getNow(null);
+      if (nested != null) {
+        nested.close();
+      }
       hz.shutdown();
     } finally {
       ray.close();

@@ -45,15 +45,31 @@ import java.util.concurrent.atomic.AtomicLong;
  * The node queues them and acknowledges within SEND_TIMEOUT_SECONDS, or the batch's tasks fail with
  * a named failure (NodeDiedException, retried elsewhere, if the node is gone). Each answer comes
  * back later on this driver's reply topic, in batches too; the topic's listener only hands each
- * message to a virtual thread of our own, which completes the attempts' futures (and with them the
- * driver's tasks). An answer for an id no longer in flight is dropped, so one delivered twice does
+ * message to `replyReader`, one virtual thread that reads the messages in the order they came and
+ * prints the task output lines they carry (see TaskOutput), then hands the answers to a virtual
+ * thread of their own, which completes the attempts' futures (and with them the driver's tasks).
+ * So a task's lines, which its node sends before or with its answer, are printed before its get
+ * returns. An answer for an id no longer in flight is dropped, so one delivered twice does
  * no harm; the node ignores an attempt id it has already accepted.
  *
  * Futures in flight are failed by events, never by polling: a member removed, or a send to it that
  * fails for a dropped connection, fails those placed on it with NodeDiedException (which the runtime
  * retries within maxRetries); the client losing the cluster fails every one with a
  * RayliteException, and later calls fail at once. A task's own run has no timeout (tasks may run
- * for hours); an answer lost while its node and the connection both stay up is not detected.
+ * for hours); an answer lost while its node and the connection both stay up is asked for again by
+ * AnswerChecks (a one-shot timer per node with attempts in flight, see checkAnswers), and the
+ * attempt fails with a RayliteException if the node no longer has it.
+ *
+ * Held tasks: when every node that could run a task has a full queue (Placement), submit() leaves
+ * it in `backlog` with its answer future; each release (an answer, a failure) and each node that
+ * joins or leaves drains the backlog, which sends what fits now and fails what no live node can
+ * run any more. A node's own submitter (`home` set: the runtime Raylite.current() returns in the
+ * node's tasks, on the node's member) never holds, since its submitters are tasks blocked in get;
+ * it queues a task placed on its own node directly (ClusterNode.accept), and the lines of the
+ * tasks it submits join the submitting task's output (`submitterOutput`).
+ *
+ * Cancel: cancel() drops a held attempt, or sends CancelAttempt to the node that has it, whose
+ * answer (cancelled, or the result if it ended first) then completes the attempt as usual.
 
  * Objects: a small result comes back inline and is stored in the driver's runtime as a value; a
  * large one stays on its node, and the driver stores a RemoteObject, which fetches it in chunks
@@ -88,7 +104,9 @@ final class HazelcastBackend implements TaskBackend {
   private final String token;
   private final HazelcastInstance client;
   private final ValueCodec codec;
-  private final Placement placement = new Placement();
+  private final Placement placement;
+  /** Tasks held because every node that could run them has a full queue (a driver's only). */
+  private final Backlog backlog;
   private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
   /** Each node's task requests on their way, batched while one is in flight. */
@@ -100,13 +118,33 @@ final class HazelcastBackend implements TaskBackend {
   /** Runs the handling of each reply message, off Hazelcast's event threads. */
   private final ExecutorService replyHandlers = Executors.newThreadPerTaskExecutor(
       Thread.ofVirtual().name("raylite-cluster-replies-", 0).factory());
+  /**
+   * Reads each reply message and prints its lines in the order the messages came, before their
+   * answers go to replyHandlers: a task's lines, sent before or with its answer, are printed first.
+   */
+  private final ExecutorService replyReader = Executors.newSingleThreadExecutor(
+      Thread.ofVirtual().name("raylite-cluster-reply-reader").factory());
   private volatile String lost;
   private volatile boolean closing;
   /** The cluster's actors, as this driver calls them. */
   private final ClusterActors actors;
+  /**
+   * The node this backend submits for (its tasks' nested tasks), whose member it shares; null on
+   * a driver, which owns its client.
+   */
+  private final ClusterNode home;
+  /** Lines of each attempt submitted by a task running here, for that task's own output (nested tasks). */
+  private final Map<Long, TaskOutput.Capture> submitterOutput = new ConcurrentHashMap<>();
+  /** The capture of the node task that prepared each argument array or encoded argument (by identity). */
+  private final Cache<Object, TaskOutput.Capture> preparedOutput = Caffeine.newBuilder().weakKeys().build();
+  private final List<Runnable> unregister = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** Attempts one check found lost; the next check that says so fails them (see checked). */
+  private final Map<Long, Boolean> suspectedLost = new ConcurrentHashMap<>();
+  /** Asks a node about answers waited for long: see AnswerChecks. */
+  private final AnswerChecks answerChecks = new AnswerChecks(this::checkAnswers);
 
   private record InFlight(String memberUuid, Placement.Slot slot, String taskName, Map<String, Double> resources,
-      CompletableFuture<Object> answer) {}
+      CompletableFuture<Object> answer, long sentNanos) {}
 
   /**
    * Joins the cluster at {@code address} as a client.
@@ -114,19 +152,39 @@ final class HazelcastBackend implements TaskBackend {
    * @throws RayliteException if it cannot, or if a node runs another Raylite version
    */
   HazelcastBackend(String address, String secret, ClassLoader loader) {
-    this.address = address;
-    this.token = ClusterConfigs.token(secret);
-    this.codec = new ForyCodec(loader);
+    this(address, ClusterConfigs.token(secret), new ForyCodec(loader), join(address, secret, loader), null);
+  }
+
+  private static HazelcastInstance join(String address, String secret, ClassLoader loader) {
     try {
-      this.client = HazelcastClient.newHazelcastClient(ClusterConfigs.client(secret, address, loader));
+      return HazelcastClient.newHazelcastClient(ClusterConfigs.client(secret, address, loader));
     } catch (IllegalStateException e) {
       throw new RayliteException("could not join the cluster at " + address + ": is a node running there, "
           + "and is the secret (RAYLITE_SECRET or -Draylite.secret) the one 'start --head' printed? " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Submits through {@code hz}: a driver's own client, or, when {@code home} is set, the member of
+   * that node, for the nested tasks of the tasks it runs (the member stays up when this closes).
+   */
+  HazelcastBackend(String address, String token, ValueCodec codec, HazelcastInstance hz, ClusterNode home) {
+    this.address = address;
+    this.token = token;
+    this.codec = codec;
+    this.client = hz;
+    this.home = home;
+    // A node's submitter never holds a task: its submitters are tasks blocked in get, which lend
+    // their CPUs on their nodes while this placement still counts them, so holding their children
+    // until they finish would wait for ever. They queue on the nodes instead.
+    this.placement = home == null ? new Placement() : new Placement(Double.POSITIVE_INFINITY);
+    this.backlog = new Backlog(placement);
     try {
-      client.<byte[]>getTopic(replyTopic).addMessageListener(
-          message -> replyHandlers.execute(() -> onReplies(message.getMessageObject())));
-      client.getCluster().addMembershipListener(new MembershipListener() {
+      var topic = client.<byte[]>getTopic(replyTopic);
+      var topicListener = topic.addMessageListener(
+          message -> replyReader.execute(() -> onReplies(message.getMessageObject())));
+      unregister.add(() -> topic.removeMessageListener(topicListener));
+      var members = client.getCluster().addMembershipListener(new MembershipListener() {
         @Override
         public void memberAdded(MembershipEvent event) {
           addMember(event.getMember());
@@ -137,6 +195,7 @@ final class HazelcastBackend implements TaskBackend {
           memberLeft(event.getMember());
         }
       });
+      unregister.add(() -> client.getCluster().removeMembershipListener(members));
       String mine = ClusterConfigs.version();
       for (Member m : client.getCluster().getMembers()) {
         String theirs = m.getAttribute(ClusterConfigs.ATTR_VERSION);
@@ -147,15 +206,20 @@ final class HazelcastBackend implements TaskBackend {
         }
         addMember(m);
       }
-      client.getLifecycleService().addLifecycleListener(event -> {
+      var lifecycle = client.getLifecycleService().addLifecycleListener(event -> {
         if (event.getState() == LifecycleEvent.LifecycleState.CLIENT_DISCONNECTED
             || event.getState() == LifecycleEvent.LifecycleState.SHUTTING_DOWN) {
           lostCluster();
         }
       });
-      this.actors = new ClusterActors(client, codec, token);
+      this.actors = home != null ? home.actors : new ClusterActors(client, codec, token);
+      unregister.add(() -> client.getLifecycleService().removeLifecycleListener(lifecycle));
     } catch (RuntimeException e) {
-      client.shutdown();
+      if (home == null) {
+        client.shutdown();
+      } else {
+        unregister.forEach(Runnable::run);
+      }
       throw e;
     }
   }
@@ -165,6 +229,7 @@ final class HazelcastBackend implements TaskBackend {
     if (resources != null && placement.nodeIdOf(m.getUuid().toString()) == null) {
       placement.add(m.getUuid().toString(), m.getAttribute(ClusterConfigs.ATTR_NODE_ID),
           m.getAddress().getHost() + ":" + m.getAddress().getPort(), ResourceText.parse(resources));
+      drainBacklog();  // held tasks may go to the new node
     }
   }
 
@@ -185,12 +250,14 @@ final class HazelcastBackend implements TaskBackend {
         fail(e.getKey(), Placement.died(slot, e.getValue().taskName()));
       }
     }
+    drainBacklog();  // held tasks that only that node could run fail now
   }
 
   private void lostCluster() {
     if (lost == null) {
       lost = closing ? "the driver's runtime closed" : "the driver lost its connection to the cluster at " + address;
     }
+    failHeld(h -> true);
     for (Long id : inFlight.keySet()) {
       fail(id, closing ? new RuntimeClosedException(lost) : new RayliteException(lost));
     }
@@ -224,6 +291,18 @@ final class HazelcastBackend implements TaskBackend {
     for (int i = 0; i < args.length; i++) {
       if ((refMask & (1 << i)) == 0) {
         kept[i] = new Wire.EncodedArg(codec.encodeArgument(taskName, i, args[i]));
+      }
+    }
+    if (TaskOutput.CAPTURE.isBound()) {
+      // A task on this node submits; submit() may run on another thread, and finds the submitting
+      // task's capture by the arguments prepared here: the same array when no argument is a ref,
+      // else one of its encoded values (a task whose arguments are all refs is not found).
+      TaskOutput.Capture output = TaskOutput.CAPTURE.get();
+      preparedOutput.put(kept, output);
+      for (int i = 0; i < kept.length; i++) {
+        if ((refMask & (1 << i)) == 0) {
+          preparedOutput.put(kept[i], output);
+        }
       }
     }
     return kept;
@@ -272,26 +351,222 @@ final class HazelcastBackend implements TaskBackend {
         wire[i] = new Wire.EncodedArg(codec.encodeArgument(task.name(), i, a));  // a value put on the driver
       }
     }
+    if (preferred == null && home != null) {
+      preferred = home.localUuid();  // a nested task stays on its parent's node while it fits there
+    }
     byte[] f = encodedFunctions.get(function, fn -> codec.encodeFunction(task.name(), fn));
-    Placement.Slot slot = placement.place(task.name(), task.resources(), preferred);
     long id = ids.incrementAndGet();
-    CompletableFuture<Object> answer = new CompletableFuture<>();
-    InFlight flight = new InFlight(slot.uuid, slot, task.name(), task.resources(), answer);
-    inFlight.put(id, flight);
+    CompletableFuture<Object> answer = new Attempt(id);
+    // A task on this node that submits: the lines of its nested tasks are its own (TaskOutput).
+    TaskOutput.Capture output = submitterOf(args);
+    Backlog.Held held = new Backlog.Held(new Wire.TaskSpec(id, task.taskId(), task.name(), task.attempt(),
+        Wire.copy(task.resources()), f, wire), preferred, answer, output);
+    Placement.Slot slot = backlog.placeOrHold(held);
+    if (slot == null) {
+      if (lost != null) {  // held after the loss failed the backlog
+        failHeld(h -> true);
+      }
+      return answer;  // held until a node has room: see Backlog
+    }
+    dispatch(held, slot);
+    return answer;
+  }
+
+  /** The future submit() returns: an attempt's answer, with its id for cancel(). */
+  private static final class Attempt extends CompletableFuture<Object> {
+    final long id;
+
+    Attempt(long id) {
+      this.id = id;
+    }
+  }
+
+  /**
+   * A held attempt is dropped and fails at once; one placed on a node is cancelled there by a
+   * CancelAttempt request, and the node's answer (cancelled, or its result if it ended first)
+   * completes it. A cancel that cannot be sent leaves the attempt to its answer or its node's
+   * departure, as before it.
+   */
+  @Override
+  public void cancel(java.util.concurrent.CompletionStage<Object> attempt, boolean force) {
+    if (!(attempt instanceof Attempt a) || a.isDone()) {
+      return;
+    }
+    for (Backlog.Held h : backlog.remove(h -> h.spec().id() == a.id)) {
+      h.answer().completeExceptionally(new io.raylite.TaskCancelledException("task '" + h.spec().name() + "' ("
+          + h.spec().taskId() + ") was cancelled before it was placed on a node"));
+      return;
+    }
+    InFlight f = inFlight.get(a.id);
+    if (f == null) {
+      // Answered meanwhile; or, a narrow race, taken from the backlog and not yet registered: then
+      // it runs on its node, and get still says it was cancelled.
+      return;
+    }
+    if (home != null && f.memberUuid().equals(home.localUuid())) {
+      home.cancel(replyTopic, a.id, force);
+      return;
+    }
+    Member member = RemoteObjects.memberOf(client, f.memberUuid());
+    if (member == null) {
+      return;  // its node left: the attempt fails with NodeDiedException
+    }
+    client.getExecutorService(ClusterConfigs.EXECUTOR).submitToMember(
+        new NodeRequests.CancelAttempt(token, replyTopic, a.id, force), member, new ExecutionCallback<Boolean>() {
+          @Override
+          public void onResponse(Boolean response) {}
+
+          @Override
+          public void onFailure(Throwable t) {
+            LOG.log(System.Logger.Level.WARNING, "could not cancel task '" + f.taskName() + "' on node "
+                + f.slot().nodeId + "; it runs on until it ends or its node leaves", t);
+          }
+        });
+  }
+
+  /**
+   * Asks the node with member {@code uuid} about this submitter's attempts there that were sent
+   * at least AnswerChecks.after() ago: it resends the answers it still has; an answer it no longer
+   * has, or a task that never reached it, fails the attempt with a RayliteException saying so,
+   * instead of leaving its get waiting for ever. On the AnswerChecks timer's thread; never waits.
+   */
+  private void checkAnswers(String uuid) {
+    try {
+      long now = System.nanoTime();
+      long after = answerChecks.after().toNanos();
+      List<Long> old = new java.util.ArrayList<>();
+      boolean any = false;
+      for (Map.Entry<Long, InFlight> e : inFlight.entrySet()) {
+        if (e.getValue().memberUuid().equals(uuid)) {
+          any = true;
+          if (now - e.getValue().sentNanos() >= after) {
+            old.add(e.getKey());
+          }
+        }
+      }
+      if (any) {
+        answerChecks.arm(uuid);
+      }
+      if (old.isEmpty()) {
+        return;
+      }
+      long[] ids = old.stream().mapToLong(Long::longValue).toArray();
+      if (home != null && uuid.equals(home.localUuid())) {
+        checked(ids, home.checkAnswers(replyTopic, ids));
+        return;
+      }
+      Member member = RemoteObjects.memberOf(client, uuid);
+      if (member == null) {
+        return;  // it left: nodeLeft fails its attempts
+      }
+      client.getExecutorService(ClusterConfigs.EXECUTOR).submitToMember(
+          new NodeRequests.CheckAnswers(token, replyTopic, ids), member, new ExecutionCallback<byte[]>() {
+            @Override
+            public void onResponse(byte[] states) {
+              checked(ids, states);
+            }
+
+            @Override
+            public void onFailure(Throwable t) {
+              LOG.log(System.Logger.Level.WARNING, "could not ask a node about " + ids.length
+                  + " task answers; it is asked again after " + answerChecks.after(), t);
+            }
+          });
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "checking the answers of a node failed; it is checked again after "
+          + answerChecks.after(), e);
+    }
+  }
+
+  /** What a node said of the attempts checkAnswers asked about. */
+  private void checked(long[] ids, byte[] states) {
+    long now = System.nanoTime();
+    for (int i = 0; i < ids.length && i < states.length; i++) {
+      InFlight f = inFlight.get(ids[i]);
+      if (f == null) {
+        suspectedLost.remove(ids[i]);
+        continue;  // answered meanwhile (a resent answer, or the first one late)
+      }
+      if (states[i] != ClusterNode.LOST) {
+        suspectedLost.remove(ids[i]);
+      }
+      // Lost only when two checks in a row say so: a node that is still starting may answer one
+      // check before its own state settles.
+      if (states[i] == ClusterNode.LOST && suspectedLost.remove(ids[i]) == null) {
+        suspectedLost.put(ids[i], Boolean.TRUE);
+      } else if (states[i] == ClusterNode.LOST) {
+        fail(ids[i], new RayliteException("the answer of task '" + f.taskName() + "' from node " + f.slot().nodeId
+            + " was lost on its way, and the node no longer holds it"));
+      } else if (states[i] == ClusterNode.NOT_ARRIVED
+          && now - f.sentNanos() > TimeUnit.SECONDS.toNanos(SEND_TIMEOUT_SECONDS) + answerChecks.after().toNanos()) {
+        fail(ids[i], new RayliteException("node " + f.slot().nodeId + " never received task '" + f.taskName()
+            + "', sent " + TimeUnit.NANOSECONDS.toSeconds(now - f.sentNanos()) + " s ago"));
+      }
+    }
+  }
+
+  /** The capture of the node task that prepared these arguments (see prepare), or null. */
+  private TaskOutput.Capture submitterOf(Object[] args) {
+    if (home == null) {
+      return null;
+    }
+    TaskOutput.Capture output = preparedOutput.getIfPresent(args);
+    for (int i = 0; output == null && i < args.length; i++) {
+      if (args[i] instanceof Wire.EncodedArg) {
+        output = preparedOutput.getIfPresent(args[i]);
+      }
+    }
+    return output;
+  }
+
+  /** Registers a placed attempt in flight and queues it in its node's outbox. */
+  private void dispatch(Backlog.Held held, Placement.Slot slot) {
+    Wire.TaskSpec spec = held.spec();
+    long id = spec.id();
+    inFlight.put(id, new InFlight(slot.uuid, slot, spec.name(), spec.resources(), held.answer(), System.nanoTime()));
+    answerChecks.arm(slot.uuid);
+    if (held.output() != null) {
+      submitterOutput.put(id, held.output());
+    }
     String why = lost;
     if (why != null) {  // a loss that happened before the registration above failed nothing
       fail(id, closing ? new RuntimeClosedException(why) : new RayliteException(why));
-      return answer;
+      return;
     }
     outboxes.computeIfAbsent(slot.uuid, uuid -> new BatchingSender<Wire.TaskSpec>(MAX_BATCH,
             batch -> send(slot, batch), (batch, failure) -> notSent(slot, batch, failure)))
-        .offer(new Wire.TaskSpec(id, task.taskId(), task.name(), task.attempt(), Wire.copy(task.resources()), f, wire));
-    return answer;
+        .offer(spec);
+  }
+
+  /** Sends the held tasks that fit now, and fails those no live node can run any more. */
+  private void drainBacklog() {
+    Backlog.Drained drained = backlog.drain();
+    for (Backlog.Failed f : drained.failed()) {
+      f.held().answer().completeExceptionally(f.failure());
+    }
+    for (Backlog.Placed p : drained.placed()) {
+      dispatch(p.held(), p.slot());
+    }
+  }
+
+  /** Fails the held tasks that match, as the cluster is lost or closed. */
+  private void failHeld(java.util.function.Predicate<Backlog.Held> which) {
+    String why = lost;
+    for (Backlog.Held h : backlog.remove(which)) {
+      h.answer().completeExceptionally(closing ? new RuntimeClosedException(why) : new RayliteException(why));
+    }
   }
 
   /** Sends one batch to the node; the stage completes when the node has queued it, or fails in time. */
   private CompletableFuture<Boolean> send(Placement.Slot slot, List<Wire.TaskSpec> batch) {
     CompletableFuture<Boolean> queued = new CompletableFuture<>();
+    if (home != null && slot.uuid.equals(home.localUuid())) {
+      for (Wire.TaskSpec spec : batch) {
+        home.accept(replyTopic, spec);  // this node: queued in its runtime without a request
+      }
+      queued.complete(Boolean.TRUE);
+      return queued;
+    }
     Member member = RemoteObjects.memberOf(client, slot.uuid);
     if (member == null) {
       queued.completeExceptionally(Placement.died(slot, batch.getFirst().name()));
@@ -328,10 +603,12 @@ final class HazelcastBackend implements TaskBackend {
   }
 
   private void fail(long id, Throwable failure) {
+    submitterOutput.remove(id);
     InFlight f = inFlight.remove(id);
     if (f != null) {
       placement.release(f.slot(), f.resources());
       f.answer().completeExceptionally(failure);
+      drainBacklog();
     }
   }
 
@@ -340,15 +617,31 @@ final class HazelcastBackend implements TaskBackend {
    * answer for an id no longer in flight (failed meanwhile, or delivered twice) is dropped.
    */
   private void onReplies(byte[] message) {
-    List<Wire.TaskDone> answers;
+    ReplyMessage.Read read;
     try {
-      answers = WireFormat.readReplies(message);
+      read = ReplyMessage.read(message);
     } catch (IOException e) {
       LOG.log(System.Logger.Level.ERROR, "a message on " + replyTopic + " cannot be read; the tasks it answers "
           + "will not complete", e);
       return;
     }
+    for (ReplyMessage.Lines lines : read.lines()) {
+      TaskOutput.Capture parent = submitterOutput.get(lines.id());
+      if (parent != null) {
+        parent.forward(lines.lines());
+      } else {
+        TaskOutput.print(lines.lines());
+      }
+    }
+    if (!read.answers().isEmpty()) {
+      replyHandlers.execute(() -> complete(read.answers()));
+    }
+  }
+
+  /** Completes the attempts a message answered, on a reply handler's thread. */
+  private void complete(List<Wire.TaskDone> answers) {
     for (Wire.TaskDone done : answers) {
+      submitterOutput.remove(done.id());
       InFlight f = inFlight.remove(done.id());
       if (f == null) {
         continue;
@@ -363,6 +656,7 @@ final class HazelcastBackend implements TaskBackend {
       }
       f.answer().complete(value);
     }
+    drainBacklog();  // the released resources may make room for held tasks
   }
 
   /**
@@ -474,7 +768,9 @@ final class HazelcastBackend implements TaskBackend {
   public void close() {
     closing = true;
     lostCluster();
-    actors.close();
+    if (home == null) {
+      actors.close();  // a node's submitter shares the node's actors, closed with the node
+    }
     try {
       client.getTopic(replyTopic).destroy();
     } catch (RuntimeException e) {
@@ -482,7 +778,13 @@ final class HazelcastBackend implements TaskBackend {
         LOG.log(System.Logger.Level.DEBUG, "could not drop the reply topic " + replyTopic, e);
       }
     } finally {
-      client.shutdown();
+      if (home == null) {
+        client.shutdown();
+      } else {
+        unregister.forEach(Runnable::run);
+      }
+      answerChecks.close();
+      replyReader.close();
       replyHandlers.close();
     }
   }

@@ -10,9 +10,14 @@ import io.raylite.spi.TaskBackend;
  * {@code RAYLITE_SECRET}, as {@code start --head} printed it.
  */
 public final class HazelcastClusterProvider implements ClusterProvider {
+  /** Bound while a node connects its own submitting runtime: that connection shares the node's member. */
+  static final ScopedValue<ClusterNode> CONNECTING_NODE = ScopedValue.newInstance();
 
   @Override
   public TaskBackend connect(String address) {
+    if (CONNECTING_NODE.isBound()) {
+      return CONNECTING_NODE.get().submitterBackend();
+    }
     String secret = ClusterConfigs.secretFromEnvironment();
     if (secret == null) {
       throw new RayliteException("joining the cluster at " + address + " needs its secret: set RAYLITE_SECRET or "

@@ -67,6 +67,61 @@ final class NodeRequests {
     }
   }
 
+  /** Cancels a submitter's attempt on the node (see ClusterNode.cancel); safe to deliver twice. */
+  static final class CancelAttempt implements Callable<Boolean>, HazelcastInstanceAware, Serializable {
+    private final String token;
+    private final String replyTopic;
+    private final long id;
+    private final boolean force;
+    private transient HazelcastInstance hz;
+
+    CancelAttempt(String token, String replyTopic, long id, boolean force) {
+      this.token = token;
+      this.replyTopic = replyTopic;
+      this.id = id;
+      this.force = force;
+    }
+
+    @Override
+    public void setHazelcastInstance(HazelcastInstance instance) {
+      this.hz = instance;
+    }
+
+    @Override
+    public Boolean call() {
+      ClusterNode node = node(hz);
+      node.checkToken(token);
+      node.cancel(replyTopic, id, force);
+      return Boolean.TRUE;
+    }
+  }
+
+  /** Asks what became of attempts whose answers a submitter still waits for (ClusterNode.checkAnswers). */
+  static final class CheckAnswers implements Callable<byte[]>, HazelcastInstanceAware, Serializable {
+    private final String token;
+    private final String replyTopic;
+    private final long[] ids;
+    private transient HazelcastInstance hz;
+
+    CheckAnswers(String token, String replyTopic, long[] ids) {
+      this.token = token;
+      this.replyTopic = replyTopic;
+      this.ids = ids;
+    }
+
+    @Override
+    public void setHazelcastInstance(HazelcastInstance instance) {
+      this.hz = instance;
+    }
+
+    @Override
+    public byte[] call() {
+      ClusterNode node = node(hz);
+      node.checkToken(token);
+      return node.checkAnswers(replyTopic, ids);
+    }
+  }
+
   /** Sends {@code length} bytes of an object's encoding from {@code offset}. */
   static final class FetchChunk implements Callable<byte[]>, HazelcastInstanceAware, Serializable {
     private final String token;

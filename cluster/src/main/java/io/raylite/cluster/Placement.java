@@ -18,9 +18,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * does not fit yet, so the driver holds no resources of its own: place() picks a node at once and
  * never waits. It takes the node that holds most of the task's argument bytes if the task fits
  * there now, else the node where it fits now with the lowest load, else (every node that could run
- * it is full) the one with the lowest load, where it queues. A node's load for a request is the
- * highest share of any resource the request names that would be in use with it. When no live node
- * could ever fit the request, the task fails at once.
+ * it is full) the one with the lowest load whose queue is not full, where it queues. A node's
+ * queue is full for a request when, with it, some resource it names would be in use beyond
+ * (1 + queueFactor) times the node's capacity; then place() returns null and the submitter holds
+ * the task (Backlog) until a release or a node joining makes room. Queues on the nodes keep them
+ * busy between answers; the bound keeps most of a backlog where a node that joins later can take
+ * it. A node's load for a request is the highest share of any resource the request names that
+ * would be in use with it. When no live node could ever fit the request, the task fails at once.
  *
  * States of a node: LIVE (in `live`) -> DEAD (moved to `dead` when Hazelcast removes the member;
  * never back: a restarted node is a new member). Every field is guarded by `lock`.
@@ -29,6 +33,22 @@ final class Placement {
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<String, Slot> live = new LinkedHashMap<>();
   private final Map<String, Slot> dead = new LinkedHashMap<>();
+  /** How many times its capacity a node may have queued beyond what runs; see the overview. */
+  private final double queueFactor;
+
+  /** The system property that sets queueFactor; 16 unless set. */
+  static final String QUEUE_FACTOR_PROPERTY = "raylite.cluster.queueFactor";
+
+  Placement() {
+    this(Double.parseDouble(System.getProperty(QUEUE_FACTOR_PROPERTY, "16")));
+  }
+
+  Placement(double queueFactor) {
+    if (!(queueFactor >= 0)) {
+      throw new IllegalArgumentException(QUEUE_FACTOR_PROPERTY + " must be >= 0, got " + queueFactor);
+    }
+    this.queueFactor = queueFactor;
+  }
 
   /** One node: its capacity and what this driver runs on it now. */
   static final class Slot {
@@ -58,6 +78,17 @@ final class Placement {
       for (Map.Entry<String, Double> e : request.entrySet()) {
         double free = capacity.getOrDefault(e.getKey(), 0.0) - used.getOrDefault(e.getKey(), 0.0);
         if (e.getValue() > 0 && free + 1e-9 < e.getValue()) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** Whether the request may queue here: with it, nothing it names is in use beyond the queue bound. */
+    boolean mayQueue(Map<String, Double> request, double queueFactor) {
+      for (Map.Entry<String, Double> e : request.entrySet()) {
+        double bound = capacity.getOrDefault(e.getKey(), 0.0) * (1 + queueFactor);
+        if (e.getValue() > 0 && used.getOrDefault(e.getKey(), 0.0) + e.getValue() > bound + 1e-9) {
           return false;
         }
       }
@@ -137,6 +168,7 @@ final class Placement {
    * Places the request on a node and counts it there until {@link #release}; never waits.
    *
    * @param preferredUuid the node holding most of the task's argument bytes, or null
+   * @return the node, or null if every node that could run it has a full queue
    * @throws InfeasibleResourceException if no live node could ever run it (they died)
    */
   Slot place(String taskName, Map<String, Double> request, String preferredUuid) {
@@ -144,11 +176,16 @@ final class Placement {
     try {
       Slot preferred = preferredUuid == null ? null : live.get(preferredUuid);
       Slot best = preferred != null && preferred.fitsNow(request) ? preferred : null;
+      boolean feasible = best != null;
       if (best == null) {
         boolean bestFits = false;
         double bestLoad = Double.MAX_VALUE;
         for (Slot s : live.values()) {
           if (!s.couldEverFit(request)) {
+            continue;
+          }
+          feasible = true;
+          if (!s.mayQueue(request, queueFactor)) {
             continue;
           }
           boolean fits = s.fitsNow(request);
@@ -161,6 +198,9 @@ final class Placement {
         }
       }
       if (best == null) {
+        if (feasible) {
+          return null;  // every node that could run it has a full queue: the submitter holds it
+        }
         throw infeasible(taskName, request);
       }
       for (Map.Entry<String, Double> e : request.entrySet()) {

@@ -168,6 +168,137 @@ class ClusterTasksTest {
     assertEquals("broken on " + disk(), e.getCause().getMessage());
   }
 
+  /**
+   * The lines the driver printed on System.out and System.err while {@code run} ran that start with
+   * {@code "(" + taskName}, and what it returned. Other lines (the nodes' output, which
+   * LoopbackCluster echoes, and Hazelcast's warnings) are left out.
+   */
+  private record Printed<T>(T value, List<String> out, List<String> err) {}
+
+  private static <T> Printed<T> printedByDriver(String taskName, java.util.function.Supplier<T> run) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+    ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(outBytes, true, UTF_8));
+    System.setErr(new PrintStream(errBytes, true, UTF_8));
+    T value;
+    try {
+      value = run.get();
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+    return new Printed<>(value, outBytes.toString(UTF_8).lines().filter(l -> l.startsWith("(" + taskName)).toList(),
+        errBytes.toString(UTF_8).lines().filter(l -> l.startsWith("(" + taskName)).toList());
+  }
+
+  @Test
+  void linesATaskPrintsOnANode_arePrintedByTheDriverWithNodeAndWorker_beforeGetReturns() {
+    Printed<String> printed = printedByDriver("printer", () -> ray.get(ray.task(() -> {
+      System.out.println("printed on " + Raylite.context().nodeId());
+      Raylite.context().log("logged %d", 7);
+      return Raylite.context().workerName();
+    }).name("printer").resource("disk", 1).remote()));
+    String prefix = "(printer node=" + disk() + " worker=" + printed.value() + ") ";
+    assertEquals(List.of(prefix + "printed on " + disk(), prefix + "logged 7"), printed.out());
+  }
+
+  @Test
+  void manyLinesOfATask_reachTheDriverInTheOrderPrinted() {
+    Printed<String> printed = printedByDriver("chatty", () -> ray.get(ray.task(() -> {
+      for (int i = 0; i < 2000; i++) {
+        System.out.println("line " + i);
+      }
+      return Raylite.context().workerName();
+    }).name("chatty").resource("disk", 1).remote()));
+    String prefix = "(chatty node=" + disk() + " worker=" + printed.value() + ") ";
+    assertEquals(java.util.stream.IntStream.range(0, 2000).mapToObj(i -> prefix + "line " + i).toList(), printed.out());
+  }
+
+  @Test
+  void linesATaskPrintsOnStandardError_areForwardedToTheDriversStandardError() {
+    Printed<String> printed = printedByDriver("warner", () -> ray.get(ray.task(() -> {
+      System.err.print("no newline at the end");
+      return Raylite.context().workerName();
+    }).name("warner").resource("disk", 1).remote()));
+    assertEquals(List.of("(warner node=" + disk() + " worker=" + printed.value() + ") no newline at the end"),
+        printed.err());
+    assertEquals(List.of(), printed.out());
+  }
+
+  @Test
+  void nestedTasks_fannedOutByATaskOnANodeBeyondItsCpus_runOnSeveralNodes() {
+    List<String> where = ray.get(ray.task(() -> {
+      Raylite inner = Raylite.current();
+      // The children wait for one gate, so that they are placed together, while all are pending.
+      ObjectRef<Integer> gate = inner.task(() -> 0).remote();
+      List<ObjectRef<String>> children = new java.util.ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        children.add(inner.task((Integer g) -> Raylite.context().nodeId(), gate).remote());
+      }
+      return new java.util.ArrayList<>(inner.get(children));
+    }).resource("disk", 1).remote());
+    assertEquals(4, where.size());
+    assertTrue(where.contains(disk()), "the parent's node, which fits the first child, ran none: " + where);
+    assertTrue(new java.util.HashSet<>(where).size() >= 2, "every child ran on one node: " + where);
+  }
+
+  @Test
+  void nestedTask_needingAResourceOnlyAnotherNodeHas_runsThere_andItsGetReturnsOnTheParentsNode() {
+    String where = ray.get(ray.task(() -> {
+      Raylite inner = Raylite.current();
+      String child = inner.get(inner.task(() -> Raylite.context().nodeId()).resource("disk", 1).remote());
+      return Raylite.context().nodeId() + " got " + child;
+    }).numGpus(0.5).remote());
+    assertEquals(gpu() + " got " + disk(), where);
+  }
+
+  @Test
+  void linesANestedTaskPrintsOnAnotherNode_reachTheDriver() {
+    Printed<String> printed = printedByDriver("nested", () -> ray.get(ray.task(() -> {
+      Raylite inner = Raylite.current();
+      return inner.get(inner.task(() -> {
+        System.out.println("from the child");
+        return Raylite.context().workerName();
+      }).name("nested").resource("disk", 1).remote());
+    }).numGpus(0.5).remote()));
+    assertEquals(List.of("(nested node=" + disk() + " worker=" + printed.value() + ") from the child"), printed.out());
+  }
+
+  /** Says "parked TAG" in its node's output and waits until it is interrupted. */
+  static String parkTagged(String tag) throws InterruptedException {
+    Raylite.context().log("parked %s", tag);
+    NodeFailureTest.NEVER.await();
+    return tag;
+  }
+
+  @Test
+  void forceCancel_ofATaskRunningOnANode_interruptsItThere_andGetThrowsTaskCancelled() throws Exception {
+    var parked = CLUSTER.node(1).line("parked force-cancelled");
+    ObjectRef<String> running = ray.task(() -> parkTagged("force-cancelled")).resource("disk", 1).remote();
+    parked.get(2, java.util.concurrent.TimeUnit.MINUTES);
+    ray.cancel(running, true);
+    assertThrows(io.raylite.TaskCancelledException.class, () -> ray.get(running));
+    // The node's disk is free again only if the task was interrupted there.
+    assertEquals(disk(), ray.get(ray.task(() -> Raylite.context().nodeId()).resource("disk", 1).remote(),
+        java.time.Duration.ofMinutes(2)));
+  }
+
+  @Test
+  void cancel_ofATaskQueuedOnANode_dropsItThere() throws Exception {
+    var parked = CLUSTER.node(1).line("parked ahead-of-queued");
+    ObjectRef<String> ahead = ray.task(() -> parkTagged("ahead-of-queued")).resource("disk", 1).remote();
+    parked.get(2, java.util.concurrent.TimeUnit.MINUTES);
+    ObjectRef<String> queued = ray.task(() -> parkTagged("queued")).resource("disk", 1).remote();
+    ray.cancel(queued, false);
+    assertThrows(io.raylite.TaskCancelledException.class, () -> ray.get(queued));
+    ray.cancel(ahead, true);
+    // Had the queued task stayed on the node, it would start now and keep the disk for ever.
+    assertEquals(disk(), ray.get(ray.task(() -> Raylite.context().nodeId()).resource("disk", 1).remote(),
+        java.time.Duration.ofMinutes(2)));
+  }
+
   @Test
   void nonSerializableArgument_isRefusedAtSubmissionNamingIt() {
     Object lock = new Object();

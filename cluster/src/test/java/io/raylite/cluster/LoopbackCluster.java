@@ -37,6 +37,11 @@ final class LoopbackCluster implements BeforeAllCallback, AfterAllCallback {
   static final String SECRET = "loopback-test-secret";
   private static final String FAILURE_DETECTION_SECONDS = "4";
   private static final long START_TIMEOUT_SECONDS = 180;
+  /**
+   * Where the nodes' output is echoed: the test JVM's System.out as it was when this class loaded,
+   * so that a test that captures System.out (to compare what a program printed) never sees it.
+   */
+  private static final java.io.PrintStream ECHO = System.out;
 
   private final List<List<String>> nodeArgs;
   private final List<Node> nodes = new CopyOnWriteArrayList<>();
@@ -75,7 +80,7 @@ final class LoopbackCluster implements BeforeAllCallback, AfterAllCallback {
     private void read() {
       try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String l = in.readLine(); l != null; l = in.readLine()) {
-          System.out.println("[node " + port + "] " + l);
+          ECHO.println("[node " + port + "] " + l);
           lines.add(l);
           for (Waiter w : waiters) {
             if (l.contains(w.text)) {
@@ -157,6 +162,17 @@ final class LoopbackCluster implements BeforeAllCallback, AfterAllCallback {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
+  }
+
+  /**
+   * Starts one more node with {@code options} that joins the head, after the cluster started; it
+   * is killed with the others after the class. Returns once it takes tasks.
+   */
+  Node addNode(String options) throws Exception {
+    Node node = start(freePort(), options.isBlank() ? List.of() : Arrays.asList(options.strip().split("\\s+")),
+        List.of("--address", nodes.getFirst().nodeId));
+    node.line(NodeMain.READY).get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    return node;
   }
 
   /** The nodes, the head first. */

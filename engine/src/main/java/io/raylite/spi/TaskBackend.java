@@ -68,6 +68,14 @@ public interface TaskBackend extends AutoCloseable {
   }
 
   /**
+   * Cancels an attempt that {@link #submit} returned and that has not completed: the node running
+   * or queueing it cancels it in its own runtime (interrupting it if {@code force}), and the
+   * attempt then completes with a {@link io.raylite.TaskCancelledException}, or with its result if
+   * it ended first. Returns at once; does nothing for an attempt already done.
+   */
+  default void cancel(CompletionStage<Object> attempt, boolean force) {}
+
+  /**
    * What the nodes have not been given yet, by name, for a backend that {@link #placesTasks}:
    * each node's capacity less what runs or waits there for this runtime, summed.
    */

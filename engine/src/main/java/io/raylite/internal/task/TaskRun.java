@@ -93,6 +93,8 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
 
   private volatile int state;
   private volatile boolean cancelled;
+  /** The attempt a backend placed on a node (placeOnNode), for cancel to pass on; else null. */
+  private volatile CompletionStage<Object> placedAttempt;
   private volatile Thread runner;
   /** The resources held while dispatched or running; borrowed from the waiter when run inline. */
   Allocation allocation;
@@ -436,6 +438,10 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
     } catch (Throwable t) {
       return finish(null, t, false);
     }
+    placedAttempt = answer;
+    if (cancelled) {
+      runtime.backend.cancel(answer, false);  // cancelled while it was being placed: cancel saw no attempt
+    }
     answer.whenComplete((value, failure) -> finish(value,
         failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure, false));
     return null;
@@ -581,6 +587,10 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
         TaskChildren c = children;
         if (won && c != null) {
           c.cancelAll(force, "task '" + name + "' (" + idString() + ")");
+        }
+        CompletionStage<Object> onNode = placedAttempt;
+        if (onNode != null) {
+          runtime.backend.cancel(onNode, force);  // the node cancels it there; its answer finishes it here
         }
         return won;
       }
