@@ -374,6 +374,7 @@ public final class ActorRecord {
         call.failure = cancelled;
       } else {
         call.cancelled = true;  // running: it finishes, its outcome is dropped
+        countDownLocked(call);  // its result fails now: the caller's slot is free before that
       }
     }
     if (queued) {
