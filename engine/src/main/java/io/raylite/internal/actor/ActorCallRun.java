@@ -41,9 +41,10 @@ import java.util.concurrent.ExecutionException;
  * the actor's monitor. {@code attempt}, {@code runner}, {@code onRestartedActor}, {@code aborted}
  * and {@code failure} are written under that monitor (see {@link ActorRecord});
  * {@code aborted} is also volatile for {@link #isCancelled()}. {@code value}, {@code thrown} and
- * {@code argumentFailed} belong to the thread running the call until it hands the outcome back
- * under the monitor. {@code async} and {@code keepAlive} are written before publication;
- * {@code keepAlive} is cleared when the call completes. {@code inFlight} (volatile) is the future
+ * {@code argumentFailed} belong to the thread running the call until it settles the call (see
+ * {@code phase} below) or, for an Error, hands it back under the monitor. {@code async} and
+ * {@code keepAlive} are written before publication; {@code keepAlive} is cleared when the call
+ * completes. {@code inFlight} (volatile) is the future
  * an async call's runner waits for: the runner publishes it and then reads {@code cancelled}, and
  * cancel writes {@code cancelled} and then reads it, so one of the two cancels the future.
  *
