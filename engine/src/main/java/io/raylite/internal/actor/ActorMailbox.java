@@ -45,10 +45,14 @@ import java.util.List;
  *       drainer starts a call by TAKEN -> RUNNING (after clearing its thread's interrupt), and
  *       settles it, when the method returns, by RUNNING -> SETTLED: then it alone counts the
  *       call's maxPendingCalls slot down (under the monitor, before the result completes, so a
- *       caller woken by the result may submit again) and completes the result, at once, not at
- *       the end of the batch. A later call of the batch may thus {@code get} an earlier one's
- *       result. A method that throws an Error is not settled: the drainer leaves it RUNNING, ends
- *       the batch and fails the actor in its next monitor section, as for a single call.
+ *       caller woken by the result may submit again) and completes the result, once the next
+ *       call of the batch has started and before it runs, or right after the monitor section
+ *       that hands the batch back: never held to the end of a batch, so a later call of the batch
+ *       may {@code get} an earlier one's result, and, as with one call per section, whoever sees
+ *       the last result finds the actor quiescent when nothing else was queued (a kill then
+ *       returns its resources at once). A method that throws an Error is not settled: the
+ *       drainer leaves it RUNNING, ends the batch and fails the actor in its next monitor
+ *       section, as for a single call.
  *   <li>Cancel, under the monitor, takes a queued call out of the queue, or a call of a batch by
  *       TAKEN -> SETTLED: either way the call never starts and cancel fails its result; the
  *       drainer, losing the call's compare-and-set, skips it.

@@ -58,9 +58,10 @@ import java.util.concurrent.ExecutionException;
  * is ALIVE and ends when the mailbox is empty. A sequential actor (limit 1) thus runs its calls one
  * at a time in submission order, and an idle actor holds no thread. A drainer hands back its
  * previous calls and takes the next in a single monitor section: a batch of up to BATCH calls for a
- * sequential mailbox, one call otherwise; it settles and completes each call as soon as it returns,
- * without the monitor, each call's outcome going to whoever wins a compare-and-set on its phase (the
- * argument is in ActorMailbox's overview, under "Batches"). A submitter queues a call under the
+ * sequential mailbox, one call otherwise; it settles each call when it returns and completes it
+ * once the next has started (or after handing the batch back), without the monitor, each call's
+ * outcome going to whoever wins a compare-and-set on its phase (the argument is in ActorMailbox's
+ * overview, under "Batches"). A submitter queues a call under the
  * monitor, except while every drainer of the mailbox runs and the actor has no maxPendingCalls:
  * then it pushes the call onto the mailbox's lock-free inbox, which the monitor's holders see as
  * part of the queue (ActorMailbox), so that the submitter and the drainer do not contend for the
@@ -460,6 +461,10 @@ public final class ActorRecord {
     ActorCallRun[] batch = null;
     int taken = 0;
     ActorCallRun erred = null;  // the call of the last batch that threw an Error, or null
+    // Settled by this drainer, its result not yet completed: completed once the next call has
+    // started, or once the batch is handed back, so that (as with one call per section) whoever
+    // sees the result finds the actor quiescent if nothing else was queued.
+    ActorCallRun done = null;
     boolean ran = false;
     for (;;) {
       Object target = null;
@@ -470,6 +475,9 @@ public final class ActorRecord {
           if (erred != null && erred.phase() == ActorCallRun.RUNNING) {
             settled = new ArrayList<>();
             failLocked("method " + erred.name() + " threw an Error", erred.thrown, true, settled);
+          }
+          if (done != null) {
+            countDownLocked(done);  // the caller's slot is free before its result is visible
           }
           activeCalls--;
           box.busy--;
@@ -505,6 +513,10 @@ public final class ActorRecord {
           target = instance;
         }
       }
+      if (done != null) {
+        done.completeFromOutcome();
+        done = null;
+      }
       deliver(settled, release);
       if (taken == 0) {
         if (!box.inboxEmpty()) {
@@ -525,6 +537,10 @@ public final class ActorRecord {
           }
           continue;  // cancelled, or failed with the actor
         }
+        if (done != null) {
+          complete(done);  // now that the next call has started; before it runs, so it may get the result
+          done = null;
+        }
         ran = true;
         call.run(target);
         if (call.thrown instanceof Error && !call.argumentFailed) {
@@ -532,16 +548,21 @@ public final class ActorRecord {
           break;
         }
         if (call.claim(ActorCallRun.RUNNING, ActorCallRun.SETTLED)) {
-          if (call.pendingCaller != null) {
-            synchronized (this) {
-              countDownLocked(call);  // the caller's slot is free before its result is visible
-            }
-          }
-          call.completeFromOutcome();
+          done = call;
         }
       }
       java.util.Arrays.fill(batch, 0, taken, null);
     }
+  }
+
+  /** Completes a call its drainer settled, after freeing its caller's maxPendingCalls slot. */
+  private void complete(ActorCallRun call) {
+    if (call.pendingCaller != null) {
+      synchronized (this) {
+        countDownLocked(call);  // the caller's slot is free before its result is visible
+      }
+    }
+    call.completeFromOutcome();
   }
 
   /** Drops the calls of {@code box} that {@code drainer} took from {@code running}: their outcomes are decided. */
