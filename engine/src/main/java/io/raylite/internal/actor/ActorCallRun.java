@@ -21,6 +21,8 @@ import io.raylite.internal.task.ThreadState;
 import io.raylite.internal.task.WaitNode;
 import io.raylite.internal.task.BlockedGet;
 import io.raylite.internal.task.TimelineSink;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,14 +41,38 @@ import java.util.concurrent.ExecutionException;
  * the actor's monitor. {@code attempt}, {@code runner}, {@code onRestartedActor}, {@code aborted}
  * and {@code failure} are written under that monitor (see {@link ActorRecord});
  * {@code aborted} is also volatile for {@link #isCancelled()}. {@code value}, {@code thrown} and
- * {@code argumentFailed} belong to the thread running the call until it hands the outcome back
- * under the monitor. {@code async} and {@code keepAlive} are written before publication;
- * {@code keepAlive} is cleared when the call completes. {@code inFlight} (volatile) is the future
+ * {@code argumentFailed} belong to the thread running the call until it settles the call (see
+ * {@code phase} below) or, for an Error, hands it back under the monitor. {@code async} and
+ * {@code keepAlive} are written before publication; {@code keepAlive} is cleared when the call
+ * completes. {@code inFlight} (volatile) is the future
  * an async call's runner waits for: the runner publishes it and then reads {@code cancelled}, and
  * cancel writes {@code cancelled} and then reads it, so one of the two cancels the future.
+ *
+ * <p>{@code phase} says who owns the call's next step (QUEUED, TAKEN, RUNNING, SETTLED); it is
+ * changed by compare-and-set, so that a drainer, which starts and finishes the calls of its batch
+ * without the actor's monitor, and the actor's failure or cancel paths, which hold it, decide each
+ * call's outcome exactly once. The argument is in {@code ActorMailbox}'s overview, under "Batches".
  */
 public final class ActorCallRun implements RuntimeContext, Producer, WaitNode {
   private static final ScopedValue<ActorCallRun> CURRENT = ScopedValue.newInstance();
+  private static final VarHandle PHASE;
+
+  /** In its mailbox (or its inbox), or not yet submitted; the monitor's holders own it. */
+  static final int QUEUED = 0;
+  /** In a drainer's batch, not started: the drainer may start it, the monitor's holders may take it back. */
+  static final int TAKEN = 1;
+  /** Started by its drainer: the drainer may settle it when it returns, the failure path may abort it. */
+  static final int RUNNING = 2;
+  /** Its outcome belongs to whoever moved it here (its drainer, cancel or the failure path). */
+  static final int SETTLED = 3;
+
+  static {
+    try {
+      PHASE = MethodHandles.lookup().findVarHandle(ActorCallRun.class, "phase", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   static {
     Blocking.actorCalls(ActorCallRun::current);  // a get from an actor call is a wait-for edge
@@ -65,6 +91,9 @@ public final class ActorCallRun implements RuntimeContext, Producer, WaitNode {
   int priority;
   /** The next older call in its mailbox's inbox; see {@link ActorMailbox#push}. */
   ActorCallRun nextInInbox;
+
+  /** One of QUEUED, TAKEN, RUNNING, SETTLED; see the class comment. */
+  private volatile int phase;
 
   int attempt;
   Thread runner;
@@ -108,6 +137,20 @@ public final class ActorCallRun implements RuntimeContext, Producer, WaitNode {
     this.args = args;
     this.refMask = refMask;
     this.result = withResult ? new ObjectEntry(actor.runtime.nextObjectId(), actor.runtime.store, this) : null;
+  }
+
+  int phase() {
+    return phase;
+  }
+
+  /** Sets the phase; only for a holder of the actor's monitor that owns the call (QUEUED, or just won it). */
+  void phase(int to) {
+    phase = to;
+  }
+
+  /** Moves the phase from {@code from} to {@code to}; whether this caller won the call's step. */
+  boolean claim(int from, int to) {
+    return PHASE.compareAndSet(this, from, to);
   }
 
   /** The actor call or constructor running on this thread, or null. */

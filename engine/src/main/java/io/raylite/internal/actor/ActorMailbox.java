@@ -26,6 +26,50 @@ import java.util.List;
  * comparison, so default-priority calls among themselves stay a plain FIFO); only then is it
  * inserted in place. Calls with a priority are never pushed onto the inbox (see ActorRecord.submit).
  * A retried call goes back to the front, as before, whatever its priority.
+ *
+ * <p>Batches: the drainer of a sequential mailbox ({@code limit} 1, outside deterministic runs)
+ * takes up to {@code ActorRecord.BATCH} calls in one monitor section, with the hand-back of its
+ * previous batch, and then runs them one after another without the monitor. A mailbox with a
+ * higher limit takes one call at a time: a batch would hold calls back from a drainer that is
+ * free, and concurrent calls would wait behind a slow one. What a batch holds, and who owns what:
+ * <ol>
+ *   <li>The batch is the drainer's own array, plus the calls' entries in ActorRecord.running, in
+ *       the order taken, which is the mailbox's order. Each call's {@link ActorCallRun} phase is
+ *       TAKEN. The actor's instance is read once for the batch; the batch counts once in
+ *       ActorRecord.activeCalls, and once in {@link #busy}, until its drainer hands it back under
+ *       the monitor. Since the actor is rebuilt only when activeCalls is 0, and the only drainer
+ *       of this mailbox is the batch's own, no call of a batch is taken again by anyone while its
+ *       drainer may still look at it, so a phase never returns to a value its drainer expects
+ *       (no ABA).
+ *   <li>A call's outcome has exactly one owner, decided by compare-and-set on its phase. The
+ *       drainer starts a call by TAKEN -> RUNNING (after clearing its thread's interrupt), and
+ *       settles it, when the method returns, by RUNNING -> SETTLED: then it alone counts the
+ *       call's maxPendingCalls slot down (under the monitor, before the result completes, so a
+ *       caller woken by the result may submit again) and completes the result, once the next
+ *       call of the batch has started and before it runs, or right after the monitor section
+ *       that hands the batch back: never held to the end of a batch, so a later call of the batch
+ *       may {@code get} an earlier one's result, and, as with one call per section, whoever sees
+ *       the last result finds the actor quiescent when nothing else was queued (a kill then
+ *       returns its resources at once). A method that throws an Error is not settled: the
+ *       drainer leaves it RUNNING, ends the batch and fails the actor in its next monitor
+ *       section, as for a single call.
+ *   <li>Cancel, under the monitor, takes a queued call out of the queue, or a call of a batch by
+ *       TAKEN -> SETTLED: either way the call never starts and cancel fails its result; the
+ *       drainer, losing the call's compare-and-set, skips it.
+ *   <li>A failure (kill, restart, death, an Error, close), under the monitor, walks
+ *       ActorRecord.running: a call still TAKEN it takes back (TAKEN -> QUEUED) and keeps for the
+ *       rebuilt actor or fails, exactly as a call still in the queue; a RUNNING one it takes by
+ *       RUNNING -> QUEUED, marks aborted and interrupts, as before batches; a SETTLED one it
+ *       leaves, since its drainer or cancel completes it. So kill during a batch is safe: every
+ *       call not started is treated as queued, every started one as running, each exactly once,
+ *       and the drainer, whose compare-and-sets then fail, skips the calls taken back and hands
+ *       its batch back, after which the actor may be rebuilt.
+ *   <li>A call submitted under the monitor with a higher priority than calls of a batch that have
+ *       not started takes those back (TAKEN -> QUEUED, to the front of the queue, in order) and
+ *       goes ahead of them, as it would have had they stayed queued; the first call of a batch
+ *       is never taken back, since without batches it would already have been taken. The
+ *       drainer, finding a call of its batch QUEUED, stops there and hands the batch back.
+ * </ol>
  */
 final class ActorMailbox {
   /** Queues up to this size are kept while empty, so that a steady trickle of calls allocates none. */

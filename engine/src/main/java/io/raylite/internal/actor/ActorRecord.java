@@ -56,8 +56,12 @@ import java.util.concurrent.ExecutionException;
  * One per concurrency group (ActorMailbox). A mailbox is drained by virtual threads
  * started on demand, at most `limit` of them; each drainer takes calls in FIFO order while the actor
  * is ALIVE and ends when the mailbox is empty. A sequential actor (limit 1) thus runs its calls one
- * at a time in submission order, and an idle actor holds no thread. A drainer hands back the outcome
- * of one call and takes the next in a single monitor section. A submitter queues a call under the
+ * at a time in submission order, and an idle actor holds no thread. A drainer hands back its
+ * previous calls and takes the next in a single monitor section: a batch of up to BATCH calls for a
+ * sequential mailbox, one call otherwise; it settles each call when it returns and completes it
+ * once the next has started (or after handing the batch back), without the monitor, each call's
+ * outcome going to whoever wins a compare-and-set on its phase (the argument is in ActorMailbox's
+ * overview, under "Batches"). A submitter queues a call under the
  * monitor, except while every drainer of the mailbox runs and the actor has no maxPendingCalls:
  * then it pushes the call onto the mailbox's lock-free inbox, which the monitor's holders see as
  * part of the queue (ActorMailbox), so that the submitter and the drainer do not contend for the
@@ -102,6 +106,8 @@ public final class ActorRecord {
   static final int ALIVE = 1;
   static final int RESTARTING = 2;
   static final int DEAD = 3;
+  /** The most calls a drainer of a sequential mailbox takes in one monitor section; see ActorMailbox. */
+  private static final int BATCH = 32;
   /** The caller key of every thread outside tasks and actors, which Ray calls the driver. */
   private static final Object DRIVER = new Object();
 
@@ -142,9 +148,12 @@ public final class ActorRecord {
   private boolean restartWhenBuilt;
   /** The thread of this incarnation if the actor has a dedicated one, once started; else null. */
   private DedicatedThread dedicated;
-  /** Calls taken by drainers whose threads have not handed back their outcome. */
+  /** Batches taken by drainers that have not handed them back; see "Batches" in ActorMailbox. */
   private int activeCalls;
-  /** The taken calls whose outcome is still undecided, in the order taken; null when none yet. */
+  /**
+   * The calls taken by drainers and not handed back, in the order taken (each call's phase says
+   * whether it has started or is settled); null when none yet, and emptied by failLocked.
+   */
   private ArrayList<ActorCallRun> running;
   /**
    * Calls queued or running, for maxPendingCalls, per caller (see callerKey), as Ray counts them
@@ -329,6 +338,7 @@ public final class ActorRecord {
           count[0]++;
           call.pendingCaller = caller;
         }
+        takeBackLowerLocked(box, priority);
         box.addLast(call);
         if (state == ALIVE && box.wantsDrainer()) {
           startDrainerLocked(box);
@@ -363,12 +373,15 @@ public final class ActorRecord {
       if (call.result.isDone()) {
         return false;
       }
-      queued = call.mailbox.remove(call);
+      // Queued, or taken by a drainer that has not started it: ours alone now.
+      queued = call.mailbox.remove(call) || call.claim(ActorCallRun.TAKEN, ActorCallRun.SETTLED);
       if (queued) {
+        call.phase(ActorCallRun.SETTLED);
         countDownLocked(call);
         call.failure = cancelled;
       } else {
         call.cancelled = true;  // running: it finishes, its outcome is dropped
+        countDownLocked(call);  // its result fails now: the caller's slot is free before that
       }
     }
     if (queued) {
@@ -444,65 +457,177 @@ public final class ActorRecord {
     }
   }
 
-  /** The body of a drainer thread: runs calls of {@code box} until it is empty or the actor is not ALIVE. */
+  /**
+   * The body of a drainer thread: runs calls of {@code box}, a batch per monitor section, until it
+   * is empty or the actor is not ALIVE; see "Batches" in ActorMailbox's overview.
+   */
   private void drain(ActorMailbox box) {
     Thread self = Thread.currentThread();
-    ActorCallRun previous = null;
+    int most = box.limit == 1 && runtime.schedule == null ? BATCH : 1;
+    ActorCallRun[] batch = null;
+    int taken = 0;
+    ActorCallRun erred = null;  // the call of the last batch that threw an Error, or null
+    // Settled by this drainer, its result not yet completed: completed once the next call has
+    // started, or once the batch is handed back, so that (as with one call per section) whoever
+    // sees the result finds the actor quiescent if nothing else was queued.
+    ActorCallRun done = null;
+    boolean ran = false;
     for (;;) {
-      ActorCallRun next;
       Object target = null;
-      boolean completePrevious = false;
       List<ActorCallRun> settled = null;
       Allocation release;
-      Thread.interrupted();  // an interrupt aimed at the previous call must not reach the next
       synchronized (this) {
-        if (previous != null) {
+        if (taken > 0) {
+          if (erred != null && erred.phase() == ActorCallRun.RUNNING) {
+            settled = new ArrayList<>();
+            failLocked("method " + erred.name() + " threw an Error", erred.thrown, true, settled);
+          }
+          if (done != null) {
+            countDownLocked(done);  // the caller's slot is free before its result is visible
+          }
           activeCalls--;
           box.busy--;
-          if (!previous.aborted) {
-            if (previous.thrown instanceof Error error && !previous.argumentFailed) {
-              settled = new ArrayList<>();
-              failLocked("method " + previous.name() + " threw an Error", error, true, settled);
-            } else {
-              running.remove(previous);
-              countDownLocked(previous);
-              completePrevious = true;
+          handBackLocked(box, self);
+          erred = null;
+          taken = 0;
+        }
+        if (state == ALIVE) {
+          int n = Math.min(most, box.size());
+          if (n > 0 && (batch == null || batch.length < n)) {
+            batch = new ActorCallRun[n];
+          }
+          while (taken < n) {
+            ActorCallRun next = runtime.schedule == null ? box.poll() : box.pollDrawn(runtime.schedule);
+            if (running == null) {
+              running = new ArrayList<>(Math.min(box.limit, 4));
             }
+            running.add(next);
+            next.runner = self;
+            next.aborted = false;
+            next.onRestartedActor = restarts > 0;
+            next.phase(ActorCallRun.TAKEN);
+            batch[taken++] = next;
           }
         }
-        next = state != ALIVE ? null : runtime.schedule == null ? box.poll() : box.pollDrawn(runtime.schedule);
-        if (next == null) {
+        if (taken == 0) {
           box.drainers--;
           release = quiescentLocked();
         } else {
           release = null;
           activeCalls++;
           box.busy++;
-          if (running == null) {
-            running = new ArrayList<>(Math.min(box.limit, 4));
-          }
-          running.add(next);
-          next.runner = self;
-          next.aborted = false;
-          next.onRestartedActor = restarts > 0;
           target = instance;
         }
       }
-      if (completePrevious) {
-        previous.completeFromOutcome();
+      if (done != null) {
+        done.completeFromOutcome();
+        done = null;
       }
       deliver(settled, release);
-      if (next == null) {
+      if (taken == 0) {
         if (!box.inboxEmpty()) {
           settleInbox(box);  // pushed after this drainer found the mailbox empty: see submit
         }
         return;
       }
-      if (runtime.schedule != null && previous != null) {
-        runtime.schedule.yieldTurn();  // a deterministic run draws who goes next between two calls
+      for (int i = 0; i < taken; i++) {
+        ActorCallRun call = batch[i];
+        batch[i] = null;
+        if (runtime.schedule != null && ran) {
+          runtime.schedule.yieldTurn();  // a deterministic run draws who goes next between two calls
+        }
+        Thread.interrupted();  // an interrupt aimed at the previous call must not reach this one
+        if (!call.claim(ActorCallRun.TAKEN, ActorCallRun.RUNNING)) {
+          if (call.phase() == ActorCallRun.QUEUED) {
+            break;  // taken back into the mailbox, with the rest of the batch
+          }
+          continue;  // cancelled, or failed with the actor
+        }
+        if (done != null) {
+          complete(done);  // now that the next call has started; before it runs, so it may get the result
+          done = null;
+        }
+        ran = true;
+        call.run(target);
+        if (call.thrown instanceof Error && !call.argumentFailed) {
+          erred = call;  // the actor fails in the next monitor section, unless something else failed it
+          break;
+        }
+        if (call.claim(ActorCallRun.RUNNING, ActorCallRun.SETTLED)) {
+          done = call;
+        }
       }
-      next.run(target);
-      previous = next;
+      java.util.Arrays.fill(batch, 0, taken, null);
+    }
+  }
+
+  /** Completes a call its drainer settled, after freeing its caller's maxPendingCalls slot. */
+  private void complete(ActorCallRun call) {
+    if (call.pendingCaller != null) {
+      synchronized (this) {
+        countDownLocked(call);  // the caller's slot is free before its result is visible
+      }
+    }
+    call.completeFromOutcome();
+  }
+
+  /** Drops the calls of {@code box} that {@code drainer} took from {@code running}: their outcomes are decided. */
+  private void handBackLocked(ActorMailbox box, Thread drainer) {
+    ArrayList<ActorCallRun> taken = running;
+    if (taken == null) {
+      return;  // the actor failed: failLocked emptied it
+    }
+    int kept = 0;
+    for (int i = 0, n = taken.size(); i < n; i++) {
+      ActorCallRun call = taken.get(i);
+      if (call.mailbox != box || call.runner != drainer) {
+        taken.set(kept++, call);
+      }
+    }
+    while (taken.size() > kept) {
+      taken.removeLast();
+    }
+  }
+
+  /**
+   * Takes back into {@code box} the calls that its drainer took but has not started, behind the
+   * first of its batch, whose priority is below {@code priority}: a call submitted with a higher
+   * priority goes ahead of them, as it would have had they stayed queued.
+   */
+  private void takeBackLowerLocked(ActorMailbox box, int priority) {
+    if (running == null || box.limit != 1 || runtime.schedule != null) {
+      return;  // no batches: every taken call is about to start
+    }
+    for (int i = running.size() - 1; i >= 0; i--) {
+      ActorCallRun last = running.get(i);
+      if (last.mailbox == box) {
+        if (last.priority >= priority) {
+          return;  // the commonest case: the batch's last call goes first anyway
+        }
+        break;
+      }
+    }
+    boolean head = true;
+    for (int i = 0; i < running.size(); i++) {
+      ActorCallRun call = running.get(i);
+      if (call.mailbox != box) {
+        continue;
+      }
+      if (head) {
+        head = false;  // the first of the batch: taken as it would have been without batches
+        continue;
+      }
+      if (call.priority < priority) {
+        // The rest of the batch has no higher priority (it was taken in the mailbox's order).
+        for (int j = running.size() - 1; j >= i; j--) {
+          ActorCallRun back = running.get(j);
+          if (back.mailbox == box && back.claim(ActorCallRun.TAKEN, ActorCallRun.QUEUED)) {
+            running.remove(j);
+            box.addFirst(back);
+          }
+        }
+        return;
+      }
     }
   }
 
@@ -748,9 +873,15 @@ public final class ActorRecord {
       Thread self = Thread.currentThread();
       for (int i = taken.size() - 1; i >= 0; i--) {  // backwards, so addFirst keeps their order
         ActorCallRun call = taken.get(i);
-        call.aborted = true;
-        if (call.runner != self) {
-          call.runner.interrupt();
+        if (call.claim(ActorCallRun.TAKEN, ActorCallRun.QUEUED)) {
+          // In a batch, not started: kept or failed as a queued call is; its drainer skips it.
+        } else if (call.claim(ActorCallRun.RUNNING, ActorCallRun.QUEUED)) {
+          call.aborted = true;
+          if (call.runner != self) {
+            call.runner.interrupt();
+          }
+        } else {
+          continue;  // settled: its drainer (or cancel) completes it
         }
         if (restart && retryLocked(call)) {
           call.mailbox.addFirst(call);
@@ -789,6 +920,7 @@ public final class ActorRecord {
   }
 
   private void failCallLocked(ActorCallRun call, ActorDiedException died, List<ActorCallRun> settled) {
+    call.phase(ActorCallRun.SETTLED);
     call.failure = died;
     countDownLocked(call);
     settled.add(call);
@@ -903,6 +1035,9 @@ public final class ActorRecord {
     }
     if (running != null) {
       for (ActorCallRun call : running) {
+        if (call.phase() != ActorCallRun.RUNNING) {
+          continue;  // not started, or done
+        }
         report.running(call.runner, "actor call '" + call.name() + "' (" + call.taskId() + ") of actor '"
             + displayName() + "' (" + idString() + ")");
       }
@@ -919,7 +1054,13 @@ public final class ActorRecord {
       case RESTARTING -> io.raylite.ActorState.RESTARTING;
       default -> io.raylite.ActorState.DEAD;
     };
-    int pending = activeCalls + defaultMailbox.size();
+    int pending = defaultMailbox.size();
+    if (running != null) {
+      for (ActorCallRun call : running) {
+        int phase = call.phase();
+        pending += phase == ActorCallRun.TAKEN || phase == ActorCallRun.RUNNING ? 1 : 0;
+      }
+    }
     for (ActorMailbox box : groups.values()) {
       pending += box.size();
     }
@@ -947,16 +1088,32 @@ public final class ActorRecord {
     };
     List<ActorCallRun> groupRunning = new ArrayList<>();
     boolean isRunning = false;
+    int takenAhead = -1;  // for a call in a batch: the batch's calls not started ahead of it
+    int takenInGroup = 0;  // taken, not started: they stand ahead of every queued call of the group
     if (running != null) {
       for (ActorCallRun r : running) {
-        isRunning |= r == call;
-        if (r.mailbox == call.mailbox) {
+        if (r.mailbox != call.mailbox) {
+          continue;
+        }
+        int phase = r.phase();
+        if (phase == ActorCallRun.RUNNING) {
+          isRunning |= r == call;
           groupRunning.add(r);
+        } else if (phase == ActorCallRun.TAKEN) {
+          if (r == call) {
+            takenAhead = takenInGroup;
+          }
+          takenInGroup++;
         }
       }
     }
+    int ahead = takenAhead;
+    if (ahead < 0 && call.mailbox != null) {
+      int queuedAhead = call.mailbox.indexOf(call);
+      ahead = queuedAhead < 0 ? -1 : takenInGroup + queuedAhead;
+    }
     return new ActorCallStanding("actor '" + displayName() + "' (" + idString() + ")", shown,
-        call.mailbox == null ? -1 : call.mailbox.indexOf(call), isRunning,
+        ahead, isRunning,
         call.mailbox == null ? 1 : call.mailbox.limit, groupRunning, restarts);
   }
 
