@@ -265,7 +265,7 @@ final class ClusterNode implements AutoCloseable {
     ObjectRef<Object> ref;
     try {
       TaskCall<Object> call = ray.task((RayFunc0<Object>) () -> runBody(replyTopic, spec)).name(spec.name())
-          .maxRetries(0);
+          .maxRetries(0).priority(spec.priority());
       spec.resources().forEach((name, amount) -> {
         switch (name) {
           case Resources.CPU -> call.numCpus(amount);

@@ -359,7 +359,7 @@ final class HazelcastBackend implements TaskBackend {
     CompletableFuture<Object> answer = new Attempt(id);
     // A task on this node that submits: the lines of its nested tasks are its own (TaskOutput).
     TaskOutput.Capture output = submitterOf(args);
-    Backlog.Held held = new Backlog.Held(new Wire.TaskSpec(id, task.taskId(), task.name(), task.attempt(),
+    Backlog.Held held = new Backlog.Held(new Wire.TaskSpec(id, task.taskId(), task.name(), task.attempt(), task.priority(),
         Wire.copy(task.resources()), f, wire), preferred, answer, output);
     Placement.Slot slot = backlog.placeOrHold(held);
     if (slot == null) {

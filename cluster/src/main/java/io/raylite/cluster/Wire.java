@@ -37,8 +37,8 @@ final class Wire {
    * submitter's attempts: the node runs an id once, however often it arrives, and answers it
    * under the same id.
    */
-  record TaskSpec(long id, String taskId, String name, int attempt, Map<String, Double> resources, byte[] function,
-      Object[] args) implements Serializable {}
+  record TaskSpec(long id, String taskId, String name, int attempt, int priority, Map<String, Double> resources,
+      byte[] function, Object[] args) implements Serializable {}
 
   /** A node's answer to the attempt {@code id}. */
   record TaskDone(long id, TaskReply reply) implements Serializable {}

@@ -34,6 +34,7 @@ final class WireFormat {
         writeString(out, t.taskId());
         writeString(out, t.name());
         out.writeInt(t.attempt());
+        out.writeInt(t.priority());
         out.writeInt(t.resources().size());
         for (Map.Entry<String, Double> e : t.resources().entrySet()) {
           writeString(out, e.getKey());
@@ -63,6 +64,7 @@ final class WireFormat {
       String taskId = in.string();
       String name = in.string();
       int attempt = in.data.readInt();
+      int priority = in.data.readInt();
       int resourceCount = in.count(9);
       Map<String, Double> resources = new HashMap<>();
       for (int r = 0; r < resourceCount; r++) {
@@ -79,7 +81,7 @@ final class WireFormat {
           default -> throw new IOException("unknown argument kind " + kind);
         };
       }
-      tasks.add(new Wire.TaskSpec(id, taskId, name, attempt, resources, function, args));
+      tasks.add(new Wire.TaskSpec(id, taskId, name, attempt, priority, resources, function, args));
     }
     return tasks;
   }

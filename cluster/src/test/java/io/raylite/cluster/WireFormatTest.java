@@ -16,11 +16,11 @@ class WireFormatTest {
 
   @Test
   void tasks_readBackAsWritten() throws IOException {
-    Wire.TaskSpec spec = new Wire.TaskSpec(42, "task-9", "f", 1, Map.of("CPU", 0.5, "disk", 1.0),
+    Wire.TaskSpec spec = new Wire.TaskSpec(42, "task-9", "f", 1, 7, Map.of("CPU", 0.5, "disk", 1.0),
         new byte[] {1, 2, 3}, new Object[] {new Wire.EncodedArg(new byte[] {9}), HANDLE});
     Wire.TaskSpec back = WireFormat.readTasks(WireFormat.writeTasks(List.of(spec))).getFirst();
-    assertEquals(List.of(42L, "task-9", "f", 1, Map.of("CPU", 0.5, "disk", 1.0)),
-        List.of(back.id(), back.taskId(), back.name(), back.attempt(), back.resources()));
+    assertEquals(List.of(42L, "task-9", "f", 1, 7, Map.of("CPU", 0.5, "disk", 1.0)),
+        List.of(back.id(), back.taskId(), back.name(), back.attempt(), back.priority(), back.resources()));
     assertArrayEquals(new byte[] {1, 2, 3}, back.function());
     assertArrayEquals(new byte[] {9}, ((Wire.EncodedArg) back.args()[0]).bytes());
     assertEquals(HANDLE, back.args()[1]);

@@ -148,6 +148,12 @@ public interface TaskBackend extends AutoCloseable {
    * @param name the task name
    * @param resources what the task holds while it runs, by name
    * @param attempt 0 for the first run
+   * @param priority the task's {@code .priority(int)}: the node queues it with that priority
    */
-  record TaskInfo(String taskId, String name, Map<String, Double> resources, int attempt) {}
+  record TaskInfo(String taskId, String name, Map<String, Double> resources, int attempt, int priority) {
+    /** A task of the default priority, 0. */
+    public TaskInfo(String taskId, String name, Map<String, Double> resources, int attempt) {
+      this(taskId, name, resources, attempt, 0);
+    }
+  }
 }

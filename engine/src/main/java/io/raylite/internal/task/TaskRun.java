@@ -408,7 +408,7 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
       Object[] values = argumentValues();
       value = runtime.backend == null
           ? ScopedValue.where(CURRENT, this).call(() -> Invoker.invoke(function, values))
-          : runtime.backend.execute(function, values, new TaskBackend.TaskInfo(idString(), name, resources(), attempt));
+          : runtime.backend.execute(function, values, new TaskBackend.TaskInfo(idString(), name, resources(), attempt, priority()));
     } catch (Throwable t) {
       failure = t;
     }
@@ -434,7 +434,7 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
     CompletionStage<Object> answer;
     try {
       answer = runtime.backend.submit(function, argumentValues(),
-          new TaskBackend.TaskInfo(idString(), name, resources(), attempt));
+          new TaskBackend.TaskInfo(idString(), name, resources(), attempt, priority()));
     } catch (Throwable t) {
       return finish(null, t, false);
     }
