@@ -365,10 +365,17 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
    * @param numReturns how many ready refs to wait for, 1 to {@code refs.size()}, or 0 when
    *     {@code refs} is empty (then the result is two empty lists at once, as in Ray)
    * @param timeout how long to wait at most; {@code null} waits without limit
-   * @throws IllegalArgumentException if a ref appears twice in {@code refs}
+   * @throws IllegalArgumentException if a ref appears twice in {@code refs}, or one is null
    */
   public <T> WaitResult<T> wait(List<ObjectRef<T>> refs, int numReturns, Duration timeout) {
     Objects.requireNonNull(refs, "refs");
+    int index = 0;
+    for (ObjectRef<T> ref : refs) {
+      if (ref == null) {
+        throw new IllegalArgumentException("refs[" + index + "] is null: wait takes ObjectRefs, as Ray's wait");
+      }
+      index++;
+    }
     if (refs.isEmpty() && numReturns == 0) {
       return new WaitResult<>(List.of(), List.of());  // as Ray: nothing to wait for
     }
@@ -453,6 +460,7 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
    * seed writes the same file run after run.
    */
   public void timeline(Path file) throws IOException {
+    Objects.requireNonNull(file, "file");
     runtime.writeTimeline(file);
   }
 

@@ -110,7 +110,8 @@ class RayWaitTest {
     List<ObjectRef<String>> refs = new ArrayList<>();
     refs.add(ray.put("x"));
     refs.add(null);
-    assertThrows(NullPointerException.class, () -> ray.wait(refs, 1, null));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ray.wait(refs, 1, null));
+    assertTrue(e.getMessage().contains("refs[1] is null"), e.getMessage());
   }
 
   @Test
