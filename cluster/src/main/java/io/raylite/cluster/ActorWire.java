@@ -39,5 +39,30 @@ final class ActorWire {
    * keeps its place in the caller's order. {@code args} hold Wire.EncodedArg and Wire.ObjectHandle.
    */
   record Call(String actorId, String callerId, long seq, long callId, String name, String group, boolean async,
-      byte[] method, Object[] args) implements Serializable {}
+      byte[] method, Object[] args, long floor) implements Serializable {
+    /**
+     * This call, to a restarted actor whose node takes the caller's numbers below {@code floor} as
+     * handed out already (their calls completed, failed or were abandoned before the restart).
+     */
+    Call withFloor(long floor) {
+      return new Call(actorId, callerId, seq, callId, name, group, async, method, args, floor);
+    }
+  }
+
+  /**
+   * Where a restartable actor (maxRestarts not 0) lives now and how to build it again, in the
+   * cluster's map of homes under its id: its address, the restarts it has had across nodes, its
+   * limits, its resources (ResourceText), its encoded Spec, and, once it cannot be restarted, why
+   * ({@code death} not null). Written by its creator, replaced only by the node that restarts it.
+   */
+  record Home(Address address, int restarts, int maxRestarts, int maxTaskRetries, String resources, byte[] spec,
+      String death) implements Serializable {
+    Home movedTo(Address next) {
+      return new Home(next, restarts + 1, maxRestarts, maxTaskRetries, resources, spec, null);
+    }
+
+    Home died(String why) {
+      return new Home(address, restarts, maxRestarts, maxTaskRetries, resources, spec, why);
+    }
+  }
 }
