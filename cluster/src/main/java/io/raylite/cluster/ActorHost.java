@@ -144,7 +144,6 @@ final class ActorHost {
   }
 
   private static ActorOptions options(ActorWire.Spec spec) {
-    ActorOptions defaults = ActorOptions.defaults();
     ActorOptions.Builder b = ActorOptions.builder();
     spec.resources().forEach((name, amount) -> {
       switch (name) {
@@ -159,9 +158,7 @@ final class ActorHost {
     }
     b.lifetime(spec.lifetime()).maxRestarts(spec.maxRestarts()).maxTaskRetries(spec.maxTaskRetries())
         .maxConcurrency(spec.maxConcurrency());
-    if (spec.maxPendingCalls() != defaults.maxPendingCalls()) {
-      b.maxPendingCalls(spec.maxPendingCalls());
-    }
+    // maxPendingCalls is left to the callers, each of which counts its own calls (ClusterActors.call).
     if (spec.dedicatedThread()) {
       b.dedicatedThread(true);
     }

@@ -16,9 +16,16 @@ final class ActorWire {
 
   /**
    * Where an actor lives: its id (unique in the cluster), its node's Hazelcast member id and node
-   * id, and its name and namespace (null without a name).
+   * id, its name and namespace (null without a name), and its maxPendingCalls (-1: no limit), which
+   * each caller enforces on its own calls.
    */
-  record Address(String id, String nodeUuid, String nodeId, String name, String namespace) implements Serializable {
+  record Address(String id, String nodeUuid, String nodeId, String name, String namespace, int maxPendingCalls)
+      implements Serializable {
+    /** The same actor on another node. */
+    Address on(String otherNodeUuid, String otherNodeId) {
+      return new Address(id, otherNodeUuid, otherNodeId, name, namespace, maxPendingCalls);
+    }
+
     String describe() {
       return (name != null ? "'" + name + "' (" + id + ")" : id) + " on node " + nodeId;
     }

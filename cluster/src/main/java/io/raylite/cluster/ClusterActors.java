@@ -84,6 +84,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * are sent as empty places, so the retried calls run in their first order, before later ones.
  * Handles keep their first address; calls go to the Track's current one.
  *
+ * maxPendingCalls is per caller, a caller being one JVM's connection: call() refuses a call while
+ * this caller has that many unfinished calls to the actor (its Track's outstanding numbers); the
+ * actor's node does not count them again.
+ *
  * Threads: `pending`, `tracks` and `outboxes` are concurrent; a Track is guarded by its monitor; whoever removes a call from `pending`
  * completes it, once. Hazelcast's callbacks only hand work to `handlers` (virtual threads) or
  * complete futures; nothing blocks on its event threads.
@@ -278,7 +282,7 @@ final class ClusterActors implements ActorBackend {
     Member node = chooseNode(options.resources(), what);
     ActorWire.Address address = new ActorWire.Address("actor-" + callerId.substring(0, 8) + "-"
         + actorIds.incrementAndGet(), node.getUuid().toString(), node.getAttribute(ClusterConfigs.ATTR_NODE_ID),
-        name, namespace);
+        name, namespace, options.maxPendingCalls());
     if (name != null) {
       register(address);
     }
@@ -467,6 +471,12 @@ final class ClusterActors implements ActorBackend {
     Track track = tracks.computeIfAbsent(actor.id(), id -> new Track(actor));
     long seq;
     synchronized (track) {
+      int max = actor.maxPendingCalls();
+      if (max >= 0 && track.outstanding.size() >= max) {
+        throw new io.raylite.PendingCallsExceededException("actor " + actor.describe() + " has "
+            + track.outstanding.size() + " calls from this JVM queued or running, the most its maxPendingCalls(" + max + ") allows per caller; "
+            + "call '" + name + "' was not submitted");
+      }
       seq = track.next++;
       track.outstanding.add(seq);
     }
@@ -664,8 +674,7 @@ final class ClusterActors implements ActorBackend {
     } else {
       try {
         Member node = chooseNode(ResourceText.parse(home.resources()), "actor " + lost.describe());
-        ActorWire.Address moved = new ActorWire.Address(id, node.getUuid().toString(),
-            node.getAttribute(ClusterConfigs.ATTR_NODE_ID), lost.name(), lost.namespace());
+        ActorWire.Address moved = lost.on(node.getUuid().toString(), node.getAttribute(ClusterConfigs.ATTR_NODE_ID));
         await(hz.getExecutorService(ClusterConfigs.EXECUTOR).submitToMember(
             new ActorRequests.Create(token, moved, home.spec(), home.restarts() + 1), node),
             "node " + moved.nodeId() + " to restart actor " + lost.describe());
