@@ -163,6 +163,8 @@ final class ClusterActors implements ActorBackend {
     ActorWire.Address sentTo;
     /** Guarded by track. */
     int retries;
+    /** Guarded by track: its node was gone before it could be handed over, so a retry is not counted. */
+    boolean undelivered;
 
     Pending(ActorWire.Address actor, String callName, CompletableFuture<Object> answer, Track track,
         ActorWire.Call call) {
@@ -531,6 +533,12 @@ final class ClusterActors implements ActorBackend {
       return;
     }
     if (RemoteObjects.memberOf(hz, actor.nodeUuid()) == null) {
+      Pending p = call.callId() == 0 ? null : pending.get(call.callId());
+      if (p != null) {
+        synchronized (p.track) {
+          p.undelivered = actor.equals(p.sentTo);
+        }
+      }
       handlers.execute(() -> nodeGone(actor.nodeUuid()));  // retried where the actor moved, or failed
       return;
     }
@@ -744,8 +752,11 @@ final class ClusterActors implements ActorBackend {
             || RemoteObjects.memberOf(hz, p.sentTo.nodeUuid()) != null) {
           continue;
         }
-        if (moved && (home.maxTaskRetries() < 0 || p.retries < home.maxTaskRetries())) {
-          p.retries++;
+        if (moved && (p.undelivered || home.maxTaskRetries() < 0 || p.retries < home.maxTaskRetries())) {
+          if (!p.undelivered) {
+            p.retries++;
+          }
+          p.undelivered = false;
           retry.add(p);
         } else if (pending.remove(p.call.callId(), p)) {
           t.outstanding.remove(p.call.seq());
