@@ -23,14 +23,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * An actor's node killed with {@code destroyForcibly()} while calls stream to it: with a restart
  * left, the actor is rebuilt on the other node that fits and every call completes once, in its
- * order; without one, its calls fail naming the node. The head never holds these actors (only the
- * two other nodes have the resource they ask for), and the cases run in that order on one cluster.
+ * order; without a retry, the call it was running fails but the restarted actor takes later calls;
+ * without a restart, its calls fail naming the node. The head never holds these actors (only the
+ * other nodes have the resource they ask for), and the cases run in that order on one cluster.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ActorRestartTest {
   @RegisterExtension
   static final LoopbackCluster CLUSTER = LoopbackCluster.of(
-      "--cpus 2", "--cpus 2 --resource doomed=1", "--cpus 2 --resource doomed=1");
+      "--cpus 2", "--cpus 2 --resource doomed=1", "--cpus 2 --resource doomed=1", "--cpus 2 --resource doomed=1");
   /** Never counted down: a call parked on it waits until its node dies. */
   static final CountDownLatch NEVER = new CountDownLatch(1);
 
@@ -120,10 +121,36 @@ class ActorRestartTest {
     assertEquals(100, recorder.task(Recorder::first).remote().get(), "the first call the restarted actor ran");
     assertTrue(recorder.task(Recorder::restarted).remote().get());
     assertEquals(second, ray.<Recorder>getActor("recorder").orElseThrow().task(Recorder::where).remote().get());
+    ray.kill(recorder);  // its resource is for the next case
   }
 
   @Test
   @Order(2)
+  void callWithoutARetry_failsNamingTheNode_whileTheRestartedActorTakesLaterCallsFromAnyHandle() throws Exception {
+    Raylite ray = CLUSTER.driver();
+    ActorHandle<Recorder> recorder = ray.actor(Recorder::new).resource("doomed", 0.5).maxRestarts(1).remote();
+    String first = recorder.task(Recorder::where).remote().get();
+    LoopbackCluster.Node victim = nodeNamed(first);
+    var parked = victim.line("recorder-parked");
+    ObjectRef<String> park = recorder.task(Recorder::park).remote();
+    parked.get(120, TimeUnit.SECONDS);
+    CLUSTER.kill(victim);
+
+    ActorDiedException died = assertThrows(ActorDiedException.class, () -> ray.get(park, Duration.ofMinutes(3)));
+    assertEquals(recorder.id(), died.actorId());
+    assertTrue(died.getMessage().contains(victim.nodeId), died.getMessage());
+    String second = ray.get(recorder.task(Recorder::where).remote(), Duration.ofMinutes(3));
+    assertNotEquals(first, second);
+    // A handle written with the address from before the move, read on a node that never called the actor:
+    // its first call goes where the actor lives now, without using a retry.
+    ObjectRef<Boolean> fromHead = ray.task((ActorHandle<Recorder> r) -> Raylite.current().get(
+        r.task(Recorder::restarted).remote()), recorder).remote();
+    assertTrue(ray.get(fromHead, Duration.ofMinutes(3)));
+    ray.kill(recorder);  // its resource is for the next case
+  }
+
+  @Test
+  @Order(3)
   void actorWithoutARestart_failsItsCallsNamingTheNode_whenItsNodeIsKilled() throws Exception {
     Raylite ray = CLUSTER.driver();
     ActorHandle<Recorder> recorder = ray.actor(Recorder::new).resource("doomed", 0.5).maxRestarts(0).remote();
