@@ -195,6 +195,12 @@ public final class ActorHandle<A> extends ActorCalls<A> implements java.io.Seria
     }
 
     @Override
+    public ActorHandle<Object> createRestarted(Raylite runtime, RayFunc constructor, Object[] args,
+        ActorOptions options, int priorRestarts) {
+      return new ActorHandle<>(runtime.runtime().createActor(constructor, args, 0, options, priorRestarts));
+    }
+
+    @Override
     public void useClusterActors(Raylite nodeRuntime, io.raylite.spi.ActorBackend actors) {
       nodeRuntime.runtime().useClusterActors(actors);
     }

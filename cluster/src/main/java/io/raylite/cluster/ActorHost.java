@@ -126,20 +126,24 @@ final class ActorHost {
 
   /* ---------------- Creation ---------------- */
 
-  /** Builds the actor (its constructor runs asynchronously, as locally); an id seen before is ignored. */
-  void create(ActorWire.Address address, byte[] specBytes) {
+  /**
+   * Builds the actor (its constructor runs asynchronously, as locally), as a restart when it had
+   * {@code restarts} before on nodes that left; an id seen before is ignored.
+   */
+  void create(ActorWire.Address address, byte[] specBytes, int restarts) {
     if (hosted.containsKey(address.id()) || deaths.getIfPresent(address.id()) != null) {
       return;  // delivered twice
     }
     ActorWire.Spec spec = (ActorWire.Spec) decode(specBytes, "actor " + address.describe());
-    ActorHandle<Object> handle = ActorHosting.createLocal(ray, spec.constructor(), spec.args(), options(spec));
+    ActorHandle<Object> handle = restarts > 0
+        ? ActorHosting.createRestarted(ray, spec.constructor(), spec.args(), options(spec), restarts)
+        : ActorHosting.createLocal(ray, spec.constructor(), spec.args(), options(spec));
     Hosted h = new Hosted(address, handle);
     hosted.put(address.id(), h);
     ActorHosting.died(handle).whenCompleteAsync((death, ignored) -> died(h, death), background);
   }
 
   private static ActorOptions options(ActorWire.Spec spec) {
-    ActorOptions defaults = ActorOptions.defaults();
     ActorOptions.Builder b = ActorOptions.builder();
     spec.resources().forEach((name, amount) -> {
       switch (name) {
@@ -154,9 +158,7 @@ final class ActorHost {
     }
     b.lifetime(spec.lifetime()).maxRestarts(spec.maxRestarts()).maxTaskRetries(spec.maxTaskRetries())
         .maxConcurrency(spec.maxConcurrency());
-    if (spec.maxPendingCalls() != defaults.maxPendingCalls()) {
-      b.maxPendingCalls(spec.maxPendingCalls());
-    }
+    // maxPendingCalls is left to the callers, each of which counts its own calls (ClusterActors.call).
     if (spec.dedicatedThread()) {
       b.dedicatedThread(true);
     }
@@ -188,7 +190,7 @@ final class ActorHost {
           }
           continue;
         }
-        for (Prepared ready : h.order.arrive(c.callerId(), c.seq(), p)) {
+        for (Prepared ready : h.order.arrive(c.callerId(), c.seq(), c.floor(), p)) {
           submit(h, ready);
         }
       }
@@ -340,6 +342,18 @@ final class ActorHost {
     for (Prepared p : waiting) {
       if (p.call().method() != null) {
         reply(p.replyTopic(), new Wire.TaskDone(p.call().callId(), failure(death)));
+      }
+    }
+    if (hz.getLifecycleService().isRunning()) {
+      try {  // dead on a live node: no other node is to restart it
+        com.hazelcast.map.IMap<String, ActorWire.Home> homes = hz.getMap(ClusterActors.HOMES);
+        ActorWire.Home home = homes.get(h.address.id());
+        if (home != null && home.address().equals(h.address)) {
+          homes.remove(h.address.id(), home);
+        }
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "node " + nodeId + " could not drop the home of dead actor "
+            + h.address.describe() + "; if no node restarts it, its calls still fail", e);
       }
     }
     if (h.address.name() != null && hz.getLifecycleService().isRunning()) {

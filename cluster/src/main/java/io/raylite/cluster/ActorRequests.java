@@ -70,16 +70,23 @@ final class ActorRequests {
     private static final long serialVersionUID = 1L;
     private final ActorWire.Address address;
     private final byte[] spec;
+    /** The restarts it had before, on nodes that left: 0 for a new actor. */
+    private final int restarts;
 
     Create(String token, ActorWire.Address address, byte[] spec) {
+      this(token, address, spec, 0);
+    }
+
+    Create(String token, ActorWire.Address address, byte[] spec, int restarts) {
       super(token);
       this.address = address;
       this.spec = spec;
+      this.restarts = restarts;
     }
 
     @Override
     Boolean run(ActorHost host) {
-      host.create(address, spec);
+      host.create(address, spec, restarts);
       return Boolean.TRUE;
     }
   }

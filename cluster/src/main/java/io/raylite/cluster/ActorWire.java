@@ -16,9 +16,16 @@ final class ActorWire {
 
   /**
    * Where an actor lives: its id (unique in the cluster), its node's Hazelcast member id and node
-   * id, and its name and namespace (null without a name).
+   * id, its name and namespace (null without a name), and its maxPendingCalls (-1: no limit), which
+   * each caller enforces on its own calls.
    */
-  record Address(String id, String nodeUuid, String nodeId, String name, String namespace) implements Serializable {
+  record Address(String id, String nodeUuid, String nodeId, String name, String namespace, int maxPendingCalls)
+      implements Serializable {
+    /** The same actor on another node. */
+    Address on(String otherNodeUuid, String otherNodeId) {
+      return new Address(id, otherNodeUuid, otherNodeId, name, namespace, maxPendingCalls);
+    }
+
     String describe() {
       return (name != null ? "'" + name + "' (" + id + ")" : id) + " on node " + nodeId;
     }
@@ -39,5 +46,30 @@ final class ActorWire {
    * keeps its place in the caller's order. {@code args} hold Wire.EncodedArg and Wire.ObjectHandle.
    */
   record Call(String actorId, String callerId, long seq, long callId, String name, String group, boolean async,
-      byte[] method, Object[] args) implements Serializable {}
+      byte[] method, Object[] args, long floor) implements Serializable {
+    /**
+     * This call, to a restarted actor whose node takes the caller's numbers below {@code floor} as
+     * handed out already (their calls completed, failed or were abandoned before the restart).
+     */
+    Call withFloor(long floor) {
+      return new Call(actorId, callerId, seq, callId, name, group, async, method, args, floor);
+    }
+  }
+
+  /**
+   * Where a restartable actor (maxRestarts not 0) lives now and how to build it again, in the
+   * cluster's map of homes under its id: its address, the restarts it has had across nodes, its
+   * limits, its resources (ResourceText), its encoded Spec, and, once it cannot be restarted, why
+   * ({@code death} not null). Written by its creator, replaced only by the node that restarts it.
+   */
+  record Home(Address address, int restarts, int maxRestarts, int maxTaskRetries, String resources, byte[] spec,
+      String death) implements Serializable {
+    Home movedTo(Address next) {
+      return new Home(next, restarts + 1, maxRestarts, maxTaskRetries, resources, spec, null);
+    }
+
+    Home died(String why) {
+      return new Home(address, restarts, maxRestarts, maxTaskRetries, resources, spec, why);
+    }
+  }
 }

@@ -48,6 +48,25 @@ final class CallSequencer<T> {
     return ready;
   }
 
+  /**
+   * As {@link #arrive(String, long, Object)}, after taking the caller's numbers below {@code floor}
+   * as handed out: a restarted actor's caller sends again only its calls from {@code floor} on.
+   */
+  List<T> arrive(String caller, long seq, long floor, T call) {
+    Caller<T> c = callers.computeIfAbsent(caller, k -> new Caller<>());
+    if (floor <= c.next) {
+      return arrive(caller, seq, call);
+    }
+    c.early.headMap(floor).clear();
+    c.next = floor;
+    List<T> ready = new ArrayList<>();
+    for (T t; (t = c.early.remove(c.next)) != null; c.next++) {
+      ready.add(t);
+    }
+    ready.addAll(arrive(caller, seq, call));
+    return ready;
+  }
+
   /** Every call still waiting for an earlier one, removed: for an actor that died. */
   List<T> drainEarly() {
     List<T> waiting = new ArrayList<>();

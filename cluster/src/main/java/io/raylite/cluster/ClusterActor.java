@@ -32,7 +32,7 @@ final class ClusterActor implements RemoteActor, Serializable {
 
   @Override
   public String nodeId() {
-    return address.nodeId();
+    return client.current(address).nodeId();
   }
 
   @Override

@@ -68,13 +68,35 @@ import java.util.concurrent.atomic.AtomicLong;
  * that leaves (or a send that fails because it is gone) fails its calls in flight with
  * ActorDiedException naming the actor, the node and the cause; losing the cluster fails every one.
  *
- * Threads: `pending`, `seqs` and `outboxes` are concurrent; whoever removes a call from `pending`
+ * Restarts across nodes: an actor with maxRestarts not 0 has a Home in the HOMES map (its
+ * address, its restarts so far, its limits and its encoded Spec), written by its creator. When a
+ * node leaves, the oldest remaining member (one JVM, so one restarter) rebuilds each actor whose
+ * home is on a node no longer in the cluster: on the node chosen as at creation, as a restart
+ * (wasActorRestarted() is true there, and the restarts count against maxRestarts), then moves the
+ * name (replace(key, old, new)) and the home (replace(id, old, moved)); with no restart left, or
+ * no node that takes it, it marks the home dead with the reason. The home's change reaches every
+ * JVM (an entry listener), which retries, up to maxTaskRetries (-1: without limit), each of its
+ * calls that had been sent to the lost node and not answered, and fails the others with
+ * ActorDiedException naming the actor, the lost node and the cause. Answers already received are
+ * kept, never replayed. Each caller's order across the move: a Track per actor holds the caller's
+ * numbers not yet finished; on the move its lowest one becomes the floor sent with every later
+ * call, the new incarnation takes the numbers below it as done, and the finished ones above it
+ * are sent as empty places, so the retried calls run in their first order, before later ones.
+ * Handles keep their first address; calls go to the Track's current one.
+ *
+ * maxPendingCalls is per caller, a caller being one JVM's connection: call() refuses a call while
+ * this caller has that many unfinished calls to the actor (its Track's outstanding numbers); the
+ * actor's node does not count them again.
+ *
+ * Threads: `pending`, `tracks` and `outboxes` are concurrent; a Track is guarded by its monitor; whoever removes a call from `pending`
  * completes it, once. Hazelcast's callbacks only hand work to `handlers` (virtual threads) or
  * complete futures; nothing blocks on its event threads.
  */
 final class ClusterActors implements ActorBackend {
   /** The cluster-wide map of named actors: "namespace\0name" to the actor's Address. */
   static final String NAMES = "raylite.actor-names";
+  /** The cluster-wide map of restartable actors' homes: actor id to its ActorWire.Home. */
+  static final String HOMES = "raylite.actor-homes";
   /** How long a node may take to queue calls or to start building an actor. */
   static final long SEND_TIMEOUT_SECONDS = 60;
   private static final System.Logger LOG = System.getLogger("io.raylite.cluster");
@@ -92,8 +114,8 @@ final class ClusterActors implements ActorBackend {
   private final AtomicLong callIds = new AtomicLong();
   private final AtomicLong actorIds = new AtomicLong();
   private final AtomicInteger nextNode = new AtomicInteger();
-  /** The next sequence number of this caller's calls, by actor id. */
-  private final ConcurrentMap<String, AtomicLong> seqs = new ConcurrentHashMap<>();
+  /** This caller's calls to each actor, by actor id. */
+  private final ConcurrentMap<String, Track> tracks = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, BatchingSender<ActorWire.Call>> outboxes = new ConcurrentHashMap<>();
   /** Methods encoded once each: a batch of calls of one method carries its bytes once. */
   private final Cache<RayFunc, byte[]> methods = Caffeine.newBuilder().weakKeys().build();
@@ -108,7 +130,63 @@ final class ClusterActors implements ActorBackend {
   private final UUID membershipListener;
   private volatile String lost;
 
-  private record Pending(ActorWire.Address actor, String callName, CompletableFuture<Object> answer) {}
+  private final UUID homesListener;
+
+  /**
+   * This caller's calls to one actor: where they go now, the next sequence number, and the numbers
+   * taken and not yet finished. All guarded by this.
+   */
+  private static final class Track {
+    ActorWire.Address current;
+    int incarnation;
+    long next;
+    long floor;
+    final java.util.TreeSet<Long> outstanding = new java.util.TreeSet<>();
+
+    Track(ActorWire.Address first) {
+      current = first;
+    }
+
+    synchronized void finished(long seq) {
+      outstanding.remove(seq);
+    }
+  }
+
+  /** A call sent and not yet answered; {@code sentTo} is where it went last (null while it is being sent). */
+  private static final class Pending {
+    final ActorWire.Address actor;
+    final String callName;
+    final CompletableFuture<Object> answer;
+    final Track track;
+    final ActorWire.Call call;
+    /** Guarded by track. */
+    ActorWire.Address sentTo;
+    /** Guarded by track. */
+    int retries;
+    /** Guarded by track: its node was gone before it could be handed over, so a retry is not counted. */
+    boolean undelivered;
+
+    Pending(ActorWire.Address actor, String callName, CompletableFuture<Object> answer, Track track,
+        ActorWire.Call call) {
+      this.actor = actor;
+      this.callName = callName;
+      this.answer = answer;
+      this.track = track;
+      this.call = call;
+    }
+
+    ActorWire.Address actor() {
+      return actor;
+    }
+
+    String callName() {
+      return callName;
+    }
+
+    CompletableFuture<Object> answer() {
+      return answer;
+    }
+  }
 
   ClusterActors(HazelcastInstance hz, ValueCodec codec, String token) {
     this.hz = hz;
@@ -126,6 +204,9 @@ final class ClusterActors implements ActorBackend {
         handlers.execute(() -> nodeLeft(event.getMember()));
       }
     });
+    this.homesListener = hz.<String, ActorWire.Home>getMap(HOMES).addEntryListener(
+        (com.hazelcast.map.listener.EntryUpdatedListener<String, ActorWire.Home>) event ->
+            handlers.execute(() -> relocate(event.getKey(), event.getValue())), true);
     hz.getLifecycleService().addLifecycleListener(event -> {
       if (event.getState() == LifecycleEvent.LifecycleState.CLIENT_DISCONNECTED
           || event.getState() == LifecycleEvent.LifecycleState.SHUTTING_DOWN) {
@@ -203,9 +284,13 @@ final class ClusterActors implements ActorBackend {
     Member node = chooseNode(options.resources(), what);
     ActorWire.Address address = new ActorWire.Address("actor-" + callerId.substring(0, 8) + "-"
         + actorIds.incrementAndGet(), node.getUuid().toString(), node.getAttribute(ClusterConfigs.ATTR_NODE_ID),
-        name, namespace);
+        name, namespace, options.maxPendingCalls());
     if (name != null) {
       register(address);
+    }
+    if (options.maxRestarts() != 0) {
+      homes().set(address.id(), new ActorWire.Home(address, 0, options.maxRestarts(), options.maxTaskRetries(),
+          ResourceText.format(options.resources()), spec, null));
     }
     try {
       await(hz.getExecutorService(ClusterConfigs.EXECUTOR).submitToMember(
@@ -213,6 +298,9 @@ final class ClusterActors implements ActorBackend {
     } catch (RuntimeException e) {
       if (name != null) {
         names().remove(nameKey(namespace, name), address);
+      }
+      if (options.maxRestarts() != 0) {
+        homes().delete(address.id());
       }
       throw e;
     }
@@ -224,6 +312,36 @@ final class ClusterActors implements ActorBackend {
 
   private IMap<String, ActorWire.Address> names() {
     return hz.getMap(NAMES);
+  }
+
+  private IMap<String, ActorWire.Home> homes() {
+    return hz.getMap(HOMES);
+  }
+
+  /**
+   * Where the actor first known at {@code address} lives now, as far as this JVM can tell: its
+   * calls' destination, else its home when it moved off a node that left.
+   */
+  private ActorWire.Address located(ActorWire.Address address) {
+    ActorWire.Address now = current(address);
+    if (RemoteObjects.memberOf(hz, now.nodeUuid()) == null) {
+      ActorWire.Home home = homes().get(address.id());
+      if (home != null && home.death() == null) {
+        return home.address();
+      }
+    }
+    return now;
+  }
+
+  /** Where this JVM sends the calls of the actor first known at {@code address} now. */
+  ActorWire.Address current(ActorWire.Address address) {
+    Track t = tracks.get(address.id());
+    if (t == null) {
+      return address;
+    }
+    synchronized (t) {
+      return t.current;
+    }
   }
 
   /** Takes the actor's name cluster-wide, or fails as a local runtime does when a live actor holds it. */
@@ -352,7 +470,18 @@ final class ClusterActors implements ActorBackend {
       }
     }
     byte[] m = methods.get(method, f -> codec.encodeFunction(name, f));
-    long seq = seqs.computeIfAbsent(actor.id(), id -> new AtomicLong()).getAndIncrement();
+    Track track = tracks.computeIfAbsent(actor.id(), id -> new Track(actor));
+    long seq;
+    synchronized (track) {
+      int max = actor.maxPendingCalls();
+      if (max >= 0 && track.outstanding.size() >= max) {
+        throw new io.raylite.PendingCallsExceededException("actor " + actor.describe() + " has "
+            + track.outstanding.size() + " calls from this JVM queued or running, the most its maxPendingCalls(" + max + ") allows per caller; "
+            + "call '" + name + "' was not submitted");
+      }
+      seq = track.next++;
+      track.outstanding.add(seq);
+    }
     return new RemoteActor.Call() {
       @Override
       public CompletionStage<Object> send(Object[] values) {
@@ -369,14 +498,30 @@ final class ClusterActors implements ActorBackend {
         }
         long callId = callIds.incrementAndGet();
         CompletableFuture<Object> answer = new CompletableFuture<>();
-        pending.put(callId, new Pending(actor, name, answer));
-        offer(actor, new ActorWire.Call(actor.id(), callerId, seq, callId, name, group, async, m, wire));
+        Pending p = new Pending(actor, name, answer, track,
+            new ActorWire.Call(actor.id(), callerId, seq, callId, name, group, async, m, wire, 0));
+        pending.put(callId, p);
+        ActorWire.Address target;
+        long floor;
+        synchronized (track) {
+          target = track.current;
+          floor = track.floor;
+          p.sentTo = target;
+        }
+        offer(target, p.call.withFloor(floor));
         return answer;
       }
 
       @Override
       public void abandon() {
-        offer(actor, new ActorWire.Call(actor.id(), callerId, seq, 0, name, group, async, null, new Object[0]));
+        ActorWire.Address target;
+        long floor;
+        synchronized (track) {
+          track.outstanding.remove(seq);
+          target = track.current;
+          floor = track.floor;
+        }
+        offer(target, new ActorWire.Call(actor.id(), callerId, seq, 0, name, group, async, null, new Object[0], floor));
       }
     };
   }
@@ -388,7 +533,13 @@ final class ClusterActors implements ActorBackend {
       return;
     }
     if (RemoteObjects.memberOf(hz, actor.nodeUuid()) == null) {
-      fail(call.callId(), died(actor, null));
+      Pending p = call.callId() == 0 ? null : pending.get(call.callId());
+      if (p != null) {
+        synchronized (p.track) {
+          p.undelivered = actor.equals(p.sentTo);
+        }
+      }
+      handlers.execute(() -> nodeGone(actor.nodeUuid()));  // retried where the actor moved, or failed
       return;
     }
     outboxes.computeIfAbsent(actor.nodeUuid(), uuid -> new BatchingSender<ActorWire.Call>(HazelcastBackend.MAX_BATCH,
@@ -422,6 +573,10 @@ final class ClusterActors implements ActorBackend {
   private void notSent(ActorWire.Address actor, List<ActorWire.Call> batch, Throwable failure) {
     Throwable t = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
     boolean gone = t instanceof NodeDiedException || RemoteObjects.nodeGone(hz, actor.nodeUuid(), t);
+    if (gone) {
+      nodeGone(actor.nodeUuid());  // retried where the actor moved, or failed
+      return;
+    }
     for (ActorWire.Call call : batch) {
       Pending p = pending.get(call.callId());
       ActorWire.Address target = p != null ? p.actor() : actor;
@@ -442,6 +597,7 @@ final class ClusterActors implements ActorBackend {
   private void fail(long callId, Throwable failure) {
     Pending p = pending.remove(callId);
     if (p != null) {
+      p.track.finished(p.call.seq());
       p.answer().completeExceptionally(failure);
     }
   }
@@ -461,6 +617,7 @@ final class ClusterActors implements ActorBackend {
       if (p == null) {
         continue;
       }
+      p.track.finished(p.call.seq());
       Wire.TaskReply reply = done.reply();
       Object decoded;
       try {
@@ -482,10 +639,162 @@ final class ClusterActors implements ActorBackend {
   private void nodeLeft(Member member) {
     String uuid = member.getUuid().toString();
     outboxes.remove(uuid);
-    for (Map.Entry<Long, Pending> e : pending.entrySet()) {
-      if (e.getValue().actor().nodeUuid().equals(uuid)) {
-        fail(e.getKey(), died(e.getValue().actor(), null));
+    if (restarter()) {
+      restartLost();
+    }
+    nodeGone(uuid);
+  }
+
+  /** Whether this JVM restarts the actors of nodes that left: the oldest member does. */
+  private boolean restarter() {
+    var members = hz.getCluster().getMembers();
+    return !members.isEmpty() && members.iterator().next().localMember();
+  }
+
+  /* ---------------- Restarts across nodes ---------------- */
+
+  /** Rebuilds, or marks dead, every restartable actor whose home is on a node no longer in the cluster. */
+  private void restartLost() {
+    java.util.Set<String> live = new java.util.HashSet<>();
+    for (Member m : hz.getCluster().getMembers()) {
+      live.add(m.getUuid().toString());
+    }
+    try {
+      for (Map.Entry<String, ActorWire.Home> e : homes().entrySet()) {
+        ActorWire.Home home = e.getValue();
+        if (home.death() == null && !live.contains(home.address().nodeUuid())) {
+          restart(e.getKey(), home);
+        }
       }
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, "could not restart the actors of a node that left; their calls fail "
+          + "when their callers see the node gone", e);
+    }
+  }
+
+  /** See the overview: builds the actor elsewhere and moves its name and home, or marks it dead. */
+  private void restart(String id, ActorWire.Home home) {
+    ActorWire.Address lost = home.address();
+    String why = "its node " + lost.nodeId() + " left the cluster";
+    ActorWire.Home next;
+    if (home.maxRestarts() >= 0 && home.restarts() >= home.maxRestarts()) {
+      next = home.died(why + ", and it had no restart left (maxRestarts " + home.maxRestarts() + ")");
+    } else {
+      try {
+        Member node = chooseNode(ResourceText.parse(home.resources()), "actor " + lost.describe());
+        ActorWire.Address moved = lost.on(node.getUuid().toString(), node.getAttribute(ClusterConfigs.ATTR_NODE_ID));
+        await(hz.getExecutorService(ClusterConfigs.EXECUTOR).submitToMember(
+            new ActorRequests.Create(token, moved, home.spec(), home.restarts() + 1), node),
+            "node " + moved.nodeId() + " to restart actor " + lost.describe());
+        if (lost.name() != null) {
+          names().replace(nameKey(lost.namespace(), lost.name()), lost, moved);
+        }
+        next = home.movedTo(moved);
+        LOG.log(System.Logger.Level.INFO, "actor " + lost.describe() + " restarted on node " + moved.nodeId()
+            + " after " + why);
+      } catch (RuntimeException e) {
+        next = home.died(why + ", and restarting it failed: " + e);
+      }
+    }
+    if (!homes().replace(id, home, next)) {
+      return;  // it died meanwhile (killed), or was handled already
+    }
+    if (next.death() != null && lost.name() != null) {
+      names().remove(nameKey(lost.namespace(), lost.name()), lost);
+    }
+  }
+
+  /** This JVM's calls sent to node {@code uuid}, which is gone: each actor's are retried or failed. */
+  private void nodeGone(String uuid) {
+    java.util.Set<String> actors = new java.util.HashSet<>();
+    for (Pending p : pending.values()) {
+      synchronized (p.track) {
+        if (p.sentTo != null && p.sentTo.nodeUuid().equals(uuid)) {
+          actors.add(p.actor.id());
+        }
+      }
+    }
+    for (String id : actors) {
+      ActorWire.Home home;
+      try {
+        home = homes().get(id);
+      } catch (RuntimeException e) {
+        home = null;  // without the cluster, the calls fail
+      }
+      relocate(id, home);
+    }
+  }
+
+  /**
+   * The actor {@code id}'s home is now {@code home} (null: it has none, it cannot be restarted):
+   * this JVM's calls to it on nodes no longer in the cluster are sent again where it lives now,
+   * within maxTaskRetries, or fail; a call still on its way is left to its sender.
+   */
+  private void relocate(String id, ActorWire.Home home) {
+    Track t = tracks.get(id);
+    if (t == null) {
+      return;
+    }
+    boolean moved = home != null && home.death() == null
+        && RemoteObjects.memberOf(hz, home.address().nodeUuid()) != null;
+    if (home != null && home.death() == null && !moved) {
+      return;  // its restart is under way: its home's change brings us back
+    }
+    List<Pending> retry = new ArrayList<>();
+    List<Pending> failed = new ArrayList<>();
+    List<ActorWire.Address> failedOn = new ArrayList<>();
+    List<Long> skips = new ArrayList<>();
+    ActorWire.Address target;
+    long floor;
+    synchronized (t) {
+      for (Pending p : pending.values()) {
+        if (p.track != t || p.sentTo == null || (moved && p.sentTo.nodeUuid().equals(home.address().nodeUuid()))
+            || RemoteObjects.memberOf(hz, p.sentTo.nodeUuid()) != null) {
+          continue;
+        }
+        if (moved && (p.undelivered || home.maxTaskRetries() < 0 || p.retries < home.maxTaskRetries())) {
+          if (!p.undelivered) {
+            p.retries++;
+          }
+          p.undelivered = false;
+          retry.add(p);
+        } else if (pending.remove(p.call.callId(), p)) {
+          t.outstanding.remove(p.call.seq());
+          failed.add(p);
+          failedOn.add(p.sentTo);
+        }
+        p.sentTo = null;
+      }
+      if (moved && home.restarts() > t.incarnation) {
+        t.incarnation = home.restarts();
+        t.current = home.address();
+        t.floor = t.outstanding.isEmpty() ? t.next : t.outstanding.first();
+        for (long s = t.floor; s < t.next; s++) {
+          if (!t.outstanding.contains(s)) {
+            skips.add(s);
+          }
+        }
+      }
+      target = t.current;
+      floor = t.floor;
+      for (Pending p : retry) {
+        p.sentTo = target;
+      }
+    }
+    for (int i = 0; i < failed.size(); i++) {
+      ActorWire.Address lost = failedOn.get(i);
+      String why = home == null ? null : home.death() != null ? home.death()
+          : "its node " + lost.nodeId() + " left the cluster while it ran or queued the call, and the call had "
+          + "no retry left (maxTaskRetries " + home.maxTaskRetries() + ")";
+      failed.get(i).answer.completeExceptionally(why == null ? died(lost, null)
+          : new ActorDiedException(lost.name() != null ? lost.name() : lost.id(), lost.id(), why,
+              new NodeDiedException("node " + lost.nodeId() + " left the cluster")));
+    }
+    for (long s : skips) {
+      offer(target, new ActorWire.Call(id, callerId, s, 0, "empty place", null, false, null, new Object[0], floor));
+    }
+    for (Pending p : retry) {
+      offer(target, p.call.withFloor(floor));
     }
   }
 
@@ -499,8 +808,9 @@ final class ClusterActors implements ActorBackend {
   }
 
   /** Kills the actor on its node; nothing if its node is gone (the actor with it). */
-  void kill(ActorWire.Address actor, boolean noRestart) {
+  void kill(ActorWire.Address first, boolean noRestart) {
     checkConnected();
+    ActorWire.Address actor = located(first);
     if (noRestart) {
       owned.remove(actor.id());
     }
@@ -525,7 +835,14 @@ final class ClusterActors implements ActorBackend {
     }
     List<Future<Boolean>> kills = new ArrayList<>();
     List<ActorWire.Address> killed = new ArrayList<>();
-    for (ActorWire.Address actor : owned.values()) {
+    for (ActorWire.Address first : owned.values()) {
+      ActorWire.Address actor;
+      try {
+        actor = located(first);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "could not find where actor " + first.describe() + " lives now", e);
+        actor = first;
+      }
       Member node = RemoteObjects.memberOf(hz, actor.nodeUuid());
       if (node != null) {
         kills.add(hz.getExecutorService(ClusterConfigs.EXECUTOR).submitToMember(
@@ -580,6 +897,7 @@ final class ClusterActors implements ActorBackend {
     try {
       if (hz.getLifecycleService().isRunning()) {
         hz.getTopic(replyTopic).removeMessageListener(topicListener);
+        hz.getMap(HOMES).removeEntryListener(homesListener);
         hz.getCluster().removeMembershipListener(membershipListener);
         hz.getTopic(replyTopic).destroy();
       }

@@ -44,6 +44,22 @@ class CallSequencerTest {
     assertEquals(List.of("b0"), order.arrive("b", 0, "b0"));
   }
 
+  /** A restarted actor's caller sends again from its floor: the numbers below it are not awaited. */
+  @Test
+  void floor_takesTheNumbersBelowItAsHandedOut() {
+    CallSequencer<String> order = new CallSequencer<>();
+    assertEquals(List.of(), order.arrive("a", 6, 5, "a6"));
+    assertEquals(List.of("a5", "a6"), order.arrive("a", 5, 5, "a5"));
+    assertEquals(List.of(), order.arrive("a", 4, 5, "a4 below the floor"));
+  }
+
+  @Test
+  void floor_handsBackTheEarlyCallsItReaches() {
+    CallSequencer<String> order = new CallSequencer<>();
+    assertEquals(List.of(), order.arrive("a", 3, "a3"));
+    assertEquals(List.of("a3", "a4"), order.arrive("a", 4, 3, "a4"));
+  }
+
   @Test
   void drainEarly_removesTheWaitingCalls() {
     CallSequencer<String> order = new CallSequencer<>();

@@ -146,6 +146,38 @@ class ClusterActorsTest {
     ray.kill(counter);
   }
 
+  /** Calls that wait until another call opens the gate (maxConcurrency lets them run together). */
+  public static class Gate {
+    private final java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(1);
+
+    public String pass() throws InterruptedException {
+      open.await();
+      return "passed";
+    }
+
+    public String open() {
+      open.countDown();
+      return "opened";
+    }
+  }
+
+  /**
+   * maxPendingCalls counts each caller's calls: the driver's third call fails at remote(), while a
+   * caller on another node still gets through.
+   */
+  @Test
+  void maxPendingCalls_refusesTheCallerOverItAtRemote_andNotAnotherCaller() {
+    ActorHandle<Gate> gate = ray.actor(Gate::new).resource("a", 1).maxConcurrency(3).maxPendingCalls(2).remote();
+    List<ObjectRef<String>> passes = List.of(gate.task(Gate::pass).remote(), gate.task(Gate::pass).remote());
+    assertThrows(io.raylite.PendingCallsExceededException.class, () -> gate.task(Gate::open).remote());
+    ObjectRef<String> openedElsewhere = ray.task((ActorHandle<Gate> g) -> Raylite.current().get(g.task(Gate::open)
+        .remote()), gate).resource("b", 1).remote();
+    assertEquals("opened", ray.get(openedElsewhere));
+    assertEquals(List.of("passed", "passed"), ray.get(passes));
+    assertEquals("opened", ray.get(gate.task(Gate::open).remote()));
+    ray.kill(gate);
+  }
+
   @Test
   void actorCallWithAnObjectRefArgument_getsItsValue() {
     ActorHandle<Counter> counter = ray.actor(Counter::new, 0).remote();

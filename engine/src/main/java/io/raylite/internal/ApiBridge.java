@@ -27,6 +27,9 @@ public final class ApiBridge {
 
     ActorHandle<Object> createLocal(Raylite runtime, RayFunc constructor, Object[] args, ActorOptions options);
 
+    ActorHandle<Object> createRestarted(Raylite runtime, RayFunc constructor, Object[] args, ActorOptions options,
+        int priorRestarts);
+
     void useClusterActors(Raylite nodeRuntime, io.raylite.spi.ActorBackend actors);
 
     ConcurrencyGroup group(String name, int maxConcurrency, java.util.List<RayFunc> methods);

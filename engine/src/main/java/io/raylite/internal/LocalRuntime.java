@@ -259,10 +259,19 @@ public final class LocalRuntime {
     if (options.placementGroup() == null) {
       return actors.create(constructor, args, refMask, options);
     }
+    return createActor(constructor, args, refMask, options, 0);
+  }
+
+  /** As createActor, for an actor rebuilt after {@code priorRestarts} restarts on a cluster node that left. */
+  public ActorRecord createActor(RayFunc constructor, Object[] args, int refMask, ActorOptions options,
+      int priorRestarts) {
+    if (options.placementGroup() == null) {
+      return actors.create(constructor, args, refMask, options, null, priorRestarts);
+    }
     checkOpen();
     PlacementGroupRecord group = PlacementGroupTable.recordOf(engine, options.placementGroup(), "placementGroup");
     return actors.create(constructor, args, refMask, options,
-        group.place(options.bundleIndex(), options.resources(), FunctionNames.of(constructor)));
+        group.place(options.bundleIndex(), options.resources(), FunctionNames.of(constructor)), priorRestarts);
   }
 
   /** The running parts its tasks and actors share; for the public calls built on them (generators). */

@@ -35,6 +35,16 @@ public final class ActorHosting {
     return ApiBridge.access().createLocal(runtime, constructor, args, options);
   }
 
+  /**
+   * As {@link #createLocal}, for an actor rebuilt after {@code priorRestarts} restarts elsewhere (its
+   * node left the cluster): its constructor runs as a restart ({@code wasActorRestarted()} is true in
+   * it and in its calls), and those restarts count against its maxRestarts.
+   */
+  public static ActorHandle<Object> createRestarted(Raylite runtime, RayFunc constructor, Object[] args,
+      ActorOptions options, int priorRestarts) {
+    return ApiBridge.access().createRestarted(runtime, constructor, args, options, priorRestarts);
+  }
+
   /** A concurrency group of {@code methods}, as {@code ConcurrencyGroup.builder(..).method(..)} builds. */
   public static io.raylite.ConcurrencyGroup group(String name, int maxConcurrency, java.util.List<RayFunc> methods) {
     return ApiBridge.access().group(name, maxConcurrency, methods);

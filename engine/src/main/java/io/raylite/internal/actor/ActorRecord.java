@@ -633,6 +633,14 @@ public final class ActorRecord {
 
   /* ---------------- Creation ---------------- */
 
+  /**
+   * Counts {@code priorRestarts} restarts the actor had before this record (on a cluster node that
+   * left): its constructor then runs as a restart, and they count against maxRestarts. Before start().
+   */
+  synchronized void restartedBefore(int priorRestarts) {
+    restarts = priorRestarts;
+  }
+
   /** Starts the creation thread, unless the actor was killed first. */
   void start() {
     synchronized (this) {

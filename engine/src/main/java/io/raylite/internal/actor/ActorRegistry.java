@@ -75,6 +75,15 @@ public final class ActorRegistry {
    */
   public ActorRecord create(RayFunc constructor, Object[] args, int refMask, ActorOptions options,
       PlacementGroupRecord.Placement placement) {
+    return create(constructor, args, refMask, options, placement, 0);
+  }
+
+  /**
+   * As {@link #create(RayFunc, Object[], int, ActorOptions, PlacementGroupRecord.Placement)}, for an
+   * actor rebuilt after {@code priorRestarts} restarts elsewhere (a cluster node that left).
+   */
+  public ActorRecord create(RayFunc constructor, Object[] args, int refMask, ActorOptions options,
+      PlacementGroupRecord.Placement placement, int priorRestarts) {
     checkOpen();
     if (options == ActorOptions.defaults()) {
       options = defaultOptions;
@@ -108,6 +117,9 @@ public final class ActorRegistry {
     if (closed) {
       actor.killForClose();
       throw closedException();
+    }
+    if (priorRestarts > 0) {
+      actor.restartedBefore(priorRestarts);
     }
     actor.start();
     return actor;
