@@ -76,7 +76,7 @@ class ModesTest {
     PrintStream log = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     try (Raylite ray = engine(log)) {
       List<ActorHandle<ModelTrainer>> trainers =
-          ActorRunner.startTrainers(ray, ray.put(train), ray.put(test), Scoring.cpu());
+          ActorRunner.startTrainers(ray, train, test, Scoring.cpu());
       assertEquals(2, trainers.size());
       // Each trainer holds its CPU for its lifetime, so the two hold the engine's two.
       for (ActorHandle<ModelTrainer> trainer : trainers) {
