@@ -59,6 +59,7 @@ final class EngineRunner {
       case PARALLEL -> EngineRunner::trainAndScoreAlone;
       case NESTED -> EngineRunner::trainAndScoreNested;
       case SEQUENTIAL -> throw new IllegalArgumentException("sequential mode does not run on the engine");
+      case ACTORS -> throw new IllegalArgumentException("actors mode runs in ActorRunner");
     };
     ObjectRef<HousingData> trainRef = ray.put(train);
     ObjectRef<HousingData> testRef = ray.put(test);
@@ -95,8 +96,19 @@ final class EngineRunner {
   static ModelRun trainAndScoreAlone(HousingData train, HousingData test, int nEstimators, Scoring scoring)
       throws InterruptedException {
     RuntimeContext context = Raylite.context();
+    ModelRun run = timedAlone(train, test, nEstimators, workerLabel(context), scoring);
+    context.log(run.line());
+    return run;
+  }
+
+  /**
+   * Trains and scores one model in a private pool of one worker, so that Smile's tree stream never
+   * spreads beyond the calling engine worker; the parallel and actors modes' model.
+   */
+  static ModelRun timedAlone(HousingData train, HousingData test, int nEstimators, String worker, Scoring scoring)
+      throws InterruptedException {
     FutureTask<ModelRun> training =
-        new FutureTask<>(() -> ModelRun.timed(train, test, nEstimators, workerLabel(context), scoring));
+        new FutureTask<>(() -> ModelRun.timed(train, test, nEstimators, worker, scoring));
     ModelRun run;
     try (ForkJoinPool alone = new ForkJoinPool(1)) {
       alone.execute(training);
@@ -116,7 +128,6 @@ final class EngineRunner {
       training.cancel(true);
       throw e;
     }
-    context.log(run.line());
     return run;
   }
 

@@ -176,6 +176,11 @@ public final class MlBench {
         case SEQUENTIAL -> models + ", one after another on one thread";
         case PARALLEL -> models + engine + ", each forest grown on a thread of its own";
         case NESTED -> models + engine + ", trees shared through its work-stealing pool";
+        case ACTORS -> models + " fed largest first to ModelTrainer actors"
+            + (address != null && !address.isBlank()
+                ? ", one per node of the Raylite cluster at " + address
+                : ", one of 1 CPU per CPU of an engine of " + options.cpus() + " CPU" + (options.cpus() == 1 ? "" : "s"))
+            + ", each forest grown on the trainer's own thread";
       };
     }
 
@@ -198,8 +203,11 @@ public final class MlBench {
         return result;
       }
       try (Raylite ray = runtime(mode, lines)) {
-        ModeResult result = EngineRunner.run(ray, mode, split.train(), split.test(), sizes, options.gpu(),
-            run -> progress.advance(run.nEstimators()));
+        ModeResult result = mode == Mode.ACTORS
+            ? ActorRunner.run(ray, split.train(), split.test(), sizes,
+                options.gpu() ? Scoring.gpu(ray, split.test()) : Scoring.cpu(), run -> progress.advance(run.nEstimators()))
+            : EngineRunner.run(ray, mode, split.train(), split.test(), sizes, options.gpu(),
+                run -> progress.advance(run.nEstimators()));
         if (last && options.timeline() != null) {
           ray.timeline(options.timeline());
         }

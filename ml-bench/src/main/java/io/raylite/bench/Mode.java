@@ -12,7 +12,12 @@ public enum Mode {
    * One engine task per model, each offering its forest's trees one at a time to the engine's
    * work-stealing pool, so that idle cores take trees from the forests still growing.
    */
-  NESTED;
+  NESTED,
+  /**
+   * One {@code ModelTrainer} actor per CPU of a local runtime, or per node of a cluster, holding the
+   * data; the forests are fed to them largest first, each grown on the trainer's own thread.
+   */
+  ACTORS;
 
   /** The name used on the command line, in output and in file names. */
   public String label() {

@@ -62,11 +62,15 @@ final class Scoring implements java.io.Serializable {
     CPU_DEVICE
   }
 
-  /** Only CPU scoring crosses to a cluster node; GPU scoring holds refs of its own runtime. */
+  /**
+   * Only CPU scoring crosses to a cluster node; GPU scoring holds refs of its own runtime. The
+   * device is transient too, as it is null there: the cluster's codec refuses a class whose fields
+   * are of a type that is not serializable, even when they hold null.
+   */
   private final transient Raylite ray;
   private final ObjectRef<double[]> testRows;
   private final ObjectRef<double[]> testTargets;
-  private final OpenClDevice device;
+  private final transient OpenClDevice device;
   private final double[] rows;
   private final double[] targets;
 

@@ -80,7 +80,8 @@ final class Summary {
    * heading says.
    */
   static String spareWorkers(ModeResult result) {
-    if (result.mode() == Mode.SEQUENTIAL) {
+    if (result.mode() == Mode.SEQUENTIAL || result.mode() == Mode.ACTORS) {
+      // An actor's calls each run on a thread of their own, so threads there count calls, not CPUs.
       return null;
     }
     List<String> workers = result.runs().stream().map(ModelRun::worker).distinct().sorted().toList();

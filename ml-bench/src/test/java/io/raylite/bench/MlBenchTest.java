@@ -284,7 +284,7 @@ class MlBenchTest {
 
   @Test
   void badOption_messageNamesTheProblem() {
-    assertTrue(run("--mode", "fast").err().contains("--mode must be sequential, parallel, nested or all, got 'fast'"));
+    assertTrue(run("--mode", "fast").err().contains("--mode must be sequential, parallel, nested, actors or all, got 'fast'"));
     assertTrue(run("--models", "0").err().contains("--models must be >= 1, got 0"));
     assertTrue(run("--cpus", "-1").err().contains("--cpus must be >= 1, got -1"));
   }

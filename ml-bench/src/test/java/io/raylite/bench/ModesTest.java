@@ -3,7 +3,9 @@ package io.raylite.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.raylite.ActorHandle;
 import io.raylite.Raylite;
+import io.raylite.Resources;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +54,56 @@ class ModesTest {
     }
     assertEquals(2, parallel.cpus());
     assertEquals(1, sequential.cpus());
+  }
+
+  @Test
+  void actorsMode_givesTheSequentialModesMseForEveryModel_inSizeOrder() {
+    ModeResult sequential = new SequentialRunner().run(train, test, SIZES, run -> {});
+    PrintStream log = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    ModeResult actors;
+    try (Raylite ray = engine(log)) {
+      actors = ActorRunner.run(ray, train, test, SIZES, Scoring.cpu(), run -> {});
+    }
+    assertEquals(Mode.ACTORS, actors.mode());
+    assertEquals(SIZES, actors.runs().stream().map(ModelRun::nEstimators).toList());
+    for (int i = 0; i < SIZES.size(); i++) {
+      assertEquals(sequential.runs().get(i).mse(), actors.runs().get(i).mse(), "n_estimators=" + SIZES.get(i));
+    }
+  }
+
+  @Test
+  void actorsMode_onALocalRuntime_startsOneTrainerOfOneCpuPerCpu() {
+    PrintStream log = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    try (Raylite ray = engine(log)) {
+      List<ActorHandle<ModelTrainer>> trainers =
+          ActorRunner.startTrainers(ray, train, test, Scoring.cpu());
+      assertEquals(2, trainers.size());
+      // Each trainer holds its CPU for its lifetime, so the two hold the engine's two.
+      for (ActorHandle<ModelTrainer> trainer : trainers) {
+        ray.get(trainer.task(ModelTrainer::trainAndScore, 8).remote());
+      }
+      assertEquals(0.0, ray.availableResources().getOrDefault(Resources.CPU, 0.0));
+    }
+  }
+
+  @Test
+  void actorsMode_reportsEveryModelOnce_andPrefixesItsLines() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    List<Integer> reported = new ArrayList<>();
+    ModeResult result;
+    try (Raylite ray = engine(new PrintStream(bytes, true, StandardCharsets.UTF_8))) {
+      result = ActorRunner.run(ray, train, test, SIZES, Scoring.cpu(), run -> reported.add(run.nEstimators()));
+    }
+    assertEquals(SIZES, reported.stream().sorted().toList());
+    for (ModelRun run : result.runs()) {
+      assertEquals(1, run.treeThreads(), "n_estimators=" + run.nEstimators());
+    }
+    List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+    assertEquals(SIZES.size(), lines.size(), String.join("\n", lines));
+    for (String line : lines) {
+      assertTrue(line.matches("\\(.*train_and_score_model n_estimators=(\\d+).*\\) n_estimators=\\1, mse=0\\.\\d{4}, "
+          + "took: \\d+\\.\\d\\d seconds"), line);
+    }
   }
 
   @Test
