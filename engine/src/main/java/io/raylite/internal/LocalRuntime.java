@@ -448,7 +448,13 @@ public final class LocalRuntime {
 
   public boolean cancel(ObjectRef<?> ref, boolean force) {
     checkOpen();
-    Producer producer = entryOf(ref, "ref").producer;
+    ObjectEntry entry = entryOf(ref, "ref");
+    Producer producer = entry.producer;
+    if (producer == null && force && entry.actorCallResult) {  // done already: refused all the same, as in Ray
+      throw new IllegalArgumentException("force=true cannot cancel an actor call: an actor call is never "
+          + "interrupted, as in Ray, because it would leave the actor's state half-updated; cancel with "
+          + "force=false stops a queued call and flags a running one");
+    }
     return producer != null && producer.cancel(force);  // null: ready already, or a put object
   }
 

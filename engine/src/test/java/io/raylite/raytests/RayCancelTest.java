@@ -208,6 +208,14 @@ class RayCancelTest {
   }
 
   @Test
+  void forceCancellingAFinishedActorCall_isRefusedAllTheSame() {
+    ActorHandle<Waiter> actor = ray.actor(Waiter::new).remote();
+    ObjectRef<Integer> call = actor.task(Waiter::quick).remote();
+    ray.get(call);
+    assertThrows(IllegalArgumentException.class, () -> ray.cancel(call, true));
+  }
+
+  @Test
   void cancelOfANullRef_isRefused() {
     assertThrows(IllegalArgumentException.class, () -> ray.cancel(null, false));
   }

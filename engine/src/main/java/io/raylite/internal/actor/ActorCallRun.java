@@ -54,6 +54,11 @@ import java.util.concurrent.ExecutionException;
  * call's outcome exactly once. The argument is in {@code ActorMailbox}'s overview, under "Batches".
  */
 public final class ActorCallRun implements RuntimeContext, Producer, WaitNode {
+  @Override
+  public boolean isActorCall() {
+    return true;
+  }
+
   private static final ScopedValue<ActorCallRun> CURRENT = ScopedValue.newInstance();
   private static final VarHandle PHASE;
 

@@ -49,6 +49,8 @@ public final class ObjectEntry {
   public final CompletableFuture<Void> ready;
   /** The task or actor call that will produce the object; null once ready. */
   public volatile Producer producer;
+  /** Whether an actor call produces this object: force-cancelling it is refused whatever its state. */
+  public final boolean actorCallResult;
   private volatile int uses;
   /** The part of {@code uses} held by pending tasks that take the entry as an argument, for the state API. */
   private volatile int argumentUses;
@@ -90,6 +92,7 @@ public final class ObjectEntry {
     this.id = id;
     this.owner = owner;
     this.producer = producer;
+    this.actorCallResult = producer != null && producer.isActorCall();
     this.ready = ready;
   }
 

@@ -17,6 +17,11 @@ public interface Producer {
    * @return whether this call cancelled it
    * @throws IllegalArgumentException if {@code force} is asked of a producer that cannot be forced
    */
+  /** Whether this is an actor call, whose result {@code cancel(ref, true)} refuses even once it is done. */
+  default boolean isActorCall() {
+    return false;
+  }
+
   boolean cancel(boolean force);
 
   /**
