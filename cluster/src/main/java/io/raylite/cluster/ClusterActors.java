@@ -5,7 +5,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
-import com.hazelcast.core.ExecutionCallback;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.map.IMap;
@@ -554,19 +553,8 @@ final class ClusterActors implements ActorBackend {
       queued.completeExceptionally(new NodeDiedException("node " + actor.nodeId() + " left the cluster"));
       return queued;
     }
-    hz.getExecutorService(ClusterConfigs.EXECUTOR).submitToMember(
-        new ActorRequests.Calls(token, replyTopic, batch), member, new ExecutionCallback<Boolean>() {
-          @Override
-          public void onResponse(Boolean response) {
-            queued.complete(response);
-          }
-
-          @Override
-          public void onFailure(Throwable t) {
-            queued.completeExceptionally(t);
-          }
-        });
-    return queued.orTimeout(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    return RemoteObjects.ask(hz, new ActorRequests.Calls(token, replyTopic, batch), member)
+        .orTimeout(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
   }
 
   /** A batch the node did not take: its calls fail, as ActorDiedException if the node is gone. */

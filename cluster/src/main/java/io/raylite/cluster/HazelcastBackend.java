@@ -572,19 +572,8 @@ final class HazelcastBackend implements TaskBackend {
       queued.completeExceptionally(Placement.died(slot, batch.getFirst().name()));
       return queued;
     }
-    client.getExecutorService(ClusterConfigs.EXECUTOR).submitToMember(
-        new NodeRequests.RunTasks(token, replyTopic, batch), member, new ExecutionCallback<Boolean>() {
-          @Override
-          public void onResponse(Boolean response) {
-            queued.complete(response);
-          }
-
-          @Override
-          public void onFailure(Throwable t) {
-            queued.completeExceptionally(t);
-          }
-        });
-    return queued.orTimeout(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    return RemoteObjects.ask(client, new NodeRequests.RunTasks(token, replyTopic, batch), member)
+        .orTimeout(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
   }
 
   /** A batch the node did not take: its tasks fail, as died (retried elsewhere) if the node is gone. */

@@ -175,4 +175,26 @@ final class RemoteObjects {
       return n;
     }
   }
+
+  /**
+   * Sends {@code request} to {@code member} on Raylite's executor: the future completes with the
+   * member's answer, or fails with what the call failed with. Never waits.
+   */
+  static <T> java.util.concurrent.CompletableFuture<T> ask(HazelcastInstance hz, java.util.concurrent.Callable<T> request,
+      Member member) {
+    java.util.concurrent.CompletableFuture<T> answer = new java.util.concurrent.CompletableFuture<>();
+    hz.getExecutorService(ClusterConfigs.EXECUTOR).submitToMember(request, member,
+        new com.hazelcast.core.ExecutionCallback<T>() {
+          @Override
+          public void onResponse(T response) {
+            answer.complete(response);
+          }
+
+          @Override
+          public void onFailure(Throwable t) {
+            answer.completeExceptionally(t);
+          }
+        });
+    return answer;
+  }
 }
