@@ -91,7 +91,7 @@ class WaitTest {
     List<ObjectRef<Integer>> refs = new ArrayList<>();
     refs.add(ray.put(1));
     refs.add(null);
-    NullPointerException e = assertThrows(NullPointerException.class, () -> ray.wait(refs, 1, null));
-    assertEquals("refs[1] is null", e.getMessage());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ray.wait(refs, 1, null));
+    assertTrue(e.getMessage().startsWith("refs[1] is null"), e.getMessage());
   }
 }
