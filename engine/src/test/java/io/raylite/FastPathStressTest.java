@@ -29,6 +29,10 @@ import org.junit.jupiter.api.Test;
  * counted, since it lends them), and the ledger's check. Neither may ever exceed capacity. Every
  * task that was not cancelled runs exactly once; a cancelled one at most once. At the end a task
  * that needs every resource at once runs (so nothing still holds any), and everything is free.
+ *
+ * <p>The second case mixes in what makes the lock path hold the gate of the lock-free one: tasks
+ * with priorities (the priority lane) and placement groups created and removed while the tasks
+ * run (gang reservations that take CPUs from under the lock-free path, and give them back).
  */
 class FastPathStressTest {
   static final double CPUS = 3;
@@ -46,6 +50,9 @@ class FastPathStressTest {
   final Set<Integer> cancelled = ConcurrentHashMap.newKeySet();
   final Map<Integer, AtomicInteger> runs = new ConcurrentHashMap<>();
   final AtomicInteger cancelsThatWon = new AtomicInteger();
+  /** Whether tasks get random priorities and a thread creates and removes placement groups. */
+  boolean mixPrioritiesAndGroups;
+  final AtomicInteger groupsPlaced = new AtomicInteger();
 
   record Shape(double cpu, double gpu, double disk) {
     boolean cpuOnly() {
@@ -119,6 +126,9 @@ class FastPathStressTest {
     submitted.add(id);
     Shape s = shapeOf(seed);
     TaskCall<Integer> call = ray.task(this::work, id, seed, depth).numCpus(s.cpu);
+    if (mixPrioritiesAndGroups) {
+      call.priority(PRIORITIES[(int) Math.floorMod(seed >>> 7, (long) PRIORITIES.length)]);
+    }
     if (s.gpu > 0) {
       call.numGpus(s.gpu);
     }
@@ -126,6 +136,49 @@ class FastPathStressTest {
       call.resource("disk", s.disk);
     }
     return call.remote();
+  }
+
+  /** Mostly the default priority (the lock-free path for CPU-only shapes), some above and below it. */
+  static final int[] PRIORITIES = {0, 0, 0, 1, 2, -1};
+
+  /** A task placed in a bundle: counted for exactly-once, its resources are the group's. */
+  int bundleWork(int id) {
+    if (runs.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet() > 1) {
+      violation.compareAndSet(null, "task " + id + " ran twice");
+    }
+    checkLedger(Raylite.current());
+    return 1;
+  }
+
+  /**
+   * Creates placement groups one after another, each gang-reserving CPUs the lock-free path also
+   * wants, runs a few tasks in it and removes it; the test counts a group's CPUs as in use from
+   * when it is ready until just before it is removed (so the count never runs ahead of the ledger).
+   */
+  private void placeGroups(Raylite ray, CountDownLatch start, CountDownLatch submittersDone) throws Exception {
+    Random random = new Random(77);
+    start.await();
+    while (submittersDone.getCount() > 0) {
+      List<Map<String, Double>> bundles = random.nextBoolean()
+          ? List.of(Map.of("CPU", 1.0))
+          : List.of(Map.of("CPU", 1.0), Map.of("CPU", 0.5));
+      double cpus = bundles.stream().mapToDouble(b -> b.get("CPU")).sum();
+      PlacementGroup group = ray.placementGroup(bundles, PlacementStrategy.PACK);
+      ray.get(group.ready(), Duration.ofMinutes(2));
+      groupsPlaced.incrementAndGet();
+      Shape held = new Shape(cpus, 0, 0);
+      add(held, +1);
+      List<ObjectRef<Integer>> refs = new ArrayList<>();
+      for (int i = random.nextInt(3); i >= 0; i--) {
+        int id = nextId.incrementAndGet();
+        submitted.add(id);
+        refs.add(ray.task(this::bundleWork, id).numCpus(0.5).placementGroup(group, random.nextInt(bundles.size()))
+            .remote());
+      }
+      ray.get(refs, Duration.ofMinutes(2));
+      add(held, -1);
+      ray.removePlacementGroup(group);
+    }
   }
 
   /** One submitting thread: submits its roots, cancelling some leaves, then gets them all. */
@@ -189,6 +242,54 @@ class FastPathStressTest {
         }
       }
       assertTrue(submitted.size() > 2000, "thousands of tasks: " + submitted.size());
+      assertEquals(ray.totalResources(), ray.availableResources(), "everything was given back");
+    }
+  }
+
+  @Test
+  void prioritiesAndPlacementGroupsMixedWithTheLockFreePathNeverExceedCapacityAndRunEachTaskOnce()
+      throws Exception {
+    mixPrioritiesAndGroups = true;
+    try (Raylite ray = Raylite.builder().cpus(CPUS).gpus(GPUS).resource("disk", DISK).build();
+        ExecutorService threads = Executors.newFixedThreadPool(THREADS + 1)) {
+      CountDownLatch start = new CountDownLatch(1);
+      CountDownLatch submittersDone = new CountDownLatch(THREADS);
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < THREADS; t++) {
+        long threadSeed = 2000L + t;
+        done.add(threads.submit(() -> {
+          try {
+            submitAndGet(ray, threadSeed, start);
+          } finally {
+            submittersDone.countDown();
+          }
+          return null;
+        }));
+      }
+      Future<?> groups = threads.submit(() -> {
+        placeGroups(ray, start, submittersDone);
+        return null;
+      });
+      start.countDown();
+      for (Future<?> f : done) {
+        f.get();
+      }
+      groups.get();
+      int fence = ray.get(ray.task(() -> 0).numCpus(CPUS).numGpus(GPUS).resource("disk", DISK).remote(),
+          Duration.ofMinutes(2));
+      assertEquals(0, fence);
+
+      assertNull(violation.get());
+      assertTrue(groupsPlaced.get() > 0, "groups were placed while the tasks ran");
+      for (int id : submitted) {
+        AtomicInteger count = runs.get(id);
+        int n = count == null ? 0 : count.get();
+        if (cancelled.contains(id)) {
+          assertTrue(n <= 1, "cancelled task " + id + " ran at most once: " + n);
+        } else {
+          assertEquals(1, n, "task " + id + " ran exactly once");
+        }
+      }
       assertEquals(ray.totalResources(), ray.availableResources(), "everything was given back");
     }
   }

@@ -104,6 +104,8 @@ public final class Scheduler<T extends Schedulable<T>> {
   private final ReentrantLock lock = new ReentrantLock();
   private final ResourceLedger ledger;
   private final Consumer<T> dispatcher;
+  /** Where a gang reservation granted in a drain is completed, off the lock: a virtual thread each. */
+  private final java.util.concurrent.Executor groupCompletions;
   /** The queues that have waiting tasks, in the order they started waiting. Guarded by lock. */
   private final ArrayList<ShapeQueue<T>> waitingShapes = new ArrayList<>();
   /** One queue per shape, keyed by its canonical request. Guarded by lock. */
@@ -161,8 +163,18 @@ public final class Scheduler<T extends Schedulable<T>> {
   }
 
   public Scheduler(ResourceLedger ledger, Consumer<T> dispatcher) {
+    this(ledger, dispatcher, Thread::startVirtualThread);
+  }
+
+  /**
+   * As above, completing granted gang reservations through {@code groupCompletions} instead of a
+   * virtual thread each; for a model checker that must see every thread (its reservations have no
+   * callbacks, so completing them under the lock is safe there).
+   */
+  Scheduler(ResourceLedger ledger, Consumer<T> dispatcher, java.util.concurrent.Executor groupCompletions) {
     this.ledger = ledger;
     this.dispatcher = dispatcher;
+    this.groupCompletions = groupCompletions;
   }
 
   public ResourceLedger ledger() {
@@ -675,7 +687,7 @@ public final class Scheduler<T extends Schedulable<T>> {
         if (taken != null) {
           waiting.remove();
           r.granted = taken;
-          Thread.startVirtualThread(() -> r.complete(taken));
+          groupCompletions.execute(() -> r.complete(taken));
         }
       }
     }

@@ -78,13 +78,16 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
    * a nested get (see Blocking) swaps itself into the frame of the task that waits, and back when
    * it ends, so that an inline run binds nothing and allocates nothing. Only the thread that bound
    * a frame changes its field; another thread that inherits the binding (a StructuredTaskScope
-   * fork) reads the task that bound it.
+   * fork) reads the task that bound it. A pool worker keeps one frame and rebinds it for each task
+   * it starts (see Workers.WorkerThread#frame), so that a run allocates no frame either: the
+   * fields change only while the frame is not bound, or, for `task`, by its own thread.
    */
   private static final ScopedValue<Frame> CURRENT = ScopedValue.newInstance();
 
-  private static final class Frame {
+  static final class Frame {
     final Thread thread = Thread.currentThread();
-    final TaskRun owner;
+    /** The task that bound the frame. */
+    TaskRun owner;
     /** The task running on {@code thread} now: the owner or one it runs inline. */
     TaskRun task;
 
@@ -478,7 +481,8 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
         frame.task = this;  // inline in the get of the task that bound the frame: see CURRENT
         value = Invoker.invoke(function, values);
       } else {
-        value = ScopedValue.where(CURRENT, new Frame(this)).call(() -> Invoker.invoke(function, values));
+        Frame fresh = worker != null ? worker.frame(this) : new Frame(this);
+        value = ScopedValue.where(CURRENT, fresh).call(() -> Invoker.invoke(function, values));
       }
     } catch (Throwable t) {
       failure = t;

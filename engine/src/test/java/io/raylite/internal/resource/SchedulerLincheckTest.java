@@ -1,8 +1,11 @@
 package io.raylite.internal.resource;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.jetbrains.kotlinx.lincheck.Actor;
+import org.jetbrains.kotlinx.lincheck.execution.ExecutionScenario;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Validate;
@@ -25,6 +28,13 @@ import org.junit.jupiter.api.Test;
  * <p>The runs are few by default, for CI's quick mode (20 scenarios of 50 interleavings each);
  * {@code -Draylite.lincheck.iterations=S -Draylite.lincheck.invocations=N} explores S scenarios
  * of N interleavings each instead.
+ *
+ * <p>Random scenarios rarely hit the narrow windows where the lock path makes something wait
+ * while a lock-free give-back races with it, so a second test runs hand-written scenarios aimed at
+ * them: a release against a lock-path task, a prioritized task and a gang reservation, each of
+ * which must set the gate before its last attempt to take CPU (else the give-back drains
+ * lock-free, sees no FIFO waiting, and the waiter stays queued with the CPU free); a blocked
+ * task's reclaim against a lock-free submit; and priorities with gang reservations together.
  */
 public class SchedulerLincheckTest {
   private final ResourceLedger ledger = new ResourceLedger(1, 1, 0, Map.of(), null);
@@ -34,7 +44,7 @@ public class SchedulerLincheckTest {
   private final ConcurrentLinkedQueue<Job> reclaiming = new ConcurrentLinkedQueue<>();
   /** Every task submitted, to find those still queued. */
   private final ConcurrentLinkedQueue<Job> submitted = new ConcurrentLinkedQueue<>();
-  private final Scheduler<Job> scheduler = new Scheduler<>(ledger, running::add);
+  private final Scheduler<Job> scheduler = new Scheduler<>(ledger, running::add, Runnable::run);
   private final ResourceShape cpu = scheduler.shapeOf(Map.of("CPU", 1.0), "cpu");
   private final ResourceShape gpu = scheduler.shapeOf(Map.of("CPU", 1.0, "GPU", 1.0), "gpu");
 
@@ -44,15 +54,29 @@ public class SchedulerLincheckTest {
     submitCpuTask();
   }
 
+  /** Gang reservations of one {CPU: 1} bundle, granted or waiting. */
+  private final ConcurrentLinkedQueue<Scheduler.GroupReservation> groups = new ConcurrentLinkedQueue<>();
+
   /** The smallest task the scheduler can hold. */
   static final class Job implements Schedulable<Job> {
     final ResourceShape shape;
+    final int priority;
     volatile boolean queued;
     volatile Allocation allocation;
     private Job next;
 
     Job(ResourceShape shape) {
+      this(shape, 0);
+    }
+
+    Job(ResourceShape shape, int priority) {
       this.shape = shape;
+      this.priority = priority;
+    }
+
+    @Override
+    public int priority() {
+      return priority;
     }
 
     @Override
@@ -109,6 +133,20 @@ public class SchedulerLincheckTest {
     scheduler.submit(job);
   }
 
+  /** A {CPU: 1} task with a priority: the lock path and its priority lane. */
+  @Operation
+  public void submitPriorityTask() {
+    Job job = new Job(cpu, 1);
+    submitted.add(job);
+    scheduler.submit(job);
+  }
+
+  /** A placement group of one {CPU: 1} bundle: a gang reservation under the lock. */
+  @Operation
+  public void reserveGroup() {
+    groups.add(scheduler.reserveAll(new ResourceShape[] {cpu}));
+  }
+
   /** The oldest running task ends and gives its resources back. */
   @Operation
   public void finishOne() {
@@ -155,11 +193,19 @@ public class SchedulerLincheckTest {
       gpuHeld |= job.shape == gpu;
     }
     long free = ledger.freeCpu();
-    check(free + held == FixedPoint.ONE, "CPUs conserved: free " + free + ", held " + held);
-    boolean waiting = !reclaiming.isEmpty();
+    long granted = 0;
+    for (Scheduler.GroupReservation group : groups) {
+      granted += group.isDone() ? 1 : 0;  // completed in the drain that granted it
+    }
+    long groupHeld = granted * FixedPoint.ONE;
+    check(free + held + groupHeld == FixedPoint.ONE,
+        "CPUs conserved: free " + free + ", held " + held + ", by groups " + groupHeld);
+    boolean groupWaits = granted < groups.size();
+    check(!groupWaits || free < FixedPoint.ONE, "a gang reservation could be granted: free " + free);
+    boolean waiting = !reclaiming.isEmpty() || groupWaits;
     for (Job job : submitted) {
       if (job.queued) {
-        waiting |= job.shape == gpu;  // CPU-only tasks wait in their lock-free FIFO
+        waiting |= job.shape == gpu || job.priority != 0;  // the others wait in their lock-free FIFO
         boolean couldStart = free >= job.shape.cpu() && (job.shape != gpu || !gpuHeld);
         check(!couldStart, "a queued task could start: free " + free + ", gpu held " + gpuHeld);
       }
@@ -186,5 +232,35 @@ public class SchedulerLincheckTest {
         .threads(2)
         .actorsPerThread(2)
         .check(SchedulerLincheckTest.class);
+  }
+
+  @Test
+  void aWaiterUnderTheLockSetsTheGateBeforeItsLastAttemptSoAGiveBackRacingWithItReachesIt() throws Exception {
+    ModelCheckingOptions options = new ModelCheckingOptions()
+        .iterations(0)
+        .invocationsPerIteration(Integer.getInteger("raylite.lincheck.invocations", 50) * 4);
+    options.addCustomScenario(scenario(List.of("submitGpuTask"), List.of("finishOne")));
+    options.addCustomScenario(scenario(List.of("submitPriorityTask"), List.of("finishOne")));
+    options.addCustomScenario(scenario(List.of("reserveGroup"), List.of("finishOne")));
+    options.addCustomScenario(scenario(List.of("blockOne"), List.of("submitCpuTask", "finishOne")));
+    options.addCustomScenario(scenario(List.of("submitPriorityTask", "finishOne"),
+        List.of("reserveGroup", "submitCpuTask")));
+    options.addCustomScenario(scenario(List.of("reserveGroup", "finishOne"),
+        List.of("submitCpuTask", "submitPriorityTask")));
+    options.check(SchedulerLincheckTest.class);
+  }
+
+  /** Two threads running the named operations in order, with the usual validation after them. */
+  private static ExecutionScenario scenario(List<String> first, List<String> second) throws Exception {
+    return new ExecutionScenario(List.of(), List.of(actors(first), actors(second)), List.of(),
+        new Actor(SchedulerLincheckTest.class.getMethod("nothingLost"), List.of()));
+  }
+
+  private static List<Actor> actors(List<String> operations) throws Exception {
+    List<Actor> actors = new java.util.ArrayList<>();
+    for (String operation : operations) {
+      actors.add(new Actor(SchedulerLincheckTest.class.getMethod(operation), List.of()));
+    }
+    return actors;
   }
 }
