@@ -63,7 +63,8 @@ import java.util.function.Consumer;
  *       both paths change by CAS or getAndAdd; every other resource stays in the ledger's arrays
  *       under the lock. A take is a CAS that never lets freeUnits go below zero, so allocations
  *       never exceed capacity, whichever path takes.
- *   [2] Each CPU-only shape has a lock-free FIFO, its CpuFifo, found from the canonical shape.
+ *   [2] Each CPU-only shape has a lock-free FIFO, its CpuFifo (chunks of slots each written and
+ *       taken once, so no node per task; see its overview), found from the canonical shape.
  *       A submit with the FIFO empty and the gate open takes its CPU by CAS and dispatches the
  *       task; otherwise it marks the task QUEUED, offers it, and drains (below). A release of a
  *       CPU-only allocation, and a lend, is one getAndAdd, then a drain.
