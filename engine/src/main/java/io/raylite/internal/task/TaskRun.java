@@ -482,7 +482,12 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
         value = Invoker.invoke(function, values);
       } else {
         Frame fresh = worker != null ? worker.frame(this) : new Frame(this);
-        value = ScopedValue.where(CURRENT, fresh).call(() -> Invoker.invoke(function, values));
+        try {
+          value = ScopedValue.where(CURRENT, fresh).call(() -> Invoker.invoke(function, values));
+        } finally {
+          fresh.owner = null;  // a worker's frame outlives the run: it must not keep this task reachable
+          fresh.task = null;
+        }
       }
     } catch (Throwable t) {
       failure = t;

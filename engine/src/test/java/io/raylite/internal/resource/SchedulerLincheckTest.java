@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * which must set the gate before its last attempt to take CPU (else the give-back drains
  * lock-free, sees no FIFO waiting, and the waiter stays queued with the CPU free); a blocked
  * task's reclaim against a lock-free submit; and priorities with gang reservations together
- * (twice the invocations per scenario of the random test, all of them by default).
+ * (as many interleavings per scenario as the random test).
  */
 public class SchedulerLincheckTest {
   private final ResourceLedger ledger = new ResourceLedger(1, 1, 0, Map.of(), null);
@@ -239,7 +239,7 @@ public class SchedulerLincheckTest {
   void aWaiterUnderTheLockSetsTheGateBeforeItsLastAttemptSoAGiveBackRacingWithItReachesIt() throws Exception {
     ModelCheckingOptions options = new ModelCheckingOptions()
         .iterations(0)
-        .invocationsPerIteration(Integer.getInteger("raylite.lincheck.invocations", 50) * 2);
+        .invocationsPerIteration(Integer.getInteger("raylite.lincheck.invocations", 50));
     options.addCustomScenario(scenario(List.of("submitGpuTask"), List.of("finishOne")));
     options.addCustomScenario(scenario(List.of("submitPriorityTask"), List.of("finishOne")));
     options.addCustomScenario(scenario(List.of("reserveGroup"), List.of("finishOne")));
