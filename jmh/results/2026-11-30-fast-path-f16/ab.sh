@@ -12,3 +12,5 @@ run() {
   echo "$v-$n end $(date +%T) load $(cat /proc/loadavg)" >> out/load.log
 }
 run base 1; run f16 1; run base 2; run f16 2; run base 3; run f16 3
+# two more rounds, later, when the load had fallen:
+# run base 4; run f16 4; run base 5; run f16 5

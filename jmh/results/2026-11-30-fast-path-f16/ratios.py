@@ -2,7 +2,7 @@ import json,sys
 d=sys.argv[1]; vs=sys.argv[2].split(',')
 runs={}
 for v in vs:
-  for n in [1,2,3]:
+  for n in [1,2,3,4,5]:
     res={}
     try:
       rs=json.load(open(f'{d}/{v}-{n}.json'))
