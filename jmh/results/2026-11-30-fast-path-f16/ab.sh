@@ -1,0 +1,16 @@
+#!/bin/bash
+# Alternating A/B of main at 1bcb41c (base.jar) and the f16 branch (f16.jar), both built with
+# `./mvnw -B -o -q -pl jmh -am -DskipTests package`; each run under nice -n -20. Other JMH runs
+# ignored /tmp/jmh.lock on this shared machine, so this one does too (see load.log for the load).
+J=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
+run() {
+  v=$1; n=$2
+  echo "$v-$n start $(date +%T) load $(cat /proc/loadavg)" >> out/load.log
+  nice -n -20 $J --enable-native-access=ALL-UNNAMED -Djmh.ignoreLock=true -jar $v.jar -f 1 -wi 2 -w 1s -i 3 -r 1s \
+    -p timelineCapacity=100000 -prof gc -rf json -rff out/$v-$n.json \
+    'TaskBenchmark.*async|BatchBenchmark|NestedBenchmark' > out/$v-$n.txt 2>&1
+  echo "$v-$n end $(date +%T) load $(cat /proc/loadavg)" >> out/load.log
+}
+run base 1; run f16 1; run base 2; run f16 2; run base 3; run f16 3
+# two more rounds, later, when the load had fallen:
+# run base 4; run f16 4; run base 5; run f16 5
