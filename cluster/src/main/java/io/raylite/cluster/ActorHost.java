@@ -14,7 +14,6 @@ import io.raylite.function.RayFunc;
 import io.raylite.spi.ActorHosting;
 import io.raylite.spi.ValueCodec;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -284,32 +283,12 @@ final class ActorHost {
         .offer(done);
   }
 
-  /** The failure, encoded to travel to the caller; one that cannot be, as a description. */
   private Wire.TaskReply failure(Throwable t) {
-    byte[] bytes;
-    try {
-      bytes = codec.encode(t);
-    } catch (IOException notSerializable) {
-      try {
-        bytes = codec.encode(new RayliteException(t + " (on node " + nodeId
-            + "; the exception itself could not be serialized: " + notSerializable + ")"));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    return new Wire.TaskReply(Wire.TaskReply.Kind.FAILED, bytes, null, t.toString());
+    return ClusterNode.failure(codec, nodeId, t);
   }
 
   private Object decode(byte[] bytes, String what) {
-    try {
-      return codec.decode(bytes);
-    } catch (ClassNotFoundException e) {
-      throw new RayliteException("the " + what + " needs class " + e.getMessage() + ", which is not on the "
-          + "class path of node " + nodeId + ": start the node with --classpath app.jar, or as "
-          + "java -cp raylite-cluster.jar:app.jar io.raylite.cluster.NodeMain start ...", e);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the " + what + " on node " + nodeId + ": " + e.getMessage(), e);
-    }
+    return ClusterNode.decode(codec, nodeId, bytes, what);
   }
 
   /* ---------------- Death ---------------- */

@@ -457,6 +457,11 @@ final class ClusterNode implements AutoCloseable {
   }
 
   private Object decode(byte[] bytes, String what) {
+    return decode(codec, nodeId, bytes, what);
+  }
+
+  /** Decodes {@code what} on node {@code nodeId}; a missing class is named with the two ways to add it. */
+  static Object decode(ValueCodec codec, String nodeId, byte[] bytes, String what) {
     try {
       return codec.decode(bytes);
     } catch (ClassNotFoundException e) {
@@ -468,14 +473,19 @@ final class ClusterNode implements AutoCloseable {
     }
   }
 
-  /** The task's exception, encoded to travel to the driver; one that cannot be, as a description. */
+
   private Wire.TaskReply failure(Throwable t) {
+    return failure(codec, nodeId, t);
+  }
+
+  /** A task's or actor call's exception, encoded to travel to its submitter; one that cannot be, as a description. */
+  static Wire.TaskReply failure(ValueCodec codec, String nodeId, Throwable t) {
     byte[] bytes;
     try {
       bytes = codec.encode(t);
     } catch (IOException notSerializable) {
       try {
-        bytes = codec.encode(new RayliteException(t.toString() + " (on node " + nodeId
+        bytes = codec.encode(new RayliteException(t + " (on node " + nodeId
             + "; the exception itself could not be serialized: " + notSerializable + ")"));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -483,6 +493,7 @@ final class ClusterNode implements AutoCloseable {
     }
     return new Wire.TaskReply(Wire.TaskReply.Kind.FAILED, bytes, null, t.toString());
   }
+
 
   /* ---------------- Objects ---------------- */
 
