@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /** When something hangs: explain, the slow-get warning, and a deadlock that fails instead of hanging. */
 public class HangsExample {
-  static String load(CompletableFuture<Void> gate) throws Exception {
+  static String load(CompletableFuture<Void> started, CompletableFuture<Void> gate) throws Exception {
+    started.complete(null);
     gate.get(30, TimeUnit.SECONDS);  // stands for a slow download
     return "rows";
   }
@@ -46,9 +47,11 @@ public class HangsExample {
     try (Raylite ray = Raylite.builder().cpus(2).gpus(1)
         .slowGetWarning(Duration.ofSeconds(30))  // a get waiting longer logs the explanation once
         .build()) {
+      CompletableFuture<Void> started = new CompletableFuture<>();
       CompletableFuture<Void> gate = new CompletableFuture<>();
-      ObjectRef<String> rows = ray.task(HangsExample::load, gate).name("load").remote();
+      ObjectRef<String> rows = ray.task(HangsExample::load, started, gate).name("load").remote();
       ObjectRef<String> model = ray.task(HangsExample::train, rows).name("train").numGpus(1).remote();
+      started.join();  // explain once 'load' runs
       System.out.println(ray.explain(model).reason());
       System.out.println(ray.explain(model));
       gate.complete(null);
