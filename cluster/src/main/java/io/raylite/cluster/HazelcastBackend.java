@@ -68,8 +68,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * it queues a task placed on its own node directly (ClusterNode.accept), and the lines of the
  * tasks it submits join the submitting task's output (`submitterOutput`).
  *
- * Cancel: cancel() drops a held attempt, or sends CancelAttempt to the node that has it, whose
- * answer (cancelled, or the result if it ended first) then completes the attempt as usual.
+ * Cancel: cancel() drops a held attempt, or sends a cancel to the node that has it, whose answer
+ * (cancelled, or the result if it ended first) then completes the attempt as usual. A node gets
+ * this submitter's cancels in the order they were made (one CancelAttempts batch in flight per
+ * node, as for tasks), so cancelling a queued task and then the running one ahead of it never lets
+ * the queued one start in between. A cancel may still overtake its own task's request, which the
+ * node remembers (NodeAttempts). An attempt being taken from the backlog as it is cancelled is
+ * neither held nor in flight for a moment: cancel() marks the Attempt first and dispatch() looks at
+ * the mark after registering it in flight, so one of the two sends the cancel (twice is harmless).
 
  * Objects: a small result comes back inline and is stored in the driver's runtime as a value; a
  * large one stays on its node, and the driver stores a RemoteObject, which fetches it in chunks
@@ -111,6 +117,8 @@ final class HazelcastBackend implements TaskBackend {
   private final AtomicLong ids = new AtomicLong();
   /** Each node's task requests on their way, batched while one is in flight. */
   private final Map<String, BatchingSender<Wire.TaskSpec>> outboxes = new ConcurrentHashMap<>();
+  /** Each node's cancel requests on their way, in the order they were made. */
+  private final Map<String, BatchingSender<NodeRequests.Cancel>> cancelOutboxes = new ConcurrentHashMap<>();
   /** Functions prepare() encoded, reused when they are sent: a task's function is encoded once. */
   private final Cache<RayFunc, byte[]> encodedFunctions = Caffeine.newBuilder().weakKeys().build();
   /** Where nodes publish this driver's answers. */
@@ -245,6 +253,7 @@ final class HazelcastBackend implements TaskBackend {
   private void nodeLeft(String uuid) {
     Placement.Slot slot = placement.remove(uuid);
     outboxes.remove(uuid);
+    cancelOutboxes.remove(uuid);
     for (Map.Entry<Long, InFlight> e : inFlight.entrySet()) {
       if (e.getValue().memberUuid().equals(uuid) && slot != null) {
         fail(e.getKey(), Placement.died(slot, e.getValue().taskName()));
@@ -375,6 +384,8 @@ final class HazelcastBackend implements TaskBackend {
   /** The future submit() returns: an attempt's answer, with its id for cancel(). */
   private static final class Attempt extends CompletableFuture<Object> {
     final long id;
+    /** Set by cancel() before it looks for the attempt: NOT_CANCELLED, CANCEL or FORCE. */
+    volatile byte cancelRequest;
 
     Attempt(long id) {
       this.id = id;
@@ -383,7 +394,7 @@ final class HazelcastBackend implements TaskBackend {
 
   /**
    * A held attempt is dropped and fails at once; one placed on a node is cancelled there by a
-   * CancelAttempt request, and the node's answer (cancelled, or its result if it ended first)
+   * cancel request (see sendCancel), and the node's answer (cancelled, or its result if it ended first)
    * completes it. A cancel that cannot be sent leaves the attempt to its answer or its node's
    * departure, as before it.
    */
@@ -392,36 +403,52 @@ final class HazelcastBackend implements TaskBackend {
     if (!(attempt instanceof Attempt a) || a.isDone()) {
       return;
     }
+    if (force || a.cancelRequest == NOT_CANCELLED) {
+      a.cancelRequest = force ? FORCE : CANCEL;  // before the look below: see dispatch()
+    }
     for (Backlog.Held h : backlog.remove(h -> h.spec().id() == a.id)) {
       h.answer().completeExceptionally(new io.raylite.TaskCancelledException("task '" + h.spec().name() + "' ("
           + h.spec().taskId() + ") was cancelled before it was placed on a node"));
       return;
     }
     InFlight f = inFlight.get(a.id);
-    if (f == null) {
-      // Answered meanwhile; or, a narrow race, taken from the backlog and not yet registered: then
-      // it runs on its node, and get still says it was cancelled.
-      return;
+    if (f != null) {
+      sendCancel(a.id, f, force);
     }
-    if (home != null && f.memberUuid().equals(home.localUuid())) {
-      home.cancel(replyTopic, a.id, force);
-      return;
-    }
-    Member member = RemoteObjects.memberOf(client, f.memberUuid());
-    if (member == null) {
-      return;  // its node left: the attempt fails with NodeDiedException
-    }
-    client.getExecutorService(ClusterConfigs.EXECUTOR).submitToMember(
-        new NodeRequests.CancelAttempt(token, replyTopic, a.id, force), member, new ExecutionCallback<Boolean>() {
-          @Override
-          public void onResponse(Boolean response) {}
+    // Else answered meanwhile, or taken from the backlog and not yet in flight: dispatch() sees the
+    // mark once it has registered the attempt, and sends the cancel then.
+  }
 
-          @Override
-          public void onFailure(Throwable t) {
-            LOG.log(System.Logger.Level.WARNING, "could not cancel task '" + f.taskName() + "' on node "
-                + f.slot().nodeId + "; it runs on until it ends or its node leaves", t);
-          }
-        });
+  private static final byte NOT_CANCELLED = 0;
+  private static final byte CANCEL = 1;
+  private static final byte FORCE = 2;
+
+  /** Sends a cancel for an attempt in flight to its node, after this submitter's earlier cancels there. */
+  private void sendCancel(long id, InFlight f, boolean force) {
+    if (home != null && f.memberUuid().equals(home.localUuid())) {
+      home.cancel(replyTopic, id, force);
+      return;
+    }
+    cancelOutboxes.computeIfAbsent(f.memberUuid(), uuid -> new BatchingSender<NodeRequests.Cancel>(MAX_BATCH,
+            batch -> sendCancels(uuid, batch), (batch, failure) -> cancelsNotSent(f.slot(), batch, failure)))
+        .offer(new NodeRequests.Cancel(id, force, f.taskName()));
+  }
+
+  /** Sends one batch of cancels; the stage completes when the node has applied them, in order. */
+  private CompletableFuture<Boolean> sendCancels(String uuid, List<NodeRequests.Cancel> batch) {
+    Member member = RemoteObjects.memberOf(client, uuid);
+    if (member == null) {
+      return CompletableFuture.completedFuture(Boolean.FALSE);  // its node left: its attempts fail with NodeDiedException
+    }
+    return RemoteObjects.ask(client, new NodeRequests.CancelAttempts(token, replyTopic, batch), member)
+        .orTimeout(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  private void cancelsNotSent(Placement.Slot slot, List<NodeRequests.Cancel> batch, Throwable failure) {
+    for (NodeRequests.Cancel c : batch) {
+      LOG.log(System.Logger.Level.WARNING, "could not cancel task '" + c.taskName() + "' on node "
+          + slot.nodeId + "; it runs on until it ends or its node leaves", failure);
+    }
   }
 
   /**
@@ -523,7 +550,8 @@ final class HazelcastBackend implements TaskBackend {
   private void dispatch(Backlog.Held held, Placement.Slot slot) {
     Wire.TaskSpec spec = held.spec();
     long id = spec.id();
-    inFlight.put(id, new InFlight(slot.uuid, slot, spec.name(), spec.resources(), held.answer(), System.nanoTime()));
+    InFlight registered = new InFlight(slot.uuid, slot, spec.name(), spec.resources(), held.answer(), System.nanoTime());
+    inFlight.put(id, registered);
     answerChecks.arm(slot.uuid);
     if (held.output() != null) {
       submitterOutput.put(id, held.output());
@@ -536,6 +564,9 @@ final class HazelcastBackend implements TaskBackend {
     outboxes.computeIfAbsent(slot.uuid, uuid -> new BatchingSender<Wire.TaskSpec>(MAX_BATCH,
             batch -> send(slot, batch), (batch, failure) -> notSent(slot, batch, failure)))
         .offer(spec);
+    if (held.answer() instanceof Attempt a && a.cancelRequest != NOT_CANCELLED) {
+      sendCancel(id, registered, a.cancelRequest == FORCE);  // cancelled while neither held nor in flight
+    }
   }
 
   /** Sends the held tasks that fit now, and fails those no live node can run any more. */

@@ -67,19 +67,30 @@ final class NodeRequests {
     }
   }
 
-  /** Cancels a submitter's attempt on the node (see ClusterNode.cancel); safe to deliver twice. */
-  static final class CancelAttempt implements Callable<Boolean>, HazelcastInstanceAware, Serializable {
+  /** One cancel a submitter sends: the attempt, whether to interrupt it, and its task's name for errors. */
+  record Cancel(long id, boolean force, String taskName) {}
+
+  /**
+   * Cancels a submitter's attempts on the node, in the order given (see ClusterNode.cancel); safe to
+   * deliver twice. A submitter has one batch in flight per node, so its cancels apply in the order
+   * it made them.
+   */
+  static final class CancelAttempts implements Callable<Boolean>, HazelcastInstanceAware, Serializable {
     private final String token;
     private final String replyTopic;
-    private final long id;
-    private final boolean force;
+    private final long[] ids;
+    private final boolean[] force;
     private transient HazelcastInstance hz;
 
-    CancelAttempt(String token, String replyTopic, long id, boolean force) {
+    CancelAttempts(String token, String replyTopic, List<Cancel> cancels) {
       this.token = token;
       this.replyTopic = replyTopic;
-      this.id = id;
-      this.force = force;
+      this.ids = new long[cancels.size()];
+      this.force = new boolean[cancels.size()];
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = cancels.get(i).id();
+        force[i] = cancels.get(i).force();
+      }
     }
 
     @Override
@@ -91,7 +102,12 @@ final class NodeRequests {
     public Boolean call() {
       ClusterNode node = node(hz);
       node.checkToken(token);
-      node.cancel(replyTopic, id, force);
+      if (ids == null || force == null || ids.length != force.length) {
+        throw new IllegalArgumentException("a cancel request to node " + node.nodeId + " is malformed");
+      }
+      for (int i = 0; i < ids.length; i++) {
+        node.cancel(replyTopic, ids[i], force[i]);
+      }
       return Boolean.TRUE;
     }
   }

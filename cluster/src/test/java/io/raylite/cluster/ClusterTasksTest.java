@@ -286,17 +286,34 @@ class ClusterTasksTest {
   }
 
   @Test
-  void cancel_ofATaskQueuedOnANode_dropsItThere() throws Exception {
+  void cancel_ofTasksQueuedOnANode_dropsThemThere_evenWhenTheTaskAheadIsCancelledRightAfter() throws Exception {
     var parked = CLUSTER.node(1).line("parked ahead-of-queued");
     ObjectRef<String> ahead = ray.task(() -> parkTagged("ahead-of-queued")).resource("disk", 1).remote();
-    parked.get(2, java.util.concurrent.TimeUnit.MINUTES);
-    ObjectRef<String> queued = ray.task(() -> parkTagged("queued")).resource("disk", 1).remote();
-    ray.cancel(queued, false);
-    assertThrows(io.raylite.TaskCancelledException.class, () -> ray.get(queued));
-    ray.cancel(ahead, true);
-    // Had the queued task stayed on the node, it would start now and keep the disk for ever.
-    assertEquals(disk(), ray.get(ray.task(() -> Raylite.context().nodeId()).resource("disk", 1).remote(),
-        java.time.Duration.ofMinutes(2)));
+    List<ObjectRef<String>> queued = new java.util.ArrayList<>();
+    try {
+      parked.get(2, java.util.concurrent.TimeUnit.MINUTES);
+      for (int i = 0; i < 16; i++) {
+        String tag = "queued-" + i;
+        queued.add(ray.task(() -> parkTagged(tag)).resource("disk", 1).remote());
+      }
+      for (ObjectRef<String> q : queued) {
+        ray.cancel(q, false);
+      }
+      // Sent right after the cancels above: the node must apply those first, or a queued task
+      // would start on the disk this frees, and park there.
+      ray.cancel(ahead, true);
+      for (ObjectRef<String> q : queued) {
+        assertThrows(io.raylite.TaskCancelledException.class, () -> ray.get(q));
+      }
+      // Had a queued task stayed on the node, or started there, it would keep the disk for ever.
+      assertEquals(disk(), ray.get(ray.task(() -> Raylite.context().nodeId()).resource("disk", 1).remote(),
+          java.time.Duration.ofMinutes(2)));
+    } finally {
+      for (ObjectRef<String> q : queued) {
+        ray.cancel(q, true);  // leaves nothing parked on the shared cluster if the test failed
+      }
+      ray.cancel(ahead, true);
+    }
   }
 
   @Test
