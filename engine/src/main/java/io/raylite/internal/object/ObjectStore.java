@@ -107,8 +107,13 @@ import java.util.concurrent.locks.StampedLock;
  * unreachable, and a program that puts large values and drops the refs allocates too little for
  * the collector to run often: the store would fill with dead objects and spill them, at disk speed
  * (a loop putting one 100 MiB array would write 100 MiB per put). So a slow path about to write at
- * least collectBeforeSpilling bytes first calls System.gc() and waits, at most
- * COLLECT_WAIT_NANOS, for a release (a blocking wait on the release condition, not a poll). If
+ * least collectBeforeSpilling bytes first calls System.gc(), waits until the JVM's reference
+ * handler has queued what that collection found (a sentinel phantom, made just before it, reaches
+ * a queue of its own; at most SENTINEL_WAIT_NANOS, which only a starved handler or a disabled
+ * System.gc() comes near), takes the dead refs off RefTracker's queue itself, and then waits, at
+ * most COLLECT_WAIT_NANOS, for a release (a blocking wait on the release condition, not a poll).
+ * Waiting for the sentinel, rather than a fixed time, keeps the heuristic working on a loaded
+ * machine, where the handler may run late. If
  * something was released, the evicted values still live go back into the cache and eviction runs
  * again; if nothing was, the store spills and does not ask again for COLLECT_BACKOFF_NANOS. One
  * collection is cheaper than writing that much, and Ray does the same (its raylet triggers a
@@ -167,6 +172,8 @@ public final class ObjectStore {
   private static final long COLLECT_BEFORE_SPILLING = 64L << 20;
   /** How long a slow path waits for the collector to release something. */
   private static final long COLLECT_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  /** How long a slow path waits for the reference handler to queue what its collection found. */
+  private static final long SENTINEL_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
   /** After a collection that released nothing, how long before the store asks for another. */
   private static final long COLLECT_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -497,14 +504,19 @@ public final class ObjectStore {
       return false;  // the last collection released nothing: back off
     }
     long before = releases.get();
+    java.lang.ref.ReferenceQueue<Object> handled = new java.lang.ref.ReferenceQueue<>();
+    java.lang.ref.PhantomReference<Object> sentinel = new java.lang.ref.PhantomReference<>(new Object(), handled);
     System.gc();
     boolean released;
     try {
+      handled.remove(TimeUnit.NANOSECONDS.toMillis(SENTINEL_WAIT_NANOS));
+      RefTracker.reapQueued();  // what the handler queued so far, on this thread
       released = awaitReleases(before + 1, COLLECT_WAIT_NANOS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();  // the caller's wait ends here; it spills instead
       released = releases.get() > before;
     }
+    java.lang.ref.Reference.reachabilityFence(sentinel);
     RefTracker.reapQueued();
     nextCollectNanos = released ? now : System.nanoTime() + COLLECT_BACKOFF_NANOS;
     return released;
