@@ -30,6 +30,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentMap;
@@ -307,10 +311,54 @@ final class ClusterNode implements AutoCloseable {
    * an attempt already answered.
    */
   void cancel(String replyTopic, long id, boolean force) {
+    CompletableFuture<Void> hold = cancelHold.get();
+    if (hold != null && !force && cancelHeld.compareAndSet(false, true)) {
+      try {
+        hold.get(HOLD_SECONDS, TimeUnit.SECONDS);
+      } catch (TimeoutException e) {
+        cancelHold.compareAndSet(hold, null);  // no forced cancel came meanwhile, as it should be
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException(e);  // never: the hold is only ever completed normally
+      }
+    }
     String key = replyTopic + "/" + id;
     NodeAttempts.Attempt attempt = attempts.forCancel(key, k -> accepted.getIfPresent(k) != null);
     if (attempt != null) {
       attempt.cancel(force, ray);
+    }
+    if (force && cancelHold.get() != null) {
+      forcedWhileHeld = true;
+    }
+  }
+
+  /** Fault hook for tests: see holdNextCancelUntilAForcedOne. */
+  private final java.util.concurrent.atomic.AtomicReference<CompletableFuture<Void>> cancelHold =
+      new java.util.concurrent.atomic.AtomicReference<>();
+  private final java.util.concurrent.atomic.AtomicBoolean cancelHeld = new java.util.concurrent.atomic.AtomicBoolean();
+  private volatile boolean forcedWhileHeld;
+  private static final long HOLD_SECONDS = 10;
+
+  /**
+   * Fault hook for tests: the next cancel that is not forced waits, before it applies, until a
+   * forced cancel has been applied here and a task has started after it (on what the forced one
+   * freed), or HOLD_SECONDS pass. A submitter that sends its cancels in order never lets a later
+   * forced one overtake, so the wait runs out; one that does not, shows it.
+   */
+  void holdNextCancelUntilAForcedOne() {
+    forcedWhileHeld = false;
+    cancelHeld.set(false);
+    cancelHold.set(new CompletableFuture<>());
+  }
+
+  /** The fault hook's release: a task starts here after a forced cancel while a cancel is held. */
+  private void releaseHeldCancel() {
+    if (forcedWhileHeld) {
+      CompletableFuture<Void> held = cancelHold.getAndSet(null);
+      if (held != null) {
+        held.complete(null);
+      }
     }
   }
 
@@ -356,6 +404,7 @@ final class ClusterNode implements AutoCloseable {
    * it, gathering the lines it prints for its submitter (TaskOutput).
    */
   private Object runBody(String replyTopic, Wire.TaskSpec spec) throws Exception {
+    releaseHeldCancel();
     var context = Raylite.context();
     TaskOutput.Capture capture = new TaskOutput.Capture(spec.id(),
         "(" + spec.name() + " node=" + nodeId + " worker=" + context.workerName() + ") ",

@@ -287,6 +287,12 @@ class ClusterTasksTest {
 
   @Test
   void cancel_ofTasksQueuedOnANode_dropsThemThere_evenWhenTheTaskAheadIsCancelledRightAfter() throws Exception {
+    // The node holds the first cancel until the forced one has applied: a submitter whose cancels
+    // could overtake each other would let the forced one free the disk first.
+    ray.get(ray.task(() -> {
+      ClusterNode.current().holdNextCancelUntilAForcedOne();
+      return true;
+    }).resource("disk", 1).remote(), java.time.Duration.ofMinutes(2));
     var parked = CLUSTER.node(1).line("parked ahead-of-queued");
     ObjectRef<String> ahead = ray.task(() -> parkTagged("ahead-of-queued")).resource("disk", 1).remote();
     List<ObjectRef<String>> queued = new java.util.ArrayList<>();
