@@ -96,7 +96,11 @@ public final class ActorCall<R> {
    */
   public MultiReturnCall numReturns(int numReturns) {
     if (remoteActor != null) {
-      throw notOnCluster("numReturns");
+      io.raylite.internal.LocalRuntime runtime = remoteActor.runtime().runtime();
+      return new MultiReturnCall(runtime.engine(), method, false,
+          f -> io.raylite.internal.RemoteActorCalls.submit(runtime, remoteActor, f, args, refMask, name, group, false,
+              priority),
+          () -> name != null ? name : FunctionNames.of(method), numReturns);
     }
     return new MultiReturnCall(actor.engine(), method, true,
         f -> {
@@ -152,11 +156,8 @@ public final class ActorCall<R> {
    */
   public ObjectRef<R> remote() {
     if (remoteActor != null) {
-      if (priority != 0) {
-        throw notOnCluster("priority(" + priority + ")");
-      }
       return io.raylite.internal.RemoteActorCalls.submit(remoteActor.runtime().runtime(), remoteActor, method, args,
-          refMask, name, group, async);
+          refMask, name, group, async, priority);
     }
     ObjectRef<R> ref = actor.submit(method, args, refMask, name, group, async, priority);
     java.lang.ref.Reference.reachabilityFence(lifetimeAnchor);  // the submitted call holds it now

@@ -309,6 +309,23 @@ final class ClusterActors implements ActorBackend {
     return new ClusterActor(address, this);
   }
 
+  @Override
+  public RemoteActor create(RayFunc constructor, Object[] args, int refMask, ActorOptions options,
+      CompletionStage<Object[]> refValues) {
+    ClusterActor actor = (ClusterActor) create(constructor, ConstructorArgs.marked(args, refMask), options);
+    String what = options.name() != null ? "actor '" + options.name() + "'" : "actor";
+    refValues.whenCompleteAsync((values, failure) -> {
+      try {
+        ConstructorArgs.send(hz, token, located(actor.address), options.maxRestarts() != 0,
+            ConstructorArgs.values(codec, "the caller", what, values, failure));
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "could not send the constructor arguments of actor "
+            + actor.address.describe() + "; its constructor waits for them", e);
+      }
+    }, handlers);
+    return actor;
+  }
+
   private IMap<String, ActorWire.Address> names() {
     return hz.getMap(NAMES);
   }
@@ -459,7 +476,7 @@ final class ClusterActors implements ActorBackend {
 
   /** See RemoteActor.call: encodes what can be encoded now and takes the call's place in this caller's order. */
   RemoteActor.Call call(ActorWire.Address actor, RayFunc method, Object[] args, int refMask, String callName,
-      String group, boolean async) {
+      String group, boolean async, int priority) {
     checkConnected();
     String name = callName != null ? callName : "call of actor " + actor.describe();
     Object[] wire = new Object[args.length];
@@ -498,7 +515,7 @@ final class ClusterActors implements ActorBackend {
         long callId = callIds.incrementAndGet();
         CompletableFuture<Object> answer = new CompletableFuture<>();
         Pending p = new Pending(actor, name, answer, track,
-            new ActorWire.Call(actor.id(), callerId, seq, callId, name, group, async, m, wire, 0));
+            new ActorWire.Call(actor.id(), callerId, seq, callId, name, group, async, m, wire, 0, priority));
         pending.put(callId, p);
         ActorWire.Address target;
         long floor;

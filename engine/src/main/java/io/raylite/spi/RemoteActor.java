@@ -34,6 +34,12 @@ public interface RemoteActor {
    */
   Call call(RayFunc method, Object[] args, int refMask, String callName, String group, boolean async);
 
+  /**
+   * As {@link #call(RayFunc, Object[], int, String, String, boolean)}, for a call queued in the
+   * actor's mailbox with {@code priority} (see {@code ActorCall.priority}).
+   */
+  Call call(RayFunc method, Object[] args, int refMask, String callName, String group, boolean async, int priority);
+
   /** Kills the actor on its node; see {@code Raylite.kill(ActorHandle, boolean)}. */
   void kill(boolean noRestart);
 

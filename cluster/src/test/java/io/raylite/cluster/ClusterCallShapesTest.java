@@ -1,0 +1,236 @@
+package io.raylite.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.raylite.ActorDiedException;
+import io.raylite.ActorHandle;
+import io.raylite.ConcurrencyGroup;
+import io.raylite.ObjectRef;
+import io.raylite.Raylite;
+import io.raylite.TaskFailedException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The shapes of task and actor calls beyond one argument list and one result, on a 2-node loopback
+ * cluster: ObjectRef arguments to an actor's constructor, actor calls with several returns and with
+ * priorities, and streaming generators of tasks and actor methods. Each node has a resource of its
+ * own (a, b), so that producers and consumers can be put on different nodes.
+ */
+class ClusterCallShapesTest {
+  @RegisterExtension
+  static final LoopbackCluster CLUSTER = LoopbackCluster.of("--cpus 2 --resource a=100", "--cpus 2 --resource b=100");
+  private static final Duration WAIT = Duration.ofMinutes(2);
+  private static Raylite ray;
+
+  @BeforeAll
+  static void connect() {
+    ray = CLUSTER.driver();
+  }
+
+  @AfterAll
+  static void disconnect() {
+    ray = null;
+  }
+
+  /** An actor built from a start value and a list, which says what it was given. */
+  public static class Holder {
+    private final int start;
+    private final int[] values;
+
+    public Holder(int start, int[] values) {
+      this.start = start;
+      this.values = values;
+    }
+
+    public static Holder of(int start) {
+      return new Holder(start, new int[0]);
+    }
+
+    public int start() {
+      return start;
+    }
+
+    public long sum() {
+      long s = start;
+      for (int v : values) {
+        s += v;
+      }
+      return s;
+    }
+
+    public List<Object> pair(int x) {
+      return List.of(x, "x=" + x);
+    }
+  }
+
+  private static int[] upTo(int n) {
+    int[] values = new int[n];
+    for (int i = 0; i < n; i++) {
+      values[i] = i;
+    }
+    return values;
+  }
+
+  /* ---------------- ObjectRef arguments to a constructor ---------------- */
+
+  @Test
+  void constructorRefArguments_fromATaskOnAnotherNode_andAPut_reachTheConstructor() {
+    ObjectRef<Integer> start = ray.task(() -> 40).resource("b", 1).remote();
+    ObjectRef<int[]> values = ray.put(upTo(3));
+    ActorHandle<Holder> holder = ray.actor(Holder::new, start, values).resource("a", 1).remote();
+    try {
+      assertEquals(43L, ray.get(holder.task(Holder::sum).remote(), WAIT));
+    } finally {
+      ray.kill(holder);
+    }
+  }
+
+  /** A value too large to travel inline stays on the node that made it; the actor's node fetches it from there. */
+  @Test
+  void constructorRefArgument_ownedByAnotherNode_isFetchedFromItsOwner() {
+    ObjectRef<int[]> values = ray.task(() -> upTo(100_000)).resource("b", 1).remote();
+    ActorHandle<Holder> holder = ray.actor(Holder::new, 0, values).resource("a", 1).remote();
+    try {
+      assertEquals(100_000L * 99_999 / 2, ray.get(holder.task(Holder::sum).remote(), WAIT));
+    } finally {
+      ray.kill(holder);
+    }
+  }
+
+  /** Calls made while the constructor's argument is still being computed wait for the constructor, and run after it. */
+  @Test
+  void callsMadeBeforeTheConstructorArgumentIsReady_runOnceItIs() {
+    ObjectRef<Integer> start = ray.task(ClusterCallShapesTest::plus, ray.task(() -> 3).resource("b", 1).remote(), 4)
+        .resource("b", 1).remote();
+    ActorHandle<Holder> holder = ray.actor(Holder::of, start).resource("a", 1).remote();
+    try {
+      assertEquals(7, ray.get(holder.task(Holder::start).remote(), WAIT));
+    } finally {
+      ray.kill(holder);
+    }
+  }
+
+  static int plus(int a, int b) {
+    return a + b;
+  }
+
+  static int failing() {
+    throw new IllegalStateException("no start value");
+  }
+
+  /**
+   * A constructor argument whose task failed kills the actor, as locally: its calls fail with
+   * ActorDiedException, which carries the task's own exception.
+   */
+  @Test
+  void constructorRefArgumentThatFailed_killsTheActor_withTheArgumentsFailureAsCause() {
+    ObjectRef<Integer> broken = ray.task(ClusterCallShapesTest::failing).resource("b", 1).remote();
+    ActorHandle<Holder> holder = ray.actor(Holder::of, broken).resource("a", 1).remote();
+    try {
+      ActorDiedException died = assertThrows(ActorDiedException.class,
+          () -> ray.get(holder.task(Holder::start).remote(), WAIT));
+      assertTrue(causes(died).stream().anyMatch(t -> t instanceof IllegalStateException
+          && "no start value".equals(t.getMessage())), () -> "causes: " + causes(died));
+    } finally {
+      ray.kill(holder);
+    }
+  }
+
+  private static List<Throwable> causes(Throwable t) {
+    List<Throwable> all = new ArrayList<>();
+    for (Throwable c = t; c != null && !all.contains(c); c = c.getCause()) {
+      all.add(c);
+    }
+    return all;
+  }
+
+  /* ---------------- numReturns and priority of actor calls ---------------- */
+
+  @Test
+  void actorCallWithNumReturns_givesEachRefItsPartOfTheResult() {
+    ActorHandle<Holder> holder = ray.actor(Holder::of, 0).resource("a", 1).remote();
+    try {
+      List<ObjectRef<Object>> parts = holder.task(Holder::pair, 5).numReturns(2).remote();
+      assertEquals(2, parts.size());
+      assertEquals(5, ray.get(parts.get(0), WAIT));
+      assertEquals("x=5", ray.get(parts.get(1), WAIT));
+    } finally {
+      ray.kill(holder);
+    }
+  }
+
+  @Test
+  void actorCallWithNumReturns_whoseResultHasAnotherLength_failsEveryRef_sayingSo() {
+    ActorHandle<Holder> holder = ray.actor(Holder::of, 0).resource("a", 1).remote();
+    try {
+      List<ObjectRef<Object>> parts = holder.task(Holder::pair, 5).numReturns(3).remote();
+      for (ObjectRef<Object> part : parts) {
+        TaskFailedException e = assertThrows(TaskFailedException.class, () -> ray.get(part, WAIT));
+        assertTrue(e.getMessage().contains("3"), e.getMessage());
+      }
+    } finally {
+      ray.kill(holder);
+    }
+  }
+
+  /** An actor whose one call at a time waits in {@code hold} until {@code open}, in a group of its own, runs. */
+  public static class Ordered {
+    private final CountDownLatch gate = new CountDownLatch(1);
+    private final List<String> ran = new ArrayList<>();
+
+    public String hold() throws InterruptedException {
+      gate.await();
+      return "held";
+    }
+
+    public String open() {
+      gate.countDown();
+      return "opened";
+    }
+
+    public synchronized String record(String what) {
+      ran.add(what);
+      return what;
+    }
+
+    public synchronized List<String> ran() {
+      return new ArrayList<>(ran);
+    }
+  }
+
+  /**
+   * Calls queued behind a running one run by priority, higher first, as locally: the caller's order
+   * reaches the actor's node intact, and its mailbox orders what waits.
+   */
+  @Test
+  void actorCallsQueuedOnItsNode_runByPriority_higherFirst() {
+    ActorHandle<Ordered> ordered = ray.actor(Ordered::new).resource("b", 1)
+        .concurrencyGroups(ConcurrencyGroup.<Ordered>builder("control", 1).method(Ordered::open).build()).remote();
+    ObjectRef<String> held = ordered.task(Ordered::hold).remote();
+    List<ObjectRef<String>> records = new ArrayList<>();
+    try {
+      records.add(ordered.task(Ordered::record, "low").remote());
+      records.add(ordered.task(Ordered::record, "high").priority(5).remote());
+      records.add(ordered.task(Ordered::record, "middle").priority(2).remote());
+    } finally {
+      ray.get(ordered.task(Ordered::open).remote(), WAIT);
+    }
+    try {
+      assertEquals("held", ray.get(held, WAIT));
+      ray.get(records, WAIT);
+      assertEquals(List.of("high", "middle", "low"), ray.get(ordered.task(Ordered::ran).remote(), WAIT));
+    } finally {
+      ray.kill(ordered);
+    }
+  }
+}
