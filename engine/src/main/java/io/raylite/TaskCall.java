@@ -164,14 +164,14 @@ public final class TaskCall<R> {
    *
    * @param <T> the type of the generated values (not checked, as {@link Raylite#getActor})
    * @throws IllegalArgumentException if the function returns void
-   * @throws UnsupportedOperationException in a runtime whose tasks run on a cluster
+   * @throws UnsupportedOperationException in a runtime that serializes its tasks' arguments
+   *     ({@code serializeArguments}) without a cluster
    * @throws InfeasibleResourceException if the runtime can never provide the requested resources
    * @throws RuntimeClosedException if the runtime was closed
    */
   public <T> ObjectRefGenerator<T> remoteGenerator() {
     if (runtime.engine().backend != null) {
-      throw new UnsupportedOperationException("streaming generators run in a local runtime only; this runtime's "
-          + "tasks run on " + runtime.engine().backend.description());
+      return io.raylite.internal.RemoteGenerators.start(runtime.engine(), function, this::submit);
     }
     io.raylite.internal.task.Engine engine = runtime.engine();
     GeneratorStream<T> stream = new GeneratorStream<>(engine,

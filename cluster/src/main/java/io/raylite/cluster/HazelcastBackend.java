@@ -116,6 +116,7 @@ final class HazelcastBackend implements TaskBackend {
   /** Where nodes publish this driver's answers. */
   private final String replyTopic = "raylite.replies." + UUID.randomUUID();
   /** Runs the handling of each reply message, off Hazelcast's event threads. */
+  private final ClusterGenerators generators = new ClusterGenerators();
   private final ExecutorService replyHandlers = Executors.newThreadPerTaskExecutor(
       Thread.ofVirtual().name("raylite-cluster-replies-", 0).factory());
   /**
@@ -622,9 +623,40 @@ final class HazelcastBackend implements TaskBackend {
         TaskOutput.print(lines.lines());
       }
     }
-    if (!read.answers().isEmpty()) {
-      replyHandlers.execute(() -> complete(read.answers()));
+    List<Wire.TaskDone> answers = read.answers();
+    if (answers.stream().anyMatch(d -> ClusterGenerators.isItem(d.id()))) {
+      answers = generatorItems(answers);  // here, in order: see ClusterGenerators
     }
+    if (!answers.isEmpty()) {
+      List<Wire.TaskDone> attempts = answers;
+      replyHandlers.execute(() -> complete(attempts));
+    }
+  }
+
+  /** Hands the generator values among {@code answers} to their streams; returns the attempts' answers. */
+  private List<Wire.TaskDone> generatorItems(List<Wire.TaskDone> answers) {
+    List<Wire.TaskDone> attempts = new java.util.ArrayList<>(answers.size());
+    for (Wire.TaskDone done : answers) {
+      if (!ClusterGenerators.isItem(done.id())) {
+        attempts.add(done);
+        continue;
+      }
+      Object stored;
+      try {
+        stored = result(done.reply(), "generator");
+      } catch (Exception e) {
+        LOG.log(System.Logger.Level.ERROR, "a generator value on " + replyTopic + " cannot be read; its generator "
+            + "ends without it and the values after it", e);
+        continue;
+      }
+      generators.arrived(done.id(), stored);
+    }
+    return attempts;
+  }
+
+  @Override
+  public Streaming streaming(RayFunc generator, Items items) {
+    return generators.open(generator, items);
   }
 
   /** Completes the attempts a message answered, on a reply handler's thread. */

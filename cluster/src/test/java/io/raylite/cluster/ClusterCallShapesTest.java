@@ -233,4 +233,168 @@ class ClusterCallShapesTest {
       ray.kill(ordered);
     }
   }
+
+  /* ---------------- Streaming generators of tasks ---------------- */
+
+  /** Calls that wait until another call opens the gate (maxConcurrency lets them run together). */
+  public static class Gate {
+    private final CountDownLatch open = new CountDownLatch(1);
+
+    public String pass() throws InterruptedException {
+      open.await();
+      return "passed";
+    }
+
+    public String open() {
+      open.countDown();
+      return "opened";
+    }
+  }
+
+  static java.util.stream.Stream<Integer> count(int n) {
+    return java.util.stream.IntStream.range(0, n).boxed();
+  }
+
+  static java.util.stream.Stream<int[]> arrays(int n, int length) {
+    return java.util.stream.IntStream.range(0, n).mapToObj(i -> {
+      int[] a = new int[length];
+      java.util.Arrays.fill(a, i);
+      return a;
+    });
+  }
+
+  /** Yields "v0", then waits for the gate before it yields "v1". */
+  static java.util.Iterator<String> firstThenGate(ActorHandle<Gate> gate) {
+    return new java.util.Iterator<>() {
+      private int next;
+
+      @Override
+      public boolean hasNext() {
+        return next < 2;
+      }
+
+      @Override
+      public String next() {
+        if (next == 1) {
+          Raylite.current().get(gate.task(Gate::pass).remote());
+        }
+        return "v" + next++;
+      }
+    };
+  }
+
+  /** Yields 0 and 1, then throws. */
+  static java.util.Iterator<Integer> failingAfterTwo() {
+    return java.util.stream.Stream.iterate(0, i -> i + 1).map(i -> {
+      if (i == 2) {
+        throw new IllegalStateException("broken at 2");
+      }
+      return i;
+    }).iterator();
+  }
+
+  /** Yields 0, 1 and 2, then waits for the gate, then yields forever while not cancelled. */
+  static java.util.stream.Stream<Integer> threeThenGate(ActorHandle<Gate> gate) {
+    return java.util.stream.Stream.iterate(0, i -> i + 1).peek(i -> {
+      if (i == 3) {
+        Raylite.current().get(gate.task(Gate::pass).remote());
+      }
+    });
+  }
+
+  private static <T> List<T> valuesOf(io.raylite.ObjectRefGenerator<T> generator) {
+    List<T> values = new ArrayList<>();
+    for (ObjectRef<T> ref : generator) {
+      values.add(ray.get(ref, WAIT));
+    }
+    return values;
+  }
+
+  /** Waits for the generator's next ref on another thread, for at most WAIT: hasNext has no timeout. */
+  private static <T> ObjectRef<T> nextWithin(io.raylite.ObjectRefGenerator<T> generator) throws Exception {
+    return java.util.concurrent.CompletableFuture.supplyAsync(generator::next)
+        .get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  @Test
+  void taskGenerator_onANode_handsOutItsValuesInOrder() {
+    io.raylite.ObjectRefGenerator<Integer> generator = ray.task(ClusterCallShapesTest::count, 20).resource("a", 1)
+        .remoteGenerator();
+    try {
+      assertEquals(java.util.stream.IntStream.range(0, 20).boxed().toList(), valuesOf(generator));
+      ray.get(generator.completed(), WAIT);
+    } finally {
+      generator.close();
+    }
+  }
+
+  /** Values too large to travel inline stay on the producer's node, and each ref reads its own. */
+  @Test
+  void taskGenerator_largeValues_stayOnTheNode_andAreReadFromThere() {
+    io.raylite.ObjectRefGenerator<int[]> generator = ray.task(ClusterCallShapesTest::arrays, 3, 50_000)
+        .resource("b", 1).remoteGenerator();
+    try {
+      List<int[]> values = valuesOf(generator);
+      assertEquals(3, values.size());
+      for (int i = 0; i < 3; i++) {
+        assertEquals(50_000, values.get(i).length);
+        assertEquals(i, values.get(i)[49_999]);
+      }
+    } finally {
+      generator.close();
+    }
+  }
+
+  /** The consumer gets the first value while the task still runs: it waits for the consumer to open the gate. */
+  @Test
+  void taskGenerator_handsOutAValueBeforeTheTaskEnds() throws Exception {
+    ActorHandle<Gate> gate = ray.actor(Gate::new).resource("b", 1).maxConcurrency(2).remote();
+    io.raylite.ObjectRefGenerator<String> generator = ray.task(ClusterCallShapesTest::firstThenGate, gate)
+        .resource("a", 1).remoteGenerator();
+    try {
+      assertEquals("v0", ray.get(nextWithin(generator), WAIT));
+      assertEquals("opened", ray.get(gate.task(Gate::open).remote(), WAIT));
+      assertEquals("v1", ray.get(nextWithin(generator), WAIT));
+      ray.get(generator.completed(), WAIT);
+    } finally {
+      ray.get(gate.task(Gate::open).remote(), WAIT);  // never leaves the task waiting
+      generator.close();
+      ray.kill(gate);
+    }
+  }
+
+  @Test
+  void taskGenerator_failingMidStream_handsOutTheValuesBefore_thenThrowsTheTasksException() {
+    io.raylite.ObjectRefGenerator<Integer> generator = ray.task(ClusterCallShapesTest::failingAfterTwo)
+        .resource("a", 1).remoteGenerator();
+    try {
+      assertEquals(0, ray.get(generator.next(), WAIT));
+      assertEquals(1, ray.get(generator.next(), WAIT));
+      TaskFailedException e = assertThrows(TaskFailedException.class, generator::hasNext);
+      assertInstanceOf(IllegalStateException.class, e.getCause());
+      assertEquals("broken at 2", e.getCause().getMessage());
+    } finally {
+      generator.close();
+    }
+  }
+
+  /** close() cancels the task on its node, which stops before its next value. */
+  @Test
+  void closingATaskGenerator_cancelsItsTask() throws Exception {
+    ActorHandle<Gate> gate = ray.actor(Gate::new).resource("b", 1).maxConcurrency(2).remote();
+    io.raylite.ObjectRefGenerator<Integer> generator = ray.task(ClusterCallShapesTest::threeThenGate, gate)
+        .resource("a", 1).remoteGenerator();
+    try {
+      for (int i = 0; i < 3; i++) {
+        assertEquals(i, ray.get(nextWithin(generator), WAIT));
+      }
+      generator.close();
+      assertThrows(io.raylite.TaskCancelledException.class, () -> ray.get(generator.completed(), WAIT));
+      assertEquals(false, generator.hasNext());
+    } finally {
+      ray.get(gate.task(Gate::open).remote(), WAIT);  // the cancelled task stops at its next value
+      generator.close();
+      ray.kill(gate);
+    }
+  }
 }
