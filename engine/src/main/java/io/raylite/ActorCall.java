@@ -38,11 +38,6 @@ public final class ActorCall<R> {
     this.args = args;
   }
 
-  private UnsupportedOperationException notOnCluster(String what) {
-    return new UnsupportedOperationException(what + " of an actor on a cluster node comes in a later version of "
-        + "cluster mode; actor " + remoteActor.id() + " lives on node " + remoteActor.nodeId());
-  }
-
   ActorCall(ActorRecord actor, Object lifetimeAnchor, int refMask, RayFunc method, Object[] args) {
     this.remoteActor = null;
     this.actor = actor;
@@ -125,7 +120,10 @@ public final class ActorCall<R> {
    */
   public <T> ObjectRefGenerator<T> remoteGenerator() {
     if (remoteActor != null) {
-      throw notOnCluster("remoteGenerator");
+      io.raylite.internal.LocalRuntime runtime = remoteActor.runtime().runtime();
+      GeneratorStream<T> stream = new GeneratorStream<>(runtime.engine(), GeneratorStream.UNBOUNDED, -1, null);
+      return stream.start(io.raylite.internal.RemoteActorCalls.submitGenerator(runtime, remoteActor, method, args,
+          refMask, name, group, priority, stream::arrived));
     }
     io.raylite.internal.task.Engine engine = actor.engine();
     GeneratorStream<T> stream = new GeneratorStream<>(engine,

@@ -237,7 +237,10 @@ final class ActorHost {
     }
     ObjectRef<Object> ref;
     try {
-      ref = ActorHosting.callLocal(h.handle, p.method(), p.args(), c.name(), c.group(), c.async(), c.priority());
+      RayFunc method = c.stream() == 0 ? p.method() : ClusterGenerators.onNode(p.method(), c.stream(),
+          (itemId, value) -> reply(p.replyTopic(), new Wire.TaskDone(itemId,
+              new Wire.TaskReply(Wire.TaskReply.Kind.INLINE, codec.encode(value), null, null))));
+      ref = ActorHosting.callLocal(h.handle, method, p.args(), c.name(), c.group(), c.async(), c.priority());
     } catch (RuntimeException e) {
       reply(p.replyTopic(), new Wire.TaskDone(c.callId(), failure(e)));
       return;

@@ -44,14 +44,15 @@ final class ActorWire {
    * to that actor (from 0). {@code callId} names its answer on the caller's reply topic. A call
    * with a null {@code method} was abandoned before it was sent (an argument failed): it only
    * keeps its place in the caller's order. {@code args} hold Wire.EncodedArg and Wire.ObjectHandle.
-   * {@code priority} is its priority in the actor's mailbox.
+   * {@code priority} is its priority in the actor's mailbox; {@code stream}, if not 0, makes it a
+   * streaming generator call whose values travel under that stream's ids (ClusterGenerators).
    */
   record Call(String actorId, String callerId, long seq, long callId, String name, String group, boolean async,
-      byte[] method, Object[] args, long floor, int priority) implements Serializable {
-    /** A call of the default priority, 0. */
+      byte[] method, Object[] args, long floor, int priority, long stream) implements Serializable {
+    /** A call of the default priority, 0, that is no generator. */
     Call(String actorId, String callerId, long seq, long callId, String name, String group, boolean async,
         byte[] method, Object[] args, long floor) {
-      this(actorId, callerId, seq, callId, name, group, async, method, args, floor, 0);
+      this(actorId, callerId, seq, callId, name, group, async, method, args, floor, 0, 0);
     }
 
     /**
@@ -59,7 +60,7 @@ final class ActorWire {
      * handed out already (their calls completed, failed or were abandoned before the restart).
      */
     Call withFloor(long floor) {
-      return new Call(actorId, callerId, seq, callId, name, group, async, method, args, floor, priority);
+      return new Call(actorId, callerId, seq, callId, name, group, async, method, args, floor, priority, stream);
     }
   }
 

@@ -57,6 +57,12 @@ final class ClusterActor implements RemoteActor, Serializable {
   }
 
   @Override
+  public Call generatorCall(RayFunc method, Object[] args, int refMask, String callName, String group, int priority,
+      io.raylite.spi.TaskBackend.Items items) {
+    return client.generatorCall(address, method, args, refMask, callName, group, priority, items);
+  }
+
+  @Override
   public void kill(boolean noRestart) {
     client.kill(address, noRestart);
   }

@@ -70,6 +70,32 @@ final class ClusterGenerators {
     };
   }
 
+  /**
+   * Opens a stream whose producer the node wraps itself (an actor's generator method, see
+   * ActorHost): its id, for the call to carry; {@link #ended} closes it.
+   *
+   * @throws IllegalArgumentException if {@code generator} returns void
+   */
+  long register(RayFunc generator, TaskBackend.Items items) {
+    Invocation.wrap(generator, NEEDS, values -> null);  // checks that it returns a value
+    long stream = streamIds.incrementAndGet();
+    open.put(stream, items);
+    return stream;
+  }
+
+  /** The call of stream {@code stream} ended: no value comes any more. */
+  void ended(long stream) {
+    open.remove(stream);
+  }
+
+  /**
+   * The function a node runs in place of an actor's generator method {@code generator}: it sends
+   * each value to {@code sink}; never serialized.
+   */
+  static RayFunc onNode(RayFunc generator, long stream, Sink sink) {
+    return Invocation.wrap(generator, NEEDS, values -> produce(generator, stream, values, sink));
+  }
+
   /** Whether {@code id} names a generator's value rather than an attempt's answer. */
   static boolean isItem(long id) {
     return id < 0;
@@ -100,51 +126,55 @@ final class ClusterGenerators {
       if (!SINK.isBound()) {
         throw new IllegalStateException("a cluster generator runs only on a cluster node");
       }
-      Sink sink = SINK.get();
-      RuntimeContext context = Raylite.context();
-      Object source = Invocation.invoke(generator, values);
-      Iterator<?> it = iteratorOf(source);
-      Throwable failed = null;
-      try {
-        for (int index = 0; !context.isCancelled() && it.hasNext(); index++) {
-          Object value = it.next();
-          if (index > MAX_VALUES) {
-            throw new IllegalStateException("a generator on a cluster produces at most " + MAX_VALUES + " values");
-          }
-          sink.send(itemId(stream, index), value);
+      return produce(generator, stream, values, SINK.get());
+    }
+  }
+
+  /** Calls {@code generator} and sends each value it yields to {@code sink}, until it ends or is cancelled. */
+  private static Object produce(RayFunc generator, long stream, Object[] values, Sink sink) throws Exception {
+    RuntimeContext context = Raylite.context();
+    Object source = Invocation.invoke(generator, values);
+    Iterator<?> it = iteratorOf(source);
+    Throwable failed = null;
+    try {
+      for (int index = 0; !context.isCancelled() && it.hasNext(); index++) {
+        Object value = it.next();
+        if (index > MAX_VALUES) {
+          throw new IllegalStateException("a generator on a cluster produces at most " + MAX_VALUES + " values");
         }
-        return null;
-      } catch (Throwable t) {
-        failed = t;
-        throw t;
-      } finally {
-        if (source instanceof AutoCloseable closeable) {
-          close(closeable, failed);
-        }
+        sink.send(itemId(stream, index), value);
+      }
+      return null;
+    } catch (Throwable t) {
+      failed = t;
+      throw t;
+    } finally {
+      if (source instanceof AutoCloseable closeable) {
+        close(closeable, failed);
       }
     }
+  }
 
-    private static void close(AutoCloseable source, Throwable failed) throws Exception {
-      try {
-        source.close();
-      } catch (Exception e) {
-        if (failed == null) {
-          throw e;
-        }
-        failed.addSuppressed(e);
+  private static void close(AutoCloseable source, Throwable failed) throws Exception {
+    try {
+      source.close();
+    } catch (Exception e) {
+      if (failed == null) {
+        throw e;
       }
+      failed.addSuppressed(e);
     }
+  }
 
-    private static Iterator<?> iteratorOf(Object source) {
-      return switch (source) {
-        case BaseStream<?, ?> stream -> stream.iterator();
-        case Iterator<?> iterator -> iterator;
-        case Iterable<?> iterable -> iterable.iterator();
-        case null -> throw new IllegalStateException(
-            "a generator function must return a Stream, an Iterator or an Iterable, but it returned null");
-        default -> throw new IllegalStateException("a generator function must return a Stream, an Iterator or "
-            + "an Iterable, but it returned a " + source.getClass().getName());
-      };
-    }
+  private static Iterator<?> iteratorOf(Object source) {
+    return switch (source) {
+      case BaseStream<?, ?> stream -> stream.iterator();
+      case Iterator<?> iterator -> iterator;
+      case Iterable<?> iterable -> iterable.iterator();
+      case null -> throw new IllegalStateException(
+          "a generator function must return a Stream, an Iterator or an Iterable, but it returned null");
+      default -> throw new IllegalStateException("a generator function must return a Stream, an Iterator or "
+          + "an Iterable, but it returned a " + source.getClass().getName());
+    };
   }
 }

@@ -397,4 +397,72 @@ class ClusterCallShapesTest {
       ray.kill(gate);
     }
   }
+
+  /* ---------------- Streaming generators of actor methods ---------------- */
+
+  /** An actor whose generator methods count from its state. */
+  public static class Ticker {
+    private int ticks;
+
+    public java.util.stream.Stream<Integer> next(int n) {
+      int from = ticks;
+      ticks += n;
+      return java.util.stream.IntStream.range(from, from + n).boxed();
+    }
+
+    public java.util.Iterator<Integer> failingAfter(int n) {
+      return java.util.stream.Stream.iterate(0, i -> i + 1).map(i -> {
+        if (i == n) {
+          throw new IllegalStateException("broken at " + n);
+        }
+        return i;
+      }).iterator();
+    }
+
+    public void reset() {
+      ticks = 0;
+    }
+  }
+
+  @Test
+  void actorGeneratorMethod_onANode_handsOutItsValuesInOrder_andKeepsTheActorsState() {
+    ActorHandle<Ticker> ticker = ray.actor(Ticker::new).resource("a", 1).remote();
+    try {
+      io.raylite.ObjectRefGenerator<Integer> first = ticker.task(Ticker::next, 5).remoteGenerator();
+      assertEquals(List.of(0, 1, 2, 3, 4), valuesOf(first));
+      io.raylite.ObjectRefGenerator<Integer> second = ticker.task(Ticker::next, 3).remoteGenerator();
+      assertEquals(List.of(5, 6, 7), valuesOf(second));
+      ray.get(second.completed(), WAIT);
+    } finally {
+      ray.kill(ticker);
+    }
+  }
+
+  @Test
+  void actorGeneratorMethod_failingMidStream_handsOutTheValuesBefore_thenThrowsTheMethodsException() {
+    ActorHandle<Ticker> ticker = ray.actor(Ticker::new).resource("b", 1).remote();
+    try {
+      io.raylite.ObjectRefGenerator<Integer> generator = ticker.task(Ticker::failingAfter, 3).remoteGenerator();
+      assertEquals(0, ray.get(generator.next(), WAIT));
+      assertEquals(1, ray.get(generator.next(), WAIT));
+      assertEquals(2, ray.get(generator.next(), WAIT));
+      TaskFailedException e = assertThrows(TaskFailedException.class, generator::hasNext);
+      assertInstanceOf(IllegalStateException.class, e.getCause());
+      assertEquals("broken at 3", e.getCause().getMessage());
+    } finally {
+      ray.kill(ticker);
+    }
+  }
+
+  @Test
+  void actorGeneratorOfAVoidMethod_isRefusedAtTheCall() {
+    ActorHandle<Ticker> ticker = ray.actor(Ticker::new).remote();
+    try {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> ticker.task(Ticker::reset).remoteGenerator());
+      assertTrue(e.getMessage().contains("returns void"), e.getMessage());
+    } finally {
+      ray.kill(ticker);
+    }
+  }
 }

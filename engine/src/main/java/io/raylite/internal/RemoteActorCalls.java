@@ -39,6 +39,22 @@ public final class RemoteActorCalls {
   /** As above, queued in the actor's mailbox with {@code priority}. */
   public static <R> ObjectRef<R> submit(LocalRuntime runtime, RemoteActor actor, RayFunc method, Object[] args,
       int refMask, String callName, String group, boolean async, int priority) {
+    return submit(runtime, method, args, refMask, callName,
+        () -> actor.call(method, args, refMask, callName, group, async, priority));
+  }
+
+  /**
+   * Submits a call of a generator method of {@code actor}, whose values go to {@code items} as
+   * they arrive; the returned ref is the call's result, which ends the stream.
+   */
+  public static ObjectRef<Object> submitGenerator(LocalRuntime runtime, RemoteActor actor, RayFunc method,
+      Object[] args, int refMask, String callName, String group, int priority, io.raylite.spi.TaskBackend.Items items) {
+    return submit(runtime, method, args, refMask, callName,
+        () -> actor.generatorCall(method, args, refMask, callName, group, priority, items));
+  }
+
+  private static <R> ObjectRef<R> submit(LocalRuntime runtime, RayFunc method, Object[] args, int refMask,
+      String callName, java.util.function.Supplier<RemoteActor.Call> start) {
     if (runtime.isClosed()) {
       throw new RuntimeClosedException("runtime '" + runtime.name + "' is closed");
     }
@@ -50,7 +66,7 @@ public final class RemoteActorCalls {
             + (callName != null ? callName : FunctionNames.of(method)) + "'");
       }
     }
-    RemoteActor.Call call = actor.call(method, args, refMask, callName, group, async, priority);
+    RemoteActor.Call call = start.get();
     ObjectEntry result = new ObjectEntry(engine.nextObjectId(), engine.store, null);
     ObjectRefImpl<R> ref = new ObjectRefImpl<>(result);
     if (refMask == 0) {
