@@ -111,16 +111,21 @@ public final class ActorCall<R> {
    * task: the method returns a {@link java.util.stream.Stream}, {@link java.util.Iterator} or
    * {@link Iterable}, whose values the call stores one at a time while the actor runs it. The
    * call holds its place in the actor (a sequential actor runs nothing else) until the stream ends,
-   * is closed, or the call is cancelled.
+   * is closed, or the call is cancelled. On an actor on a cluster node, the values travel to the
+   * caller inline as they are produced, without back-pressure, and {@link ObjectRefGenerator#close()}
+   * drops the values still to come without stopping the method.
    *
    * @param <T> the type of the generated values (not checked, as {@link Raylite#getActor})
    * @throws IllegalArgumentException if the method returns void
+   * @throws UnsupportedOperationException on an actor on a cluster node, with a
+   *     {@link #generatorBackpressure} (the call's or the runtime's), which does not cross nodes
    * @throws PendingCallsExceededException if the actor already has its maximum of pending calls
    * @throws RuntimeClosedException if the runtime was closed
    */
   public <T> ObjectRefGenerator<T> remoteGenerator() {
     if (remoteActor != null) {
       io.raylite.internal.LocalRuntime runtime = remoteActor.runtime().runtime();
+      io.raylite.internal.RemoteGenerators.checkNoBackpressure(runtime.engine(), maxUnconsumed);
       GeneratorStream<T> stream = new GeneratorStream<>(runtime.engine(), GeneratorStream.UNBOUNDED, -1, null);
       return stream.start(io.raylite.internal.RemoteActorCalls.submitGenerator(runtime, remoteActor, method, args,
           refMask, name, group, priority, stream::arrived));

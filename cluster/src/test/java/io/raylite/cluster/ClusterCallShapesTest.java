@@ -378,6 +378,14 @@ class ClusterCallShapesTest {
     }
   }
 
+  /** Back-pressure does not cross nodes: asking for it fails at the call rather than being ignored. */
+  @Test
+  void taskGeneratorWithBackpressure_isRefusedAtTheCall() {
+    UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+        () -> ray.task(ClusterCallShapesTest::count, 3).generatorBackpressure(2).remoteGenerator());
+    assertTrue(e.getMessage().contains("generatorBackpressure(2)"), e.getMessage());
+  }
+
   /** close() cancels the task on its node, which stops before its next value. */
   @Test
   void closingATaskGenerator_cancelsItsTask() throws Exception {

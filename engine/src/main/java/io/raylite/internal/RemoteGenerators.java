@@ -23,10 +23,12 @@ public final class RemoteGenerators {
    * Submits {@code generator} through {@code submit} as a streaming generator on {@code engine}'s
    * backend.
    *
-   * @throws UnsupportedOperationException if the backend cannot stream values
+   * @throws UnsupportedOperationException if the backend cannot stream values, or back-pressure
+   *     was asked for ({@code maxUnconsumed} above 0, or the runtime's default)
    */
-  public static <T> ObjectRefGenerator<T> start(Engine engine, RayFunc generator,
+  public static <T> ObjectRefGenerator<T> start(Engine engine, RayFunc generator, int maxUnconsumed,
       Function<RayFunc, ObjectRef<Object>> submit) {
+    checkNoBackpressure(engine, maxUnconsumed);
     GeneratorStream<T> stream = new GeneratorStream<>(engine, GeneratorStream.UNBOUNDED, -1, null);
     TaskBackend.Streaming streaming = engine.backend.streaming(generator, stream::arrived);
     if (streaming == null) {
@@ -42,5 +44,23 @@ public final class RemoteGenerators {
     }
     result.toCompletableFuture().whenComplete((value, failure) -> streaming.ended());
     return stream.start(result);
+  }
+
+  /**
+   * Refuses back-pressure for a generator whose producer runs on another node, which it does not
+   * reach: {@code maxUnconsumed} is the call's bound (0: none asked), else the runtime's default.
+   *
+   * @throws UnsupportedOperationException if either asks for a bound
+   */
+  public static void checkNoBackpressure(Engine engine, int maxUnconsumed) {
+    if (maxUnconsumed > 0) {
+      throw new UnsupportedOperationException("generatorBackpressure(" + maxUnconsumed + ") does not reach a "
+          + "generator that runs on a cluster node, which runs ahead of its consumer; remove it");
+    }
+    if (engine.generatorBackpressure() > 0) {
+      throw new UnsupportedOperationException("the runtime's generatorBackpressure(" + engine.generatorBackpressure()
+          + ") does not reach a generator that runs on a cluster node, which runs ahead of its consumer; build the "
+          + "runtime without it");
+    }
   }
 }
