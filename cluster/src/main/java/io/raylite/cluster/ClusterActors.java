@@ -87,6 +87,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * this caller has that many unfinished calls to the actor (its Track's outstanding numbers); the
  * actor's node does not count them again.
  *
+ * Streaming generator calls carry a stream id (ClusterGenerators): the node answers each value
+ * under an id of its own before the call's answer, and this JVM reads its reply messages one at a
+ * time on `replyReader`, in the order they came, handing values to their streams there and the
+ * answers to `handlers`, so a stream has its values before its call ends.
+ *
  * Threads: `pending`, `tracks` and `outboxes` are concurrent; a Track is guarded by its monitor; whoever removes a call from `pending`
  * completes it, once. Hazelcast's callbacks only hand work to `handlers` (virtual threads) or
  * complete futures; nothing blocks on its event threads.

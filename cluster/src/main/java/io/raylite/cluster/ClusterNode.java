@@ -363,7 +363,7 @@ final class ClusterNode implements AutoCloseable {
     try {
       Raylite nested = submitter.join();
       return ScopedValue.where(TaskOutput.CAPTURE, capture)
-          .where(ClusterGenerators.SINK, (itemId, value) -> sendItem(replyTopic, spec, itemId, value))
+          .where(ClusterGenerators.SINK, (itemId, value) -> sendItem(replyTopic, itemId, value))
           .call(() -> NestedTasks.submitThrough(nested, () -> {
         RayFunc f = (RayFunc) decode(spec.function(), "function of task '" + spec.name() + "'");
         Object[] values = new Object[spec.args().length];
@@ -433,13 +433,13 @@ final class ClusterNode implements AutoCloseable {
   }
 
   /**
-   * Sends a streaming generator's value to the submitter of task {@code spec} under {@code itemId},
+   * Sends a streaming generator's value to the submitter at {@code replyTopic} under {@code itemId},
    * as a task's result travels: inline when small, else kept here and sent as its handle (see
    * ClusterGenerators).
    *
    * @throws IOException if the value cannot be serialized
    */
-  private void sendItem(String replyTopic, Wire.TaskSpec spec, long itemId, Object value) throws IOException {
+  private void sendItem(String replyTopic, long itemId, Object value) throws IOException {
     SizingStream sized = new SizingStream();
     long raw = JavaSerializationCodec.rawArraySize(value);
     if (raw > INLINE_LIMIT) {

@@ -115,8 +115,9 @@ final class HazelcastBackend implements TaskBackend {
   private final Cache<RayFunc, byte[]> encodedFunctions = Caffeine.newBuilder().weakKeys().build();
   /** Where nodes publish this driver's answers. */
   private final String replyTopic = "raylite.replies." + UUID.randomUUID();
-  /** Runs the handling of each reply message, off Hazelcast's event threads. */
+  /** The streaming generator tasks of this submitter whose values are still to come. */
   private final ClusterGenerators generators = new ClusterGenerators();
+  /** Runs the handling of each reply message, off Hazelcast's event threads. */
   private final ExecutorService replyHandlers = Executors.newThreadPerTaskExecutor(
       Thread.ofVirtual().name("raylite-cluster-replies-", 0).factory());
   /**
