@@ -23,12 +23,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The shapes of task and actor calls beyond one argument list and one result, on a 2-node loopback
  * cluster: ObjectRef arguments to an actor's constructor, actor calls with several returns and with
- * priorities, and streaming generators of tasks and actor methods. Each node has a resource of its
- * own (a, b), so that producers and consumers can be put on different nodes.
+ * priorities, and streaming generators of tasks and actor methods. Two nodes have a resource of
+ * their own (a, b), so that producers and consumers can be put on different nodes; two more share
+ * "doomed", for the one case that kills the node of its actor, which then restarts on the other.
  */
 class ClusterCallShapesTest {
   @RegisterExtension
-  static final LoopbackCluster CLUSTER = LoopbackCluster.of("--cpus 2 --resource a=100", "--cpus 2 --resource b=100");
+  static final LoopbackCluster CLUSTER = LoopbackCluster.of("--cpus 2 --resource a=100", "--cpus 2 --resource b=100",
+      "--cpus 1 --resource doomed=1", "--cpus 1 --resource doomed=1");
   private static final Duration WAIT = Duration.ofMinutes(2);
   private static Raylite ray;
 
@@ -66,6 +68,10 @@ class ClusterCallShapesTest {
         s += v;
       }
       return s;
+    }
+
+    public String where() {
+      return Raylite.context().nodeId();
     }
 
     public List<Object> pair(int x) {
@@ -141,6 +147,26 @@ class ClusterCallShapesTest {
           () -> ray.get(holder.task(Holder::start).remote(), WAIT));
       assertTrue(causes(died).stream().anyMatch(t -> t instanceof IllegalStateException
           && "no start value".equals(t.getMessage())), () -> "causes: " + causes(died));
+    } finally {
+      ray.kill(holder);
+    }
+  }
+
+  /**
+   * An actor rebuilt on another node after its node died runs its constructor again with the same
+   * argument values, which its new node reads from the cluster, not from the caller.
+   */
+  @Test
+  void actorRestartedOnAnotherNode_getsItsConstructorRefArgumentsAgain() throws Exception {
+    ObjectRef<int[]> values = ray.put(upTo(10));
+    ActorHandle<Holder> holder = ray.actor(Holder::new, 1, values).resource("doomed", 1).maxRestarts(1)
+        .maxTaskRetries(-1).remote();
+    try {
+      assertEquals(46L, ray.get(holder.task(Holder::sum).remote(), WAIT));
+      String first = ray.get(holder.task(Holder::where).remote(), WAIT);
+      CLUSTER.kill(CLUSTER.nodes().stream().filter(n -> n.nodeId.equals(first)).findFirst().orElseThrow());
+      assertEquals(46L, ray.get(holder.task(Holder::sum).remote(), Duration.ofMinutes(3)));
+      assertTrue(!first.equals(ray.get(holder.task(Holder::where).remote(), WAIT)), "it moved off " + first);
     } finally {
       ray.kill(holder);
     }
