@@ -38,11 +38,6 @@ public final class ActorCall<R> {
     this.args = args;
   }
 
-  private UnsupportedOperationException notOnCluster(String what) {
-    return new UnsupportedOperationException(what + " of an actor on a cluster node comes in a later version of "
-        + "cluster mode; actor " + remoteActor.id() + " lives on node " + remoteActor.nodeId());
-  }
-
   ActorCall(ActorRecord actor, Object lifetimeAnchor, int refMask, RayFunc method, Object[] args) {
     this.remoteActor = null;
     this.actor = actor;
@@ -96,7 +91,11 @@ public final class ActorCall<R> {
    */
   public MultiReturnCall numReturns(int numReturns) {
     if (remoteActor != null) {
-      throw notOnCluster("numReturns");
+      io.raylite.internal.LocalRuntime runtime = remoteActor.runtime().runtime();
+      return new MultiReturnCall(runtime.engine(), method, false,
+          f -> io.raylite.internal.RemoteActorCalls.submit(runtime, remoteActor, f, args, refMask, name, group, false,
+              priority),
+          () -> name != null ? name : FunctionNames.of(method), numReturns);
     }
     return new MultiReturnCall(actor.engine(), method, true,
         f -> {
@@ -112,16 +111,24 @@ public final class ActorCall<R> {
    * task: the method returns a {@link java.util.stream.Stream}, {@link java.util.Iterator} or
    * {@link Iterable}, whose values the call stores one at a time while the actor runs it. The
    * call holds its place in the actor (a sequential actor runs nothing else) until the stream ends,
-   * is closed, or the call is cancelled.
+   * is closed, or the call is cancelled. On an actor on a cluster node, the values travel to the
+   * caller inline as they are produced, without back-pressure, and {@link ObjectRefGenerator#close()}
+   * drops the values still to come without stopping the method.
    *
    * @param <T> the type of the generated values (not checked, as {@link Raylite#getActor})
    * @throws IllegalArgumentException if the method returns void
+   * @throws UnsupportedOperationException on an actor on a cluster node, with a
+   *     {@link #generatorBackpressure} (the call's or the runtime's), which does not cross nodes
    * @throws PendingCallsExceededException if the actor already has its maximum of pending calls
    * @throws RuntimeClosedException if the runtime was closed
    */
   public <T> ObjectRefGenerator<T> remoteGenerator() {
     if (remoteActor != null) {
-      throw notOnCluster("remoteGenerator");
+      io.raylite.internal.LocalRuntime runtime = remoteActor.runtime().runtime();
+      io.raylite.internal.RemoteGenerators.checkNoBackpressure(runtime.engine(), maxUnconsumed);
+      GeneratorStream<T> stream = new GeneratorStream<>(runtime.engine(), GeneratorStream.UNBOUNDED, -1, null);
+      return stream.start(io.raylite.internal.RemoteActorCalls.submitGenerator(runtime, remoteActor, method, args,
+          refMask, name, group, priority, stream::arrived));
     }
     io.raylite.internal.task.Engine engine = actor.engine();
     GeneratorStream<T> stream = new GeneratorStream<>(engine,
@@ -152,11 +159,8 @@ public final class ActorCall<R> {
    */
   public ObjectRef<R> remote() {
     if (remoteActor != null) {
-      if (priority != 0) {
-        throw notOnCluster("priority(" + priority + ")");
-      }
       return io.raylite.internal.RemoteActorCalls.submit(remoteActor.runtime().runtime(), remoteActor, method, args,
-          refMask, name, group, async);
+          refMask, name, group, async, priority);
     }
     ObjectRef<R> ref = actor.submit(method, args, refMask, name, group, async, priority);
     java.lang.ref.Reference.reachabilityFence(lifetimeAnchor);  // the submitted call holds it now

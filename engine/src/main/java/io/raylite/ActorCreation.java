@@ -172,10 +172,6 @@ public final class ActorCreation<A> {
     }
     io.raylite.spi.ActorBackend cluster = runtime.clusterActors();
     if (cluster != null) {
-      if (refMask != 0) {
-        throw new UnsupportedOperationException("ObjectRef arguments to the constructor of an actor on a cluster "
-            + "come in a later version of cluster mode; pass the values (get them first)");
-      }
       if (options.placementGroup() != null) {
         throw new UnsupportedOperationException("placement groups on a cluster runtime come in a later version of "
             + "cluster mode; create the actor without placementGroup");
@@ -183,7 +179,7 @@ public final class ActorCreation<A> {
       if (getIfExists) {
         return getOrCreate(cluster);
       }
-      return new ActorHandle<>(cluster.create(constructor, args, options));
+      return new ActorHandle<>(createOn(cluster));
     }
     if (getIfExists) {
       return getOrCreate();
@@ -214,11 +210,22 @@ public final class ActorCreation<A> {
       return new ActorHandle<>(existing.get());
     }
     try {
-      return new ActorHandle<>(cluster.create(constructor, args, options));
+      return new ActorHandle<>(createOn(cluster));
     } catch (IllegalArgumentException taken) {
       // Another caller created it since the look-up: return theirs. Else the refusal was not the name's.
       return new ActorHandle<>(cluster.named(name, namespace).orElseThrow(() -> taken));
     }
+  }
+
+  /** Creates the actor on a cluster: its ObjectRef arguments travel to its node once they are ready. */
+  private io.raylite.spi.RemoteActor createOn(io.raylite.spi.ActorBackend cluster) {
+    if (refMask == 0) {
+      return cluster.create(constructor, args, options);
+    }
+    String what = options.name() != null ? "actor '" + options.name() + "'"
+        : "actor " + io.raylite.internal.task.FunctionNames.of(constructor);
+    return cluster.create(constructor, args, refMask, options,
+        io.raylite.internal.RemoteActorCalls.constructorRefs(runtime, args, refMask, what));
   }
 
   private ActorHandle<A> getOrCreate() {

@@ -230,5 +230,25 @@ public final class ActorHandle<A> extends ActorCalls<A> implements java.io.Seria
       }
       return handle.actor.submit(method, args, 0, callName, group, async, 0);
     }
+
+    @Override
+    public ActorHandle<Object> createLocal(Raylite runtime, RayFunc constructor, Object[] args, int refMask,
+        ActorOptions options, int priorRestarts) {
+      return new ActorHandle<>(runtime.runtime().createActor(constructor, args, refMask, options, priorRestarts));
+    }
+
+    @Override
+    public <R> ObjectRef<R> callLocal(ActorHandle<?> handle, RayFunc method, Object[] args, String callName,
+        String group, boolean async, int priority) {
+      if (handle.actor == null) {
+        throw new IllegalArgumentException("callLocal needs a handle on a local actor, got " + handle);
+      }
+      return handle.actor.submit(method, args, 0, callName, group, async, priority);
+    }
+
+    @Override
+    public io.raylite.internal.LocalRuntime runtimeOf(Raylite runtime) {
+      return runtime.runtime();
+    }
   }
 }

@@ -160,18 +160,20 @@ public final class TaskCall<R> {
    * {@link ObjectRefGenerator}. A failure of the function, or of the stream, ends the generator
    * with the task's exception after the values already produced. With retries, a failed attempt
    * runs the function again from its start and skips the values already produced, so the function
-   * must produce the same sequence each time, as in Ray.
+   * must produce the same sequence each time, as in Ray. On a cluster, the task runs on a node
+   * and sends each value to the caller as it is produced, without back-pressure.
    *
    * @param <T> the type of the generated values (not checked, as {@link Raylite#getActor})
    * @throws IllegalArgumentException if the function returns void
-   * @throws UnsupportedOperationException in a runtime whose tasks run on a cluster
+   * @throws UnsupportedOperationException in a runtime that serializes its tasks' arguments
+   *     ({@code serializeArguments}) without a cluster, or on a cluster with a
+   *     {@link #generatorBackpressure} (the call's or the runtime's), which does not cross nodes
    * @throws InfeasibleResourceException if the runtime can never provide the requested resources
    * @throws RuntimeClosedException if the runtime was closed
    */
   public <T> ObjectRefGenerator<T> remoteGenerator() {
     if (runtime.engine().backend != null) {
-      throw new UnsupportedOperationException("streaming generators run in a local runtime only; this runtime's "
-          + "tasks run on " + runtime.engine().backend.description());
+      return io.raylite.internal.RemoteGenerators.start(runtime.engine(), function, maxUnconsumed, this::submit);
     }
     io.raylite.internal.task.Engine engine = runtime.engine();
     GeneratorStream<T> stream = new GeneratorStream<>(engine,

@@ -287,7 +287,8 @@ class StreamingGeneratorTest {
     try (Raylite serializing = Raylite.builder().cpus(2).dashboard(false).serializeArguments(true).build()) {
       UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
           () -> serializing.task(StreamingGeneratorTest::upTo, 3).remoteGenerator());
-      assertTrue(e.getMessage().startsWith("streaming generators run in a local runtime only"), e.getMessage());
+      assertTrue(e.getMessage().startsWith("streaming generators run in a local runtime or on a cluster"),
+          e.getMessage());
     }
   }
 

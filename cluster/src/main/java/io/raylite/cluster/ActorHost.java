@@ -72,6 +72,8 @@ final class ActorHost {
   private final ExecutorService background = Executors.newThreadPerTaskExecutor(
       Thread.ofVirtual().name("raylite-actor-host-", 0).factory());
 
+  private final ConstructorArgs.OnNode constructorArgs;
+
   /** One live actor: its address, its local handle, and its callers' order. */
   private static final class Hosted {
     final ActorWire.Address address;
@@ -98,6 +100,12 @@ final class ActorHost {
     this.hz = hz;
     this.tokenText = tokenText;
     this.token = tokenText.getBytes(StandardCharsets.UTF_8);
+    this.constructorArgs = new ConstructorArgs.OnNode(nodeId, codec, hz, tokenText, background);
+  }
+
+  /** The constructor arguments this node's actors wait for. */
+  ConstructorArgs.OnNode constructorArgs() {
+    return constructorArgs;
   }
 
   void checkToken(String presented) {
@@ -134,7 +142,10 @@ final class ActorHost {
       return;  // delivered twice
     }
     ActorWire.Spec spec = (ActorWire.Spec) decode(specBytes, "actor " + address.describe());
-    ActorHandle<Object> handle = restarts > 0
+    ConstructorArgs.OnNode.Local args = constructorArgs.prepare(ray, address.id(), spec.args(), restarts);
+    ActorHandle<Object> handle = args.refMask() != 0
+        ? ActorHosting.createLocal(ray, spec.constructor(), args.args(), args.refMask(), options(spec), restarts)
+        : restarts > 0
         ? ActorHosting.createRestarted(ray, spec.constructor(), spec.args(), options(spec), restarts)
         : ActorHosting.createLocal(ray, spec.constructor(), spec.args(), options(spec));
     Hosted h = new Hosted(address, handle);
@@ -226,7 +237,10 @@ final class ActorHost {
     }
     ObjectRef<Object> ref;
     try {
-      ref = ActorHosting.callLocal(h.handle, p.method(), p.args(), c.name(), c.group(), c.async());
+      RayFunc method = c.stream() == 0 ? p.method() : ClusterGenerators.onNode(p.method(), c.stream(),
+          (itemId, value) -> reply(p.replyTopic(), new Wire.TaskDone(itemId,
+              new Wire.TaskReply(Wire.TaskReply.Kind.INLINE, codec.encode(value), null, null))));
+      ref = ActorHosting.callLocal(h.handle, method, p.args(), c.name(), c.group(), c.async(), c.priority());
     } catch (RuntimeException e) {
       reply(p.replyTopic(), new Wire.TaskDone(c.callId(), failure(e)));
       return;
@@ -310,6 +324,7 @@ final class ActorHost {
   private void died(Hosted h, ActorDiedException localDeath) {
     ActorDiedException death = (ActorDiedException) named(h, localDeath);
     deaths.put(h.address.id(), death);  // first: a call that no longer finds the actor finds why
+    constructorArgs.forget(h.address.id());
     if (!hosted.remove(h.address.id(), h)) {
       return;  // handled already, by kill or by the death future
     }
@@ -329,6 +344,7 @@ final class ActorHost {
         ActorWire.Home home = homes.get(h.address.id());
         if (home != null && home.address().equals(h.address)) {
           homes.remove(h.address.id(), home);
+          hz.getMap(ConstructorArgs.ARGS).delete(h.address.id());
         }
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.WARNING, "node " + nodeId + " could not drop the home of dead actor "

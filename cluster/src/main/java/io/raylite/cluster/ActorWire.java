@@ -44,15 +44,23 @@ final class ActorWire {
    * to that actor (from 0). {@code callId} names its answer on the caller's reply topic. A call
    * with a null {@code method} was abandoned before it was sent (an argument failed): it only
    * keeps its place in the caller's order. {@code args} hold Wire.EncodedArg and Wire.ObjectHandle.
+   * {@code priority} is its priority in the actor's mailbox; {@code stream}, if not 0, makes it a
+   * streaming generator call whose values travel under that stream's ids (ClusterGenerators).
    */
   record Call(String actorId, String callerId, long seq, long callId, String name, String group, boolean async,
-      byte[] method, Object[] args, long floor) implements Serializable {
+      byte[] method, Object[] args, long floor, int priority, long stream) implements Serializable {
+    /** A call of the default priority, 0, that is no generator. */
+    Call(String actorId, String callerId, long seq, long callId, String name, String group, boolean async,
+        byte[] method, Object[] args, long floor) {
+      this(actorId, callerId, seq, callId, name, group, async, method, args, floor, 0, 0);
+    }
+
     /**
      * This call, to a restarted actor whose node takes the caller's numbers below {@code floor} as
      * handed out already (their calls completed, failed or were abandoned before the restart).
      */
     Call withFloor(long floor) {
-      return new Call(actorId, callerId, seq, callId, name, group, async, method, args, floor);
+      return new Call(actorId, callerId, seq, callId, name, group, async, method, args, floor, priority, stream);
     }
   }
 

@@ -47,7 +47,19 @@ final class ClusterActor implements RemoteActor, Serializable {
 
   @Override
   public Call call(RayFunc method, Object[] args, int refMask, String callName, String group, boolean async) {
-    return client.call(address, method, args, refMask, callName, group, async);
+    return client.call(address, method, args, refMask, callName, group, async, 0);
+  }
+
+  @Override
+  public Call call(RayFunc method, Object[] args, int refMask, String callName, String group, boolean async,
+      int priority) {
+    return client.call(address, method, args, refMask, callName, group, async, priority);
+  }
+
+  @Override
+  public Call generatorCall(RayFunc method, Object[] args, int refMask, String callName, String group, int priority,
+      io.raylite.spi.TaskBackend.Items items) {
+    return client.generatorCall(address, method, args, refMask, callName, group, priority, items);
   }
 
   @Override

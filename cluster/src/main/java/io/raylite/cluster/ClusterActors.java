@@ -87,6 +87,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * this caller has that many unfinished calls to the actor (its Track's outstanding numbers); the
  * actor's node does not count them again.
  *
+ * Streaming generator calls carry a stream id (ClusterGenerators): the node answers each value
+ * under an id of its own before the call's answer, and this JVM reads its reply messages one at a
+ * time on `replyReader`, in the order they came, handing values to their streams there and the
+ * answers to `handlers`, so a stream has its values before its call ends.
+ *
  * Threads: `pending`, `tracks` and `outboxes` are concurrent; a Track is guarded by its monitor; whoever removes a call from `pending`
  * completes it, once. Hazelcast's callbacks only hand work to `handlers` (virtual threads) or
  * complete futures; nothing blocks on its event threads.
@@ -118,6 +123,11 @@ final class ClusterActors implements ActorBackend {
   private final ConcurrentMap<String, BatchingSender<ActorWire.Call>> outboxes = new ConcurrentHashMap<>();
   /** Methods encoded once each: a batch of calls of one method carries its bytes once. */
   private final Cache<RayFunc, byte[]> methods = Caffeine.newBuilder().weakKeys().build();
+  /** Reads reply messages one at a time in the order they came, so generator values precede their call's answer. */
+  private final ExecutorService replyReader = Executors.newSingleThreadExecutor(
+      Thread.ofVirtual().name("raylite-actor-reply-reader").factory());
+  /** The streaming generator calls of this caller whose values are still to come. */
+  private final ClusterGenerators generators = new ClusterGenerators();
   private final ExecutorService handlers = Executors.newThreadPerTaskExecutor(
       Thread.ofVirtual().name("raylite-actor-replies-", 0).factory());
   /**
@@ -192,7 +202,7 @@ final class ClusterActors implements ActorBackend {
     this.codec = codec;
     this.token = token;
     this.topicListener = hz.<byte[]>getTopic(replyTopic).addMessageListener(
-        message -> handlers.execute(() -> onReplies(message.getMessageObject())));
+        message -> replyReader.execute(() -> onReplies(message.getMessageObject())));
     this.membershipListener = hz.getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {
@@ -307,6 +317,23 @@ final class ClusterActors implements ActorBackend {
       owned.put(address.id(), address);
     }
     return new ClusterActor(address, this);
+  }
+
+  @Override
+  public RemoteActor create(RayFunc constructor, Object[] args, int refMask, ActorOptions options,
+      CompletionStage<Object[]> refValues) {
+    ClusterActor actor = (ClusterActor) create(constructor, ConstructorArgs.marked(args, refMask), options);
+    String what = options.name() != null ? "actor '" + options.name() + "'" : "actor";
+    refValues.whenCompleteAsync((values, failure) -> {
+      try {
+        ConstructorArgs.send(hz, token, located(actor.address), options.maxRestarts() != 0,
+            ConstructorArgs.values(codec, "the caller", what, values, failure));
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "could not send the constructor arguments of actor "
+            + actor.address.describe() + "; its constructor waits for them", e);
+      }
+    }, handlers);
+    return actor;
   }
 
   private IMap<String, ActorWire.Address> names() {
@@ -457,9 +484,46 @@ final class ClusterActors implements ActorBackend {
 
   /* ---------------- Calls ---------------- */
 
+  /** See RemoteActor.generatorCall: a call whose values go to {@code items} (see ClusterGenerators). */
+  RemoteActor.Call generatorCall(ActorWire.Address actor, RayFunc method, Object[] args, int refMask,
+      String callName, String group, int priority, io.raylite.spi.TaskBackend.Items items) {
+    long stream = generators.register(method, items);
+    RemoteActor.Call call;
+    try {
+      call = call(actor, method, args, refMask, callName, group, false, priority, stream);
+    } catch (RuntimeException e) {
+      generators.ended(stream);
+      throw e;
+    }
+    return new RemoteActor.Call() {
+      @Override
+      public CompletionStage<Object> send(Object[] values) {
+        CompletionStage<Object> answer;
+        try {
+          answer = call.send(values);
+        } catch (RuntimeException e) {
+          generators.ended(stream);
+          throw e;
+        }
+        return answer.whenComplete((value, failure) -> generators.ended(stream));
+      }
+
+      @Override
+      public void abandon() {
+        generators.ended(stream);
+        call.abandon();
+      }
+    };
+  }
+
   /** See RemoteActor.call: encodes what can be encoded now and takes the call's place in this caller's order. */
   RemoteActor.Call call(ActorWire.Address actor, RayFunc method, Object[] args, int refMask, String callName,
-      String group, boolean async) {
+      String group, boolean async, int priority) {
+    return call(actor, method, args, refMask, callName, group, async, priority, 0);
+  }
+
+  private RemoteActor.Call call(ActorWire.Address actor, RayFunc method, Object[] args, int refMask, String callName,
+      String group, boolean async, int priority, long stream) {
     checkConnected();
     String name = callName != null ? callName : "call of actor " + actor.describe();
     Object[] wire = new Object[args.length];
@@ -498,7 +562,7 @@ final class ClusterActors implements ActorBackend {
         long callId = callIds.incrementAndGet();
         CompletableFuture<Object> answer = new CompletableFuture<>();
         Pending p = new Pending(actor, name, answer, track,
-            new ActorWire.Call(actor.id(), callerId, seq, callId, name, group, async, m, wire, 0));
+            new ActorWire.Call(actor.id(), callerId, seq, callId, name, group, async, m, wire, 0, priority, stream));
         pending.put(callId, p);
         ActorWire.Address target;
         long floor;
@@ -590,16 +654,39 @@ final class ClusterActors implements ActorBackend {
     }
   }
 
-  /** Answers from the actors' nodes, on a thread of our own; an id no longer pending is dropped. */
+  /**
+   * A message from the actors' nodes, on the reply reader, in the order messages came: generator
+   * values go to their streams here, in order; the answers are completed on a handler thread.
+   */
   private void onReplies(byte[] message) {
-    List<Wire.TaskDone> answers;
+    List<Wire.TaskDone> read;
     try {
-      answers = WireFormat.readReplies(message);
+      read = WireFormat.readReplies(message);
     } catch (IOException e) {
       LOG.log(System.Logger.Level.ERROR, "a message on " + replyTopic + " cannot be read; the actor calls it "
           + "answers will not complete", e);
       return;
     }
+    List<Wire.TaskDone> answers = new ArrayList<>(read.size());
+    for (Wire.TaskDone done : read) {
+      if (!ClusterGenerators.isItem(done.id())) {
+        answers.add(done);
+        continue;
+      }
+      try {
+        generators.arrived(done.id(), codec.decode(done.reply().bytes()));
+      } catch (IOException | ClassNotFoundException e) {
+        LOG.log(System.Logger.Level.ERROR, "a generator value on " + replyTopic + " cannot be read here; its "
+            + "generator ends without it and the values after it", e);
+      }
+    }
+    if (!answers.isEmpty()) {
+      handlers.execute(() -> complete(answers));
+    }
+  }
+
+  /** Answers from the actors' nodes, on a handler thread; an id no longer pending is dropped. */
+  private void complete(List<Wire.TaskDone> answers) {
     for (Wire.TaskDone done : answers) {
       Pending p = pending.remove(done.id());
       if (p == null) {
@@ -892,6 +979,7 @@ final class ClusterActors implements ActorBackend {
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.DEBUG, "could not drop the actor reply topic " + replyTopic, e);
     } finally {
+      replyReader.close();
       handlers.close();
     }
   }

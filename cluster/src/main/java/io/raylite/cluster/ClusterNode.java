@@ -411,7 +411,9 @@ final class ClusterNode implements AutoCloseable {
         c -> send(replyTopic, new ReplyMessage.Output(c)));
     try {
       Raylite nested = submitter.join();
-      return ScopedValue.where(TaskOutput.CAPTURE, capture).call(() -> NestedTasks.submitThrough(nested, () -> {
+      return ScopedValue.where(TaskOutput.CAPTURE, capture)
+          .where(ClusterGenerators.SINK, (itemId, value) -> sendItem(replyTopic, itemId, value))
+          .call(() -> NestedTasks.submitThrough(nested, () -> {
         RayFunc f = (RayFunc) decode(spec.function(), "function of task '" + spec.name() + "'");
         Object[] values = new Object[spec.args().length];
         for (int i = 0; i < values.length; i++) {
@@ -477,6 +479,34 @@ final class ClusterNode implements AutoCloseable {
       }
       count += len;
     }
+  }
+
+  /**
+   * Sends a streaming generator's value to the submitter at {@code replyTopic} under {@code itemId},
+   * as a task's result travels: inline when small, else kept here and sent as its handle (see
+   * ClusterGenerators).
+   *
+   * @throws IOException if the value cannot be serialized
+   */
+  private void sendItem(String replyTopic, long itemId, Object value) throws IOException {
+    SizingStream sized = new SizingStream();
+    long raw = JavaSerializationCodec.rawArraySize(value);
+    if (raw > INLINE_LIMIT) {
+      sized.count = raw;
+    } else {
+      codec.encode(value, sized);
+    }
+    Wire.TaskReply reply;
+    if (sized.count <= INLINE_LIMIT) {
+      reply = new Wire.TaskReply(Wire.TaskReply.Kind.INLINE, java.util.Arrays.copyOf(sized.head, (int) sized.count),
+          null, null);
+    } else {
+      String key = nodeId + "/" + objectIds.incrementAndGet();
+      owned.put(key, ray.put(value));
+      reply = new Wire.TaskReply(Wire.TaskReply.Kind.OWNED, null, new Wire.ObjectHandle(localUuid, nodeId, key,
+          sized.count), null);
+    }
+    reply(replyTopic, new Wire.TaskDone(itemId, reply));
   }
 
   /** Sends an answer to its submitter, batched with the others bound there. */

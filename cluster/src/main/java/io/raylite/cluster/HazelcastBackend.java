@@ -123,6 +123,8 @@ final class HazelcastBackend implements TaskBackend {
   private final Cache<RayFunc, byte[]> encodedFunctions = Caffeine.newBuilder().weakKeys().build();
   /** Where nodes publish this driver's answers. */
   private final String replyTopic = "raylite.replies." + UUID.randomUUID();
+  /** The streaming generator tasks of this submitter whose values are still to come. */
+  private final ClusterGenerators generators = new ClusterGenerators();
   /** Runs the handling of each reply message, off Hazelcast's event threads. */
   private final ExecutorService replyHandlers = Executors.newThreadPerTaskExecutor(
       Thread.ofVirtual().name("raylite-cluster-replies-", 0).factory());
@@ -653,9 +655,40 @@ final class HazelcastBackend implements TaskBackend {
         TaskOutput.print(lines.lines());
       }
     }
-    if (!read.answers().isEmpty()) {
-      replyHandlers.execute(() -> complete(read.answers()));
+    List<Wire.TaskDone> answers = read.answers();
+    if (answers.stream().anyMatch(d -> ClusterGenerators.isItem(d.id()))) {
+      answers = generatorItems(answers);  // here, in order: see ClusterGenerators
     }
+    if (!answers.isEmpty()) {
+      List<Wire.TaskDone> attempts = answers;
+      replyHandlers.execute(() -> complete(attempts));
+    }
+  }
+
+  /** Hands the generator values among {@code answers} to their streams; returns the attempts' answers. */
+  private List<Wire.TaskDone> generatorItems(List<Wire.TaskDone> answers) {
+    List<Wire.TaskDone> attempts = new java.util.ArrayList<>(answers.size());
+    for (Wire.TaskDone done : answers) {
+      if (!ClusterGenerators.isItem(done.id())) {
+        attempts.add(done);
+        continue;
+      }
+      Object stored;
+      try {
+        stored = result(done.reply(), "generator");
+      } catch (Exception e) {
+        LOG.log(System.Logger.Level.ERROR, "a generator value on " + replyTopic + " cannot be read; its generator "
+            + "ends without it and the values after it", e);
+        continue;
+      }
+      generators.arrived(done.id(), stored);
+    }
+    return attempts;
+  }
+
+  @Override
+  public Streaming streaming(RayFunc generator, Items items) {
+    return generators.open(generator, items);
   }
 
   /** Completes the attempts a message answered, on a reply handler's thread. */

@@ -38,6 +38,14 @@ public final class ApiBridge {
 
     <R> ObjectRef<R> callLocal(ActorHandle<?> actor, RayFunc method, Object[] args, String callName, String group,
         boolean async);
+
+    ActorHandle<Object> createLocal(Raylite runtime, RayFunc constructor, Object[] args, int refMask,
+        ActorOptions options, int priorRestarts);
+
+    <R> ObjectRef<R> callLocal(ActorHandle<?> actor, RayFunc method, Object[] args, String callName, String group,
+        boolean async, int priority);
+
+    LocalRuntime runtimeOf(Raylite runtime);
   }
 
   /** Called once, from {@code ActorHandle}'s static initializer. */

@@ -33,6 +33,17 @@ public interface ActorBackend {
    */
   RemoteActor create(RayFunc constructor, Object[] args, ActorOptions options);
 
+  /**
+   * As {@link #create(RayFunc, Object[], ActorOptions)}, for a constructor some of whose arguments
+   * are refs (those whose bit is set in {@code refMask}, left in {@code args} as they are): the
+   * actor is placed and its handle returned at once, and its constructor runs on its node once
+   * {@code refValues} completes with their stored values (possibly {@link TaskBackend.RemoteValue}s,
+   * which the node fetches from their owners), as a local actor's waits for its arguments. If
+   * {@code refValues} fails, the actor dies with that failure, as locally.
+   */
+  RemoteActor create(RayFunc constructor, Object[] args, int refMask, ActorOptions options,
+      java.util.concurrent.CompletionStage<Object[]> refValues);
+
   /** The live actor named {@code name} in {@code namespace}, anywhere in the cluster. */
   Optional<RemoteActor> named(String name, String namespace);
 }

@@ -67,6 +67,28 @@ public final class ActorHosting {
   }
 
   /**
+   * As {@link #createLocal} and {@link #createRestarted} ({@code priorRestarts} 0 for a new actor),
+   * with the arguments whose bit is set in {@code refMask} refs of {@code runtime} (such as
+   * {@link PendingObject#ref()}s): the constructor runs once they are ready, and the actor dies
+   * with the failure of one that fails, as locally.
+   */
+  public static ActorHandle<Object> createLocal(Raylite runtime, RayFunc constructor, Object[] args, int refMask,
+      ActorOptions options, int priorRestarts) {
+    return ApiBridge.access().createLocal(runtime, constructor, args, refMask, options, priorRestarts);
+  }
+
+  /** A new object of {@code runtime} with no producer there, made ready by whoever completes it. */
+  public static PendingObject pendingObject(Raylite runtime) {
+    return new PendingObject(ApiBridge.access().runtimeOf(runtime).engine());
+  }
+
+  /** As {@link #callLocal(ActorHandle, RayFunc, Object[], String, String, boolean)}, with a priority in the mailbox. */
+  public static <R> ObjectRef<R> callLocal(ActorHandle<?> actor, RayFunc method, Object[] args, String callName,
+      String group, boolean async, int priority) {
+    return ApiBridge.access().callLocal(actor, method, args, callName, group, async, priority);
+  }
+
+  /**
    * Submits a call to a local actor, as {@code ActorCall.remote()} does, with {@code args} none of
    * them a ref.
    *

@@ -34,6 +34,22 @@ public interface RemoteActor {
    */
   Call call(RayFunc method, Object[] args, int refMask, String callName, String group, boolean async);
 
+  /**
+   * As {@link #call(RayFunc, Object[], int, String, String, boolean)}, for a call queued in the
+   * actor's mailbox with {@code priority} (see {@code ActorCall.priority}).
+   */
+  Call call(RayFunc method, Object[] args, int refMask, String callName, String group, boolean async, int priority);
+
+  /**
+   * As {@link #call(RayFunc, Object[], int, String, String, boolean, int)}, for a streaming
+   * generator method: each value it yields goes to {@code items} as it arrives, in order, before
+   * the stage of {@link Call#send} completes (with null, or the method's failure).
+   *
+   * @throws IllegalArgumentException if {@code method} returns void
+   */
+  Call generatorCall(RayFunc method, Object[] args, int refMask, String callName, String group, int priority,
+      TaskBackend.Items items);
+
   /** Kills the actor on its node; see {@code Raylite.kill(ActorHandle, boolean)}. */
   void kill(boolean noRestart);
 

@@ -112,6 +112,35 @@ public interface TaskBackend extends AutoCloseable {
     return null;
   }
 
+  /**
+   * A streaming generator for a backend that runs tasks elsewhere: the function to submit in place
+   * of {@code generator}, which runs it where the task runs and sends each value it yields to
+   * {@code items} (its index from 0, and the value as it is to be stored, possibly a
+   * {@link RemoteValue}), in order, each before the task's result arrives; or null (the default)
+   * if this backend cannot stream values.
+   *
+   * @throws IllegalArgumentException if {@code generator} returns void
+   */
+  default Streaming streaming(RayFunc generator, Items items) {
+    return null;
+  }
+
+  /** Where a streaming generator's values go as they arrive; see {@link #streaming}. */
+  @FunctionalInterface
+  interface Items {
+    /** Value {@code index} (from 0) arrived, as it is to be stored. */
+    void arrived(int index, Object stored);
+  }
+
+  /** One streaming generator task, as {@link #streaming} set it up. */
+  interface Streaming {
+    /** The function to submit in place of the generator. */
+    RayFunc function();
+
+    /** The task ended (its result, or its last failure, is known): no value comes any more. */
+    void ended();
+  }
+
   /** Disconnects; tasks still running elsewhere are abandoned. */
   @Override
   void close();

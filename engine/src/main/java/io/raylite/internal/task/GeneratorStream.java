@@ -225,6 +225,38 @@ public final class GeneratorStream<T> implements ObjectRefGenerator<T> {
     }
   }
 
+  /**
+   * Value {@code index} of a producer that runs on another node arrived, as it is to be stored
+   * (possibly a {@link io.raylite.spi.TaskBackend.RemoteValue}); the backend delivers a call's
+   * values in the order produced, before its result. An index already handed on (a retry's run
+   * from the start) is dropped; so is a value after the end or close.
+   */
+  public void arrived(int index, Object stored) {
+    synchronized (this) {
+      if (index != produced || closed || ended) {
+        if (index > produced && !closed && !ended) {
+          System.getLogger("io.raylite.task").log(System.Logger.Level.WARNING, "generator " + this + " got value "
+              + index + " while it waited for value " + produced + "; values between were lost on their way");
+        }
+        return;
+      }
+    }
+    ObjectEntry item = new ObjectEntry(engine.nextObjectId(), engine.store, null);
+    item.complete(stored);  // if the store cannot take it, the entry fails, and its reader sees why
+    CompletableFuture<Void> wake;
+    synchronized (this) {
+      if (index != produced || closed || ended) {
+        item.discard();
+        return;
+      }
+      unconsumed.add(item);
+      produced++;
+      wake = itemWaiter;
+      itemWaiter = null;
+    }
+    wake(wake, null);
+  }
+
   /** The call's result completed: no more values. */
   private void ended() {
     CompletableFuture<Void> item;

@@ -19,7 +19,9 @@ import io.raylite.function.RayFunc7;
  * ({@link MultipleReturns}). {@link FunctionNames} names a wrapper, and routes it to a
  * concurrency group, after the function it wraps.
  *
- * <p>A wrapper is never serialized: the runtime does not send generator calls to other nodes.
+ * <p>A wrapper is serialized only when its body is serializable: a cluster's streaming generator
+ * task ({@code TaskBackend.streaming}) travels to its node as a wrapper whose body runs there. The
+ * engine's own bodies capture local state and are never sent.
  */
 public final class WrappedFunction {
   private WrappedFunction() {}
@@ -56,11 +58,11 @@ public final class WrappedFunction {
     return function instanceof Wrapper w ? w.original : function;
   }
 
-  @SuppressWarnings("serial")  // never serialized; see the class comment
+  @SuppressWarnings("serial")  // serialized only with a serializable body; see the class comment
   private abstract static class Wrapper implements RayFunc {
-    private static final long serialVersionUID = 1L;
-    final transient RayFunc original;
-    final transient Body body;
+    private static final long serialVersionUID = 2L;
+    final RayFunc original;
+    final Body body;
 
     Wrapper(RayFunc original, Body body) {
       this.original = original;
