@@ -176,10 +176,6 @@ public final class ActorCreation<A> {
         throw new UnsupportedOperationException("ObjectRef arguments to the constructor of an actor on a cluster "
             + "come in a later version of cluster mode; pass the values (get them first)");
       }
-      if (options.placementGroup() != null) {
-        throw new UnsupportedOperationException("placement groups on a cluster runtime come in a later version of "
-            + "cluster mode; create the actor without placementGroup");
-      }
       if (getIfExists) {
         return getOrCreate(cluster);
       }

@@ -488,7 +488,16 @@ final class ClusterPlacementGroups implements PlacementGroupBackend, AutoCloseab
       g = view(row);
     }
     ClusterGroup group = g;
-    return g.whenPlaced().thenCompose(row -> {
+    boolean fits = false;
+    for (int i = 0; i < g.bundles.size() && !fits; i++) {
+      fits = (index < 0 || i == index) && BundlePlan.fits(resources, g.bundles.get(i));
+    }
+    if (!fits) {
+      return CompletableFuture.failedFuture(new InfeasibleResourceException("'" + taskName + "' asks for "
+          + resources + ", which " + (index < 0 ? "no bundle" : "bundle " + index) + " of placement group "
+          + g.describe() + " " + g.bundles + " can ever provide"));
+    }
+    return g.whenPlaced().thenApply(row -> {
       int chosen = -1;
       for (int i = 0; i < row.nodeUuids().length; i++) {
         if ((index < 0 || i == index) && row.nodeUuids()[i] != null
@@ -497,11 +506,11 @@ final class ClusterPlacementGroups implements PlacementGroupBackend, AutoCloseab
           chosen = i;
         }
       }
-      if (chosen < 0) {
-        return target(groupId, index, resources, taskName);  // a bundle moved meanwhile: wait for it again
+      if (chosen < 0) {  // a CREATED Row holds every bundle, and one of them fits: checked above
+        throw new IllegalStateException("placement group " + groupId + " has no held bundle for '" + taskName + "'");
       }
       group.outstanding[chosen].incrementAndGet();
-      return CompletableFuture.completedFuture(new Target(group, chosen, row.nodeUuids()[chosen]));
+      return new Target(group, chosen, row.nodeUuids()[chosen]);
     });
   }
 

@@ -218,6 +218,7 @@ final class HazelcastBackend implements TaskBackend {
       });
       this.actors = home != null ? home.actors : new ClusterActors(client, codec, token);
       this.placementGroups = new ClusterPlacementGroups(client, token, placement);
+      actors.placeGroupsWith(placementGroups);  // a node's actors: its submitter's groups
       unregister.add(() -> client.getLifecycleService().removeLifecycleListener(lifecycle));
     } catch (RuntimeException e) {
       if (home == null) {

@@ -2,11 +2,12 @@ package io.raylite.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.raylite.ActorDiedException;
+import io.raylite.ActorHandle;
 import io.raylite.InfeasibleResourceException;
 import io.raylite.ObjectRef;
 import io.raylite.PlacementGroup;
@@ -258,6 +259,52 @@ class ClusterPlacementGroupsTest {
     PlacementGroup g = group(List.of(ONE_CPU), PlacementStrategy.PACK);
     assertTrue(ray.placementGroups().stream().anyMatch(p -> p.id().equals(g.id())));
     assertEquals(g, ray.getPlacementGroupById(g.id()).orElseThrow());
+  }
+
+  /** An actor that says where it lives. */
+  static final class Locator {
+    String node() {
+      return Raylite.context().nodeId();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void actorInABundle_livesOnTheNodeHoldingIt() {
+    PlacementGroup g = group(List.of(ONE_CPU, ONE_CPU, ONE_CPU), PlacementStrategy.STRICT_SPREAD);
+    List<String> nodes = nodesOfBundles(g);
+    for (int i = 0; i < 3; i++) {
+      ActorHandle<Locator> actor = ray.actor(Locator::new).placementGroup(g, i).remote();
+      assertEquals(nodes.get(i), ray.get(actor.task(Locator::node).remote(), WAIT));
+    }
+  }
+
+  @Test
+  @Order(1)
+  void actorInABundle_isKilledWhenItsGroupIsRemoved() {
+    PlacementGroup g = ray.placementGroup(List.of(ONE_CPU), PlacementStrategy.PACK);
+    ActorHandle<Locator> actor = ray.actor(Locator::new).placementGroup(g, 0).remote();
+    try {
+      ray.get(actor.task(Locator::node).remote(), WAIT);
+    } finally {
+      ray.removePlacementGroup(g);
+    }
+    assertThrows(ActorDiedException.class, () -> ray.get(actor.task(Locator::node).remote(), WAIT));
+  }
+
+  @Test
+  @Order(1)
+  void taskOnANode_findsAGroupByName_andRunsATaskInIt() {
+    String name = "nested-" + UUID.randomUUID();
+    PlacementGroup g = ray.placementGroup(List.of(ONE_CPU), PlacementStrategy.PACK, name);
+    created.add(g);
+    String bundleNode = nodesOfBundles(g).getFirst();
+    ObjectRef<String> nested = ray.task(() -> {
+      Raylite here = Raylite.current();
+      PlacementGroup found = here.getPlacementGroup(name).orElseThrow();
+      return here.get(here.task(() -> Raylite.context().nodeId()).numCpus(0).placementGroup(found, 0).remote());
+    }).numCpus(0).remote();
+    assertEquals(bundleNode, ray.get(nested, WAIT));
   }
 
   @Test
