@@ -148,7 +148,7 @@ final class ClusterPlacementGroups implements PlacementGroupBackend, AutoCloseab
     this.placement = placement;
     this.listener = rows().addEntryListener(
         (com.hazelcast.map.listener.EntryUpdatedListener<String, Row>) event ->
-            handlers.execute(() -> seen(event.getValue())), true);
+            async(() -> seen(event.getValue())), true);
   }
 
   private IMap<String, Row> rows() {
@@ -233,6 +233,15 @@ final class ClusterPlacementGroups implements PlacementGroupBackend, AutoCloseab
     ClusterGroup g = row == null ? null : groups.get(row.id());
     if (g != null) {
       g.seen(row);
+    }
+  }
+
+  /** Runs {@code work} on a handler thread; on the caller's once they are closed (the runtime closes). */
+  private void async(Runnable work) {
+    try {
+      handlers.execute(work);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      work.run();
     }
   }
 
@@ -423,7 +432,7 @@ final class ClusterPlacementGroups implements PlacementGroupBackend, AutoCloseab
         }
         continue;
       }
-      handlers.execute(() -> reschedule(g, uuid));
+      async(() -> reschedule(g, uuid));
     }
   }
 
@@ -649,7 +658,7 @@ final class ClusterPlacementGroups implements PlacementGroupBackend, AutoCloseab
       if (completed != null) {
         Row r = next;
         CompletableFuture<Row> w = completed;
-        handlers.execute(() -> {
+        async(() -> {  // their callbacks (the runtime's ready ref, tasks waiting) run off the caller's thread
           w.complete(r);
           placed.complete(null);
         });

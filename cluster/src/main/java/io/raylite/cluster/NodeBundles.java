@@ -83,7 +83,7 @@ final class NodeBundles {
       }
       for (Hold h : holds.getOrDefault(groupId, List.of())) {
         if (h.attempt() == attempt) {
-          return true;  // delivered twice
+          return h.local().state() == PlacementGroupState.CREATED;  // delivered twice: granted yet?
         }
       }
       try {
