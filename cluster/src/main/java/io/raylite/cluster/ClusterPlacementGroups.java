@@ -601,6 +601,24 @@ final class ClusterPlacementGroups implements PlacementGroupBackend, AutoCloseab
 
   /* ---------------- One group ---------------- */
 
+  /**
+   * A group as it travels to another JVM as a task's argument (HazelcastBackend.prepare swaps it in):
+   * its id, bound when read to the runtime that reads it (on a node, the one its tasks submit through).
+   */
+  record GroupRef(String id) implements Serializable {
+    private Object readResolve() throws java.io.ObjectStreamException {
+      io.raylite.Raylite here;
+      try {
+        here = io.raylite.Raylite.current();
+      } catch (RuntimeException e) {
+        throw new java.io.InvalidObjectException("placement group " + id + " can only be read in a task or actor "
+            + "of a runtime connected to its cluster: " + e.getMessage());
+      }
+      return here.getPlacementGroupById(id).orElseThrow(() -> new java.io.InvalidObjectException(
+          "placement group " + id + " is not known to the cluster any more (removed long ago)"));
+    }
+  }
+
   /** One group of the cluster as this JVM follows it. */
   final class ClusterGroup implements PlacementGroupBackend.Group {
     final String id;

@@ -312,7 +312,10 @@ final class HazelcastBackend implements TaskBackend {
     Object[] kept = args.clone();
     for (int i = 0; i < args.length; i++) {
       if ((refMask & (1 << i)) == 0) {
-        kept[i] = new Wire.EncodedArg(codec.encodeArgument(taskName, i, args[i]));
+        // A placement group travels as its id, bound on the node to the group there.
+        Object value = args[i] instanceof io.raylite.PlacementGroup pg && placementGroups.byId(pg.id()).isPresent()
+            ? new ClusterPlacementGroups.GroupRef(pg.id()) : args[i];
+        kept[i] = new Wire.EncodedArg(codec.encodeArgument(taskName, i, value));
       }
     }
     if (TaskOutput.CAPTURE.isBound()) {

@@ -308,6 +308,18 @@ class ClusterPlacementGroupsTest {
   }
 
   @Test
+  @Order(1)
+  void taskOnANode_runsATaskInAGroupPassedAsItsArgument() {
+    PlacementGroup g = group(List.of(ONE_CPU), PlacementStrategy.PACK);
+    String bundleNode = nodesOfBundles(g).getFirst();
+    ObjectRef<String> nested = ray.task((PlacementGroup pg) -> {
+      Raylite here = Raylite.current();
+      return here.get(here.task(() -> Raylite.context().nodeId()).numCpus(0).placementGroup(pg, 0).remote());
+    }, g).numCpus(0).remote();
+    assertEquals(bundleNode, ray.get(nested, WAIT));
+  }
+
+  @Test
   @Order(2)
   void bundlesOfANodeThatDies_arePlacedAgainWhenANodeCanHoldThem() throws Exception {
     LoopbackCluster.Node doomed = CLUSTER.addNode("--cpus 1 --resource slot=1");
