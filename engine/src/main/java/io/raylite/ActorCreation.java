@@ -172,10 +172,6 @@ public final class ActorCreation<A> {
     }
     io.raylite.spi.ActorBackend cluster = runtime.clusterActors();
     if (cluster != null) {
-      if (options.placementGroup() != null) {
-        throw new UnsupportedOperationException("placement groups on a cluster runtime come in a later version of "
-            + "cluster mode; create the actor without placementGroup");
-      }
       if (getIfExists) {
         return getOrCreate(cluster);
       }

@@ -222,7 +222,8 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
    *     is invalid (see {@link TaskOptions.Builder#resource})
    * @throws InfeasibleResourceException if the runtime could never hold the bundles together, or
    *     {@code STRICT_SPREAD} asks for more than one bundle on this one-node runtime
-   * @throws UnsupportedOperationException on a cluster runtime
+   *     (on a cluster: if the live nodes could never hold them as the strategy asks, such as
+   *     {@code STRICT_SPREAD} with more bundles than live nodes)
    */
   public PlacementGroup placementGroup(List<Map<String, Double>> bundles, PlacementStrategy strategy) {
     return createPlacementGroup(bundles, strategy, null);
@@ -289,7 +290,7 @@ public final class Raylite extends TaskCalls implements AutoCloseable {
     if (runtime.isClosed()) {
       throw new RuntimeClosedException("runtime '" + runtime.state().runtimeName() + "' is closed");
     }
-    return List.copyOf(runtime.placementGroups().list());
+    return List.copyOf(runtime.placementGroups().listAll());
   }
 
   /**

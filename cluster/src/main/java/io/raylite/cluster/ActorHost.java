@@ -143,14 +143,30 @@ final class ActorHost {
     }
     ActorWire.Spec spec = (ActorWire.Spec) decode(specBytes, "actor " + address.describe());
     ConstructorArgs.OnNode.Local args = constructorArgs.prepare(ray, address.id(), spec.args(), restarts);
+    ActorOptions options = inBundle(options(spec), spec, address);
     ActorHandle<Object> handle = args.refMask() != 0
-        ? ActorHosting.createLocal(ray, spec.constructor(), args.args(), args.refMask(), options(spec), restarts)
+        ? ActorHosting.createLocal(ray, spec.constructor(), args.args(), args.refMask(), options, restarts)
         : restarts > 0
-        ? ActorHosting.createRestarted(ray, spec.constructor(), spec.args(), options(spec), restarts)
-        : ActorHosting.createLocal(ray, spec.constructor(), spec.args(), options(spec));
+        ? ActorHosting.createRestarted(ray, spec.constructor(), spec.args(), options, restarts)
+        : ActorHosting.createLocal(ray, spec.constructor(), spec.args(), options);
     Hosted h = new Hosted(address, handle);
     hosted.put(address.id(), h);
     ActorHosting.died(handle).whenCompleteAsync((death, ignored) -> died(h, death), background);
+  }
+
+  /**
+   * The options of an actor placed in a bundle of a cluster placement group: in the local group that
+   * holds that bundle here (NodeBundles), so that its resources are charged to the bundle.
+   *
+   * @throws io.raylite.PlacementGroupRemovedException if this node does not hold the bundle
+   */
+  private ActorOptions inBundle(ActorOptions options, ActorWire.Spec spec, ActorWire.Address address) {
+    if (spec.placementGroup() == null) {
+      return options;
+    }
+    NodeBundles.Target in = NodeRequests.node(hz).bundles.target(spec.placementGroup(), spec.bundleIndex(),
+        "actor " + address.describe());
+    return options.toBuilder().placementGroup(in.local(), in.localIndex()).build();
   }
 
   private static ActorOptions options(ActorWire.Spec spec) {

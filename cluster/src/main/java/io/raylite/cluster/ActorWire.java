@@ -34,10 +34,22 @@ final class ActorWire {
   /** A concurrency group as declared at creation. */
   record Group(String name, int maxConcurrency, List<RayFunc> methods) implements Serializable {}
 
-  /** What the actor's node builds it from: the constructor, its arguments and the options. */
+  /**
+   * What the actor's node builds it from: the constructor, its arguments and the options; for an
+   * actor placed in a placement group, the group's id and the bundle the node holds for it (else
+   * null and -1).
+   */
   record Spec(RayFunc constructor, Object[] args, Map<String, Double> resources, String name, String namespace,
       ActorLifetime lifetime, int maxRestarts, int maxTaskRetries, int maxConcurrency, int maxPendingCalls,
-      boolean dedicatedThread, List<Group> groups) implements Serializable {}
+      boolean dedicatedThread, List<Group> groups, String placementGroup, int bundleIndex) implements Serializable {
+    /** An actor in no placement group. */
+    Spec(RayFunc constructor, Object[] args, Map<String, Double> resources, String name, String namespace,
+        ActorLifetime lifetime, int maxRestarts, int maxTaskRetries, int maxConcurrency, int maxPendingCalls,
+        boolean dedicatedThread, List<Group> groups) {
+      this(constructor, args, resources, name, namespace, lifetime, maxRestarts, maxTaskRetries, maxConcurrency,
+          maxPendingCalls, dedicatedThread, groups, null, -1);
+    }
+  }
 
   /**
    * One call of actor {@code actorId} by caller {@code callerId}, the {@code seq}-th of that caller

@@ -197,6 +197,9 @@ final class ClusterActors implements ActorBackend {
     }
   }
 
+  /** Where actors placed in placement groups find their bundles' nodes; null until set. */
+  private volatile ClusterPlacementGroups placementGroups;
+
   ClusterActors(HazelcastInstance hz, ValueCodec codec, String token) {
     this.hz = hz;
     this.codec = codec;
@@ -281,16 +284,20 @@ final class ClusterActors implements ActorBackend {
     for (ConcurrencyGroup g : options.concurrencyGroups()) {
       groups.add(new ActorWire.Group(g.name(), g.maxConcurrency(), new ArrayList<>(g.methods())));
     }
+    // In a placement group: the node holding its bundle, once the group holds it.
+    ClusterPlacementGroups.Target bundle = options.placementGroup() == null ? null
+        : bundleOf(options, what);
     byte[] spec;
     try {
       spec = codec.encode(new ActorWire.Spec(constructor, args.clone(), new java.util.HashMap<>(options.resources()),
           name, namespace, options.lifetime(), options.maxRestarts(), options.maxTaskRetries(),
-          options.maxConcurrency(), options.maxPendingCalls(), options.dedicatedThread(), groups));
+          options.maxConcurrency(), options.maxPendingCalls(), options.dedicatedThread(), groups,
+          bundle == null ? null : options.placementGroup().id(), bundle == null ? -1 : bundle.bundle()));
     } catch (IOException e) {
       throw new IllegalArgumentException("the options of " + what + " cannot be sent to a node (a concurrency "
           + "group's method is not serializable?): " + e.getMessage(), e);
     }
-    Member node = chooseNode(options.resources(), what);
+    Member node = bundle == null ? chooseNode(options.resources(), what) : bundleNode(bundle, what);
     ActorWire.Address address = new ActorWire.Address("actor-" + callerId.substring(0, 8) + "-"
         + actorIds.incrementAndGet(), node.getUuid().toString(), node.getAttribute(ClusterConfigs.ATTR_NODE_ID),
         name, namespace, options.maxPendingCalls());
@@ -334,6 +341,45 @@ final class ClusterActors implements ActorBackend {
       }
     }, handlers);
     return actor;
+  }
+
+  /** Has actors placed in placement groups find their bundles through {@code groups}; set once, before use. */
+  void placeGroupsWith(ClusterPlacementGroups groups) {
+    this.placementGroups = groups;
+  }
+
+  /**
+   * The bundle of a placement group an actor is created in, waiting until the group holds it (a
+   * pending group: Ray's creation returns at once and starts the actor then).
+   */
+  private ClusterPlacementGroups.Target bundleOf(ActorOptions options, String what) {
+    ClusterPlacementGroups groups = placementGroups;
+    if (groups == null) {
+      throw new UnsupportedOperationException("this connection to the cluster has no placement groups");
+    }
+    io.raylite.PlacementGroup group = options.placementGroup();
+    if (group.state() == io.raylite.PlacementGroupState.REMOVED) {
+      throw new io.raylite.PlacementGroupRemovedException(what + " cannot be placed in placement group " + group.id()
+          + ": it was removed");
+    }
+    try {
+      return groups.target(group.id(), options.bundleIndex(), options.resources(), what).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RayliteException("interrupted while " + what + " waited for placement group " + group.id()
+          + " to be placed", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new RayliteException(e.getCause().toString(), e.getCause());
+    }
+  }
+
+  private Member bundleNode(ClusterPlacementGroups.Target bundle, String what) {
+    Member node = RemoteObjects.memberOf(hz, bundle.nodeUuid());
+    if (node == null) {
+      throw new io.raylite.NodeDiedException("the node holding bundle " + bundle.bundle() + " of placement group "
+          + bundle.group().id + " left the cluster before " + what + " could start there");
+    }
+    return node;
   }
 
   private IMap<String, ActorWire.Address> names() {

@@ -122,6 +122,8 @@ final class ClusterNode implements AutoCloseable {
   private final java.util.concurrent.locks.ReentrantLock ownedLock = new java.util.concurrent.locks.ReentrantLock();
   private final java.util.concurrent.locks.Condition ownedDropped = ownedLock.newCondition();
   private final CountDownLatch stopped = new CountDownLatch(1);
+  /** The bundles of the cluster's placement groups held here, each group's in a local group. */
+  final NodeBundles bundles;
   /** The actors that live here, and this node's side as a caller of actors (see ClusterActors). */
   final ActorHost actorHost;
   final ClusterActors actors;
@@ -158,6 +160,7 @@ final class ClusterNode implements AutoCloseable {
   private ClusterNode(NodeOptions options, String nodeId, Raylite ray) {
     this.nodeId = nodeId;
     this.ray = ray;
+    this.bundles = new NodeBundles(nodeId, ray);
     this.codec = new ForyCodec(options.loader());
     this.tokenText = ClusterConfigs.token(options.secret());
     this.token = tokenText.getBytes(StandardCharsets.UTF_8);
@@ -270,6 +273,10 @@ final class ClusterNode implements AutoCloseable {
     try {
       TaskCall<Object> call = ray.task((RayFunc0<Object>) () -> runBody(replyTopic, spec)).name(spec.name())
           .maxRetries(0).priority(spec.priority());
+      if (spec.placementGroup() != null) {
+        NodeBundles.Target in = bundles.target(spec.placementGroup(), spec.bundleIndex(), spec.name());
+        call.placementGroup(in.local(), in.localIndex());
+      }
       spec.resources().forEach((name, amount) -> {
         switch (name) {
           case Resources.CPU -> call.numCpus(amount);

@@ -138,6 +138,10 @@ final class HazelcastBackend implements TaskBackend {
   private volatile boolean closing;
   /** The cluster's actors, as this driver calls them. */
   private final ClusterActors actors;
+  /** The cluster's placement groups, as this submitter creates and uses them. */
+  private final ClusterPlacementGroups placementGroups;
+  /** Attempts placed in a placement group that wait for their bundle to be held, by id. */
+  private final Map<Long, CompletableFuture<Object>> waitingForBundle = new ConcurrentHashMap<>();
   /**
    * The node this backend submits for (its tasks' nested tasks), whose member it shares; null on
    * a driver, which owns its client.
@@ -223,6 +227,8 @@ final class HazelcastBackend implements TaskBackend {
         }
       });
       this.actors = home != null ? home.actors : new ClusterActors(client, codec, token);
+      this.placementGroups = new ClusterPlacementGroups(client, token, placement);
+      actors.placeGroupsWith(placementGroups);  // a node's actors: its submitter's groups
       unregister.add(() -> client.getLifecycleService().removeLifecycleListener(lifecycle));
     } catch (RuntimeException e) {
       if (home == null) {
@@ -240,6 +246,9 @@ final class HazelcastBackend implements TaskBackend {
       placement.add(m.getUuid().toString(), m.getAttribute(ClusterConfigs.ATTR_NODE_ID),
           m.getAddress().getHost() + ":" + m.getAddress().getPort(), ResourceText.parse(resources));
       drainBacklog();  // held tasks may go to the new node
+      if (placementGroups != null) {  // null while the constructor adds the first members
+        placementGroups.nodeJoined();
+      }
     }
   }
 
@@ -262,6 +271,9 @@ final class HazelcastBackend implements TaskBackend {
       }
     }
     drainBacklog();  // held tasks that only that node could run fail now
+    if (slot != null && placementGroups != null) {  // null while the constructor runs
+      placementGroups.nodeLeft(uuid);
+    }
   }
 
   private void lostCluster() {
@@ -269,6 +281,16 @@ final class HazelcastBackend implements TaskBackend {
       lost = closing ? "the driver's runtime closed" : "the driver lost its connection to the cluster at " + address;
     }
     failHeld(h -> true);
+    RayliteException why = closing ? new RuntimeClosedException(lost) : new RayliteException(lost);
+    if (placementGroups != null) {
+      placementGroups.lost(why);  // their ready refs fail instead of waiting
+    }
+    for (Long id : waitingForBundle.keySet()) {
+      CompletableFuture<Object> waiting = waitingForBundle.remove(id);
+      if (waiting != null) {
+        waiting.completeExceptionally(why);
+      }
+    }
     for (Long id : inFlight.keySet()) {
       fail(id, closing ? new RuntimeClosedException(lost) : new RayliteException(lost));
     }
@@ -301,7 +323,10 @@ final class HazelcastBackend implements TaskBackend {
     Object[] kept = args.clone();
     for (int i = 0; i < args.length; i++) {
       if ((refMask & (1 << i)) == 0) {
-        kept[i] = new Wire.EncodedArg(codec.encodeArgument(taskName, i, args[i]));
+        // A placement group travels as its id, bound on the node to the group there.
+        Object value = args[i] instanceof io.raylite.PlacementGroup pg && placementGroups.byId(pg.id()).isPresent()
+            ? new ClusterPlacementGroups.GroupRef(pg.id()) : args[i];
+        kept[i] = new Wire.EncodedArg(codec.encodeArgument(taskName, i, value));
       }
     }
     if (TaskOutput.CAPTURE.isBound()) {
@@ -370,6 +395,10 @@ final class HazelcastBackend implements TaskBackend {
     CompletableFuture<Object> answer = new Attempt(id);
     // A task on this node that submits: the lines of its nested tasks are its own (TaskOutput).
     TaskOutput.Capture output = submitterOf(args);
+    if (task.placementGroupId() != null) {
+      return submitToBundle(id, answer, new Wire.TaskSpec(id, task.taskId(), task.name(), task.attempt(),
+          task.priority(), Wire.copy(task.resources()), f, wire), task, preferred, output);
+    }
     Backlog.Held held = new Backlog.Held(new Wire.TaskSpec(id, task.taskId(), task.name(), task.attempt(), task.priority(),
         Wire.copy(task.resources()), f, wire), preferred, answer, output);
     Placement.Slot slot = backlog.placeOrHold(held);
@@ -380,6 +409,42 @@ final class HazelcastBackend implements TaskBackend {
       return answer;  // held until a node has room: see Backlog
     }
     dispatch(held, slot);
+    return answer;
+  }
+
+  /**
+   * Sends an attempt placed in a placement group to the node holding its bundle, once the group
+   * holds it: the bundle's resources are held there already, so the Placement counts nothing.
+   */
+  private CompletableFuture<Object> submitToBundle(long id, CompletableFuture<Object> answer, Wire.TaskSpec unplaced,
+      TaskInfo task, String preferred, TaskOutput.Capture output) {
+    waitingForBundle.put(id, answer);
+    placementGroups.target(task.placementGroupId(), task.bundleIndex(), task.resources(), task.name())
+        .whenComplete((target, failure) -> {
+          if (waitingForBundle.remove(id) == null) {  // cancelled, or the cluster lost, meanwhile
+            if (target != null) {
+              target.done();
+            }
+            return;
+          }
+          if (failure != null) {
+            answer.completeExceptionally(failure instanceof CompletionException c && c.getCause() != null
+                ? c.getCause() : failure);
+            return;
+          }
+          answer.whenComplete((v, e) -> target.done());
+          Placement.Slot slot = placement.live(target.nodeUuid());
+          if (slot == null) {
+            answer.completeExceptionally(new io.raylite.NodeDiedException("the node holding bundle "
+                + target.bundle() + " of placement group " + task.placementGroupId() + " left the cluster before task '"
+                + task.name() + "' was sent there"));
+            return;
+          }
+          Wire.TaskSpec spec = new Wire.TaskSpec(id, unplaced.taskId(), unplaced.name(), unplaced.attempt(),
+              unplaced.priority(), unplaced.resources(), unplaced.function(), unplaced.args(), task.placementGroupId(),
+              target.bundle());
+          dispatch(new Backlog.Held(spec, preferred, answer, output), slot);
+        });
     return answer;
   }
 
@@ -411,6 +476,12 @@ final class HazelcastBackend implements TaskBackend {
     for (Backlog.Held h : backlog.remove(h -> h.spec().id() == a.id)) {
       h.answer().completeExceptionally(new io.raylite.TaskCancelledException("task '" + h.spec().name() + "' ("
           + h.spec().taskId() + ") was cancelled before it was placed on a node"));
+      return;
+    }
+    CompletableFuture<Object> waiting = waitingForBundle.remove(a.id);
+    if (waiting != null) {
+      waiting.completeExceptionally(new io.raylite.TaskCancelledException("task was cancelled before its placement "
+          + "group bundle was held"));
       return;
     }
     InFlight f = inFlight.get(a.id);
@@ -552,7 +623,9 @@ final class HazelcastBackend implements TaskBackend {
   private void dispatch(Backlog.Held held, Placement.Slot slot) {
     Wire.TaskSpec spec = held.spec();
     long id = spec.id();
-    InFlight registered = new InFlight(slot.uuid, slot, spec.name(), spec.resources(), held.answer(), System.nanoTime());
+    // A task in a placement group bundle is not counted: the bundle holds its resources.
+    InFlight registered = new InFlight(slot.uuid, slot, spec.name(), spec.placementGroup() != null ? Map.of()
+        : spec.resources(), held.answer(), System.nanoTime());
     inFlight.put(id, registered);
     answerChecks.arm(slot.uuid);
     if (held.output() != null) {
@@ -818,8 +891,14 @@ final class HazelcastBackend implements TaskBackend {
   }
 
   @Override
+  public io.raylite.spi.PlacementGroupBackend placementGroups() {
+    return placementGroups;
+  }
+
+  @Override
   public void close() {
     closing = true;
+    placementGroups.close();  // first: its groups are removed on their nodes while the cluster is reachable
     lostCluster();
     if (home == null) {
       actors.close();  // a node's submitter shares the node's actors, closed with the node

@@ -223,6 +223,37 @@ final class Placement {
     }
   }
 
+  /** The live node with this member uuid, or null. */
+  Slot live(String uuid) {
+    lock.lock();
+    try {
+      return live.get(uuid);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The live nodes and each one's room: its capacity, or, with {@code free}, its capacity less what
+   * this submitter has placed there and not seen finish.
+   */
+  Map<Slot, Map<String, Double>> rooms(boolean free) {
+    lock.lock();
+    try {
+      Map<Slot, Map<String, Double>> rooms = new LinkedHashMap<>();
+      for (Slot s : live.values()) {
+        Map<String, Double> room = new HashMap<>(s.capacity);
+        if (free) {
+          s.used.forEach((k, v) -> room.merge(k, -v, Double::sum));
+        }
+        rooms.put(s, room);
+      }
+      return rooms;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** The id of the live node with this member uuid, or null. */
   String nodeIdOf(String uuid) {
     lock.lock();

@@ -35,10 +35,17 @@ final class Wire {
   /**
    * One attempt of a task, as a submitter sends it to a node. {@code id} is unique among the
    * submitter's attempts: the node runs an id once, however often it arrives, and answers it
-   * under the same id.
+   * under the same id. An attempt placed in a placement group names the group's id and the bundle
+   * index ({@code -1}: any bundle of the group on that node); the node runs it in its reservation.
    */
   record TaskSpec(long id, String taskId, String name, int attempt, int priority, Map<String, Double> resources,
-      byte[] function, Object[] args) implements Serializable {}
+      byte[] function, Object[] args, String placementGroup, int bundleIndex) implements Serializable {
+    /** An attempt in no placement group. */
+    TaskSpec(long id, String taskId, String name, int attempt, int priority, Map<String, Double> resources,
+        byte[] function, Object[] args) {
+      this(id, taskId, name, attempt, priority, resources, function, args, null, -1);
+    }
+  }
 
   /** A node's answer to the attempt {@code id}. */
   record TaskDone(long id, TaskReply reply) implements Serializable {}

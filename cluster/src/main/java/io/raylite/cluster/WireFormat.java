@@ -51,6 +51,8 @@ final class WireFormat {
             writeHandle(out, (Wire.ObjectHandle) a);
           }
         }
+        writeString(out, t.placementGroup());
+        out.writeInt(t.bundleIndex());
       }
     });
   }
@@ -81,7 +83,10 @@ final class WireFormat {
           default -> throw new IOException("unknown argument kind " + kind);
         };
       }
-      tasks.add(new Wire.TaskSpec(id, taskId, name, attempt, priority, resources, function, args));
+      String placementGroup = in.string();
+      int bundleIndex = in.data.readInt();
+      tasks.add(new Wire.TaskSpec(id, taskId, name, attempt, priority, resources, function, args, placementGroup,
+          bundleIndex));
     }
     return tasks;
   }

@@ -378,11 +378,4 @@ class ClusterTasksTest {
       System.clearProperty("raylite.address");
     }
   }
-
-  @Test
-  void placementGroup_onAClusterRuntime_isNotSupportedYet() {
-    UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
-        () -> ray.placementGroup(java.util.List.of(java.util.Map.of("CPU", 1.0)), io.raylite.PlacementStrategy.PACK));
-    assertTrue(e.getMessage().contains("placement groups"), e.getMessage());
-  }
 }

@@ -27,6 +27,22 @@ class WireFormatTest {
   }
 
   @Test
+  void taskInABundle_readsBackWithItsGroupAndBundle() throws IOException {
+    Wire.TaskSpec spec = new Wire.TaskSpec(43, "task-10", "g", 0, 0, Map.of("CPU", 1.0), new byte[] {1},
+        new Object[0], "pg-0123456789abcdef", 2);
+    Wire.TaskSpec back = WireFormat.readTasks(WireFormat.writeTasks(List.of(spec))).getFirst();
+    assertEquals(List.of("pg-0123456789abcdef", 2), List.of(back.placementGroup(), back.bundleIndex()));
+  }
+
+  @Test
+  void taskInNoGroup_readsBackWithNoGroup() throws IOException {
+    Wire.TaskSpec spec = new Wire.TaskSpec(44, "task-11", "h", 0, 0, Map.of(), new byte[] {1}, new Object[0]);
+    Wire.TaskSpec back = WireFormat.readTasks(WireFormat.writeTasks(List.of(spec))).getFirst();
+    assertEquals(null, back.placementGroup());
+    assertEquals(-1, back.bundleIndex());
+  }
+
+  @Test
   void answers_ofEachKind_readBackAsWritten() throws IOException {
     List<Wire.TaskDone> done = List.of(
         new Wire.TaskDone(1, new Wire.TaskReply(Wire.TaskReply.Kind.INLINE, new byte[] {5}, null, null)),

@@ -67,6 +67,8 @@ public final class LocalRuntime {
   final ActorRegistry actors;
   /** The runtime's placement groups; tasks and actors placed in one are scheduled in its bundles. */
   final PlacementGroupTable placementGroups;
+  /** The cluster's placement groups when the backend reserves bundles on nodes; else null. */
+  private final io.raylite.internal.placement.RemotePlacementGroups clusterGroups;
   final ObjectStore store;
   /** The state API's bookkeeping: stored objects, dead actors, log lines; tasks are the engine's TaskTable. */
   final RuntimeState state;
@@ -130,6 +132,11 @@ public final class LocalRuntime {
       engine.backend.actors().attach(api);
     }
     this.placementGroups = new PlacementGroupTable(engine);
+    this.clusterGroups = engine.backend == null || engine.backend.placementGroups() == null ? null
+        : new io.raylite.internal.placement.RemotePlacementGroups(engine, engine.backend.placementGroups());
+    if (clusterGroups != null) {
+      placementGroups.useRemote(clusterGroups);
+    }
     this.shapes = Caffeine.newBuilder().maximumSize(1_024).build();
     this.mbean = RuntimeMBean.register(engine, engine::taskIdsIssued);  // last: the runtime is complete
   }
@@ -190,6 +197,9 @@ public final class LocalRuntime {
    */
   private <R> ObjectRef<R> submitPlacedTask(RayFunc function, Object[] args, int refMask, TaskOptions options,
       String taskName) {
+    if (clusterGroups != null) {
+      return submitClusterPlacedTask(function, args, refMask, options, taskName);
+    }
     if (onCluster()) {
       throw placementGroupsUnsupported();
     }
@@ -208,12 +218,35 @@ public final class LocalRuntime {
     return ref;
   }
 
+  /**
+   * A task placed in a group of the cluster: the backend sends it to the node holding its bundle,
+   * which runs it in its own reservation; here it holds nothing, as any task placed on a node.
+   */
+  private <R> ObjectRef<R> submitClusterPlacedTask(RayFunc function, Object[] args, int refMask, TaskOptions options,
+      String taskName) {
+    io.raylite.internal.placement.RemotePlacementGroups.RemotePlacementGroup group =
+        clusterGroups.viewOf(options.placementGroup(), "placementGroup");
+    group.check(options.bundleIndex(), options.resources(), taskName);
+    Object[] kept = engine.backend.prepare(function, taskName, options.resources(), args, refMask);
+    TaskRun task = new TaskRun(engine, engine.nextTaskId(), taskName, options, placedRequest,
+        function, kept, refMask);
+    ObjectRefImpl<R> ref = new ObjectRefImpl<>(task.result);
+    engine.tasks.track(task, RuntimeState.callerSeq());
+    adoptByCurrentTask(task);
+    task.resolveArguments();
+    group.admitted(task);
+    return ref;
+  }
+
   /* ---------------- Placement groups ---------------- */
 
   /** Creates a placement group; the arguments are checked by {@link Raylite#placementGroup}. */
   public PlacementGroup createPlacementGroup(List<Map<String, Double>> bundles, PlacementStrategy strategy,
       String groupName) {
     checkOpen();
+    if (clusterGroups != null) {
+      return clusterGroups.create(bundles, strategy, groupName);
+    }
     if (onCluster()) {
       throw placementGroupsUnsupported();
     }
@@ -226,6 +259,10 @@ public final class LocalRuntime {
    */
   public void removePlacementGroup(PlacementGroup group) {
     checkOpen();
+    if (clusterGroups != null) {
+      clusterGroups.remove(clusterGroups.viewOf(group, "placementGroup"));
+      return;
+    }
     PlacementGroupRecord record = PlacementGroupTable.recordOf(engine, group, "placementGroup");
     if (record.markRemoved()) {
       placementGroups.forget(record);

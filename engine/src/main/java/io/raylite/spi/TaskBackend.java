@@ -141,6 +141,14 @@ public interface TaskBackend extends AutoCloseable {
     void ended();
   }
 
+  /**
+   * Where the runtime's placement groups reserve their bundles when they reserve them on the nodes
+   * of a cluster; null (the default) when they reserve them in the runtime itself.
+   */
+  default PlacementGroupBackend placementGroups() {
+    return null;
+  }
+
   /** Disconnects; tasks still running elsewhere are abandoned. */
   @Override
   void close();
@@ -178,11 +186,20 @@ public interface TaskBackend extends AutoCloseable {
    * @param resources what the task holds while it runs, by name
    * @param attempt 0 for the first run
    * @param priority the task's {@code .priority(int)}: the node queues it with that priority
+   * @param placementGroupId the id of the {@link PlacementGroupBackend} group the task is placed in,
+   *     or null for none
+   * @param bundleIndex the bundle index in that group, -1 for any bundle (ignored without a group)
    */
-  record TaskInfo(String taskId, String name, Map<String, Double> resources, int attempt, int priority) {
+  record TaskInfo(String taskId, String name, Map<String, Double> resources, int attempt, int priority,
+      String placementGroupId, int bundleIndex) {
     /** A task of the default priority, 0. */
     public TaskInfo(String taskId, String name, Map<String, Double> resources, int attempt) {
       this(taskId, name, resources, attempt, 0);
+    }
+
+    /** A task in no placement group. */
+    public TaskInfo(String taskId, String name, Map<String, Double> resources, int attempt, int priority) {
+      this(taskId, name, resources, attempt, priority, null, -1);
     }
   }
 }

@@ -35,9 +35,16 @@ public final class PlacementGroupTable {
   /** Every group by id, in creation order. Guarded by itself. */
   private final LinkedHashMap<String, PlacementGroupRecord> all = new LinkedHashMap<>();
   private int removedCount;
+  /** The cluster's groups, when the runtime's backend reserves bundles on nodes; else null. Set once. */
+  private volatile RemotePlacementGroups remote;
 
   public PlacementGroupTable(Engine engine) {
     this.engine = engine;
+  }
+
+  /** Makes lookups find the cluster's groups: the runtime's backend reserves bundles on nodes. */
+  public void useRemote(RemotePlacementGroups groups) {
+    this.remote = groups;
   }
 
   /**
@@ -89,12 +96,20 @@ public final class PlacementGroupTable {
   /** The group named {@code name} that is not removed. */
   public Optional<PlacementGroup> named(String name) {
     engine.checkOpen();
+    RemotePlacementGroups cluster = remote;
+    if (cluster != null) {
+      return cluster.named(name);
+    }
     return Optional.ofNullable(names.get(name));
   }
 
   /** The group with id {@code id}, removed ones included while they are listed. */
   public Optional<PlacementGroup> byId(String id) {
     engine.checkOpen();
+    RemotePlacementGroups cluster = remote;
+    if (cluster != null) {
+      return cluster.byId(id);
+    }
     synchronized (all) {
       return Optional.ofNullable(all.get(id));
     }
@@ -105,6 +120,12 @@ public final class PlacementGroupTable {
     synchronized (all) {
       return new ArrayList<>(all.values());
     }
+  }
+
+  /** Every group the runtime's public calls see, in creation order: the cluster's on a cluster runtime. */
+  public List<PlacementGroup> listAll() {
+    RemotePlacementGroups cluster = remote;
+    return cluster != null ? cluster.list() : new ArrayList<>(list());
   }
 
   /**

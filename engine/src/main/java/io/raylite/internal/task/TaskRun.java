@@ -408,7 +408,7 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
       Object[] values = argumentValues();
       value = runtime.backend == null
           ? ScopedValue.where(CURRENT, this).call(() -> Invoker.invoke(function, values))
-          : runtime.backend.execute(function, values, new TaskBackend.TaskInfo(idString(), name, resources(), attempt, priority()));
+          : runtime.backend.execute(function, values, backendInfo());
     } catch (Throwable t) {
       failure = t;
     }
@@ -425,6 +425,13 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
     return finish(value, failure, mayChain);
   }
 
+  /** What the backend is told of this attempt, with the placement group it is placed in, if any. */
+  private TaskBackend.TaskInfo backendInfo() {
+    io.raylite.PlacementGroup group = options.placementGroup();
+    return new TaskBackend.TaskInfo(idString(), name, resources(), attempt, priority(),
+        group == null ? null : group.id(), options.bundleIndex());
+  }
+
   /**
    * Hands the task to a backend that places it on a node and returns at once; the node's answer
    * finishes it, on the backend's thread. The task holds no resources here (the node does).
@@ -433,8 +440,7 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
     startedNanos = System.nanoTime();
     CompletionStage<Object> answer;
     try {
-      answer = runtime.backend.submit(function, argumentValues(),
-          new TaskBackend.TaskInfo(idString(), name, resources(), attempt, priority()));
+      answer = runtime.backend.submit(function, argumentValues(), backendInfo());
     } catch (Throwable t) {
       return finish(null, t, false);
     }
