@@ -152,6 +152,59 @@ final class NodeRequests {
     }
   }
 
+  /**
+   * Waits until a shared object is ready, encodes it for the reader's transfer and answers its size
+   * (see ClusterNode.prepareTransfer); on the await executor, as it may wait for a task.
+   */
+  static final class AwaitObject implements Callable<Long>, HazelcastInstanceAware, Serializable {
+    private final String token;
+    private final String key;
+    private final String transfer;
+    private transient HazelcastInstance hz;
+
+    AwaitObject(String token, String key, String transfer) {
+      this.token = token;
+      this.key = key;
+      this.transfer = transfer;
+    }
+
+    @Override
+    public void setHazelcastInstance(HazelcastInstance instance) {
+      this.hz = instance;
+    }
+
+    @Override
+    public Long call() {
+      ClusterNode node = node(hz);
+      node.checkToken(token);
+      return node.prepareTransfer(key, transfer);
+    }
+  }
+
+  /** Takes a reader's own hold of a shared ref and answers its key (see SharedRefs). */
+  static final class HoldObject implements Callable<String>, HazelcastInstanceAware, Serializable {
+    private final String token;
+    private final String key;
+    private transient HazelcastInstance hz;
+
+    HoldObject(String token, String key) {
+      this.token = token;
+      this.key = key;
+    }
+
+    @Override
+    public void setHazelcastInstance(HazelcastInstance instance) {
+      this.hz = instance;
+    }
+
+    @Override
+    public String call() {
+      ClusterNode node = node(hz);
+      node.checkToken(token);
+      return node.hold(key);
+    }
+  }
+
   /** Drops the node's hold on an object: the last holder let go of it, or it was freed. */
   static final class FreeObject implements Callable<Boolean>, HazelcastInstanceAware, Serializable {
     private final String token;

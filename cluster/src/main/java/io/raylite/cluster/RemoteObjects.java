@@ -41,12 +41,16 @@ final class RemoteObjects {
   /** As {@link #fetch(HazelcastInstance, ValueCodec, String, Wire.ObjectHandle)}; runs {@code ownerGone} first if the owner is gone. */
   static Object fetch(HazelcastInstance hz, ValueCodec codec, String token, Wire.ObjectHandle handle,
       Runnable ownerGone) {
+    // A shared ref's handle has no size (-1) until its owner has the object: see sized().
     Member owner = memberOf(hz, handle.ownerUuid());
     if (owner == null) {
       ownerGone.run();
       throw lost(handle, "its owner node " + handle.ownerNodeId() + " left the cluster");
     }
     String transfer = UUID.randomUUID().toString();
+    if (handle.size() < 0) {
+      handle = sized(hz, owner, token, handle, transfer, ownerGone);
+    }
     try (ChunkStream in = new ChunkStream(hz, owner, token, handle, transfer, ownerGone)) {
       return codec.decode(in);
     } catch (IOException e) {
@@ -55,6 +59,35 @@ final class RemoteObjects {
     } catch (ClassNotFoundException e) {
       throw new RayliteException("object " + handle.key() + " is of a class this JVM lacks: " + e.getMessage()
           + "; put the application's jar on its class path", e);
+    }
+  }
+
+  /**
+   * The handle of a shared ref (size unknown) with its encoded size, once its owner has it: the
+   * owner waits for a pending object and encodes it for {@code transfer}. This waits as long as the
+   * object's task runs, without a timeout of its own; the owner leaving fails it at once.
+   */
+  private static Wire.ObjectHandle sized(HazelcastInstance hz, Member owner, String token, Wire.ObjectHandle handle,
+      String transfer, Runnable ownerGone) {
+    Future<Long> size = hz.getExecutorService(ClusterConfigs.AWAIT_EXECUTOR)
+        .submitToMember(new NodeRequests.AwaitObject(token, handle.key(), transfer), owner);
+    try {
+      return new Wire.ObjectHandle(handle.ownerUuid(), handle.ownerNodeId(), handle.key(), size.get());
+    } catch (InterruptedException e) {
+      size.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new RayliteException("interrupted while waiting for object " + handle.key() + " on node "
+          + handle.ownerNodeId(), e);
+    } catch (ExecutionException e) {
+      if (nodeGone(hz, handle.ownerUuid(), e.getCause())) {
+        ownerGone.run();
+        throw lost(handle, "its owner node " + handle.ownerNodeId() + " left the cluster");
+      }
+      if (e.getCause() instanceof RuntimeException failure) {
+        throw failure;  // the object's own failure (its task's), or its loss on the owner
+      }
+      throw new RayliteException("waiting for object " + handle.key() + " on node " + handle.ownerNodeId()
+          + " failed: " + e.getCause(), e.getCause());
     }
   }
 
