@@ -156,7 +156,7 @@ final class NodeRequests {
    * Waits until a shared object is ready, encodes it for the reader's transfer and answers its size
    * (see ClusterNode.prepareTransfer); on the await executor, as it may wait for a task.
    */
-  static final class AwaitObject implements Callable<Long>, HazelcastInstanceAware, Serializable {
+  static final class AwaitObject implements Callable<byte[]>, HazelcastInstanceAware, Serializable {
     private final String token;
     private final String key;
     private final String transfer;
@@ -173,11 +173,24 @@ final class NodeRequests {
       this.hz = instance;
     }
 
+    /**
+     * A 1 byte and the size in 8 bytes, or a 0 byte and the object's failure encoded by the codec: a task's
+     * exception travels to a driver (a Hazelcast client) only that way, as in a task's answer.
+     */
     @Override
-    public Long call() {
+    public byte[] call() {
       ClusterNode node = node(hz);
       node.checkToken(token);
-      return node.prepareTransfer(key, transfer);
+      long size;
+      try {
+        size = node.prepareTransfer(key, transfer);
+      } catch (RuntimeException failure) {
+        byte[] encoded = ClusterNode.failure(node.codec, node.nodeId, failure).bytes();
+        byte[] answer = new byte[encoded.length + 1];
+        System.arraycopy(encoded, 0, answer, 1, encoded.length);
+        return answer;
+      }
+      return java.nio.ByteBuffer.allocate(1 + Long.BYTES).put((byte) 1).putLong(size).array();
     }
   }
 

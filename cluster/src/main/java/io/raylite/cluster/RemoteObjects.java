@@ -49,7 +49,7 @@ final class RemoteObjects {
     }
     String transfer = UUID.randomUUID().toString();
     if (handle.size() < 0) {
-      handle = sized(hz, owner, token, handle, transfer, ownerGone);
+      handle = sized(hz, codec, owner, token, handle, transfer, ownerGone);
     }
     try (ChunkStream in = new ChunkStream(hz, owner, token, handle, transfer, ownerGone)) {
       return codec.decode(in);
@@ -67,12 +67,17 @@ final class RemoteObjects {
    * owner waits for a pending object and encodes it for {@code transfer}. This waits as long as the
    * object's task runs, without a timeout of its own; the owner leaving fails it at once.
    */
-  private static Wire.ObjectHandle sized(HazelcastInstance hz, Member owner, String token, Wire.ObjectHandle handle,
-      String transfer, Runnable ownerGone) {
-    Future<Long> size = hz.getExecutorService(ClusterConfigs.AWAIT_EXECUTOR)
+  private static Wire.ObjectHandle sized(HazelcastInstance hz, ValueCodec codec, Member owner, String token,
+      Wire.ObjectHandle handle, String transfer, Runnable ownerGone) {
+    Future<byte[]> size = hz.getExecutorService(ClusterConfigs.AWAIT_EXECUTOR)
         .submitToMember(new NodeRequests.AwaitObject(token, handle.key(), transfer), owner);
     try {
-      return new Wire.ObjectHandle(handle.ownerUuid(), handle.ownerNodeId(), handle.key(), size.get());
+      byte[] answer = size.get();
+      if (answer[0] == 1) {
+        return new Wire.ObjectHandle(handle.ownerUuid(), handle.ownerNodeId(), handle.key(),
+            java.nio.ByteBuffer.wrap(answer, 1, Long.BYTES).getLong());
+      }
+      throw failureOf(codec, handle, answer);
     } catch (InterruptedException e) {
       size.cancel(true);
       Thread.currentThread().interrupt();
@@ -89,6 +94,20 @@ final class RemoteObjects {
       throw new RayliteException("waiting for object " + handle.key() + " on node " + handle.ownerNodeId()
           + " failed: " + e.getCause(), e.getCause());
     }
+  }
+
+  /** The failure an owner answered for an object (see NodeRequests.AwaitObject), to throw. */
+  private static RuntimeException failureOf(ValueCodec codec, Wire.ObjectHandle handle, byte[] answer) {
+    Object failure;
+    try {
+      failure = codec.decode(java.util.Arrays.copyOfRange(answer, 1, answer.length));
+    } catch (IOException | ClassNotFoundException e) {
+      return new RayliteException("object " + handle.key() + " failed on node " + handle.ownerNodeId()
+          + " with an exception that cannot be read here: " + e, e);
+    }
+    return failure instanceof RuntimeException r ? r
+        : new RayliteException("object " + handle.key() + " failed on node " + handle.ownerNodeId() + ": " + failure,
+            (Throwable) failure);
   }
 
   static Member memberOf(HazelcastInstance hz, String uuid) {

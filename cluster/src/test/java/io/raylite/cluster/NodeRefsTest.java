@@ -140,68 +140,73 @@ class NodeRefsTest {
 
   /* ---------------- The owner dies ---------------- */
 
-  /** What the victim made before it was killed; built once, by the first test that needs it. */
-  private static final class Killed {
-    static final String victim;
-    static final String survivorResource;
-    static final String survivor;
-    /** The result of a task on the victim, read by a task on the survivor after the victim died. */
-    static final ObjectRef<String> readAfterTheKill;
-    static final ObjectRef<Payload> putOnVictim;
-    static final ObjectRef<String> nestedOwnedByVictim;
+  /** What the victim made before it was killed; see killed(). */
+  record Killed(String victim, String survivor, String survivorResource, ObjectRef<Payload> putOnVictim,
+      ObjectRef<String> nestedOwnedByVictim, ObjectRef<String> readAfterTheKill) {}
 
-    static {
-      ObjectRef<Payload> anchor = ray.task(Payload::here).resource("spot", SOME).remote();
-      victim = ray.get(anchor, LONG).node();
-      boolean victimIsA = victim.equals(CLUSTER.node(2).nodeId);
-      survivorResource = victimIsA ? "b" : "a";
-      survivor = (victimIsA ? CLUSTER.node(3) : CLUSTER.node(2)).nodeId;
-      // Tasks that take the anchor are placed beside its bytes, on the victim.
-      ObjectRef<ObjectRef<Payload>> put = ray.task((Payload p) -> Raylite.current().put(Payload.here()), anchor)
-          .resource("spot", SOME).remote();
-      putOnVictim = ray.get(put, LONG);
-      ObjectRef<ObjectRef<String>> nested = ray.task((Payload p) -> Raylite.current()
-          .task(() -> "made for " + p.node()).resource("maker", SOME).remote(), anchor)
-          .resource("spot", SOME).remote();
-      nestedOwnedByVictim = ray.get(nested, LONG);
-      assertEquals(victim, ray.get(putOnVictim, LONG).node(), "the put was made on the victim");
-      CLUSTER.kill(victim.equals(CLUSTER.node(2).nodeId) ? CLUSTER.node(2) : CLUSTER.node(3));
-      // At once, before the driver may have seen the victim go: the survivor's fetch of the anchor
-      // may be the first to find its owner gone. maxRetries(0): only a rerun that is not counted helps.
-      readAfterTheKill = ray.task((Payload p) -> p.node() + " read on " + Raylite.context().nodeId(), anchor)
-          .resource(survivorResource, SOME).maxRetries(0).remote();
+  private static Killed killed;
+
+  /** Makes objects on the victim, kills it, and submits a task that reads one of them; once. */
+  private static synchronized Killed killed() throws Exception {
+    if (killed != null) {
+      return killed;
     }
+    ObjectRef<Payload> anchor = ray.task(Payload::here).resource("spot", SOME).remote();
+    String victim = ray.get(anchor, LONG).node();
+    boolean victimIsA = victim.equals(CLUSTER.node(2).nodeId);
+    String survivorResource = victimIsA ? "b" : "a";
+    String survivor = (victimIsA ? CLUSTER.node(3) : CLUSTER.node(2)).nodeId;
+    // Tasks that take the anchor are placed beside its bytes, on the victim.
+    ObjectRef<ObjectRef<Payload>> put = ray.task((Payload p) -> Raylite.current().put(Payload.here()), anchor)
+        .resource("spot", SOME).remote();
+    ObjectRef<Payload> putOnVictim = ray.get(put, LONG);
+    ObjectRef<ObjectRef<String>> nested = ray.task((Payload p) -> Raylite.current()
+        .task(() -> "made for " + p.node()).resource("maker", SOME).remote(), anchor)
+        .resource("spot", SOME).remote();
+    ObjectRef<String> nestedOwnedByVictim = ray.get(nested, LONG);
+    assertEquals(victim, ray.get(putOnVictim, LONG).node(), "the put was made on the victim");
+    CLUSTER.kill(victimIsA ? CLUSTER.node(2) : CLUSTER.node(3));
+    // At once, before the driver may have seen the victim go: the survivor's fetch of the anchor
+    // may be the first to find its owner gone. maxRetries(0): only a rerun that is not counted helps.
+    ObjectRef<String> readAfterTheKill = ray.task((Payload p) -> p.node() + " read on " + Raylite.context().nodeId(),
+        anchor).resource(survivorResource, SOME).maxRetries(0).remote();
+    killed = new Killed(victim, survivor, survivorResource, putOnVictim, nestedOwnedByVictim, readAfterTheKill);
+    return killed;
   }
 
   @Test
   @Order(2)
-  void get_ofAPutObjectWhoseNodeWasKilled_throwsObjectLostNamingTheObjectAndTheNode() {
-    ObjectRef<Payload> put = Killed.putOnVictim;
+  void get_ofAPutObjectWhoseNodeWasKilled_throwsObjectLostNamingTheObjectAndTheNode() throws Exception {
+    Killed k = killed();
+    ObjectRef<Payload> put = k.putOnVictim();
     ObjectLostException e = assertThrows(ObjectLostException.class, () -> ray.get(put, LONG));
     assertInstanceOf(OwnerDiedException.class, e);
-    assertTrue(e.getMessage().contains(Killed.victim), e.getMessage());
-    assertTrue(e.getMessage().contains(Killed.victim + "/s"), "names the object: " + e.getMessage());
+    assertTrue(e.getMessage().contains("owner node " + k.victim()), e.getMessage());
+    assertTrue(e.getMessage().contains("object " + k.victim() + "/s"), "names the object: " + e.getMessage());
   }
 
   @Test
   @Order(2)
-  void get_ofANestedTaskResultWhoseOwnerWasKilled_throwsOwnerDied_thoughItsValueLivesElsewhere() {
-    ObjectRef<String> nested = Killed.nestedOwnedByVictim;
+  void get_ofANestedTaskResultWhoseOwnerWasKilled_throwsOwnerDied_thoughItsValueLivesElsewhere() throws Exception {
+    Killed k = killed();
+    ObjectRef<String> nested = k.nestedOwnedByVictim();
     OwnerDiedException e = assertThrows(OwnerDiedException.class, () -> ray.get(nested, LONG));
-    assertTrue(e.getMessage().contains("owner node " + Killed.victim), e.getMessage());
+    assertTrue(e.getMessage().contains("owner node " + k.victim()), e.getMessage());
   }
 
   @Test
   @Order(2)
-  void anArgumentWhoseOwnerDiedAsItWasFetched_isRebuilt_andTheTaskRunsWithIt() {
-    assertEquals(Killed.survivor + " read on " + Killed.survivor, ray.get(Killed.readAfterTheKill, LONG));
+  void anArgumentWhoseOwnerDiedAsItWasFetched_isRebuilt_andTheTaskRunsWithIt() throws Exception {
+    Killed k = killed();
+    assertEquals(k.survivor() + " read on " + k.survivor(), ray.get(k.readAfterTheKill(), LONG));
   }
 
   @Test
   @Order(3)
-  void aTaskGivenARefWhoseOwnerDied_failsWithOwnerDied() {
-    ObjectRef<Payload> put = Killed.putOnVictim;
-    ObjectRef<String> read = ray.task((Payload p) -> p.node(), put).resource(Killed.survivorResource, SOME).remote();
+  void aTaskGivenARefWhoseOwnerDied_failsWithOwnerDied() throws Exception {
+    Killed k = killed();
+    ObjectRef<String> read = ray.task((Payload p) -> p.node(), k.putOnVictim()).resource(k.survivorResource(), SOME)
+        .remote();
     TaskFailedException e = assertThrows(TaskFailedException.class, () -> ray.get(read, LONG));
     assertInstanceOf(OwnerDiedException.class, e.getCause());
   }
