@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.raylite.ActorHandle;
 import io.raylite.ObjectLostException;
 import io.raylite.ObjectRef;
 import io.raylite.OwnerDiedException;
@@ -103,6 +104,28 @@ class NodeRefsTest {
           + Raylite.context().nodeId(), List.of(made)).resource("a", SOME).remote());
     }).resource("maker", SOME).remote();
     assertEquals(maker() + " read on " + CLUSTER.node(2).nodeId, ray.get(read, LONG));
+  }
+
+  /** An actor that reads what it is given. */
+  public static final class Reader {
+    public String read(Payload p) {
+      return p.node() + " read by an actor on " + Raylite.context().nodeId();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void aRefMadeOnANode_passedToAnActorOnAnotherNode_givesTheCallItsValue() {
+    ActorHandle<Reader> reader = ray.actor(Reader::new).resource("a", SOME).remote();
+    try {
+      ObjectRef<ObjectRef<Payload>> outer =
+          ray.task(() -> Raylite.current().put(Payload.here())).resource("maker", SOME).remote();
+      ObjectRef<Payload> inner = ray.get(outer, LONG);
+      assertEquals(maker() + " read by an actor on " + CLUSTER.node(2).nodeId,
+          ray.get(reader.task(Reader::read, inner).remote(), LONG));
+    } finally {
+      ray.kill(reader);
+    }
   }
 
   @Test
