@@ -19,6 +19,8 @@ final class BorrowedRef implements Serializable {
    * over the hold its bytes carry, instead of taking a hold of its own.
    */
   static final ScopedValue<Boolean> TAKE_OVER = ScopedValue.newInstance();
+  /** The drivers' backends open in this JVM, for refs read where no backend is bound (an actor call's result). */
+  static final java.util.List<HazelcastBackend> DRIVERS = new java.util.concurrent.CopyOnWriteArrayList<>();
   /** Bound while a node encodes bytes whose holds it releases itself (see HazelcastBackend.exportRef). */
   static final ScopedValue<java.util.List<String>> EXPORTED = ScopedValue.newInstance();
 
@@ -32,7 +34,7 @@ final class BorrowedRef implements Serializable {
     HazelcastBackend reader = READER.isBound() ? READER.get() : null;
     if (reader == null) {
       ClusterNode node = ClusterNode.current();
-      reader = node == null ? null : node.nestedBackend();
+      reader = node != null ? node.nestedBackend() : DRIVERS.isEmpty() ? null : DRIVERS.getFirst();
     }
     if (reader == null) {
       throw new InvalidObjectException("object " + handle.key() + " is a ref made on node " + handle.ownerNodeId()

@@ -222,6 +222,9 @@ final class HazelcastBackend implements TaskBackend {
         }
       });
       this.actors = home != null ? home.actors : new ClusterActors(client, codec, token);
+      if (home == null) {
+        BorrowedRef.DRIVERS.add(this);  // removed by close()
+      }
       unregister.add(() -> client.getLifecycleService().removeLifecycleListener(lifecycle));
     } catch (RuntimeException e) {
       if (home == null) {
@@ -884,6 +887,7 @@ final class HazelcastBackend implements TaskBackend {
   @Override
   public void close() {
     closing = true;
+    BorrowedRef.DRIVERS.remove(this);
     lostCluster();
     if (home == null) {
       actors.close();  // a node's submitter shares the node's actors, closed with the node

@@ -128,6 +128,37 @@ class NodeRefsTest {
     }
   }
 
+  /** An actor that keeps what it is given. */
+  public static final class Keeper {
+    private List<ObjectRef<Payload>> kept = List.of();
+
+    public int keep(List<ObjectRef<Payload>> refs) {
+      kept = refs;
+      return refs.size();
+    }
+
+    public List<ObjectRef<Payload>> kept() {
+      return kept;
+    }
+  }
+
+  @Test
+  @Order(1)
+  void aRefMadeOnANode_keptByAnActor_reachesTheDriverInTheActorsAnswer() {
+    ActorHandle<Keeper> keeper = ray.actor(Keeper::new).resource("a", SOME).remote();
+    try {
+      ObjectRef<Integer> given = ray.task((ActorHandle<Keeper> k) -> {
+        Raylite here = Raylite.current();
+        return here.get(k.task(Keeper::keep, List.of(here.put(Payload.here()))).remote());
+      }, keeper).resource("maker", SOME).remote();
+      assertEquals(1, ray.get(given, LONG));
+      List<ObjectRef<Payload>> kept = ray.get(keeper.task(Keeper::kept).remote(), LONG);
+      assertEquals(maker(), ray.get(kept.getFirst(), LONG).node());
+    } finally {
+      ray.kill(keeper);
+    }
+  }
+
   @Test
   @Order(1)
   void get_ofANodeMadeRefWhoseTaskFailed_throwsTheTasksOwnException() {
