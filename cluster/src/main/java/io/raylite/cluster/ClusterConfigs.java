@@ -29,6 +29,12 @@ import java.util.logging.Logger;
 final class ClusterConfigs {
   /** The executor that runs task, fetch and free requests on nodes. */
   static final String EXECUTOR = "raylite";
+  /**
+   * The executor whose threads wait for a shared object to be ready before its transfer (its task
+   * may still run): apart from EXECUTOR, so that waiting readers never hold up the requests that
+   * run and answer the tasks they wait for.
+   */
+  static final String AWAIT_EXECUTOR = "raylite.await";
   /** Member attributes a node publishes. */
   static final String ATTR_NODE_ID = "raylite.nodeId";
   static final String ATTR_RESOURCES = "raylite.resources";
@@ -117,6 +123,7 @@ final class ClusterConfigs {
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setMembers(seeds.isEmpty() ? List.of(bindHost + ":" + port) : seeds);
     config.getExecutorConfig(EXECUTOR).setPoolSize(256);
+    config.getExecutorConfig(AWAIT_EXECUTOR).setPoolSize(256);
     config.getSerializationConfig().setJavaSerializationFilterConfig(javaSerializationFilter());
     return config;
   }

@@ -74,6 +74,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * `transfers`, keyed by the reader's transfer id; the request that sends its last unsent bytes, or
  * a minute without a request, drops those bytes.
  *
+ * Refs made here (a put in a task, the result of a nested task) that leave inside a value are
+ * shared: `shared` (SharedRefs) holds each under a key "<nodeId>/s<n>" for its borrowers, who
+ * fetch it as they fetch an owned result, except that its size is unknown until the owner has it
+ * (prepareTransfer, on the await executor, waits for a pending one). See SharedRefs.
+ *
  * Threads: `owned` and `transfers` are concurrent maps touched by any executor thread; everything
  * else is final after start. The local runtime is thread-safe.
  */
@@ -95,6 +100,10 @@ final class ClusterNode implements AutoCloseable {
   private final String tokenText;
   private final HazelcastInstance hz;
   private final ConcurrentMap<String, ObjectRef<?>> owned = new ConcurrentHashMap<>();
+  /** Refs made by this node's tasks that left it inside values, for their borrowers. */
+  final SharedRefs shared;
+  /** The backend of the node's submitting runtime, which reads the refs borrowed in its tasks. */
+  private volatile HazelcastBackend nestedBackend;
   private final Cache<String, Transfer> transfers =
       Caffeine.newBuilder().expireAfterAccess(Duration.ofMinutes(1)).build();
   private final AtomicLong objectIds = new AtomicLong();
@@ -161,6 +170,7 @@ final class ClusterNode implements AutoCloseable {
     this.nodeId = nodeId;
     this.ray = ray;
     this.bundles = new NodeBundles(nodeId, ray);
+    this.shared = new SharedRefs(nodeId);
     this.codec = new ForyCodec(options.loader());
     this.tokenText = ClusterConfigs.token(options.secret());
     this.token = tokenText.getBytes(StandardCharsets.UTF_8);
@@ -220,7 +230,19 @@ final class ClusterNode implements AutoCloseable {
 
   /** The backend of the node's submitting runtime: a HazelcastBackend on this node's member. */
   HazelcastBackend submitterBackend() {
-    return new HazelcastBackend(nodeId, tokenText, codec, hz, this);
+    HazelcastBackend backend = new HazelcastBackend(nodeId, tokenText, codec, hz, this);
+    nestedBackend = backend;
+    return backend;
+  }
+
+  /** The node's submitting runtime (Raylite.current() in its tasks), once it exists. */
+  Raylite nestedRuntime() {
+    return submitter.join();
+  }
+
+  /** The backend of the node's submitting runtime, or null before it exists. */
+  HazelcastBackend nestedBackend() {
+    return nestedBackend;
   }
 
   /** This node's Hazelcast member id. */
@@ -441,22 +463,29 @@ final class ClusterNode implements AutoCloseable {
           ? t.getCause() : t));
     }
     SizingStream sized = new SizingStream();
+    List<String> exported = new ArrayList<>();  // refs the encoding shared (see SharedRefs)
     try {
       long raw = JavaSerializationCodec.rawArraySize(value);
       if (raw > INLINE_LIMIT) {
         sized.count = raw;  // a large primitive array: its size is known without encoding it
       } else {
-        codec.encode(value, sized);
+        ScopedValue.where(BorrowedRef.EXPORTED, exported).call(() -> {
+          codec.encode(value, sized);
+          return null;
+        });
       }
     } catch (IOException e) {
+      exported.forEach(shared::release);
       return new Wire.TaskDone(spec.id(), failure(new RayliteException("the result of task '" + spec.name() + "' ("
           + spec.taskId() + ", " + (value == null ? "null" : value.getClass().getName()) + ") cannot be serialized: "
           + e, e)));
     }
     if (sized.count <= INLINE_LIMIT) {
+      // Its refs' holds go with the bytes, to the reader of the answer (see SharedRefs).
       return new Wire.TaskDone(spec.id(), new Wire.TaskReply(Wire.TaskReply.Kind.INLINE,
           java.util.Arrays.copyOf(sized.head, (int) sized.count), null, null));
     }
+    exported.forEach(shared::release);  // the value is encoded again for each reader, sharing anew
     String key = nodeId + "/" + objectIds.incrementAndGet();
     owned.put(key, ref);
     return new Wire.TaskDone(spec.id(), new Wire.TaskReply(Wire.TaskReply.Kind.OWNED, null,
@@ -537,9 +566,20 @@ final class ClusterNode implements AutoCloseable {
     }
     Wire.ObjectHandle handle = (Wire.ObjectHandle) wire;
     if (handle.ownerNodeId().equals(nodeId)) {
-      return ray.get(ownedRef(handle.key()));
+      return ownedRef(handle.key()).get();
     }
-    return RemoteObjects.fetch(hz, codec, tokenText, handle);
+    boolean[] ownerGone = {false};
+    try {
+      return ScopedValue.where(BorrowedRef.TAKE_OVER, Boolean.TRUE).call(
+          () -> RemoteObjects.fetch(hz, codec, tokenText, handle, () -> ownerGone[0] = true));
+    } catch (ObjectLostException lost) {
+      if (ownerGone[0]) {
+        // Not this task's failure: its submitter rebuilds the argument and runs it again.
+        throw new io.raylite.spi.ArgumentLostException(handle.ownerUuid(), "argument " + index + " of task '"
+            + taskName + "' was lost while node " + nodeId + " fetched it: " + lost.getMessage(), lost);
+      }
+      throw lost;
+    }
   }
 
   private Object decode(byte[] bytes, String what) {
@@ -584,7 +624,7 @@ final class ClusterNode implements AutoCloseable {
   /* ---------------- Objects ---------------- */
 
   private ObjectRef<?> ownedRef(String key) {
-    ObjectRef<?> ref = owned.get(key);
+    ObjectRef<?> ref = SharedRefs.isShared(key) ? shared.get(key) : owned.get(key);
     if (ref == null) {
       throw new ObjectLostException("object " + key + " was freed on node " + nodeId);
     }
@@ -626,7 +666,7 @@ final class ClusterNode implements AutoCloseable {
     ObjectRef<?> ref = ownedRef(key);
     Transfer t = transfers.get(transfer, id -> {
       try {
-        return Transfer.of(ray.get(ref), codec);
+        return Transfer.of(ref.get(), codec);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot encode object " + key + " on node " + nodeId, e);
       }
@@ -639,19 +679,77 @@ final class ClusterNode implements AutoCloseable {
     return data;
   }
 
-  /** Drops the object; whether it was still here. */
+  /**
+   * Waits until the object {@code key} is ready (a shared ref's task may still run), encodes it for
+   * the reader's {@code transfer}, and returns its encoded size; chunk() then serves the bytes.
+   * Runs on the await executor, whose threads may wait this long (see ClusterConfigs).
+   *
+   * @throws io.raylite.TaskFailedException as the object's get would
+   */
+  long prepareTransfer(String key, String transfer) {
+    Object value = ownedRef(key).get();  // not inside the cache's compute: other transfers go on meanwhile
+    Transfer t;
+    try {
+      t = Transfer.of(value, codec);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot encode object " + key + " on node " + nodeId, e);
+    }
+    transfers.put(transfer, t);
+    return t.size();
+  }
+
+  /** A key of its own for a reader of the shared ref {@code key}; see SharedRefs. */
+  String hold(String key) {
+    return shared.hold(key);
+  }
+
+  /** How many holds of shared refs this node keeps now. */
+  int sharedRefs() {
+    return shared.size();
+  }
+
+  /**
+   * Waits until this node keeps at most {@code count} holds of shared refs; whether it came to that
+   * within the timeout. For tests that watch borrowers let go.
+   */
+  boolean awaitSharedAtMost(int count, Duration timeout) throws InterruptedException {
+    long left = timeout.toNanos();
+    ownedLock.lock();
+    try {
+      while (shared.size() > count) {
+        if (left <= 0) {
+          return false;
+        }
+        left = ownedDropped.awaitNanos(left);
+      }
+      return true;
+    } finally {
+      ownedLock.unlock();
+    }
+  }
+
+  /** Drops the object, or a borrower's hold of a shared ref; whether it was still here. */
   boolean free(String key) {
+    if (SharedRefs.isShared(key)) {
+      boolean held = shared.release(key);
+      signalDropped();
+      return held;
+    }
     ObjectRef<?> ref = owned.remove(key);
     if (ref != null) {
       ray.free(List.of(ref));
-      ownedLock.lock();
-      try {
-        ownedDropped.signalAll();
-      } finally {
-        ownedLock.unlock();
-      }
+      signalDropped();
     }
     return ref != null;
+  }
+
+  private void signalDropped() {
+    ownedLock.lock();
+    try {
+      ownedDropped.signalAll();
+    } finally {
+      ownedLock.unlock();
+    }
   }
 
   /**

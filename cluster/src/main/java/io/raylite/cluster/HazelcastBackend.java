@@ -85,6 +85,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * reconstructs objects (ObjectEntry.fetched and valueToSend, bounded by LineageLedger); a fetch
  * that finds the owner gone takes it out of the Placement first, so the rebuild goes to a live node.
  *
+ * Refs made on nodes: a node's submitting runtime (home set) writes a ref of its own that leaves
+ * inside a value as a BorrowedRef (exportRef; the node holds it in SharedRefs), and any runtime
+ * that reads one stores a RemoteObject for it under a ref of its own (borrow), which fetches from
+ * the owner and, when dropped, releases its hold there. The owner keeps the object, or for a
+ * nested task's result its lineage, so the owner's death loses it: OwnerDiedException, as Ray's
+ * OwnerDiedError. A node that finds an argument's owner gone while it fetches it answers
+ * ArgumentLostException: this backend takes the owner out of the placement first, so that the
+ * runtime's rerun of the attempt rebuilds the argument (or fails with its loss).
+ *
  * Observability: Raylite.timeline and the state API ask every node for its own (ClusterTimeline,
  * ClusterStates) and join the answers on the driver.
  *
@@ -229,6 +238,9 @@ final class HazelcastBackend implements TaskBackend {
       this.actors = home != null ? home.actors : new ClusterActors(client, codec, token);
       this.placementGroups = new ClusterPlacementGroups(client, token, placement);
       actors.placeGroupsWith(placementGroups);  // a node's actors: its submitter's groups
+      if (home == null) {
+        BorrowedRef.DRIVERS.add(this);  // removed by close()
+      }
       unregister.add(() -> client.getLifecycleService().removeLifecycleListener(lifecycle));
     } catch (RuntimeException e) {
       if (home == null) {
@@ -319,14 +331,22 @@ final class HazelcastBackend implements TaskBackend {
       int refMask) {
     checkConnected();
     placement.checkFeasible(taskName, resources);
-    encodedFunctions.put(function, codec.encodeFunction(taskName, function));
+    java.util.List<String> exported = new java.util.ArrayList<>();  // refs shared inside the bytes
+    byte[] encodedFunction = ScopedValue.where(BorrowedRef.EXPORTED, exported).call(
+        () -> codec.encodeFunction(taskName, function));
+    encodedFunctions.put(function, encodedFunction);
+    holdWhileReachable(encodedFunction, exported);
     Object[] kept = args.clone();
     for (int i = 0; i < args.length; i++) {
       if ((refMask & (1 << i)) == 0) {
         // A placement group travels as its id, bound on the node to the group there.
         Object value = args[i] instanceof io.raylite.PlacementGroup pg && placementGroups.byId(pg.id()).isPresent()
             ? new ClusterPlacementGroups.GroupRef(pg.id()) : args[i];
-        kept[i] = new Wire.EncodedArg(codec.encodeArgument(taskName, i, value));
+        java.util.List<String> shared = new java.util.ArrayList<>();
+        int index = i;
+        kept[i] = new Wire.EncodedArg(ScopedValue.where(BorrowedRef.EXPORTED, shared).call(
+            () -> codec.encodeArgument(taskName, index, value)));
+        holdWhileReachable(kept[i], shared);
       }
     }
     if (TaskOutput.CAPTURE.isBound()) {
@@ -342,6 +362,94 @@ final class HazelcastBackend implements TaskBackend {
       }
     }
     return kept;
+  }
+
+  /**
+   * Keeps the refs shared in {@code bytes} held until the bytes are unreachable: encoded once for
+   * every attempt of a task, they may be read by several, each of which takes a hold of its own
+   * (see SharedRefs).
+   */
+  private void holdWhileReachable(Object bytes, java.util.List<String> keys) {
+    if (!keys.isEmpty() && home != null) {
+      CLEANER.register(bytes, new ReleaseShared(home, java.util.List.copyOf(keys)));
+    }
+  }
+
+  /** The cleaning action of bytes that held shared refs: it must not refer to them. */
+  private record ReleaseShared(ClusterNode node, java.util.List<String> keys) implements Runnable {
+    @Override
+    public void run() {
+      keys.forEach(node::free);
+    }
+  }
+
+  /**
+   * A ref made on a node's task, leaving inside a value: shared by the node (see SharedRefs) and
+   * written as a BorrowedRef. A driver's own refs cannot leave inside a value; passed as a task's
+   * argument, a ref's value travels instead.
+   */
+  @Override
+  public Object exportRef(io.raylite.ObjectRef<?> ref) throws java.io.NotSerializableException {
+    if (home == null) {
+      throw new java.io.NotSerializableException("io.raylite.ObjectRef " + ref.id() + " of the driver cannot travel "
+          + "inside a value; pass the ref itself as a task argument (refs made in tasks on nodes can travel inside values)");
+    }
+    String key = home.shared.share(ref);
+    if (BorrowedRef.EXPORTED.isBound()) {
+      BorrowedRef.EXPORTED.get().add(key);
+    }
+    return new BorrowedRef(new Wire.ObjectHandle(home.localUuid(), home.nodeId, key, -1));
+  }
+
+  /**
+   * A ref made on another JVM's task, read here: on its owner, the ref itself; elsewhere, a ref of
+   * this backend's runtime whose value is fetched from the owner. {@code takeOver}: the bytes were
+   * read once, and their hold becomes this ref's; else this ref takes a hold of its own, which fails
+   * (leaving a ref that gives the loss when read) if the owner is gone or let go.
+   */
+  io.raylite.ObjectRef<?> borrow(Wire.ObjectHandle handle, boolean takeOver) {
+    if (home != null && handle.ownerUuid().equals(home.localUuid())) {
+      io.raylite.ObjectRef<?> own = home.shared.get(handle.key());
+      if (own != null) {
+        if (takeOver) {
+          home.free(handle.key());  // the ref itself holds the object now
+        }
+        return own;
+      }
+    }
+    if (takeOver) {
+      return runtime().put(new RemoteObject(this, handle, true, true));
+    }
+    Wire.ObjectHandle held = hold(handle);
+    return runtime().put(held != null ? new RemoteObject(this, held, true, true)
+        : new RemoteObject(this, handle, true, false));
+  }
+
+  /** A hold of its own on a shared ref, from its owner; null if the owner is gone or let go of it. */
+  private Wire.ObjectHandle hold(Wire.ObjectHandle handle) {
+    Member owner = RemoteObjects.memberOf(client, handle.ownerUuid());
+    if (owner == null || lost != null) {
+      return null;
+    }
+    try {
+      String key = client.getExecutorService(ClusterConfigs.EXECUTOR)
+          .<String>submitToMember(new NodeRequests.HoldObject(token, handle.key()), owner)
+          .get(RemoteObjects.CHUNK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      return new Wire.ObjectHandle(handle.ownerUuid(), handle.ownerNodeId(), key, handle.size());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RayliteException("interrupted while reading object " + handle.key() + " of node "
+          + handle.ownerNodeId(), e);
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.log(System.Logger.Level.DEBUG, "could not hold object " + handle.key() + " on node " + handle.ownerNodeId()
+          + "; reading it gives its loss", e);
+      return null;
+    }
+  }
+
+  /** The runtime this backend submits for, whose refs the borrowed ones read here become. */
+  private io.raylite.Raylite runtime() {
+    return home != null ? home.nestedRuntime() : actors.runtime();
   }
 
   @Override
@@ -371,6 +479,7 @@ final class HazelcastBackend implements TaskBackend {
   public CompletableFuture<Object> submit(RayFunc function, Object[] args, TaskInfo task) {
     checkConnected();
     Object[] wire = new Object[args.length];
+    java.util.List<String> exported = new java.util.ArrayList<>();  // refs shared inside values encoded here
     String preferred = null;
     long preferredBytes = 0;
     for (int i = 0; i < args.length; i++) {
@@ -384,7 +493,9 @@ final class HazelcastBackend implements TaskBackend {
           preferred = remote.handle.ownerUuid();
         }
       } else {
-        wire[i] = new Wire.EncodedArg(codec.encodeArgument(task.name(), i, a));  // a value put on the driver
+        int index = i;
+        wire[i] = new Wire.EncodedArg(ScopedValue.where(BorrowedRef.EXPORTED, exported).call(
+            () -> codec.encodeArgument(task.name(), index, a)));  // a value put on the driver
       }
     }
     if (preferred == null && home != null) {
@@ -393,6 +504,10 @@ final class HazelcastBackend implements TaskBackend {
     byte[] f = encodedFunctions.get(function, fn -> codec.encodeFunction(task.name(), fn));
     long id = ids.incrementAndGet();
     CompletableFuture<Object> answer = new Attempt(id);
+    if (!exported.isEmpty() && home != null) {
+      // Read once per attempt, by a node that takes its own hold before the attempt can end.
+      answer.whenComplete((value, failure) -> exported.forEach(home::free));
+    }
     // A task on this node that submits: the lines of its nested tasks are its own (TaskOutput).
     TaskOutput.Capture output = submitterOf(args);
     if (task.placementGroupId() != null) {
@@ -777,6 +892,9 @@ final class HazelcastBackend implements TaskBackend {
       try {
         value = result(done.reply(), f.taskName());
       } catch (Throwable t) {
+        if (t instanceof io.raylite.spi.ArgumentLostException argumentLost) {
+          nodeLeft(argumentLost.ownerId());  // first: the rerun then finds the argument lost, and rebuilds it
+        }
         f.answer().completeExceptionally(t);
         continue;
       }
@@ -796,8 +914,9 @@ final class HazelcastBackend implements TaskBackend {
 
   private Object result(Wire.TaskReply answer, String taskName) throws Exception {
     return switch (answer.kind()) {
-      case INLINE -> codec.decode(answer.bytes());
-      case OWNED -> new RemoteObject(this, answer.handle());
+      case INLINE -> ScopedValue.where(BorrowedRef.READER, this).where(BorrowedRef.TAKE_OVER, Boolean.TRUE)
+          .call(() -> codec.decode(answer.bytes()));  // read once: its refs take over their holds
+      case OWNED -> new RemoteObject(this, answer.handle(), false, true);
       case FAILED -> {
         Object failure;
         try {
@@ -821,7 +940,19 @@ final class HazelcastBackend implements TaskBackend {
    */
   Object fetch(Wire.ObjectHandle handle) {
     checkConnected();
-    return RemoteObjects.fetch(client, codec, token, handle, () -> nodeLeft(handle.ownerUuid()));
+    return ScopedValue.where(BorrowedRef.READER, this).where(BorrowedRef.TAKE_OVER, Boolean.TRUE)
+        .call(() -> RemoteObjects.fetch(client, codec, token, handle, () -> nodeLeft(handle.ownerUuid())));
+  }
+
+  /**
+   * The loss of a borrowed object whose owner is gone, as Ray's OwnerDiedError: neither its value
+   * nor what rebuilds it outlived the owner.
+   */
+  static io.raylite.OwnerDiedException ownerDied(Wire.ObjectHandle handle, Throwable cause) {
+    return new io.raylite.OwnerDiedException("object " + handle.key() + " was lost: its owner node "
+        + handle.ownerNodeId() + " left the cluster. A ref made in a task on a node (a put, or a result of a task "
+        + "it submitted) is owned by that node, which keeps its value and lineage, so it cannot be read or rebuilt "
+        + "once the node is gone", cause);
   }
 
   /** The loss of an object whose owner this driver knows to be gone, else null. */
@@ -899,6 +1030,7 @@ final class HazelcastBackend implements TaskBackend {
   public void close() {
     closing = true;
     placementGroups.close();  // first: its groups are removed on their nodes while the cluster is reachable
+    BorrowedRef.DRIVERS.remove(this);
     lostCluster();
     if (home == null) {
       actors.close();  // a node's submitter shares the node's actors, closed with the node
@@ -928,26 +1060,44 @@ final class HazelcastBackend implements TaskBackend {
   static final class RemoteObject implements TaskBackend.RemoteValue {
     final Wire.ObjectHandle handle;
     private final HazelcastBackend backend;
+    /** A ref made on its node (see borrow): its loss with the node is an OwnerDiedException. */
+    private final boolean borrowed;
+    /** Whether this holds {@code handle}'s key, to release when dropped. */
+    private final boolean releases;
 
-    RemoteObject(HazelcastBackend backend, Wire.ObjectHandle handle) {
+    RemoteObject(HazelcastBackend backend, Wire.ObjectHandle handle, boolean borrowed, boolean releases) {
       this.backend = backend;
       this.handle = handle;
-      CLEANER.register(this, new Release(backend, handle));
+      this.borrowed = borrowed;
+      this.releases = releases;
+      if (releases) {
+        CLEANER.register(this, new Release(backend, handle));
+      }
     }
 
     @Override
     public Object fetch() {
-      return backend.fetch(handle);
+      try {
+        return backend.fetch(handle);
+      } catch (io.raylite.ObjectLostException e) {
+        if (borrowed && !(e instanceof io.raylite.OwnerDiedException) && backend.lostObject(handle) != null) {
+          throw ownerDied(handle, e);
+        }
+        throw e;
+      }
     }
 
     @Override
     public void free() {
-      backend.release(handle, true);
+      if (releases) {
+        backend.release(handle, true);
+      }
     }
 
     @Override
     public io.raylite.ObjectLostException lost() {
-      return backend.lostObject(handle);
+      io.raylite.ObjectLostException lost = backend.lostObject(handle);
+      return lost != null && borrowed ? ownerDied(handle, lost) : lost;
     }
 
     @Override

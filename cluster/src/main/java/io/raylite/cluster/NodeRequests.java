@@ -168,6 +168,72 @@ final class NodeRequests {
     }
   }
 
+  /**
+   * Waits until a shared object is ready, encodes it for the reader's transfer and answers its size
+   * (see ClusterNode.prepareTransfer); on the await executor, as it may wait for a task.
+   */
+  static final class AwaitObject implements Callable<byte[]>, HazelcastInstanceAware, Serializable {
+    private final String token;
+    private final String key;
+    private final String transfer;
+    private transient HazelcastInstance hz;
+
+    AwaitObject(String token, String key, String transfer) {
+      this.token = token;
+      this.key = key;
+      this.transfer = transfer;
+    }
+
+    @Override
+    public void setHazelcastInstance(HazelcastInstance instance) {
+      this.hz = instance;
+    }
+
+    /**
+     * A 1 byte and the size in 8 bytes, or a 0 byte and the object's failure encoded by the codec: a task's
+     * exception travels to a driver (a Hazelcast client) only that way, as in a task's answer.
+     */
+    @Override
+    public byte[] call() {
+      ClusterNode node = node(hz);
+      node.checkToken(token);
+      long size;
+      try {
+        size = node.prepareTransfer(key, transfer);
+      } catch (RuntimeException failure) {
+        byte[] encoded = ClusterNode.failure(node.codec, node.nodeId, failure).bytes();
+        byte[] answer = new byte[encoded.length + 1];
+        System.arraycopy(encoded, 0, answer, 1, encoded.length);
+        return answer;
+      }
+      return java.nio.ByteBuffer.allocate(1 + Long.BYTES).put((byte) 1).putLong(size).array();
+    }
+  }
+
+  /** Takes a reader's own hold of a shared ref and answers its key (see SharedRefs). */
+  static final class HoldObject implements Callable<String>, HazelcastInstanceAware, Serializable {
+    private final String token;
+    private final String key;
+    private transient HazelcastInstance hz;
+
+    HoldObject(String token, String key) {
+      this.token = token;
+      this.key = key;
+    }
+
+    @Override
+    public void setHazelcastInstance(HazelcastInstance instance) {
+      this.hz = instance;
+    }
+
+    @Override
+    public String call() {
+      ClusterNode node = node(hz);
+      node.checkToken(token);
+      return node.hold(key);
+    }
+  }
+
   /** Drops the node's hold on an object: the last holder let go of it, or it was freed. */
   static final class FreeObject implements Callable<Boolean>, HazelcastInstanceAware, Serializable {
     private final String token;

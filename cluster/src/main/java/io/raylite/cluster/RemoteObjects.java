@@ -41,12 +41,16 @@ final class RemoteObjects {
   /** As {@link #fetch(HazelcastInstance, ValueCodec, String, Wire.ObjectHandle)}; runs {@code ownerGone} first if the owner is gone. */
   static Object fetch(HazelcastInstance hz, ValueCodec codec, String token, Wire.ObjectHandle handle,
       Runnable ownerGone) {
+    // A shared ref's handle has no size (-1) until its owner has the object: see sized().
     Member owner = memberOf(hz, handle.ownerUuid());
     if (owner == null) {
       ownerGone.run();
       throw lost(handle, "its owner node " + handle.ownerNodeId() + " left the cluster");
     }
     String transfer = UUID.randomUUID().toString();
+    if (handle.size() < 0) {
+      handle = sized(hz, codec, owner, token, handle, transfer, ownerGone);
+    }
     try (ChunkStream in = new ChunkStream(hz, owner, token, handle, transfer, ownerGone)) {
       return codec.decode(in);
     } catch (IOException e) {
@@ -56,6 +60,54 @@ final class RemoteObjects {
       throw new RayliteException("object " + handle.key() + " is of a class this JVM lacks: " + e.getMessage()
           + "; put the application's jar on its class path", e);
     }
+  }
+
+  /**
+   * The handle of a shared ref (size unknown) with its encoded size, once its owner has it: the
+   * owner waits for a pending object and encodes it for {@code transfer}. This waits as long as the
+   * object's task runs, without a timeout of its own; the owner leaving fails it at once.
+   */
+  private static Wire.ObjectHandle sized(HazelcastInstance hz, ValueCodec codec, Member owner, String token,
+      Wire.ObjectHandle handle, String transfer, Runnable ownerGone) {
+    Future<byte[]> size = hz.getExecutorService(ClusterConfigs.AWAIT_EXECUTOR)
+        .submitToMember(new NodeRequests.AwaitObject(token, handle.key(), transfer), owner);
+    try {
+      byte[] answer = size.get();
+      if (answer[0] == 1) {
+        return new Wire.ObjectHandle(handle.ownerUuid(), handle.ownerNodeId(), handle.key(),
+            java.nio.ByteBuffer.wrap(answer, 1, Long.BYTES).getLong());
+      }
+      throw failureOf(codec, handle, answer);
+    } catch (InterruptedException e) {
+      size.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new RayliteException("interrupted while waiting for object " + handle.key() + " on node "
+          + handle.ownerNodeId(), e);
+    } catch (ExecutionException e) {
+      if (nodeGone(hz, handle.ownerUuid(), e.getCause())) {
+        ownerGone.run();
+        throw lost(handle, "its owner node " + handle.ownerNodeId() + " left the cluster");
+      }
+      if (e.getCause() instanceof RuntimeException failure) {
+        throw failure;  // the object's own failure (its task's), or its loss on the owner
+      }
+      throw new RayliteException("waiting for object " + handle.key() + " on node " + handle.ownerNodeId()
+          + " failed: " + e.getCause(), e.getCause());
+    }
+  }
+
+  /** The failure an owner answered for an object (see NodeRequests.AwaitObject), to throw. */
+  private static RuntimeException failureOf(ValueCodec codec, Wire.ObjectHandle handle, byte[] answer) {
+    Object failure;
+    try {
+      failure = codec.decode(java.util.Arrays.copyOfRange(answer, 1, answer.length));
+    } catch (IOException | ClassNotFoundException e) {
+      return new RayliteException("object " + handle.key() + " failed on node " + handle.ownerNodeId()
+          + " with an exception that cannot be read here: " + e, e);
+    }
+    return failure instanceof RuntimeException r ? r
+        : new RayliteException("object " + handle.key() + " failed on node " + handle.ownerNodeId() + ": " + failure,
+            (Throwable) failure);
   }
 
   static Member memberOf(HazelcastInstance hz, String uuid) {

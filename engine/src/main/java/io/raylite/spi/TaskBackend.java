@@ -149,6 +149,18 @@ public interface TaskBackend extends AutoCloseable {
     return null;
   }
 
+  /**
+   * What a ref of this runtime is written as when it leaves the JVM inside a value (a task's
+   * result, or a field of an argument): a serializable stand-in that reads back as a ref on the JVM
+   * that reads it, whose owner stays this runtime.
+   *
+   * @throws java.io.NotSerializableException if refs of this runtime cannot leave it (the default)
+   */
+  default Object exportRef(io.raylite.ObjectRef<?> ref) throws java.io.NotSerializableException {
+    throw new java.io.NotSerializableException("io.raylite.ObjectRef " + ref.id() + ": the refs of a runtime on "
+        + description() + " cannot leave its JVM inside a value; pass the ref itself as a task argument");
+  }
+
   /** Disconnects; tasks still running elsewhere are abandoned. */
   @Override
   void close();

@@ -11,8 +11,9 @@ import java.util.concurrent.CompletionException;
  * its entry and, if its value is one the store must release, gives it back when the garbage
  * collector finds the ref unreachable (see {@link ObjectEntry#adoptRef} and {@link RefTracker}).
  */
-public final class ObjectRefImpl<T> implements ObjectRef<T> {
-  final ObjectEntry entry;
+public final class ObjectRefImpl<T> implements ObjectRef<T>, java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+  final transient ObjectEntry entry;
 
   public ObjectRefImpl(ObjectEntry entry) {
     this.entry = entry;
@@ -98,6 +99,15 @@ public final class ObjectRefImpl<T> implements ObjectRef<T> {
       // A value that lives on a cluster node is fetched here, on the thread that completes it.
       return (T) this.entry.fetched(value);
     });
+  }
+
+  /**
+   * A ref inside a value that leaves its JVM (a task's result, a field of an argument) is written as
+   * what its runtime's backend makes of it: on a cluster node, a borrowed ref that reads back as a
+   * ref of the reading JVM's runtime; a ref of a local runtime cannot leave.
+   */
+  private Object writeReplace() throws java.io.ObjectStreamException {
+    return entry.owner.exportRef(this);
   }
 
   @Override

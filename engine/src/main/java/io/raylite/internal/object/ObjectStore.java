@@ -232,6 +232,8 @@ public final class ObjectStore {
   private final Condition released = releaseLock.newCondition();
   private volatile int releaseWaiters;
   private volatile boolean closed;
+  /** The backend that writes this store's refs when they leave the JVM inside a value, or null. */
+  private volatile io.raylite.spi.TaskBackend exporter;
   /** Spill writes of at least this many bytes collect first: min(64 MiB, capacity / 4). */
   private final long collectBeforeSpilling;
   /** When the store may next ask for a collection. Guarded by the write side of admission. */
@@ -257,6 +259,25 @@ public final class ObjectStore {
   /** The name of the runtime whose objects this store keeps, for errors. */
   String runtimeName() {
     return runtimeName;
+  }
+
+  /**
+   * Lets the refs of this store leave the JVM inside values through {@code backend} (see
+   * {@link io.raylite.spi.TaskBackend#exportRef}); set once, before any ref exists.
+   */
+  public void exportRefsThrough(io.raylite.spi.TaskBackend backend) {
+    this.exporter = backend;
+  }
+
+  /** What a ref of this store is written as when it leaves the JVM inside a value. */
+  Object exportRef(ObjectRefImpl<?> ref) throws java.io.NotSerializableException {
+    io.raylite.spi.TaskBackend through = exporter;
+    if (through == null) {
+      throw new java.io.NotSerializableException("io.raylite.ObjectRef " + ref.id() + " of runtime '" + runtimeName
+          + "': a ref of a local runtime cannot leave its JVM inside a value; refs made in a task on a cluster "
+          + "node can");
+    }
+    return through.exportRef(ref);
   }
 
   /** How a ref of this store waits for its object. */

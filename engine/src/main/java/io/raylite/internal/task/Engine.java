@@ -79,6 +79,9 @@ public final class Engine {
     this.workers = new Workers(name, parallelism, schedule);
     this.scheduler = new Scheduler<>(ledger, workers::dispatch);
     this.store = new ObjectStore(name, objectStoreBytes, spillDirectory, spillCodec, this::await, state);
+    if (backend != null) {
+      store.exportRefsThrough(backend);
+    }
   }
 
   /** A scheduler over {@code ledger} that dispatches to this runtime's workers: a placement-group bundle's. */

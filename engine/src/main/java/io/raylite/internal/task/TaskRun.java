@@ -455,6 +455,16 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
 
   private TaskRun finish(Object value, Throwable failure, boolean mayChain) {
     finishedNanos = runtime.now();
+    if (failure instanceof io.raylite.spi.ArgumentLostException && runtime.backend != null
+        && runtime.backend.placesTasks() && !cancelled && !runtime.isClosed()) {
+      // An argument's owner left while the node fetched it: not this task's failure, and not counted
+      // against maxRetries. The next run rebuilds the argument first (valueToSend), or fails with its loss.
+      // (On the node itself, the body's ArgumentLostException is the attempt's answer, not retried there.)
+      releaseAllocation(false);
+      state = PENDING;
+      argsReady();
+      return null;
+    }
     // A node that died is a system failure: retried whatever retryExceptions says, as in Ray.
     if (failure != null && !cancelled && !runtime.isClosed()
         && (isRetryable(failure) || failure instanceof NodeDiedException)
