@@ -68,6 +68,10 @@ final class ActorHost {
   private final Cache<String, ActorDiedException> deaths =
       Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(30)).maximumSize(100_000).build();
   private final ConcurrentMap<String, BatchingSender<Wire.TaskDone>> replies = new ConcurrentHashMap<>();
+  /** Live actors' addresses by their id in the local runtime, for the state API's rows (NodeActorRows). */
+  private final ConcurrentMap<String, ActorWire.Address> localIds = new ConcurrentHashMap<>();
+  /** The same for actors that died here, as long as the local runtime may still list them; bounded. */
+  private final Cache<String, ActorWire.Address> deadLocalIds = Caffeine.newBuilder().maximumSize(10_000).build();
   /** Handles deaths off the threads that caused them. */
   private final ExecutorService background = Executors.newThreadPerTaskExecutor(
       Thread.ofVirtual().name("raylite-actor-host-", 0).factory());
@@ -123,6 +127,20 @@ final class ActorHost {
     return hosted.containsKey(actorId) || deaths.getIfPresent(actorId) == null;
   }
 
+  /** The cluster address of the actor the local runtime lists as {@code localId}, or null if it was not built here. */
+  ActorWire.Address addressOf(String localId) {
+    ActorWire.Address a = localIds.get(localId);
+    return a != null ? a : deadLocalIds.getIfPresent(localId);
+  }
+
+  String nodeId() {
+    return nodeId;
+  }
+
+  Raylite runtime() {
+    return ray;
+  }
+
   /* ---------------- Creation ---------------- */
 
   /**
@@ -139,6 +157,7 @@ final class ActorHost {
         : ActorHosting.createLocal(ray, spec.constructor(), spec.args(), options(spec));
     Hosted h = new Hosted(address, handle);
     hosted.put(address.id(), h);
+    localIds.put(handle.id(), address);
     ActorHosting.died(handle).whenCompleteAsync((death, ignored) -> died(h, death), background);
   }
 
@@ -310,6 +329,8 @@ final class ActorHost {
   private void died(Hosted h, ActorDiedException localDeath) {
     ActorDiedException death = (ActorDiedException) named(h, localDeath);
     deaths.put(h.address.id(), death);  // first: a call that no longer finds the actor finds why
+    deadLocalIds.put(h.handle.id(), h.address);  // before it leaves localIds: a listing finds it in one
+    localIds.remove(h.handle.id(), h.address);
     if (!hosted.remove(h.address.id(), h)) {
       return;  // handled already, by kill or by the death future
     }

@@ -234,6 +234,7 @@ final class NodeRequests {
       return switch (kind) {
         case TASKS -> ClusterStates.writeTasks(node.ray.state().tasks(filter, limit));
         case OBJECTS -> ClusterStates.writeObjects(node.ray.state().objects(filter, limit));
+        case ACTORS -> ClusterStates.writeActors(ClusterStates.nodeActors(node.actorHost, filter, limit));
       };
     }
   }

@@ -1,9 +1,14 @@
 package io.raylite.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.raylite.ActorHandle;
+import io.raylite.ActorInfo;
+import io.raylite.ActorState;
 import io.raylite.Listing;
 import io.raylite.ObjectInfo;
 import io.raylite.ObjectRef;
@@ -13,6 +18,9 @@ import io.raylite.TaskInfo;
 import io.raylite.TaskState;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,6 +47,27 @@ class ClusterObservabilityTest {
     largeOnB = ray.task(() -> new long[100_000]).name("on-b").resource("b", 1).remote();
     ray.get(largeOnB);
     putOnDriver = ray.put(new long[50_000]);
+  }
+
+  /** Its hold() calls wait (two minutes at most) until release(); it runs three calls at once. */
+  public static class Gate {
+    private final CountDownLatch released = new CountDownLatch(1);
+
+    public boolean hold(int i) throws InterruptedException {
+      Raylite.context().log("gate-holding-%d", i);
+      return released.await(2, TimeUnit.MINUTES);
+    }
+
+    public boolean release() {
+      released.countDown();
+      return true;
+    }
+  }
+
+  /** The only row the listing has. */
+  private static <T> T only(Listing<T> listing) {
+    assertEquals(1, listing.rows().size(), listing.toString());
+    return listing.rows().getFirst();
   }
 
   private static String pidOfNode(String json, String nodeId) {
@@ -79,6 +108,48 @@ class ClusterObservabilityTest {
         && o.sizeBytes() >= 800_000), objects.toString());
     assertTrue(objects.rows().stream().anyMatch(o -> o.objectId().equals(putOnDriver.id())), objects.toString());
     assertEquals(100_000, ray.get(largeOnB).length);
+  }
+
+  @Test
+  void stateApi_listsAnActorOnItsNode_underItsHandlesId_withItsClassNameStateAndPendingCalls() throws Exception {
+    var first = CLUSTER.node(1).line("gate-holding-1");
+    var second = CLUSTER.node(1).line("gate-holding-2");
+    ActorHandle<Gate> gate = ray.actor(Gate::new).name("gate").resource("b", 0.5).maxConcurrency(3).remote();
+    ObjectRef<Boolean> held1 = gate.task(Gate::hold, 1).remote();
+    ObjectRef<Boolean> held2 = gate.task(Gate::hold, 2).remote();
+    try {
+      first.get(2, TimeUnit.MINUTES);
+      second.get(2, TimeUnit.MINUTES);
+      ActorInfo row = only(ray.state().actors(StateFilter.name("gate"), 10));
+      assertEquals(gate.id(), row.actorId());
+      assertEquals(CLUSTER.node(1).nodeId, row.nodeId());
+      assertEquals(ActorState.ALIVE, row.state());
+      assertTrue(row.className().endsWith("Gate"), row.className());
+      assertEquals(0, row.restarts());
+      assertEquals(2, row.pendingCalls(), row.toString());
+      assertEquals(0.5, row.resources().get("b"));
+    } finally {
+      ray.get(gate.task(Gate::release).remote(), Duration.ofMinutes(2));
+      ray.get(held1, Duration.ofMinutes(2));
+      ray.get(held2, Duration.ofMinutes(2));
+      ray.kill(gate);
+    }
+  }
+
+  @Test
+  void stateApi_listsAKilledActorAsDead_onItsNode_withTheCause() throws Exception {
+    ActorHandle<Gate> doomed = ray.actor(Gate::new).name("killed-gate").resource("a", 0.5).remote();
+    ray.get(doomed.task(Gate::release).remote(), Duration.ofMinutes(2));
+    ray.kill(doomed);
+    assertThrows(io.raylite.ActorDiedException.class,
+        () -> ray.get(doomed.task(Gate::release).remote(), Duration.ofMinutes(2)));
+    ActorInfo row = only(ray.state().actors(StateFilter.name("killed-gate"), 10));
+    assertEquals(doomed.id(), row.actorId());
+    assertEquals(CLUSTER.node(0).nodeId, row.nodeId());
+    assertEquals(ActorState.DEAD, row.state());
+    assertTrue(row.deathCause() != null && !row.deathCause().isEmpty(), row.toString());
+    assertFalse(ray.state().actors(StateFilter.state("ALIVE"), 100).rows().stream()
+        .anyMatch(a -> a.actorId().equals(doomed.id())));
   }
 
   @Test
