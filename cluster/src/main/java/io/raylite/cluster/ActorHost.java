@@ -44,6 +44,13 @@ import java.util.concurrent.Executors;
  * call's answer (its value, always inline, or its failure) goes to its caller's reply topic through
  * a BatchingSender, as task answers do.
  *
+ * Output: each call carries a TaskOutput.Capture (ActorHosting.withAttachment) that gathers what
+ * it prints for its caller, on the same sender as its answer and ahead of it (ReplyMessage), as a
+ * task's lines go to its submitter. The constructor's lines go to the creator's reply topic, when
+ * the creation named one (a restart on another node has no creator to print them: they stay in
+ * the node's own output); its last line without a newline is sent once the actor's first call is
+ * answered, or when it dies.
+ *
  * Death: the local actor's death future (completed under the actor's monitor) is followed on a
  * virtual thread of our own: the actor leaves `hosted`, its death is remembered in `deaths` for
  * calls still on their way, the calls that waited for an earlier one fail with it, and its name is
@@ -67,7 +74,7 @@ final class ActorHost {
   /** Why actors that lived here died, for calls that arrive after; bounded. */
   private final Cache<String, ActorDiedException> deaths =
       Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(30)).maximumSize(100_000).build();
-  private final ConcurrentMap<String, BatchingSender<Wire.TaskDone>> replies = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, BatchingSender<ReplyMessage.Item>> replies = new ConcurrentHashMap<>();
   /** Live actors' addresses by their id in the local runtime, for the state API's rows (NodeActorRows). */
   private final ConcurrentMap<String, ActorWire.Address> localIds = new ConcurrentHashMap<>();
   /** The same for actors that died here, as long as the local runtime may still list them; bounded. */
@@ -84,10 +91,26 @@ final class ActorHost {
     final CallSequencer<Prepared> order = new CallSequencer<>();
     /** Guarded by this. */
     ActorDiedException death;
+    /** What the constructor prints, for the creator; null if it named no reply topic. */
+    final TaskOutput.Capture constructorOutput;
+    /** Whether constructorOutput's last partial line was sent; guarded by this. */
+    boolean constructorOutputClosed;
 
-    Hosted(ActorWire.Address address, ActorHandle<Object> handle) {
+    Hosted(ActorWire.Address address, ActorHandle<Object> handle, TaskOutput.Capture constructorOutput) {
       this.address = address;
       this.handle = handle;
+      this.constructorOutput = constructorOutput;
+    }
+
+    /** Sends the constructor's last line without a newline, once: its constructor has returned. */
+    void closeConstructorOutput() {
+      synchronized (this) {
+        if (constructorOutput == null || constructorOutputClosed) {
+          return;
+        }
+        constructorOutputClosed = true;
+      }
+      constructorOutput.close();
     }
   }
 
@@ -145,17 +168,21 @@ final class ActorHost {
 
   /**
    * Builds the actor (its constructor runs asynchronously, as locally), as a restart when it had
-   * {@code restarts} before on nodes that left; an id seen before is ignored.
+   * {@code restarts} before on nodes that left; an id seen before is ignored. What its constructor
+   * prints goes to {@code outputTopic}, a reply topic, if not null.
    */
-  void create(ActorWire.Address address, byte[] specBytes, int restarts) {
+  void create(ActorWire.Address address, byte[] specBytes, int restarts, String outputTopic) {
     if (hosted.containsKey(address.id()) || deaths.getIfPresent(address.id()) != null) {
       return;  // delivered twice
     }
     ActorWire.Spec spec = (ActorWire.Spec) decode(specBytes, "actor " + address.describe());
-    ActorHandle<Object> handle = restarts > 0
+    TaskOutput.Capture output = outputTopic == null ? null : new TaskOutput.Capture(0,
+        prefix(ActorHosting.functionName(spec.constructor()), address), true,
+        c -> send(outputTopic, new ReplyMessage.Output(c)));
+    ActorHandle<Object> handle = ActorHosting.withAttachment(output, () -> restarts > 0
         ? ActorHosting.createRestarted(ray, spec.constructor(), spec.args(), options(spec), restarts)
-        : ActorHosting.createLocal(ray, spec.constructor(), spec.args(), options(spec));
-    Hosted h = new Hosted(address, handle);
+        : ActorHosting.createLocal(ray, spec.constructor(), spec.args(), options(spec)));
+    Hosted h = new Hosted(address, handle, output);
     hosted.put(address.id(), h);
     localIds.put(handle.id(), address);
     ActorHosting.died(handle).whenCompleteAsync((death, ignored) -> died(h, death), background);
@@ -243,14 +270,21 @@ final class ActorHost {
     if (p.method() == null) {
       return;
     }
+    // A call the caller did not name is named for its actor (ClusterActors.call); its lines, for its method.
+    String shown = c.name().startsWith("call of actor ") ? ActorHosting.functionName(p.method()) : c.name();
+    TaskOutput.Capture output = new TaskOutput.Capture(c.callId(), prefix(shown, h.address), true,
+        capture -> send(p.replyTopic(), new ReplyMessage.Output(capture)));
     ObjectRef<Object> ref;
     try {
-      ref = ActorHosting.callLocal(h.handle, p.method(), p.args(), c.name(), c.group(), c.async());
+      ref = ActorHosting.withAttachment(output,
+          () -> ActorHosting.callLocal(h.handle, p.method(), p.args(), c.name(), c.group(), c.async()));
     } catch (RuntimeException e) {
       reply(p.replyTopic(), new Wire.TaskDone(c.callId(), failure(e)));
       return;
     }
     ref.toCompletableFuture().whenComplete((value, error) -> {
+      h.closeConstructorOutput();  // a call ran or failed: the constructor has returned, or never will
+      output.close();  // its lines are offered before its answer, which follows them on the sender
       Wire.TaskDone done;
       try {
         done = new Wire.TaskDone(c.callId(), error != null ? failure(named(h, unwrap(error))) : result(c, value));
@@ -295,11 +329,22 @@ final class ActorHost {
 
   /** Sends an answer to its caller, batched with the others bound there. */
   private void reply(String replyTopic, Wire.TaskDone done) {
-    replies.computeIfAbsent(replyTopic, topic -> new BatchingSender<Wire.TaskDone>(ClusterNode.MAX_BATCH,
-        batch -> hz.<byte[]>getTopic(topic).publishAsync(WireFormat.writeReplies(batch)),
+    send(replyTopic, new ReplyMessage.Answer(done));
+  }
+
+  /** Sends an answer or a batch of output lines to a caller, in order with the others bound there. */
+  private void send(String replyTopic, ReplyMessage.Item item) {
+    replies.computeIfAbsent(replyTopic, topic -> new BatchingSender<ReplyMessage.Item>(ClusterNode.MAX_BATCH,
+        batch -> hz.<byte[]>getTopic(topic).publishAsync(ReplyMessage.write(batch)),
         (batch, failure) -> LOG.log(System.Logger.Level.WARNING, "node " + nodeId + " could not send "
-            + batch.size() + " actor call answers to " + topic + "; its caller will not see them", failure)))
-        .offer(done);
+            + batch.size() + " actor call answers or output batches to " + topic + "; its caller will not see them",
+            failure)))
+        .offer(item);
+  }
+
+  /** What starts each line that actor code prints, on its caller's side. */
+  private String prefix(String callName, ActorWire.Address address) {
+    return "(" + callName + " node=" + nodeId + " actor=" + address.id() + ") ";
   }
 
   private Wire.TaskReply failure(Throwable t) {
@@ -339,6 +384,7 @@ final class ActorHost {
       h.death = death;
       waiting = new ArrayList<>(h.order.drainEarly());
     }
+    h.closeConstructorOutput();
     for (Prepared p : waiting) {
       if (p.call().method() != null) {
         reply(p.replyTopic(), new Wire.TaskDone(p.call().callId(), failure(death)));

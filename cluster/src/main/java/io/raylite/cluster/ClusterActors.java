@@ -110,6 +110,11 @@ final class ClusterActors implements ActorBackend {
   private final String replyTopic = "raylite.actor-replies." + callerId;
   private volatile Raylite runtime;
   private final ConcurrentMap<Long, Pending> pending = new ConcurrentHashMap<>();
+  /**
+   * The output of the task on this node that made each call, by call id: what the actor prints is
+   * that task's (TaskOutput), as a nested task's lines are. Weak: a task that ended prints nothing more.
+   */
+  private final Cache<Long, TaskOutput.Capture> callerOutput = Caffeine.newBuilder().weakValues().build();
   private final AtomicLong callIds = new AtomicLong();
   private final AtomicLong actorIds = new AtomicLong();
   private final AtomicInteger nextNode = new AtomicInteger();
@@ -293,7 +298,7 @@ final class ClusterActors implements ActorBackend {
     }
     try {
       await(hz.getExecutorService(ClusterConfigs.EXECUTOR).submitToMember(
-          new ActorRequests.Create(token, address, spec), node), "node " + address.nodeId() + " to start " + what);
+          new ActorRequests.Create(token, address, spec, replyTopic), node), "node " + address.nodeId() + " to start " + what);
     } catch (RuntimeException e) {
       if (name != null) {
         names().remove(nameKey(namespace, name), address);
@@ -469,6 +474,7 @@ final class ClusterActors implements ActorBackend {
       }
     }
     byte[] m = methods.get(method, f -> codec.encodeFunction(name, f));
+    TaskOutput.Capture output = TaskOutput.CAPTURE.isBound() ? TaskOutput.CAPTURE.get() : null;
     Track track = tracks.computeIfAbsent(actor.id(), id -> new Track(actor));
     long seq;
     synchronized (track) {
@@ -496,6 +502,9 @@ final class ClusterActors implements ActorBackend {
           throw e;
         }
         long callId = callIds.incrementAndGet();
+        if (output != null) {
+          callerOutput.put(callId, output);
+        }
         CompletableFuture<Object> answer = new CompletableFuture<>();
         Pending p = new Pending(actor, name, answer, track,
             new ActorWire.Call(actor.id(), callerId, seq, callId, name, group, async, m, wire, 0));
@@ -590,17 +599,30 @@ final class ClusterActors implements ActorBackend {
     }
   }
 
-  /** Answers from the actors' nodes, on a thread of our own; an id no longer pending is dropped. */
+  /**
+   * Answers from the actors' nodes, on a thread of our own, after the lines their calls printed
+   * (printed here, or sent on as the calling task's); an id no longer pending is dropped.
+   */
   private void onReplies(byte[] message) {
     List<Wire.TaskDone> answers;
     try {
-      answers = WireFormat.readReplies(message);
+      ReplyMessage.Read read = ReplyMessage.read(message);
+      for (ReplyMessage.Lines lines : read.lines()) {
+        TaskOutput.Capture caller = lines.id() == 0 ? null : callerOutput.getIfPresent(lines.id());
+        if (caller != null) {
+          caller.forward(lines.lines());
+        } else {
+          TaskOutput.print(lines.lines());
+        }
+      }
+      answers = read.answers();
     } catch (IOException e) {
       LOG.log(System.Logger.Level.ERROR, "a message on " + replyTopic + " cannot be read; the actor calls it "
           + "answers will not complete", e);
       return;
     }
     for (Wire.TaskDone done : answers) {
+      callerOutput.invalidate(done.id());
       Pending p = pending.remove(done.id());
       if (p == null) {
         continue;

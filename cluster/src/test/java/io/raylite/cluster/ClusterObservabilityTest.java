@@ -16,9 +16,13 @@ import io.raylite.Raylite;
 import io.raylite.StateFilter;
 import io.raylite.TaskInfo;
 import io.raylite.TaskState;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -62,6 +66,41 @@ class ClusterObservabilityTest {
       released.countDown();
       return true;
     }
+  }
+
+  /** Prints in its constructor and methods, on System.out, System.err and the runtime's log. */
+  public static class Printer {
+    public Printer(String greeting) {
+      System.out.println("built with " + greeting);
+    }
+
+    public String say(String text) {
+      System.out.println("said " + text);
+      Raylite.context().log("logged %s", text);
+      System.err.print("no newline after " + text);
+      return Raylite.context().nodeId();
+    }
+  }
+
+  /** The lines the driver printed on System.out and on System.err while {@code run} ran that contain {@code marker}. */
+  private record Printed<T>(T value, List<String> out, List<String> err) {}
+
+  private static <T> Printed<T> printedByDriver(String marker, java.util.function.Supplier<T> run) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+    ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
+    T value;
+    try {
+      value = run.get();
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+    return new Printed<>(value, outBytes.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains(marker)).toList(),
+        errBytes.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains(marker)).toList());
   }
 
   /** The only row the listing has. */
@@ -150,6 +189,52 @@ class ClusterObservabilityTest {
     assertTrue(row.deathCause() != null && !row.deathCause().isEmpty(), row.toString());
     assertFalse(ray.state().actors(StateFilter.state("ALIVE"), 100).rows().stream()
         .anyMatch(a -> a.actorId().equals(doomed.id())));
+  }
+
+  @Test
+  void linesAnActorMethodPrintsOnANode_arePrintedByTheDriverWithTheMethodNodeAndActor_beforeGetReturns() {
+    ActorHandle<Printer> printer = ray.actor(Printer::new, "hello").resource("b", 0.5).remote();
+    try {
+      String marker = "actor=" + printer.id() + ") ";
+      Printed<String> printed = printedByDriver(marker,
+          () -> ray.get(printer.task(Printer::say, "one").remote(), Duration.ofMinutes(2)));
+      String prefix = "(ClusterObservabilityTest.Printer.say node=" + printed.value() + " " + marker;
+      assertEquals(CLUSTER.node(1).nodeId, printed.value());
+      assertEquals(List.of(prefix + "said one", prefix + "logged one"), printed.out());
+      assertEquals(List.of(prefix + "no newline after one"), printed.err());
+    } finally {
+      ray.kill(printer);
+    }
+  }
+
+  @Test
+  void linesAnActorsConstructorPrintsOnANode_arePrintedByTheDriverThatCreatedIt_beforeItsFirstCallReturns() {
+    Printed<ActorHandle<Printer>> printed = printedByDriver("built with", () -> {
+      ActorHandle<Printer> printer = ray.actor(Printer::new, "greetings").resource("b", 0.5).remote();
+      ray.get(printer.task(Printer::say, "two").remote(), Duration.ofMinutes(2));
+      return printer;
+    });
+    try {
+      assertEquals(List.of("(ClusterObservabilityTest.Printer.new node=" + CLUSTER.node(1).nodeId + " actor="
+          + printed.value().id() + ") built with greetings"), printed.out());
+    } finally {
+      ray.kill(printed.value());
+    }
+  }
+
+  @Test
+  void linesOfAnActorCalledFromATaskOnANode_reachTheDriverAsThatTasksLines() {
+    ActorHandle<Printer> printer = ray.actor(Printer::new, "hi").resource("b", 0.5).remote();
+    try {
+      String marker = "actor=" + printer.id() + ") said three";
+      Printed<String> printed = printedByDriver(marker, () -> ray.get(ray.task((ActorHandle<Printer> p) ->
+          Raylite.current().get(p.task(Printer::say, "three").remote()), printer).name("caller").resource("a", 1)
+          .remote(), Duration.ofMinutes(2)));
+      assertEquals(List.of("(ClusterObservabilityTest.Printer.say node=" + CLUSTER.node(1).nodeId + " " + marker),
+          printed.out());
+    } finally {
+      ray.kill(printer);
+    }
   }
 
   @Test

@@ -47,8 +47,13 @@ public final class ActorHosting {
 
   /** The class name the state API shows for an actor built by {@code constructor} ({@code ActorInfo.className}). */
   public static String className(RayFunc constructor) {
-    String name = io.raylite.internal.task.FunctionNames.of(constructor);
+    String name = functionName(constructor);
     return name.endsWith(".new") ? name.substring(0, name.length() - 4) : name;
+  }
+
+  /** The name the runtime gives a call of {@code function} when the caller gives none (as in its context's taskName). */
+  public static String functionName(RayFunc function) {
+    return io.raylite.internal.task.FunctionNames.of(function);
   }
 
   /** A concurrency group of {@code methods}, as {@code ConcurrencyGroup.builder(..).method(..)} builds. */
