@@ -156,6 +156,20 @@ final class ActorHost {
     return a != null ? a : deadLocalIds.getIfPresent(localId);
   }
 
+  /** The id in the local runtime of the actor built here under cluster id {@code actorId}, or null. */
+  String localIdOf(String actorId) {
+    Hosted h = hosted.get(actorId);
+    if (h != null) {
+      return h.handle.id();
+    }
+    for (Map.Entry<String, ActorWire.Address> dead : deadLocalIds.asMap().entrySet()) {
+      if (dead.getValue().id().equals(actorId)) {
+        return dead.getKey();
+      }
+    }
+    return null;
+  }
+
   String nodeId() {
     return nodeId;
   }
@@ -270,14 +284,16 @@ final class ActorHost {
     if (p.method() == null) {
       return;
     }
-    // A call the caller did not name is named for its actor (ClusterActors.call); its lines, for its method.
-    String shown = c.name().startsWith("call of actor ") ? ActorHosting.functionName(p.method()) : c.name();
-    TaskOutput.Capture output = new TaskOutput.Capture(c.callId(), prefix(shown, h.address), true,
+    // A call its caller did not name is named there for its actor (ClusterActors.call); here, as a
+    // local call is, for its method: in the node's timeline, its state rows and its output lines.
+    String localName = c.name().startsWith(ClusterActors.UNNAMED_CALL) ? null : c.name();
+    TaskOutput.Capture output = new TaskOutput.Capture(c.callId(), prefix(localName != null ? localName
+        : ActorHosting.functionName(p.method()), h.address), true,
         capture -> send(p.replyTopic(), new ReplyMessage.Output(capture)));
     ObjectRef<Object> ref;
     try {
       ref = ActorHosting.withAttachment(output,
-          () -> ActorHosting.callLocal(h.handle, p.method(), p.args(), c.name(), c.group(), c.async()));
+          () -> ActorHosting.callLocal(h.handle, p.method(), p.args(), localName, c.group(), c.async()));
     } catch (RuntimeException e) {
       reply(p.replyTopic(), new Wire.TaskDone(c.callId(), failure(e)));
       return;

@@ -96,6 +96,8 @@ final class ClusterActors implements ActorBackend {
   static final String NAMES = "raylite.actor-names";
   /** The cluster-wide map of restartable actors' homes: actor id to its ActorWire.Home. */
   static final String HOMES = "raylite.actor-homes";
+  /** How the name of a call the caller did not name begins (the actor's node names it for its method). */
+  static final String UNNAMED_CALL = "call of actor ";
   /** How long a node may take to queue calls or to start building an actor. */
   static final long SEND_TIMEOUT_SECONDS = 60;
   private static final System.Logger LOG = System.getLogger("io.raylite.cluster");
@@ -466,7 +468,7 @@ final class ClusterActors implements ActorBackend {
   RemoteActor.Call call(ActorWire.Address actor, RayFunc method, Object[] args, int refMask, String callName,
       String group, boolean async) {
     checkConnected();
-    String name = callName != null ? callName : "call of actor " + actor.describe();
+    String name = callName != null ? callName : UNNAMED_CALL + actor.describe();
     Object[] wire = new Object[args.length];
     for (int i = 0; i < args.length; i++) {
       if ((refMask & (1 << i)) == 0) {

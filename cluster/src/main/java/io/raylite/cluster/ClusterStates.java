@@ -27,6 +27,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -51,8 +52,11 @@ import java.util.concurrent.TimeoutException;
  * before moving its home, so a row from a node wins over one from its home.
  */
 final class ClusterStates implements NodeStates {
-  /** The kinds of rows a node lists. */
-  enum Kind { TASKS, OBJECTS, ACTORS }
+  /**
+   * The kinds of rows a node lists: TASK is the one task whose id (without the node's prefix) the
+   * request names, ACTOR_CALLS the recent calls of the actor whose cluster id it names.
+   */
+  enum Kind { TASKS, OBJECTS, ACTORS, TASK, ACTOR_CALLS }
 
   private final HazelcastInstance client;
   private final String token;
@@ -117,6 +121,49 @@ final class ClusterStates implements NodeStates {
     return new Listing<>(kept, total, total > kept.size());
   }
 
+  /**
+   * The row of a task that ran on a node, asked of that node alone: the id is {@code <node>/<id>}
+   * as its row shows it. Empty for an id of no live node, or one the node no longer keeps.
+   */
+  @Override
+  public Optional<TaskInfo> task(String taskId) {
+    int slash = taskId.indexOf('/');
+    if (slash <= 0) {
+      return Optional.empty();
+    }
+    String nodeId = taskId.substring(0, slash);
+    for (Member m : client.getCluster().getMembers()) {
+      if (nodeId.equals(m.getAttribute(ClusterConfigs.ATTR_NODE_ID))) {
+        Future<byte[]> asked = client.getExecutorService(ClusterConfigs.EXECUTOR).submitToMember(
+            new NodeRequests.State(token, Kind.TASK, null, taskId.substring(slash + 1), 1), m);
+        return readTasks(answer(nodeId, Kind.TASK, asked), nodeId).rows().stream().findFirst();
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The recent calls of an actor on a node, from the node that hosts it (the others list none). */
+  @Override
+  public List<TaskInfo> actorCalls(String actorId, int limit) {
+    List<TaskInfo> rows = new ArrayList<>();
+    for (Map.Entry<String, byte[]> answer : ask(Kind.ACTOR_CALLS, new StateFilter(null, actorId), limit).entrySet()) {
+      rows.addAll(readTasks(answer.getValue(), answer.getKey()).rows());
+    }
+    return rows.subList(0, Math.min(limit, rows.size()));
+  }
+
+  /** A task's row as a listing of at most one, for the wire. */
+  static Listing<TaskInfo> oneTask(Optional<TaskInfo> task) {
+    return new Listing<>(task.stream().toList(), task.isPresent() ? 1 : 0, false);
+  }
+
+  /** The recent calls of the actor the host built under cluster id {@code actorId}, as its node lists them. */
+  static Listing<TaskInfo> nodeActorCalls(ActorHost host, String actorId, int limit) {
+    String localId = host.localIdOf(actorId);
+    List<TaskInfo> calls = localId == null ? List.of() : host.runtime().state().actorCalls(localId, limit);
+    return new Listing<>(calls, calls.size(), false);
+  }
+
   /** The rows of restartable actors whose home is on a node no longer in the cluster (see the overview). */
   private List<ActorInfo> actorsOfLostNodes(Set<String> liveNodes, Set<String> listed) {
     List<ActorInfo> rows = new ArrayList<>();
@@ -171,22 +218,27 @@ final class ClusterStates implements NodeStates {
     }
     Map<String, byte[]> answers = new LinkedHashMap<>();
     for (Map.Entry<String, Future<byte[]>> e : asked.entrySet()) {
-      try {
-        answers.put(e.getKey(), e.getValue().get(RemoteObjects.CHUNK_TIMEOUT_SECONDS, TimeUnit.SECONDS));
-      } catch (InterruptedException ie) {
-        Thread.currentThread().interrupt();
-        throw new RayliteException("interrupted while listing the " + kind.name().toLowerCase() + " of node "
-            + e.getKey(), ie);
-      } catch (ExecutionException | TimeoutException failure) {
-        Throwable cause = failure instanceof ExecutionException ? failure.getCause() : failure;
-        if (cause instanceof IllegalArgumentException bad) {
-          throw bad;  // a filter the node's state API refused, as a local one would
-        }
-        throw new RayliteException("node " + e.getKey() + " did not list its " + kind.name().toLowerCase()
-            + ": " + cause, cause);
-      }
+      answers.put(e.getKey(), answer(e.getKey(), kind, e.getValue()));
     }
     return answers;
+  }
+
+  /** A node's answer, waited for with a timeout; a failure names the node. */
+  private static byte[] answer(String nodeId, Kind kind, Future<byte[]> asked) {
+    try {
+      return asked.get(RemoteObjects.CHUNK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      throw new RayliteException("interrupted while listing the " + kind.name().toLowerCase() + " of node "
+          + nodeId, ie);
+    } catch (ExecutionException | TimeoutException failure) {
+      Throwable cause = failure instanceof ExecutionException ? failure.getCause() : failure;
+      if (cause instanceof IllegalArgumentException bad) {
+        throw bad;  // a filter the node's state API refused, as a local one would
+      }
+      throw new RayliteException("node " + nodeId + " did not list its " + kind.name().toLowerCase()
+          + ": " + cause, cause);
+    }
   }
 
   /* ---------------- Rows on the wire ---------------- */

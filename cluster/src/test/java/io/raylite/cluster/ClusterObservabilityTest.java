@@ -16,7 +16,13 @@ import io.raylite.Raylite;
 import io.raylite.StateFilter;
 import io.raylite.TaskInfo;
 import io.raylite.TaskState;
+import io.raylite.dashboard.DashboardServer;
 import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -141,6 +147,60 @@ class ClusterObservabilityTest {
   }
 
   @Test
+  void stateApi_findsATaskThatRanOnANode_byTheIdItsRowShows() {
+    TaskInfo listed = only(ray.state().tasks(StateFilter.name("on-b"), 10));
+    assertEquals(listed, ray.state().task(listed.taskId()).orElseThrow());
+  }
+
+  @Test
+  void stateApi_findsNoTask_forAnIdOfANodeThatIsNotInTheCluster() {
+    assertTrue(ray.state().task("127.0.0.1:1/task-1").isEmpty());
+    assertTrue(ray.state().task(CLUSTER.node(1).nodeId + "/task-ffffff").isEmpty());
+  }
+
+  @Test
+  void dashboardApi_servesTheDetailOfATaskThatRanOnANode() throws Exception {
+    TaskInfo listed = only(ray.state().tasks(StateFilter.name("on-b"), 10));
+    try (DashboardServer dashboard = DashboardServer.start(ray, "127.0.0.1", 0)) {
+      HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+          dashboard.url() + "/api/v0/tasks/" + URLEncoder.encode(listed.taskId(), StandardCharsets.UTF_8))).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, response.statusCode(), response.body());
+      assertTrue(response.body().contains("\"task_id\":\"" + listed.taskId() + "\""), response.body());
+      assertTrue(response.body().contains("\"state\":\"FINISHED\""), response.body());
+    }
+  }
+
+  @Test
+  void dashboardApi_servesTheDetailOfAnActorOnANode_withItsNodeAndRecentCalls() throws Exception {
+    ActorHandle<Printer> printer = ray.actor(Printer::new, "hey").name("detailed").resource("b", 0.5).remote();
+    try (DashboardServer dashboard = DashboardServer.start(ray, "127.0.0.1", 0)) {
+      ray.get(printer.task(Printer::say, "four").remote(), Duration.ofMinutes(2));
+      HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+          dashboard.url() + "/api/v0/actors/" + printer.id())).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, response.statusCode(), response.body());
+      assertTrue(response.body().contains("\"node_id\":\"" + CLUSTER.node(1).nodeId + "\""), response.body());
+      assertTrue(response.body().contains("\"name\":\"ClusterObservabilityTest.Printer.say\""), response.body());
+    } finally {
+      ray.kill(printer);
+    }
+  }
+
+  @Test
+  void stateApi_listsTheRecentCallsOfAnActorOnANode() {
+    ActorHandle<Printer> printer = ray.actor(Printer::new, "yo").resource("b", 0.5).remote();
+    try {
+      ray.get(printer.task(Printer::say, "five").remote(), Duration.ofMinutes(2));
+      List<TaskInfo> calls = ray.state().actorCalls(printer.id(), 10);
+      assertEquals(1, calls.size(), calls.toString());
+      assertEquals(TaskState.FINISHED, calls.getFirst().state());
+      assertTrue(calls.getFirst().taskId().startsWith(CLUSTER.node(1).nodeId + "/"), calls.toString());
+    } finally {
+      ray.kill(printer);
+    }
+  }
+
+  @Test
   void stateApi_listsObjectsOnTheNodes_besideTheDriversPuts() {
     Listing<ObjectInfo> objects = ray.state().objects();
     assertTrue(objects.rows().stream().anyMatch(o -> o.objectId().startsWith(CLUSTER.node(1).nodeId + "/")
@@ -195,10 +255,10 @@ class ClusterObservabilityTest {
   void linesAnActorMethodPrintsOnANode_arePrintedByTheDriverWithTheMethodNodeAndActor_beforeGetReturns() {
     ActorHandle<Printer> printer = ray.actor(Printer::new, "hello").resource("b", 0.5).remote();
     try {
-      String marker = "actor=" + printer.id() + ") ";
-      Printed<String> printed = printedByDriver(marker,
+      String prefix = "(ClusterObservabilityTest.Printer.say node=" + CLUSTER.node(1).nodeId + " actor="
+          + printer.id() + ") ";
+      Printed<String> printed = printedByDriver(prefix,
           () -> ray.get(printer.task(Printer::say, "one").remote(), Duration.ofMinutes(2)));
-      String prefix = "(ClusterObservabilityTest.Printer.say node=" + printed.value() + " " + marker;
       assertEquals(CLUSTER.node(1).nodeId, printed.value());
       assertEquals(List.of(prefix + "said one", prefix + "logged one"), printed.out());
       assertEquals(List.of(prefix + "no newline after one"), printed.err());
