@@ -93,8 +93,9 @@ final class ActorHost {
     ActorDiedException death;
     /** What the constructor prints, for the creator; null if it named no reply topic. */
     final TaskOutput.Capture constructorOutput;
-    /** Whether constructorOutput's last partial line was sent; guarded by this. */
-    boolean constructorOutputClosed;
+    /** Whether constructorOutput's last partial line was sent (no monitor: a call's completion sets it). */
+    final java.util.concurrent.atomic.AtomicBoolean constructorOutputClosed =
+        new java.util.concurrent.atomic.AtomicBoolean();
 
     Hosted(ActorWire.Address address, ActorHandle<Object> handle, TaskOutput.Capture constructorOutput) {
       this.address = address;
@@ -104,13 +105,9 @@ final class ActorHost {
 
     /** Sends the constructor's last line without a newline, once: its constructor has returned. */
     void closeConstructorOutput() {
-      synchronized (this) {
-        if (constructorOutput == null || constructorOutputClosed) {
-          return;
-        }
-        constructorOutputClosed = true;
+      if (constructorOutput != null && constructorOutputClosed.compareAndSet(false, true)) {
+        constructorOutput.close();
       }
-      constructorOutput.close();
     }
   }
 

@@ -184,9 +184,9 @@ final class DashboardHandler implements HttpHandler {
             JsonRows::task));
       }
       case "actors" -> {
-        if (parts.size() == 2 && !parts.get(1).isEmpty()) {
+        if (parts.size() >= 2 && !parts.get(1).isEmpty()) {
           allowOnly(query, Set.of("limit"));
-          String id = parts.get(1);
+          String id = String.join("/", parts.subList(1, parts.size()));  // as a task's, above
           Map<String, Object> body = new LinkedHashMap<>();
           body.put("actor", state.actors(StateFilter.ALL, Integer.MAX_VALUE).rows().stream()
               .filter(a -> a.actorId().equals(id)).findFirst().map(JsonRows::actor)
