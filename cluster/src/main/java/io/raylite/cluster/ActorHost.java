@@ -75,7 +75,7 @@ final class ActorHost {
   private final Cache<String, ActorDiedException> deaths =
       Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(30)).maximumSize(100_000).build();
   private final ConcurrentMap<String, BatchingSender<ReplyMessage.Item>> replies = new ConcurrentHashMap<>();
-  /** Live actors' addresses by their id in the local runtime, for the state API's rows (NodeActorRows). */
+  /** Live actors' addresses by their id in the local runtime, for the state API's rows (ClusterStates.nodeActors). */
   private final ConcurrentMap<String, ActorWire.Address> localIds = new ConcurrentHashMap<>();
   /** The same for actors that died here, as long as the local runtime may still list them; bounded. */
   private final Cache<String, ActorWire.Address> deadLocalIds = Caffeine.newBuilder().maximumSize(10_000).build();
