@@ -88,8 +88,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * actor's node does not count them again.
  *
  * Threads: `pending`, `tracks` and `outboxes` are concurrent; a Track is guarded by its monitor; whoever removes a call from `pending`
- * completes it, once. Hazelcast's callbacks only hand work to `handlers` (virtual threads) or
- * complete futures; nothing blocks on its event threads.
+ * completes it, once. Hazelcast's callbacks only hand work to `replyReader` (one virtual thread,
+ * which reads the reply messages in order) and `handlers` (virtual threads) or complete futures;
+ * nothing blocks on its event threads.
  */
 final class ClusterActors implements ActorBackend {
   /** The cluster-wide map of named actors: "namespace\0name" to the actor's Address. */
@@ -127,6 +128,12 @@ final class ClusterActors implements ActorBackend {
   private final Cache<RayFunc, byte[]> methods = Caffeine.newBuilder().weakKeys().build();
   private final ExecutorService handlers = Executors.newThreadPerTaskExecutor(
       Thread.ofVirtual().name("raylite-actor-replies-", 0).factory());
+  /**
+   * Reads the reply messages one at a time, in the order they came, so that the output lines they
+   * carry are printed in the order the actors printed them; their answers go on to `handlers`.
+   */
+  private final ExecutorService replyReader = Executors.newSingleThreadExecutor(
+      Thread.ofVirtual().name("raylite-actor-reply-reader").factory());
   /**
    * The non-detached actors this connection created and has not killed: closing it kills them,
    * as Ray ends a job's non-detached actors when its driver exits.
@@ -199,7 +206,7 @@ final class ClusterActors implements ActorBackend {
     this.codec = codec;
     this.token = token;
     this.topicListener = hz.<byte[]>getTopic(replyTopic).addMessageListener(
-        message -> handlers.execute(() -> onReplies(message.getMessageObject())));
+        message -> replyReader.execute(() -> onReplies(message.getMessageObject())));
     this.membershipListener = hz.getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {
@@ -602,8 +609,8 @@ final class ClusterActors implements ActorBackend {
   }
 
   /**
-   * Answers from the actors' nodes, on a thread of our own, after the lines their calls printed
-   * (printed here, or sent on as the calling task's); an id no longer pending is dropped.
+   * A message from an actor's node, on the reply reader: the lines its calls printed (printed here,
+   * or sent on as the calling task's), then its answers, handed to a thread of their own.
    */
   private void onReplies(byte[] message) {
     List<Wire.TaskDone> answers;
@@ -623,6 +630,13 @@ final class ClusterActors implements ActorBackend {
           + "answers will not complete", e);
       return;
     }
+    if (!answers.isEmpty()) {
+      handlers.execute(() -> complete(answers));
+    }
+  }
+
+  /** Completes the calls a message answered; an id no longer pending is dropped. */
+  private void complete(List<Wire.TaskDone> answers) {
     for (Wire.TaskDone done : answers) {
       callerOutput.invalidate(done.id());
       Pending p = pending.remove(done.id());
@@ -916,6 +930,7 @@ final class ClusterActors implements ActorBackend {
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.DEBUG, "could not drop the actor reply topic " + replyTopic, e);
     } finally {
+      replyReader.close();  // first: it hands answers to the handlers
       handlers.close();
     }
   }
