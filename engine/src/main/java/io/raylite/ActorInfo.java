@@ -17,6 +17,8 @@ import java.util.Map;
  * @param deathCause why it is dead, or null
  * @param namespace the namespace it belongs to (its name's, if it has one)
  * @param lifetime whether it ends when no handle to it is reachable
+ * @param nodeId the cluster node it lives on (as {@link StateApi#nodes} lists it), or null in a
+ *     runtime that is not part of a cluster
  */
 public record ActorInfo(
     String actorId,
@@ -29,4 +31,19 @@ public record ActorInfo(
     List<Integer> gpuIds,
     String deathCause,
     String namespace,
-    ActorLifetime lifetime) {}
+    ActorLifetime lifetime,
+    String nodeId) {
+  /** An actor of a runtime that is not part of a cluster (no node). */
+  public ActorInfo(String actorId, String name, String className, ActorState state, int restarts, int pendingCalls,
+      Map<String, Double> resources, List<Integer> gpuIds, String deathCause, String namespace,
+      ActorLifetime lifetime) {
+    this(actorId, name, className, state, restarts, pendingCalls, resources, gpuIds, deathCause, namespace, lifetime,
+        null);
+  }
+
+  /** This row, on node {@code node} and known there as {@code id}. */
+  public ActorInfo onNode(String id, String node) {
+    return new ActorInfo(id, name, className, state, restarts, pendingCalls, resources, gpuIds, deathCause, namespace,
+        lifetime, node);
+  }
+}

@@ -44,6 +44,13 @@ import java.util.concurrent.Executors;
  * call's answer (its value, always inline, or its failure) goes to its caller's reply topic through
  * a BatchingSender, as task answers do.
  *
+ * Output: each call carries a TaskOutput.Capture (ActorHosting.withAttachment) that gathers what
+ * it prints for its caller, on the same sender as its answer and ahead of it (ReplyMessage), as a
+ * task's lines go to its submitter. The constructor's lines go to the creator's reply topic, when
+ * the creation named one (a restart on another node has no creator to print them: they stay in
+ * the node's own output); its last line without a newline is sent once the actor's first call is
+ * answered, or when it dies.
+ *
  * Death: the local actor's death future (completed under the actor's monitor) is followed on a
  * virtual thread of our own: the actor leaves `hosted`, its death is remembered in `deaths` for
  * calls still on their way, the calls that waited for an earlier one fail with it, and its name is
@@ -67,7 +74,11 @@ final class ActorHost {
   /** Why actors that lived here died, for calls that arrive after; bounded. */
   private final Cache<String, ActorDiedException> deaths =
       Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(30)).maximumSize(100_000).build();
-  private final ConcurrentMap<String, BatchingSender<Wire.TaskDone>> replies = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, BatchingSender<ReplyMessage.Item>> replies = new ConcurrentHashMap<>();
+  /** Live actors' addresses by their id in the local runtime, for the state API's rows (ClusterStates.nodeActors). */
+  private final ConcurrentMap<String, ActorWire.Address> localIds = new ConcurrentHashMap<>();
+  /** The same for actors that died here, as long as the local runtime may still list them; bounded. */
+  private final Cache<String, ActorWire.Address> deadLocalIds = Caffeine.newBuilder().maximumSize(10_000).build();
   /** Handles deaths off the threads that caused them. */
   private final ExecutorService background = Executors.newThreadPerTaskExecutor(
       Thread.ofVirtual().name("raylite-actor-host-", 0).factory());
@@ -82,10 +93,23 @@ final class ActorHost {
     final CallSequencer<Prepared> order = new CallSequencer<>();
     /** Guarded by this. */
     ActorDiedException death;
+    /** What the constructor prints, for the creator; null if it named no reply topic. */
+    final TaskOutput.Capture constructorOutput;
+    /** Whether constructorOutput's last partial line was sent (no monitor: a call's completion sets it). */
+    final java.util.concurrent.atomic.AtomicBoolean constructorOutputClosed =
+        new java.util.concurrent.atomic.AtomicBoolean();
 
-    Hosted(ActorWire.Address address, ActorHandle<Object> handle) {
+    Hosted(ActorWire.Address address, ActorHandle<Object> handle, TaskOutput.Capture constructorOutput) {
       this.address = address;
       this.handle = handle;
+      this.constructorOutput = constructorOutput;
+    }
+
+    /** Sends the constructor's last line without a newline, once: its constructor has returned. */
+    void closeConstructorOutput() {
+      if (constructorOutput != null && constructorOutputClosed.compareAndSet(false, true)) {
+        constructorOutput.close();
+      }
     }
   }
 
@@ -131,26 +155,59 @@ final class ActorHost {
     return hosted.containsKey(actorId) || deaths.getIfPresent(actorId) == null;
   }
 
+  /** The cluster address of the actor the local runtime lists as {@code localId}, or null if it was not built here. */
+  ActorWire.Address addressOf(String localId) {
+    ActorWire.Address a = localIds.get(localId);
+    return a != null ? a : deadLocalIds.getIfPresent(localId);
+  }
+
+  /** The id in the local runtime of the actor built here under cluster id {@code actorId}, or null. */
+  String localIdOf(String actorId) {
+    Hosted h = hosted.get(actorId);
+    if (h != null) {
+      return h.handle.id();
+    }
+    for (Map.Entry<String, ActorWire.Address> dead : deadLocalIds.asMap().entrySet()) {
+      if (dead.getValue().id().equals(actorId)) {
+        return dead.getKey();
+      }
+    }
+    return null;
+  }
+
+  String nodeId() {
+    return nodeId;
+  }
+
+  Raylite runtime() {
+    return ray;
+  }
+
   /* ---------------- Creation ---------------- */
 
   /**
    * Builds the actor (its constructor runs asynchronously, as locally), as a restart when it had
-   * {@code restarts} before on nodes that left; an id seen before is ignored.
+   * {@code restarts} before on nodes that left; an id seen before is ignored. What its constructor
+   * prints goes to {@code outputTopic}, a reply topic, if not null.
    */
-  void create(ActorWire.Address address, byte[] specBytes, int restarts) {
+  void create(ActorWire.Address address, byte[] specBytes, int restarts, String outputTopic) {
     if (hosted.containsKey(address.id()) || deaths.getIfPresent(address.id()) != null) {
       return;  // delivered twice
     }
     ActorWire.Spec spec = (ActorWire.Spec) decode(specBytes, "actor " + address.describe());
     ConstructorArgs.OnNode.Local args = constructorArgs.prepare(ray, address.id(), spec.args(), restarts);
     ActorOptions options = inBundle(options(spec), spec, address);
-    ActorHandle<Object> handle = args.refMask() != 0
+    TaskOutput.Capture output = outputTopic == null ? null : new TaskOutput.Capture(0,
+        prefix(ActorHosting.functionName(spec.constructor()), address), true,
+        c -> send(outputTopic, new ReplyMessage.Output(c)));
+    ActorHandle<Object> handle = ActorHosting.withAttachment(output, () -> args.refMask() != 0
         ? ActorHosting.createLocal(ray, spec.constructor(), args.args(), args.refMask(), options, restarts)
         : restarts > 0
         ? ActorHosting.createRestarted(ray, spec.constructor(), spec.args(), options, restarts)
-        : ActorHosting.createLocal(ray, spec.constructor(), spec.args(), options);
-    Hosted h = new Hosted(address, handle);
+        : ActorHosting.createLocal(ray, spec.constructor(), spec.args(), options));
+    Hosted h = new Hosted(address, handle, output);
     hosted.put(address.id(), h);
+    localIds.put(handle.id(), address);
     ActorHosting.died(handle).whenCompleteAsync((death, ignored) -> died(h, death), background);
   }
 
@@ -251,17 +308,26 @@ final class ActorHost {
     if (p.method() == null) {
       return;
     }
+    // A call its caller did not name is named there for its actor (ClusterActors.call); here, as a
+    // local call is, for its method: in the node's timeline, its state rows and its output lines.
+    String localName = c.name().startsWith(ClusterActors.UNNAMED_CALL) ? null : c.name();
+    TaskOutput.Capture output = new TaskOutput.Capture(c.callId(), prefix(localName != null ? localName
+        : ActorHosting.functionName(p.method()), h.address), true,
+        capture -> send(p.replyTopic(), new ReplyMessage.Output(capture)));
     ObjectRef<Object> ref;
     try {
       RayFunc method = c.stream() == 0 ? p.method() : ClusterGenerators.onNode(p.method(), c.stream(),
           (itemId, value) -> reply(p.replyTopic(), new Wire.TaskDone(itemId,
               new Wire.TaskReply(Wire.TaskReply.Kind.INLINE, codec.encode(value), null, null))));
-      ref = ActorHosting.callLocal(h.handle, method, p.args(), c.name(), c.group(), c.async(), c.priority());
+      ref = ActorHosting.withAttachment(output, () -> ActorHosting.callLocal(h.handle, method, p.args(), localName,
+          c.group(), c.async(), c.priority()));
     } catch (RuntimeException e) {
       reply(p.replyTopic(), new Wire.TaskDone(c.callId(), failure(e)));
       return;
     }
     ref.toCompletableFuture().whenComplete((value, error) -> {
+      h.closeConstructorOutput();  // a call ran or failed: the constructor has returned, or never will
+      output.close();  // its lines are offered before its answer, which follows them on the sender
       Wire.TaskDone done;
       try {
         done = new Wire.TaskDone(c.callId(), error != null ? failure(named(h, unwrap(error))) : result(c, value));
@@ -306,11 +372,22 @@ final class ActorHost {
 
   /** Sends an answer to its caller, batched with the others bound there. */
   private void reply(String replyTopic, Wire.TaskDone done) {
-    replies.computeIfAbsent(replyTopic, topic -> new BatchingSender<Wire.TaskDone>(ClusterNode.MAX_BATCH,
-        batch -> hz.<byte[]>getTopic(topic).publishAsync(WireFormat.writeReplies(batch)),
+    send(replyTopic, new ReplyMessage.Answer(done));
+  }
+
+  /** Sends an answer or a batch of output lines to a caller, in order with the others bound there. */
+  private void send(String replyTopic, ReplyMessage.Item item) {
+    replies.computeIfAbsent(replyTopic, topic -> new BatchingSender<ReplyMessage.Item>(ClusterNode.MAX_BATCH,
+        batch -> hz.<byte[]>getTopic(topic).publishAsync(ReplyMessage.write(batch)),
         (batch, failure) -> LOG.log(System.Logger.Level.WARNING, "node " + nodeId + " could not send "
-            + batch.size() + " actor call answers to " + topic + "; its caller will not see them", failure)))
-        .offer(done);
+            + batch.size() + " actor call answers or output batches to " + topic + "; its caller will not see them",
+            failure)))
+        .offer(item);
+  }
+
+  /** What starts each line that actor code prints, on its caller's side. */
+  private String prefix(String callName, ActorWire.Address address) {
+    return "(" + callName + " node=" + nodeId + " actor=" + address.id() + ") ";
   }
 
   private Wire.TaskReply failure(Throwable t) {
@@ -341,6 +418,8 @@ final class ActorHost {
     ActorDiedException death = (ActorDiedException) named(h, localDeath);
     deaths.put(h.address.id(), death);  // first: a call that no longer finds the actor finds why
     constructorArgs.forget(h.address.id());
+    deadLocalIds.put(h.handle.id(), h.address);  // before it leaves localIds: a listing finds it in one
+    localIds.remove(h.handle.id(), h.address);
     if (!hosted.remove(h.address.id(), h)) {
       return;  // handled already, by kill or by the death future
     }
@@ -349,6 +428,7 @@ final class ActorHost {
       h.death = death;
       waiting = new ArrayList<>(h.order.drainEarly());
     }
+    h.closeConstructorOutput();
     for (Prepared p : waiting) {
       if (p.call().method() != null) {
         reply(p.replyTopic(), new Wire.TaskDone(p.call().callId(), failure(death)));

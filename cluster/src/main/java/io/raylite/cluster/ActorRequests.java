@@ -72,21 +72,29 @@ final class ActorRequests {
     private final byte[] spec;
     /** The restarts it had before, on nodes that left: 0 for a new actor. */
     private final int restarts;
+    /** The creator's reply topic, where what the constructor prints goes; null for none. */
+    private final String outputTopic;
 
-    Create(String token, ActorWire.Address address, byte[] spec) {
-      this(token, address, spec, 0);
+    /** A new actor, whose constructor's lines go to {@code outputTopic}. */
+    Create(String token, ActorWire.Address address, byte[] spec, String outputTopic) {
+      this(token, address, spec, 0, outputTopic);
     }
 
     Create(String token, ActorWire.Address address, byte[] spec, int restarts) {
+      this(token, address, spec, restarts, null);
+    }
+
+    private Create(String token, ActorWire.Address address, byte[] spec, int restarts, String outputTopic) {
       super(token);
       this.address = address;
       this.spec = spec;
       this.restarts = restarts;
+      this.outputTopic = outputTopic;
     }
 
     @Override
     Boolean run(ActorHost host) {
-      host.create(address, spec, restarts);
+      host.create(address, spec, restarts, outputTopic);
       return Boolean.TRUE;
     }
   }

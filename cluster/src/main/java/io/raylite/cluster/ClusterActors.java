@@ -93,14 +93,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * answers to `handlers`, so a stream has its values before its call ends.
  *
  * Threads: `pending`, `tracks` and `outboxes` are concurrent; a Track is guarded by its monitor; whoever removes a call from `pending`
- * completes it, once. Hazelcast's callbacks only hand work to `handlers` (virtual threads) or
- * complete futures; nothing blocks on its event threads.
+ * completes it, once. Hazelcast's callbacks only hand work to `replyReader` (one virtual thread,
+ * which reads the reply messages in order) and `handlers` (virtual threads) or complete futures;
+ * nothing blocks on its event threads.
  */
 final class ClusterActors implements ActorBackend {
   /** The cluster-wide map of named actors: "namespace\0name" to the actor's Address. */
   static final String NAMES = "raylite.actor-names";
   /** The cluster-wide map of restartable actors' homes: actor id to its ActorWire.Home. */
   static final String HOMES = "raylite.actor-homes";
+  /** How the name of a call the caller did not name begins (the actor's node names it for its method). */
+  static final String UNNAMED_CALL = "call of actor ";
   /** How long a node may take to queue calls or to start building an actor. */
   static final long SEND_TIMEOUT_SECONDS = 60;
   private static final System.Logger LOG = System.getLogger("io.raylite.cluster");
@@ -115,6 +118,11 @@ final class ClusterActors implements ActorBackend {
   private final String replyTopic = "raylite.actor-replies." + callerId;
   private volatile Raylite runtime;
   private final ConcurrentMap<Long, Pending> pending = new ConcurrentHashMap<>();
+  /**
+   * The output of the task on this node that made each call, by call id: what the actor prints is
+   * that task's (TaskOutput), as a nested task's lines are. Weak: a task that ended prints nothing more.
+   */
+  private final Cache<Long, TaskOutput.Capture> callerOutput = Caffeine.newBuilder().weakValues().build();
   private final AtomicLong callIds = new AtomicLong();
   private final AtomicLong actorIds = new AtomicLong();
   private final AtomicInteger nextNode = new AtomicInteger();
@@ -123,13 +131,17 @@ final class ClusterActors implements ActorBackend {
   private final ConcurrentMap<String, BatchingSender<ActorWire.Call>> outboxes = new ConcurrentHashMap<>();
   /** Methods encoded once each: a batch of calls of one method carries its bytes once. */
   private final Cache<RayFunc, byte[]> methods = Caffeine.newBuilder().weakKeys().build();
-  /** Reads reply messages one at a time in the order they came, so generator values precede their call's answer. */
-  private final ExecutorService replyReader = Executors.newSingleThreadExecutor(
-      Thread.ofVirtual().name("raylite-actor-reply-reader").factory());
   /** The streaming generator calls of this caller whose values are still to come. */
   private final ClusterGenerators generators = new ClusterGenerators();
   private final ExecutorService handlers = Executors.newThreadPerTaskExecutor(
       Thread.ofVirtual().name("raylite-actor-replies-", 0).factory());
+  /**
+   * Reads the reply messages one at a time, in the order they came, so that the output lines they
+   * carry are printed in the order the actors printed them and generator values precede their
+   * call's answer; the answers go on to `handlers`.
+   */
+  private final ExecutorService replyReader = Executors.newSingleThreadExecutor(
+      Thread.ofVirtual().name("raylite-actor-reply-reader").factory());
   /**
    * The non-detached actors this connection created and has not killed: closing it kills them,
    * as Ray ends a job's non-detached actors when its driver exits.
@@ -310,7 +322,7 @@ final class ClusterActors implements ActorBackend {
     }
     try {
       await(hz.getExecutorService(ClusterConfigs.EXECUTOR).submitToMember(
-          new ActorRequests.Create(token, address, spec), node), "node " + address.nodeId() + " to start " + what);
+          new ActorRequests.Create(token, address, spec, replyTopic), node), "node " + address.nodeId() + " to start " + what);
     } catch (RuntimeException e) {
       if (name != null) {
         names().remove(nameKey(namespace, name), address);
@@ -571,7 +583,7 @@ final class ClusterActors implements ActorBackend {
   private RemoteActor.Call call(ActorWire.Address actor, RayFunc method, Object[] args, int refMask, String callName,
       String group, boolean async, int priority, long stream) {
     checkConnected();
-    String name = callName != null ? callName : "call of actor " + actor.describe();
+    String name = callName != null ? callName : UNNAMED_CALL + actor.describe();
     Object[] wire = new Object[args.length];
     for (int i = 0; i < args.length; i++) {
       if ((refMask & (1 << i)) == 0) {
@@ -579,6 +591,7 @@ final class ClusterActors implements ActorBackend {
       }
     }
     byte[] m = methods.get(method, f -> codec.encodeFunction(name, f));
+    TaskOutput.Capture output = TaskOutput.CAPTURE.isBound() ? TaskOutput.CAPTURE.get() : null;
     Track track = tracks.computeIfAbsent(actor.id(), id -> new Track(actor));
     long seq;
     synchronized (track) {
@@ -606,6 +619,9 @@ final class ClusterActors implements ActorBackend {
           throw e;
         }
         long callId = callIds.incrementAndGet();
+        if (output != null) {
+          callerOutput.put(callId, output);
+        }
         CompletableFuture<Object> answer = new CompletableFuture<>();
         Pending p = new Pending(actor, name, answer, track,
             new ActorWire.Call(actor.id(), callerId, seq, callId, name, group, async, m, wire, 0, priority, stream));
@@ -701,13 +717,23 @@ final class ClusterActors implements ActorBackend {
   }
 
   /**
-   * A message from the actors' nodes, on the reply reader, in the order messages came: generator
-   * values go to their streams here, in order; the answers are completed on a handler thread.
+   * A message from the actors' nodes, on the reply reader, in the order messages came: the lines
+   * their calls printed (printed here, or sent on as the calling task's), then generator values,
+   * which go to their streams here, in order; the answers are completed on a handler thread.
    */
   private void onReplies(byte[] message) {
     List<Wire.TaskDone> read;
     try {
-      read = WireFormat.readReplies(message);
+      ReplyMessage.Read parsed = ReplyMessage.read(message);
+      for (ReplyMessage.Lines lines : parsed.lines()) {
+        TaskOutput.Capture caller = lines.id() == 0 ? null : callerOutput.getIfPresent(lines.id());
+        if (caller != null) {
+          caller.forward(lines.lines());
+        } else {
+          TaskOutput.print(lines.lines());
+        }
+      }
+      read = parsed.answers();
     } catch (IOException e) {
       LOG.log(System.Logger.Level.ERROR, "a message on " + replyTopic + " cannot be read; the actor calls it "
           + "answers will not complete", e);
@@ -734,6 +760,7 @@ final class ClusterActors implements ActorBackend {
   /** Answers from the actors' nodes, on a handler thread; an id no longer pending is dropped. */
   private void complete(List<Wire.TaskDone> answers) {
     for (Wire.TaskDone done : answers) {
+      callerOutput.invalidate(done.id());
       Pending p = pending.remove(done.id());
       if (p == null) {
         continue;
@@ -1025,7 +1052,7 @@ final class ClusterActors implements ActorBackend {
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.DEBUG, "could not drop the actor reply topic " + replyTopic, e);
     } finally {
-      replyReader.close();
+      replyReader.close();  // first: it hands answers to the handlers
       handlers.close();
     }
   }

@@ -1000,7 +1000,7 @@ final class HazelcastBackend implements TaskBackend {
   @Override
   public io.raylite.spi.NodeStates nodeStates() {
     checkConnected();
-    return new ClusterStates(client, token);
+    return new ClusterStates(client, token, codec);
   }
 
   /** Every node's timeline in one file, one process per node (see ClusterTimeline). */

@@ -316,6 +316,9 @@ final class NodeRequests {
       return switch (kind) {
         case TASKS -> ClusterStates.writeTasks(node.ray.state().tasks(filter, limit));
         case OBJECTS -> ClusterStates.writeObjects(node.ray.state().objects(filter, limit));
+        case ACTORS -> ClusterStates.writeActors(ClusterStates.nodeActors(node.actorHost, filter, limit));
+        case TASK -> ClusterStates.writeTasks(ClusterStates.oneTask(node.ray.state().task(name)));
+        case ACTOR_CALLS -> ClusterStates.writeTasks(ClusterStates.nodeActorCalls(node.actorHost, name, limit));
       };
     }
   }

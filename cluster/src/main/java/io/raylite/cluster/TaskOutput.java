@@ -1,5 +1,7 @@
 package io.raylite.cluster;
 
+import io.raylite.Raylite;
+import io.raylite.spi.ActorHosting;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -22,7 +24,14 @@ import java.util.function.Consumer;
  *
  * Which task a thread runs is the scoped value CAPTURE, bound by ClusterNode around the task's
  * body: a task run inline inside another's get binds its own and the outer one comes back after.
- * Lines printed by other threads (a pool the task forks into) are the node's alone.
+ * Actor calls and constructors on a node are captured the same way, for their caller and creator:
+ * ActorHost attaches a Capture to each call it submits and to each actor it builds
+ * (ActorHosting.withAttachment), and a thread that runs actor code finds it with
+ * ActorHosting.attachment(). Their System.out and System.err lines get the prefix
+ * "(<call> node=.. actor=<cluster id>) ", and their RuntimeContext.log lines, which the runtime
+ * prefixes "(<call> actor=<local id>) ", get the same one in its place, so that the caller reads the
+ * actor's id as its handle has it. Lines printed by other threads (a pool the task forks into) are
+ * the node's alone.
  *
  * Sending: a Capture is itself an item of the submitter's reply BatchingSender. Its first pending
  * line offers it there; lines printed until that batch is written join it; the writer drains it
@@ -123,6 +132,8 @@ final class TaskOutput {
       target.write(b, off, len);
       if (CAPTURE.isBound()) {
         CAPTURE.get().append(kind, b, off, len, target.charset());
+      } else if (ActorHosting.attachment() instanceof Capture actorCode) {
+        actorCode.append(kind, b, off, len, target.charset());
       }
     }
 
@@ -132,11 +143,15 @@ final class TaskOutput {
     }
   }
 
-  /** What one task attempt printed and the submitter has not been sent yet. */
+  /** What one task attempt (or actor call or constructor) printed and the submitter has not been sent yet. */
   static final class Capture {
-    /** The submitter's attempt id. */
+    /** The submitter's attempt id (or the caller's call id; 0 for a constructor). */
     final long id;
     private final String prefix;
+    /** Whether this captures actor code, whose RuntimeContext.log lines get {@code prefix} too. */
+    private final boolean actorCode;
+    /** The prefix the runtime gives the actor code's log lines; set by the first, under the log stream's lock. */
+    private String runtimeLogPrefix;
     private final Consumer<Capture> offer;
     private final ByteArrayOutputStream[] partial = new ByteArrayOutputStream[3];
     private final Charset[] charsets = new Charset[3];
@@ -150,12 +165,24 @@ final class TaskOutput {
      * @param offer puts this capture in the submitter's reply sender
      */
     Capture(long id, String prefix, Consumer<Capture> offer) {
+      this(id, prefix, false, offer);
+    }
+
+    /**
+     * @param actorCode whether it captures an actor's call or constructor (see the overview)
+     */
+    Capture(long id, String prefix, boolean actorCode, Consumer<Capture> offer) {
       this.id = id;
       this.prefix = prefix;
+      this.actorCode = actorCode;
       this.offer = offer;
     }
 
     void append(int kind, byte[] b, int off, int len, Charset charset) {
+      if (kind == LOG && actorCode && runtimeLogPrefix == null) {
+        var context = Raylite.context();  // the actor code that logs, on its own thread
+        runtimeLogPrefix = "(" + context.taskName() + " actor=" + context.actorId().orElse("") + ") ";
+      }
       ByteArrayOutputStream line = partial[kind];
       if (line == null) {
         line = partial[kind] = new ByteArrayOutputStream(128);
@@ -179,7 +206,13 @@ final class TaskOutput {
       if (text.endsWith("\r")) {
         text = text.substring(0, text.length() - 1);
       }
-      add(new Line(kind == ERR, kind == LOG ? text : prefix + text));
+      add(new Line(kind == ERR, kind != LOG ? prefix + text : actorCode ? reprefixed(text) : text));
+    }
+
+    /** A RuntimeContext.log line of actor code with this capture's prefix in place of the runtime's. */
+    private String reprefixed(String text) {
+      String runtimes = runtimeLogPrefix;
+      return runtimes != null && text.startsWith(runtimes) ? prefix + text.substring(runtimes.length()) : text;
     }
 
     private void add(Line line) {

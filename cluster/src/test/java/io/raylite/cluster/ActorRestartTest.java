@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raylite.ActorDiedException;
 import io.raylite.ActorHandle;
+import io.raylite.ActorInfo;
+import io.raylite.ActorState;
 import io.raylite.ObjectRef;
 import io.raylite.Raylite;
+import io.raylite.StateFilter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,12 +29,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * order; without a retry, the call it was running fails but the restarted actor takes later calls;
  * without a restart, its calls fail naming the node. The head never holds these actors (only the
  * other nodes have the resource they ask for), and the cases run in that order on one cluster.
+ * Then the state API's rows of such actors, on two more nodes: a moved actor's, and that of one
+ * whose node left with no node to take it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ActorRestartTest {
   @RegisterExtension
   static final LoopbackCluster CLUSTER = LoopbackCluster.of(
-      "--cpus 2", "--cpus 2 --resource doomed=1", "--cpus 2 --resource doomed=1", "--cpus 2 --resource doomed=1");
+      "--cpus 2", "--cpus 2 --resource doomed=1", "--cpus 2 --resource doomed=1", "--cpus 2 --resource doomed=1",
+      "--cpus 2 --resource roamer=1", "--cpus 2 --resource roamer=1");
   /** Never counted down: a call parked on it waits until its node dies. */
   static final CountDownLatch NEVER = new CountDownLatch(1);
 
@@ -162,5 +168,53 @@ class ActorRestartTest {
     ActorDiedException died = assertThrows(ActorDiedException.class, () -> ray.get(park, Duration.ofMinutes(3)));
     assertEquals(recorder.id(), died.actorId());
     assertTrue(died.getMessage().contains(victim.nodeId), died.getMessage());
+  }
+
+  private static ActorInfo rowOf(Raylite ray, String name) {
+    var listing = ray.state().actors(StateFilter.name(name), 10);
+    assertEquals(1, listing.rows().size(), listing.toString());
+    return listing.rows().getFirst();
+  }
+
+  @Test
+  @Order(4)
+  void stateApi_listsAMovedActor_onItsNewNode_alive_withTheRestart() throws Exception {
+    Raylite ray = CLUSTER.driver();
+    ActorHandle<Recorder> roamer = ray.actor(Recorder::new).resource("roamer", 0.5).name("roamer")
+        .maxRestarts(1).maxTaskRetries(-1).remote();
+    try {
+      String first = ray.get(roamer.task(Recorder::where).remote(), Duration.ofMinutes(2));
+      assertEquals(first, rowOf(ray, "roamer").nodeId());
+      CLUSTER.kill(nodeNamed(first));
+      String second = ray.get(roamer.task(Recorder::where).remote(), Duration.ofMinutes(3));
+      ActorInfo row = rowOf(ray, "roamer");
+      assertEquals(roamer.id(), row.actorId());
+      assertEquals(second, row.nodeId());
+      assertEquals(ActorState.ALIVE, row.state());
+      assertEquals(1, row.restarts());
+    } finally {
+      ray.kill(roamer);  // its resource is for the next case
+    }
+  }
+
+  @Test
+  @Order(5)
+  void stateApi_listsAnActorWhoseNodeLeftWithNoNodeToTakeIt_asDead_onThatNode_withTheReason() throws Exception {
+    Raylite ray = CLUSTER.driver();
+    ActorHandle<Recorder> stranded = ray.actor(Recorder::new).resource("roamer", 0.5).name("stranded")
+        .maxRestarts(1).maxTaskRetries(-1).remote();
+    LoopbackCluster.Node victim = nodeNamed(ray.get(stranded.task(Recorder::where).remote(), Duration.ofMinutes(2)));
+    var parked = victim.line("recorder-parked");
+    ObjectRef<String> park = stranded.task(Recorder::park).remote();
+    parked.get(120, TimeUnit.SECONDS);
+    CLUSTER.kill(victim);
+    // A call with retries left fails only once the actor's home says it cannot be restarted.
+    assertThrows(ActorDiedException.class, () -> ray.get(park, Duration.ofMinutes(3)));
+    ActorInfo row = rowOf(ray, "stranded");
+    assertEquals(stranded.id(), row.actorId());
+    assertEquals(victim.nodeId, row.nodeId());
+    assertEquals(ActorState.DEAD, row.state());
+    assertTrue(row.deathCause().contains("left the cluster"), row.deathCause());
+    assertTrue(row.className().endsWith("Recorder"), row.className());
   }
 }

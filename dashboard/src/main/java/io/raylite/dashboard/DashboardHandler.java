@@ -167,12 +167,14 @@ final class DashboardHandler implements HttpHandler {
     List<String> parts = List.of(endpoint.split("/", -1));
     switch (parts.get(0)) {
       case "tasks" -> {
-        if (parts.size() == 2 && !parts.get(1).isEmpty()) {
+        if (parts.size() >= 2 && !parts.get(1).isEmpty()) {
           allowOnly(query, Set.of());
-          Map<String, Object> task = JsonRows.task(state.task(parts.get(1))
-              .orElseThrow(() -> new HttpError(404, "no task '" + parts.get(1) + "': not live, and not among the "
+          // A task of a cluster node has the id "<node>/<id>": its slash, escaped or not, is part of the id.
+          String id = String.join("/", parts.subList(1, parts.size()));
+          Map<String, Object> task = JsonRows.task(state.task(id)
+              .orElseThrow(() -> new HttpError(404, "no such task '" + id + "': not live, and not among the "
                   + "finished tasks the runtime keeps")));
-          task.put("explanation", state.explain(parts.get(1)).map(JsonRows::explanation).orElse(null));
+          task.put("explanation", state.explain(id).map(JsonRows::explanation).orElse(null));
           return Response.json(task);
         }
         requireParts(parts, endpoint);
@@ -182,9 +184,9 @@ final class DashboardHandler implements HttpHandler {
             JsonRows::task));
       }
       case "actors" -> {
-        if (parts.size() == 2 && !parts.get(1).isEmpty()) {
+        if (parts.size() >= 2 && !parts.get(1).isEmpty()) {
           allowOnly(query, Set.of("limit"));
-          String id = parts.get(1);
+          String id = String.join("/", parts.subList(1, parts.size()));  // as a task's, above
           Map<String, Object> body = new LinkedHashMap<>();
           body.put("actor", state.actors(StateFilter.ALL, Integer.MAX_VALUE).rows().stream()
               .filter(a -> a.actorId().equals(id)).findFirst().map(JsonRows::actor)

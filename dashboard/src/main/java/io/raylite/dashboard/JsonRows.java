@@ -80,6 +80,7 @@ final class JsonRows {
     m.put("death_cause", a.deathCause());
     m.put("namespace", a.namespace());
     m.put("lifetime", a.lifetime().name());
+    m.put("node_id", a.nodeId());
     return m;
   }
 

@@ -196,7 +196,8 @@ public final class RuntimeState implements StateRecorder {
         return Optional.of(row(t));
       }
     }
-    return Optional.empty();
+    io.raylite.spi.NodeStates nodes = nodeStates();
+    return nodes == null ? Optional.empty() : nodes.task(taskId);  // a row a node listed
   }
 
   /** See {@link io.raylite.StateApi#explain(String)}. */
@@ -244,8 +245,19 @@ public final class RuntimeState implements StateRecorder {
     };
   }
 
-  /** The recent finished calls of an actor, from the timeline's ring, newest first. */
+  /** The recent finished calls of an actor, from the timeline's ring (or its node's), newest first. */
   public List<TaskInfo> actorCalls(String actorId, int limit) {
+    io.raylite.spi.NodeStates nodes = nodeStates();
+    if (nodes != null) {  // an actor on a node (the driver's own are not on any)
+      List<TaskInfo> onNodes = nodes.actorCalls(actorId, limit);
+      if (!onNodes.isEmpty()) {
+        return onNodes;
+      }
+    }
+    return localActorCalls(actorId, limit);
+  }
+
+  private List<TaskInfo> localActorCalls(String actorId, int limit) {
     TaskTable tasks = tasks();
     List<TimelineSink.ActorCallEvent> calls = new ArrayList<>();
     for (TimelineSink.Event event : runtime.timeline.snapshot()) {

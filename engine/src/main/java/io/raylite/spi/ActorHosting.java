@@ -45,6 +45,17 @@ public final class ActorHosting {
     return ApiBridge.access().createRestarted(runtime, constructor, args, options, priorRestarts);
   }
 
+  /** The class name the state API shows for an actor built by {@code constructor} ({@code ActorInfo.className}). */
+  public static String className(RayFunc constructor) {
+    String name = functionName(constructor);
+    return name.endsWith(".new") ? name.substring(0, name.length() - 4) : name;
+  }
+
+  /** The name the runtime gives a call of {@code function} when the caller gives none (as in its context's taskName). */
+  public static String functionName(RayFunc function) {
+    return io.raylite.internal.task.FunctionNames.of(function);
+  }
+
   /** A concurrency group of {@code methods}, as {@code ConcurrencyGroup.builder(..).method(..)} builds. */
   public static io.raylite.ConcurrencyGroup group(String name, int maxConcurrency, java.util.List<RayFunc> methods) {
     return ApiBridge.access().group(name, maxConcurrency, methods);
@@ -86,6 +97,23 @@ public final class ActorHosting {
   public static <R> ObjectRef<R> callLocal(ActorHandle<?> actor, RayFunc method, Object[] args, String callName,
       String group, boolean async, int priority) {
     return ApiBridge.access().callLocal(actor, method, args, callName, group, async, priority);
+  }
+
+  /**
+   * Runs {@code body} (a {@link #callLocal} or {@link #createLocal}) so that the call it submits,
+   * or each constructor run of the actor it creates, carries {@code attachment}, which
+   * {@link #attachment()} returns on the thread that runs it.
+   */
+  public static <T> T withAttachment(Object attachment, java.util.function.Supplier<T> body) {
+    return io.raylite.internal.actor.ActorCallRun.attaching(attachment, body);
+  }
+
+  /**
+   * The attachment (see {@link #withAttachment}) of the actor call or constructor running on this
+   * thread, or null: none, or no actor code runs here.
+   */
+  public static Object attachment() {
+    return io.raylite.internal.actor.ActorCallRun.currentAttachment();
   }
 
   /**

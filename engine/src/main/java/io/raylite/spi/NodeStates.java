@@ -6,6 +6,7 @@ import io.raylite.ObjectInfo;
 import io.raylite.StateFilter;
 import io.raylite.TaskInfo;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The rows of the state API that live on a cluster's nodes, for {@code Raylite.state()} on a
@@ -24,5 +25,15 @@ public interface NodeStates {
   /** The actors on every node; none until actors run on nodes. */
   default Listing<ActorInfo> actors(StateFilter filter, int limit) {
     return new Listing<>(List.of(), 0, false);
+  }
+
+  /** The row of one task a node lists, by the id its row has ({@code <node>/<id>}); empty if unknown. */
+  default Optional<TaskInfo> task(String taskId) {
+    return Optional.empty();
+  }
+
+  /** The recent finished calls of an actor that lives on a node, newest first; none if no node hosts it. */
+  default List<TaskInfo> actorCalls(String actorId, int limit) {
+    return List.of();
   }
 }

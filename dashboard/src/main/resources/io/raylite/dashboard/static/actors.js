@@ -14,7 +14,7 @@ poll(async () => {
     const resources = Object.entries(a.resources).filter(([, v]) => v > 0).map(([k, v]) => k + " " + v).join(", ");
     tr.append(cell(a.actor_id), cell(a.name), cell(a.class_name), stateCell(a.state), cell(a.restarts, "num"),
       cell(a.pending_calls, "num"), cell(resources), cell(a.death_cause),
-      cell(a.namespace), cell(a.lifetime));
+      cell(a.namespace), cell(a.lifetime), cell(a.node_id ?? ""));
     tr.addEventListener("click", () => { chosen = a.actor_id; });
     return tr;
   });

@@ -21,7 +21,7 @@ function query() {
 
 function value(row, key) {
   if (key === "duration") return row.started_ms ? (row.ended_ms || Date.now()) - row.started_ms : -1;
-  if (key === "task_id") return parseInt(row.task_id.slice(5), 16);
+  if (key === "task_id") return parseInt(row.task_id.slice(row.task_id.lastIndexOf("/") + 6), 16);  // <node>/task-<hex>
   return row[key] ?? "";
 }
 

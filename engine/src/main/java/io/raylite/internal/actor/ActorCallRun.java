@@ -60,6 +60,8 @@ public final class ActorCallRun implements RuntimeContext, Producer, WaitNode {
   }
 
   private static final ScopedValue<ActorCallRun> CURRENT = ScopedValue.newInstance();
+  /** What the calls and actors made in its scope carry; see {@link #attaching}. */
+  private static final ScopedValue<Object> ATTACHING = ScopedValue.newInstance();
   private static final VarHandle PHASE;
 
   /** In its mailbox (or its inbox), or not yet submitted; the monitor's holders own it. */
@@ -126,6 +128,12 @@ public final class ActorCallRun implements RuntimeContext, Producer, WaitNode {
   Throwable thrown;
   boolean argumentFailed;
 
+  /**
+   * What the backend that submitted this call attached to it, or, for a constructor run, what the
+   * actor's creator attached (see {@link #attaching}); null for none. Final before publication.
+   */
+  final Object attachment;
+
   /** For the timeline: when the call was submitted, and when its last run started and ended (0: never). */
   final long submittedNanos;
   private long startedNanos;
@@ -142,6 +150,27 @@ public final class ActorCallRun implements RuntimeContext, Producer, WaitNode {
     this.args = args;
     this.refMask = refMask;
     this.result = withResult ? new ObjectEntry(actor.runtime.nextObjectId(), actor.runtime.store, this) : null;
+    this.attachment = ATTACHING.isBound() ? ATTACHING.get() : mailbox == null ? actor.attachment : null;
+  }
+
+  /**
+   * Runs {@code body} so that the actor calls it submits, and the constructor runs of the actors it
+   * creates, carry {@code attachment}, which {@link #currentAttachment()} reads while they run (a
+   * cluster node routes what they print to their caller with it).
+   */
+  public static <T> T attaching(Object attachment, java.util.function.Supplier<T> body) {
+    return ScopedValue.where(ATTACHING, attachment).call(body::get);
+  }
+
+  /** The attachment of the actor call or constructor running on this thread, or null. */
+  public static Object currentAttachment() {
+    ActorCallRun run = current();
+    return run == null ? null : run.attachment;
+  }
+
+  /** The attachment in scope on this thread (see {@link #attaching}), or null. */
+  static Object attachingNow() {
+    return ATTACHING.isBound() ? ATTACHING.get() : null;
   }
 
   int phase() {

@@ -182,6 +182,8 @@ public final class ActorRecord {
 
   /** When the actor was created: the first constructor run's wait in the timeline counts from here. */
   private final long createdNanos;
+  /** What its creator attached (see ActorCallRun.attaching): each run of its constructor carries it. */
+  final Object attachment = ActorCallRun.attachingNow();
 
   ActorRecord(ActorRegistry registry, long id, RayFunc constructor, String constructorName, Object[] args,
       int refMask, ActorOptions options, ResourceShape request, Scheduler<TaskRun> scheduler) {
