@@ -524,8 +524,19 @@ final class HazelcastBackend implements TaskBackend {
       return answer;  // held until a node has room: see Backlog
     }
     dispatch(held, slot);
+    CompletableFuture<?> hold = HOLD_AFTER_DISPATCH.remove(task.name());
+    if (hold != null) {
+      hold.join();  // the fault hook: the submitter is slow to hear that its task was sent
+    }
     return answer;
   }
+
+  /**
+   * Fault hook for tests: submit() of the next task named as a key, once it has sent the task,
+   * waits until the value completes before it returns, as a submitter descheduled at that moment
+   * would.
+   */
+  static final Map<String, CompletableFuture<?>> HOLD_AFTER_DISPATCH = new ConcurrentHashMap<>();
 
   /**
    * Sends an attempt placed in a placement group to the node holding its bundle, once the group

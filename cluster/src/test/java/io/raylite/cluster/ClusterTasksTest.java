@@ -286,6 +286,28 @@ class ClusterTasksTest {
   }
 
   @Test
+  void forceCancel_ofATaskThatStartedOnItsNodeBeforeItsSubmitterHeardItWasSent_interruptsItThere() throws Exception {
+    var sentHeard = new java.util.concurrent.CompletableFuture<Void>();
+    HazelcastBackend.HOLD_AFTER_DISPATCH.put("late-to-hear", sentHeard);
+    var parked = CLUSTER.node(1).line("parked late-to-hear");
+    ObjectRef<String> running = ray.task(() -> parkTagged("late-to-hear")).name("late-to-hear")
+        .resource("disk", 1).remote();
+    try {
+      parked.get(2, java.util.concurrent.TimeUnit.MINUTES);
+      ray.cancel(running, true);  // the submitter has not yet recorded the attempt it sent
+      sentHeard.complete(null);
+      assertThrows(io.raylite.TaskCancelledException.class, () -> ray.get(running));
+      // The node's disk is free again only if the task was interrupted there.
+      assertEquals(disk(), ray.get(ray.task(() -> Raylite.context().nodeId()).resource("disk", 1).remote(),
+          java.time.Duration.ofMinutes(2)));
+    } finally {
+      HazelcastBackend.HOLD_AFTER_DISPATCH.remove("late-to-hear");
+      sentHeard.complete(null);
+      ray.cancel(running, true);
+    }
+  }
+
+  @Test
   void cancel_ofTasksQueuedOnANode_dropsThemThere_evenWhenTheTaskAheadIsCancelledRightAfter() throws Exception {
     // The node holds the first cancel until the forced one has applied: a submitter whose cancels
     // could overtake each other would let the forced one free the disk first.

@@ -95,6 +95,8 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
   private volatile boolean cancelled;
   /** The attempt a backend placed on a node (placeOnNode), for cancel to pass on; else null. */
   private volatile CompletionStage<Object> placedAttempt;
+  /** Whether a cancel asked to interrupt; written before `cancelled`, for placeOnNode's late cancel. */
+  private volatile boolean forceCancelled;
   private volatile Thread runner;
   /** The resources held while dispatched or running; borrowed from the waiter when run inline. */
   Allocation allocation;
@@ -446,7 +448,9 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
     }
     placedAttempt = answer;
     if (cancelled) {
-      runtime.backend.cancel(answer, false);  // cancelled while it was being placed: cancel saw no attempt
+      // Cancelled while it was being placed: cancel saw no attempt. The node may be running it
+      // already, so a forced cancel must stay forced.
+      runtime.backend.cancel(answer, forceCancelled);
     }
     answer.whenComplete((value, failure) -> finish(value,
         failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure, false));
@@ -594,6 +598,9 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
         return false;
       }
       if (s == RUNNING) {
+        if (force) {
+          forceCancelled = true;  // before `cancelled`: see placeOnNode
+        }
         cancelled = true;
         boolean won = result.fail(new TaskCancelledException(why));
         Thread t = runner;
