@@ -130,6 +130,8 @@ final class ClusterActors implements ActorBackend {
   private volatile String lost;
 
   private final UUID homesListener;
+  /** This driver's client uuid, under which FateSharing.OWNED lists its actors; null on a node. */
+  private final String driver;
 
   /**
    * This caller's calls to one actor: where they go now, the next sequence number, and the numbers
@@ -191,6 +193,7 @@ final class ClusterActors implements ActorBackend {
     this.hz = hz;
     this.codec = codec;
     this.token = token;
+    this.driver = FateSharing.driverOf(hz);
     this.topicListener = hz.<byte[]>getTopic(replyTopic).addMessageListener(
         message -> handlers.execute(() -> onReplies(message.getMessageObject())));
     this.membershipListener = hz.getCluster().addMembershipListener(new MembershipListener() {
@@ -284,8 +287,19 @@ final class ClusterActors implements ActorBackend {
     ActorWire.Address address = new ActorWire.Address("actor-" + callerId.substring(0, 8) + "-"
         + actorIds.incrementAndGet(), node.getUuid().toString(), node.getAttribute(ClusterConfigs.ATTR_NODE_ID),
         name, namespace, options.maxPendingCalls());
+    boolean fateShared = driver != null && options.lifetime() != io.raylite.ActorLifetime.DETACHED;
+    if (fateShared) {
+      FateSharing.owned(hz).put(driver, address);  // before the name: a driver that dies now leaves no holder
+    }
     if (name != null) {
-      register(address);
+      try {
+        register(address);
+      } catch (RuntimeException e) {
+        if (fateShared) {
+          FateSharing.owned(hz).remove(driver, address);
+        }
+        throw e;
+      }
     }
     if (options.maxRestarts() != 0) {
       homes().set(address.id(), new ActorWire.Home(address, 0, options.maxRestarts(), options.maxTaskRetries(),
@@ -300,6 +314,9 @@ final class ClusterActors implements ActorBackend {
       }
       if (options.maxRestarts() != 0) {
         homes().delete(address.id());
+      }
+      if (fateShared) {
+        FateSharing.owned(hz).remove(driver, address);
       }
       throw e;
     }
@@ -685,7 +702,17 @@ final class ClusterActors implements ActorBackend {
       }
     }
     if (!homes().replace(id, home, next)) {
-      return;  // it died meanwhile (killed), or was handled already
+      // It died meanwhile (killed, or its owner left), or another restart moved it: unless that
+      // restart built it on the same node (the same address), what this one built must go.
+      ActorWire.Home now = next.death() == null ? homes().get(id) : null;
+      if (next.death() == null && (now == null || now.death() != null || !now.address().equals(next.address()))) {
+        Member node = RemoteObjects.memberOf(hz, next.address().nodeUuid());
+        if (node != null) {
+          hz.getExecutorService(ClusterConfigs.EXECUTOR).submitToMember(
+              new ActorRequests.Kill(token, id, true), node);
+        }
+      }
+      return;
     }
     if (next.death() != null && lost.name() != null) {
       names().remove(nameKey(lost.namespace(), lost.name()), lost);
@@ -799,8 +826,9 @@ final class ClusterActors implements ActorBackend {
   void kill(ActorWire.Address first, boolean noRestart) {
     checkConnected();
     ActorWire.Address actor = located(first);
-    if (noRestart) {
-      owned.remove(actor.id());
+    ActorWire.Address created = noRestart ? owned.remove(actor.id()) : null;
+    if (created != null && driver != null) {
+      FateSharing.owned(hz).remove(driver, created);
     }
     Member node = RemoteObjects.memberOf(hz, actor.nodeUuid());
     if (node == null) {
@@ -839,6 +867,9 @@ final class ClusterActors implements ActorBackend {
       }
     }
     owned.clear();
+    if (driver != null) {
+      FateSharing.owned(hz).delete(driver);
+    }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SEND_TIMEOUT_SECONDS);
     for (int i = 0; i < kills.size(); i++) {
       try {

@@ -111,6 +111,8 @@ final class ClusterNode implements AutoCloseable {
   private final java.util.Set<String> dropAnswerOf = ConcurrentHashMap.newKeySet();
   /** The attempts queued or running here, for cancel requests. */
   private final NodeAttempts attempts = new NodeAttempts();
+  /** Ends what a driver that left owned here: see FateSharing. */
+  private final FateSharing fateSharing = new FateSharing();
   /** Answers and task output lines on their way to each submitter's reply topic. */
   private final ConcurrentMap<String, BatchingSender<ReplyMessage.Item>> replies = new ConcurrentHashMap<>();
   private final String localUuid;
@@ -178,6 +180,7 @@ final class ClusterNode implements AutoCloseable {
     // The actors first: the submitting runtime's backend shares them (its tasks create and call actors).
     this.actorHost = new ActorHost(nodeId, ray, codec, hz, tokenText);
     hz.getUserContext().put(ActorHost.USER_CONTEXT_KEY, actorHost);
+    fateSharing.start(hz, tokenText, nodeId, this::cancelTasksOf);
     this.actors = new ClusterActors(hz, codec, tokenText);
     actors.attach(ray);
     io.raylite.spi.ActorHosting.useClusterActors(ray, actors);
@@ -186,6 +189,7 @@ final class ClusterNode implements AutoCloseable {
           () -> Raylite.builder().name("node " + nodeId + " submitter").address(nodeId).dashboard(false).build()));
     } catch (RuntimeException e) {
       submitter.completeExceptionally(e);
+      fateSharing.close();
       actors.close();
       actorHost.close();
       hz.shutdown();
@@ -254,7 +258,7 @@ final class ClusterNode implements AutoCloseable {
       attempts.close(key, attempt);
       return;
     }
-    if (attempt.cancelled()) {
+    if (attempt.cancelled() || fateSharing.gone(replyTopic)) {
       Wire.TaskDone cancelled = new Wire.TaskDone(spec.id(), failure(new TaskCancelledException("task '"
           + spec.name() + "' (" + spec.taskId() + ") was cancelled before it started on node " + nodeId)));
       answered.put(key, cancelled);
@@ -311,6 +315,13 @@ final class ClusterNode implements AutoCloseable {
     NodeAttempts.Attempt attempt = attempts.forCancel(key, k -> accepted.getIfPresent(k) != null);
     if (attempt != null) {
       attempt.cancel(force, ray);
+    }
+  }
+
+  /** Cancels, with force, every attempt of the submitter at {@code replyTopic} queued or running here. */
+  void cancelTasksOf(String replyTopic) {
+    for (long id : attempts.liveIds(replyTopic)) {
+      cancel(replyTopic, id, true);
     }
   }
 
@@ -611,6 +622,7 @@ final class ClusterNode implements AutoCloseable {
       return;
     }
     try {
+      fateSharing.close();
       actors.close();
       Raylite nested = submitter.getNow(null);
       if (nested != null) {
