@@ -318,11 +318,13 @@ final class ClusterNode implements AutoCloseable {
     }
   }
 
-  /** Cancels, with force, every attempt of the submitter at {@code replyTopic} queued or running here. */
-  void cancelTasksOf(String replyTopic) {
-    for (long id : attempts.liveIds(replyTopic)) {
+  /** Cancels, with force, every attempt of the submitter at {@code replyTopic} queued or running here; how many. */
+  int cancelTasksOf(String replyTopic) {
+    long[] ids = attempts.liveIds(replyTopic);
+    for (long id : ids) {
       cancel(replyTopic, id, true);
     }
+    return ids.length;
   }
 
   /** What checkAnswers says of each attempt. */

@@ -20,7 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 
 /*
  * Implementation overview
@@ -81,7 +81,7 @@ final class FateSharing {
   private volatile HazelcastInstance hz;
   private volatile String token;
   private volatile String nodeId;
-  private volatile Consumer<String> cancelTasksOf;
+  private volatile ToIntFunction<String> cancelTasksOf;
   private volatile UUID listener;
 
   /** The reply topic of the tasks a driver with this client uuid places. */
@@ -99,10 +99,10 @@ final class FateSharing {
   }
 
   /**
-   * Starts listening for drivers that leave, on the node's member; {@code cancelTasksOf} force-cancels
-   * every attempt of a reply topic queued or running on this node.
+   * Starts listening for drivers that leave, on the node's member; {@code cancelTasks} force-cancels
+   * every attempt of a reply topic queued or running on this node, and says how many it found.
    */
-  void start(HazelcastInstance member, String tokenText, String node, Consumer<String> cancelTasks) {
+  void start(HazelcastInstance member, String tokenText, String node, ToIntFunction<String> cancelTasks) {
     this.hz = member;
     this.token = tokenText;
     this.nodeId = node;
@@ -134,8 +134,6 @@ final class FateSharing {
       if (connectedElsewhere(driver)) {
         return;
       }
-      LOG.log(System.Logger.Level.INFO, "node " + nodeId + ": driver " + driver + " left the cluster; its "
-          + "non-detached actors are killed and its tasks cancelled");
       tellEveryMember(driver);
       reapActors(driver);
     } catch (RuntimeException e) {
@@ -191,13 +189,21 @@ final class FateSharing {
   void driverGone(String driver) {
     String topic = taskTopic(driver);
     gone.put(topic, Boolean.TRUE);  // first: an attempt that arrives after the cancel below is refused
-    cancelTasksOf.accept(topic);
+    int cancelled = cancelTasksOf.applyAsInt(topic);
+    if (cancelled > 0) {
+      LOG.log(System.Logger.Level.INFO, "node " + nodeId + ": driver " + driver + " left the cluster; its "
+          + cancelled + " tasks here are cancelled");
+    }
   }
 
   /** Kills the driver's non-detached actors, on the one member that takes them out of OWNED. */
   private void reapActors(String driver) {
     Collection<ActorWire.Address> actors = owned(hz).remove(driver);
     String why = "its owner, a driver, left the cluster without closing its runtime";
+    if (!actors.isEmpty()) {
+      LOG.log(System.Logger.Level.INFO, "node " + nodeId + ": driver " + driver + " left the cluster; its "
+          + actors.size() + " non-detached actors are killed");
+    }
     for (ActorWire.Address first : actors) {
       try {
         reap(first, why);
