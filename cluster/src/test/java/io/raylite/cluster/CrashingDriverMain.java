@@ -11,9 +11,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * A driver for FateSharingTest, run as a JVM of its own that the test kills with
  * {@code destroyForcibly()}: it creates a non-detached actor named {@value #OWNED}, a detached one
- * named {@value #DETACHED} (both in namespace {@value #NAMESPACE}), and two tasks that park on the
- * node of resource "fate" (one running, one queued behind it), prints {@value #READY} once the
- * actors answer and the first task runs, and then waits until it is killed.
+ * named {@value #DETACHED} on the node of resource "anchor" (both in namespace {@value #NAMESPACE}),
+ * and two tasks that park on the node of resource "fate" (one running, one queued behind it),
+ * prints {@value #READY} once the actors answer and both tasks are sent, and then waits until it
+ * is killed.
  *
  * <p>Arguments: the address of a node. The secret comes from {@code -Draylite.secret}.
  */
@@ -44,7 +45,7 @@ public final class CrashingDriverMain {
     Raylite ray = Raylite.builder().address(args[0]).build();
     ActorHandle<Probe> owned = ray.actor(Probe::new).name(OWNED, NAMESPACE).resource("fate", 1)
         .maxRestarts(2).remote();
-    ActorHandle<Probe> detached = ray.actor(Probe::new).name(DETACHED, NAMESPACE)
+    ActorHandle<Probe> detached = ray.actor(Probe::new).name(DETACHED, NAMESPACE).resource("anchor", 1)
         .lifetime(ActorLifetime.DETACHED).remote();
     System.out.println("owned actor on " + ray.get(owned.task(Probe::where).remote(), Duration.ofMinutes(2)));
     System.out.println("detached actor on " + ray.get(detached.task(Probe::where).remote(), Duration.ofMinutes(2)));
