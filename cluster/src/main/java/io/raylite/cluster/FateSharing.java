@@ -41,10 +41,10 @@ import java.util.function.ToIntFunction;
  * Detection, with Hazelcast's events and no polling: a member's ClientListener hears only of the
  * clients connected to that member, and a smart client holds one connection per member, any of
  * which may drop alone while the client stays. So a member that sees a driver disconnect asks
- * every other member whether the driver is still connected there (ClientConnected); only if none
- * is does it conclude that the driver left. At least one member concludes so: each member's
- * endpoint is removed before its event fires, so the member whose removal came last finds the
- * driver on no other member. Several may conclude; everything that follows is idempotent.
+ * every member, itself included, whether the driver is connected there now (ClientConnected);
+ * only if none is does it conclude that the driver left. At least one member concludes so: each
+ * member's endpoint is removed before its event fires, so the member whose removal came last
+ * finds the driver on no member. Several may conclude; everything that follows is idempotent.
  *
  * What follows, on the member that concluded (on a virtual thread of our own, never on
  * Hazelcast's event threads):
@@ -60,8 +60,10 @@ import java.util.function.ToIntFunction;
  * A clean close goes the same way: the driver kills its actors itself, empties its OWNED entry,
  * and its attempts still on the nodes are cancelled once its client has left.
  *
- * Threads: `gone` is a concurrent cache; `reapers` runs the checks and the reaping; the listener
- * only hands work to it.
+ * Threads: the node creates this before its member exists, since a task request may reach
+ * ClusterNode.accept (which reads `gone`) while the node is still starting, and calls start() once
+ * the member has joined; the fields start() sets are volatile. `gone` is a concurrent cache;
+ * `reapers` runs the checks and the reaping; the listener only hands work to it.
  */
 final class FateSharing {
   static final String USER_CONTEXT_KEY = "raylite.fateSharing";
@@ -116,7 +118,12 @@ final class FateSharing {
       @Override
       public void clientDisconnected(Client client) {
         String uuid = client.getUuid().toString();
-        reapers.execute(() -> disconnected(uuid));
+        try {
+          reapers.execute(() -> disconnected(uuid));
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+          LOG.log(System.Logger.Level.DEBUG, "node " + nodeId + " is closing; driver " + uuid + " is left to the "
+              + "other nodes", closing);
+        }
       }
     });
   }
@@ -128,10 +135,10 @@ final class FateSharing {
 
   /* ---------------- Detection ---------------- */
 
-  /** The driver left this member: if it is connected to no other member either, it left the cluster. */
+  /** The driver left this member: if it is connected to no member now, it left the cluster. */
   private void disconnected(String driver) {
     try {
-      if (connectedElsewhere(driver)) {
+      if (connectedAnywhere(driver)) {
         return;
       }
       tellEveryMember(driver);
@@ -142,12 +149,11 @@ final class FateSharing {
     }
   }
 
-  private boolean connectedElsewhere(String driver) {
+  /** Asks every member, this one too (the driver may have connected to it again after a drop). */
+  private boolean connectedAnywhere(String driver) {
     List<Future<Boolean>> answers = new ArrayList<>();
     for (Member m : hz.getCluster().getMembers()) {
-      if (!m.localMember()) {
-        answers.add(hz.getExecutorService(ClusterConfigs.EXECUTOR).submitToMember(new ClientConnected(token, driver), m));
-      }
+      answers.add(hz.getExecutorService(ClusterConfigs.EXECUTOR).submitToMember(new ClientConnected(token, driver), m));
     }
     for (Future<Boolean> answer : answers) {
       try {
