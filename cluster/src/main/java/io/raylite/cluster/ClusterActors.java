@@ -73,7 +73,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * home is on a node no longer in the cluster: on the node chosen as at creation, as a restart
  * (wasActorRestarted() is true there, and the restarts count against maxRestarts), then moves the
  * name (replace(key, old, new)) and the home (replace(id, old, moved)); with no restart left, or
- * no node that takes it, it marks the home dead with the reason. The home's change reaches every
+ * no node that takes it, it marks the home dead with the reason. A restart that then finds the
+ * home changed meanwhile (the actor was killed, or its owner left: FateSharing) kills what it
+ * built, unless another restart built it at the same address. The home's change reaches every
  * JVM (an entry listener), which retries, up to maxTaskRetries (-1: without limit), each of its
  * calls that had been sent to the lost node and not answered, and fails the others with
  * ActorDiedException naming the actor, the lost node and the cause. Answers already received are
@@ -289,7 +291,8 @@ final class ClusterActors implements ActorBackend {
         name, namespace, options.maxPendingCalls());
     boolean fateShared = driver != null && options.lifetime() != io.raylite.ActorLifetime.DETACHED;
     if (fateShared) {
-      FateSharing.owned(hz).put(driver, address);  // before the name: a driver that dies now leaves no holder
+      // Listed before its name is taken: if this driver dies from here on, the name is freed with it.
+      FateSharing.owned(hz).put(driver, address);
     }
     if (name != null) {
       try {
@@ -706,10 +709,21 @@ final class ClusterActors implements ActorBackend {
       // restart built it on the same node (the same address), what this one built must go.
       ActorWire.Home now = next.death() == null ? homes().get(id) : null;
       if (next.death() == null && (now == null || now.death() != null || !now.address().equals(next.address()))) {
-        Member node = RemoteObjects.memberOf(hz, next.address().nodeUuid());
+        ActorWire.Address built = next.address();
+        Member node = RemoteObjects.memberOf(hz, built.nodeUuid());
         if (node != null) {
-          hz.getExecutorService(ClusterConfigs.EXECUTOR).submitToMember(
-              new ActorRequests.Kill(token, id, true), node);
+          hz.getExecutorService(ClusterConfigs.EXECUTOR).submitToMember(new ActorRequests.Kill(token, id, true), node,
+              new com.hazelcast.core.ExecutionCallback<Boolean>() {
+                @Override
+                public void onResponse(Boolean alive) {
+                }
+
+                @Override
+                public void onFailure(Throwable t) {
+                  LOG.log(System.Logger.Level.WARNING, "could not kill the incarnation of actor " + lost.describe()
+                      + " built on node " + built.nodeId() + " after it died or moved meanwhile", t);
+                }
+              });
         }
       }
       return;
