@@ -194,9 +194,11 @@ final class FateSharing {
   /** DriverGone arrived here: this node cancels the driver's attempts, and refuses those still on their way. */
   void driverGone(String driver) {
     String topic = taskTopic(driver);
-    gone.put(topic, Boolean.TRUE);  // first: an attempt that arrives after the cancel below is refused
+    // First: an attempt that arrives after the cancel below is refused. Told again (several members
+    // concluded), the node cancels again, which does nothing new, and says nothing.
+    boolean first = gone.asMap().putIfAbsent(topic, Boolean.TRUE) == null;
     int cancelled = cancelTasksOf.applyAsInt(topic);
-    if (cancelled > 0) {
+    if (first && cancelled > 0) {
       LOG.log(System.Logger.Level.INFO, "node " + nodeId + ": driver " + driver + " left the cluster; its "
           + cancelled + " tasks here are cancelled");
     }
