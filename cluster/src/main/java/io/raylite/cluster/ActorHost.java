@@ -209,6 +209,9 @@ final class ActorHost {
     hosted.put(address.id(), h);
     localIds.put(handle.id(), address);
     ActorHosting.died(handle).whenCompleteAsync((death, ignored) -> died(h, death), background);
+    if (deaths.getIfPresent(address.id()) != null) {
+      kill(address.id(), true);  // reaped while it was being built: see reap
+    }
   }
 
   /**
@@ -411,6 +414,17 @@ final class ActorHost {
     // may take the name again at once.
     ActorHosting.died(h.handle).toCompletableFuture().thenAccept(death -> died(h, death));
     return true;
+  }
+
+  /**
+   * Kills an actor whose owner left the cluster (FateSharing), for good; whether it lived here. It
+   * is remembered as dead first, so a creation of it still on its way is not built (create looks
+   * for the death after it registers the actor, this looks for the actor after the death).
+   */
+  boolean reap(String actorId, String why) {
+    deaths.asMap().putIfAbsent(actorId, new ActorDiedException(actorId, actorId, why + " (on node " + nodeId + ")",
+        null));
+    return kill(actorId, true);
   }
 
   /** The actor died: on a thread of our own, after its death future completed. */

@@ -49,6 +49,11 @@ final class ActorRequests {
     }
 
     abstract T run(ActorHost host) throws Exception;
+
+    /** The member this request runs on. */
+    HazelcastInstance hz() {
+      return hz;
+    }
   }
 
   /** What the node has free now, as ResourceText, for choosing the node of a new actor. */

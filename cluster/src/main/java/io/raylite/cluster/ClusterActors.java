@@ -73,7 +73,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * home is on a node no longer in the cluster: on the node chosen as at creation, as a restart
  * (wasActorRestarted() is true there, and the restarts count against maxRestarts), then moves the
  * name (replace(key, old, new)) and the home (replace(id, old, moved)); with no restart left, or
- * no node that takes it, it marks the home dead with the reason. The home's change reaches every
+ * no node that takes it, it marks the home dead with the reason. A restart that then finds the
+ * home changed meanwhile (the actor was killed, or its owner left: FateSharing) kills what it
+ * built, unless another restart built it at the same address. The home's change reaches every
  * JVM (an entry listener), which retries, up to maxTaskRetries (-1: without limit), each of its
  * calls that had been sent to the lost node and not answered, and fails the others with
  * ActorDiedException naming the actor, the lost node and the cause. Answers already received are
@@ -152,6 +154,8 @@ final class ClusterActors implements ActorBackend {
   private volatile String lost;
 
   private final UUID homesListener;
+  /** This driver's client uuid, under which FateSharing.OWNED lists its actors; null on a node. */
+  private final String driver;
 
   /**
    * This caller's calls to one actor: where they go now, the next sequence number, and the numbers
@@ -216,6 +220,7 @@ final class ClusterActors implements ActorBackend {
     this.hz = hz;
     this.codec = codec;
     this.token = token;
+    this.driver = FateSharing.driverOf(hz);
     this.topicListener = hz.<byte[]>getTopic(replyTopic).addMessageListener(
         message -> replyReader.execute(() -> onReplies(message.getMessageObject())));
     this.membershipListener = hz.getCluster().addMembershipListener(new MembershipListener() {
@@ -313,8 +318,20 @@ final class ClusterActors implements ActorBackend {
     ActorWire.Address address = new ActorWire.Address("actor-" + callerId.substring(0, 8) + "-"
         + actorIds.incrementAndGet(), node.getUuid().toString(), node.getAttribute(ClusterConfigs.ATTR_NODE_ID),
         name, namespace, options.maxPendingCalls());
+    boolean fateShared = driver != null && options.lifetime() != io.raylite.ActorLifetime.DETACHED;
+    if (fateShared) {
+      // Listed before its name is taken: if this driver dies from here on, the name is freed with it.
+      FateSharing.owned(hz).put(driver, address);
+    }
     if (name != null) {
-      register(address);
+      try {
+        register(address);
+      } catch (RuntimeException e) {
+        if (fateShared) {
+          FateSharing.owned(hz).remove(driver, address);
+        }
+        throw e;
+      }
     }
     if (options.maxRestarts() != 0) {
       homes().set(address.id(), new ActorWire.Home(address, 0, options.maxRestarts(), options.maxTaskRetries(),
@@ -329,6 +346,9 @@ final class ClusterActors implements ActorBackend {
       }
       if (options.maxRestarts() != 0) {
         homes().delete(address.id());
+      }
+      if (fateShared) {
+        FateSharing.owned(hz).remove(driver, address);
       }
       throw e;
     }
@@ -845,7 +865,28 @@ final class ClusterActors implements ActorBackend {
       }
     }
     if (!homes().replace(id, home, next)) {
-      return;  // it died meanwhile (killed), or was handled already
+      // It died meanwhile (killed, or its owner left), or another restart moved it: unless that
+      // restart built it on the same node (the same address), what this one built must go.
+      ActorWire.Home now = next.death() == null ? homes().get(id) : null;
+      if (next.death() == null && (now == null || now.death() != null || !now.address().equals(next.address()))) {
+        ActorWire.Address built = next.address();
+        Member node = RemoteObjects.memberOf(hz, built.nodeUuid());
+        if (node != null) {
+          hz.getExecutorService(ClusterConfigs.EXECUTOR).submitToMember(new ActorRequests.Kill(token, id, true), node,
+              new com.hazelcast.core.ExecutionCallback<Boolean>() {
+                @Override
+                public void onResponse(Boolean alive) {
+                }
+
+                @Override
+                public void onFailure(Throwable t) {
+                  LOG.log(System.Logger.Level.WARNING, "could not kill the incarnation of actor " + lost.describe()
+                      + " built on node " + built.nodeId() + " after it died or moved meanwhile", t);
+                }
+              });
+        }
+      }
+      return;
     }
     if (next.death() != null && lost.name() != null) {
       names().remove(nameKey(lost.namespace(), lost.name()), lost);
@@ -959,8 +1000,9 @@ final class ClusterActors implements ActorBackend {
   void kill(ActorWire.Address first, boolean noRestart) {
     checkConnected();
     ActorWire.Address actor = located(first);
-    if (noRestart) {
-      owned.remove(actor.id());
+    ActorWire.Address created = noRestart ? owned.remove(actor.id()) : null;
+    if (created != null && driver != null) {
+      FateSharing.owned(hz).remove(driver, created);
     }
     Member node = RemoteObjects.memberOf(hz, actor.nodeUuid());
     if (node == null) {
@@ -999,6 +1041,9 @@ final class ClusterActors implements ActorBackend {
       }
     }
     owned.clear();
+    if (driver != null) {
+      FateSharing.owned(hz).delete(driver);
+    }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SEND_TIMEOUT_SECONDS);
     for (int i = 0; i < kills.size(); i++) {
       try {

@@ -124,6 +124,8 @@ final class ClusterNode implements AutoCloseable {
   private final java.util.Set<String> dropAnswerOf = ConcurrentHashMap.newKeySet();
   /** The attempts queued or running here, for cancel requests. */
   private final NodeAttempts attempts = new NodeAttempts();
+  /** Ends what a driver that left owned here: see FateSharing. */
+  private final FateSharing fateSharing = new FateSharing();
   /** Answers and task output lines on their way to each submitter's reply topic. */
   private final ConcurrentMap<String, BatchingSender<ReplyMessage.Item>> replies = new ConcurrentHashMap<>();
   private final String localUuid;
@@ -195,6 +197,7 @@ final class ClusterNode implements AutoCloseable {
     // The actors first: the submitting runtime's backend shares them (its tasks create and call actors).
     this.actorHost = new ActorHost(nodeId, ray, codec, hz, tokenText);
     hz.getUserContext().put(ActorHost.USER_CONTEXT_KEY, actorHost);
+    fateSharing.start(hz, tokenText, nodeId, this::cancelTasksOf);
     this.actors = new ClusterActors(hz, codec, tokenText);
     actors.attach(ray);
     io.raylite.spi.ActorHosting.useClusterActors(ray, actors);
@@ -203,6 +206,7 @@ final class ClusterNode implements AutoCloseable {
           () -> Raylite.builder().name("node " + nodeId + " submitter").address(nodeId).dashboard(false).build()));
     } catch (RuntimeException e) {
       submitter.completeExceptionally(e);
+      fateSharing.close();
       actors.close();
       actorHost.close();
       hz.shutdown();
@@ -283,7 +287,7 @@ final class ClusterNode implements AutoCloseable {
       attempts.close(key, attempt);
       return;
     }
-    if (attempt.cancelled()) {
+    if (attempt.cancelled() || fateSharing.gone(replyTopic)) {
       Wire.TaskDone cancelled = new Wire.TaskDone(spec.id(), failure(new TaskCancelledException("task '"
           + spec.name() + "' (" + spec.taskId() + ") was cancelled before it started on node " + nodeId)));
       answered.put(key, cancelled);
@@ -389,6 +393,15 @@ final class ClusterNode implements AutoCloseable {
         held.complete(null);
       }
     }
+  }
+
+  /** Cancels, with force, every attempt of the submitter at {@code replyTopic} queued or running here; how many. */
+  int cancelTasksOf(String replyTopic) {
+    long[] ids = attempts.liveIds(replyTopic);
+    for (long id : ids) {
+      cancel(replyTopic, id, true);
+    }
+    return ids.length;
   }
 
   /** What checkAnswers says of each attempt. */
@@ -795,6 +808,7 @@ final class ClusterNode implements AutoCloseable {
       return;
     }
     try {
+      fateSharing.close();
       actors.close();
       Raylite nested = submitter.getNow(null);
       if (nested != null) {

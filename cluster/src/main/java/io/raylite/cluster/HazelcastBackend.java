@@ -130,8 +130,11 @@ final class HazelcastBackend implements TaskBackend {
   private final Map<String, BatchingSender<NodeRequests.Cancel>> cancelOutboxes = new ConcurrentHashMap<>();
   /** Functions prepare() encoded, reused when they are sent: a task's function is encoded once. */
   private final Cache<RayFunc, byte[]> encodedFunctions = Caffeine.newBuilder().weakKeys().build();
-  /** Where nodes publish this driver's answers. */
-  private final String replyTopic = "raylite.replies." + UUID.randomUUID();
+  /**
+   * Where nodes publish this driver's answers: named after a driver's client, so that the nodes
+   * cancel its tasks when it leaves (FateSharing); a node's submitter's is random.
+   */
+  private final String replyTopic;
   /** The streaming generator tasks of this submitter whose values are still to come. */
   private final ClusterGenerators generators = new ClusterGenerators();
   /** Runs the handling of each reply message, off Hazelcast's event threads. */
@@ -197,6 +200,8 @@ final class HazelcastBackend implements TaskBackend {
     this.codec = codec;
     this.client = hz;
     this.home = home;
+    String driver = home == null ? FateSharing.driverOf(hz) : null;
+    this.replyTopic = driver != null ? FateSharing.taskTopic(driver) : "raylite.replies." + UUID.randomUUID();
     // A node's submitter never holds a task: its submitters are tasks blocked in get, which lend
     // their CPUs on their nodes while this placement still counts them, so holding their children
     // until they finish would wait for ever. They queue on the nodes instead.

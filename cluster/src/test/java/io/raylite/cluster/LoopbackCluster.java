@@ -45,6 +45,8 @@ final class LoopbackCluster implements BeforeAllCallback, AfterAllCallback {
 
   private final List<List<String>> nodeArgs;
   private final List<Node> nodes = new CopyOnWriteArrayList<>();
+  /** Other JVMs the tests started (drivers), killed with the nodes. */
+  private final List<Node> processes = new CopyOnWriteArrayList<>();
   private final List<Raylite> drivers = new CopyOnWriteArrayList<>();
   private final Thread killer = Thread.ofPlatform().unstarted(this::killAll);
   private Path home;
@@ -54,15 +56,22 @@ final class LoopbackCluster implements BeforeAllCallback, AfterAllCallback {
     final Process process;
     final int port;
     final String nodeId;
+    /** How its echoed lines are prefixed. */
+    private final String label;
     private final List<Waiter> waiters = new CopyOnWriteArrayList<>();
     private final List<String> lines = new CopyOnWriteArrayList<>();
 
     private record Waiter(String text, CompletableFuture<String> line) {}
 
     Node(Process process, int port) {
+      this(process, port, "node " + port);
+    }
+
+    Node(Process process, int port, String label) {
       this.process = process;
       this.port = port;
       this.nodeId = "127.0.0.1:" + port;
+      this.label = label;
     }
 
     /** A future of the first line of output (from now or earlier) that contains {@code text}. */
@@ -80,7 +89,7 @@ final class LoopbackCluster implements BeforeAllCallback, AfterAllCallback {
     private void read() {
       try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String l = in.readLine(); l != null; l = in.readLine()) {
-          ECHO.println("[node " + port + "] " + l);
+          ECHO.println("[" + label + "] " + l);
           lines.add(l);
           for (Waiter w : waiters) {
             if (l.contains(w.text)) {
@@ -92,7 +101,7 @@ final class LoopbackCluster implements BeforeAllCallback, AfterAllCallback {
         // The process was killed while we read: its output ends here.
       }
       for (Waiter w : waiters) {
-        w.line.completeExceptionally(new IllegalStateException("node " + port + " exited (code "
+        w.line.completeExceptionally(new IllegalStateException(label + " exited (code "
             + exitCode() + ") before printing '" + w.text + "'; its last lines: "
             + lines.subList(Math.max(0, lines.size() - 20), lines.size())));
       }
@@ -175,6 +184,30 @@ final class LoopbackCluster implements BeforeAllCallback, AfterAllCallback {
     return node;
   }
 
+  /**
+   * Starts {@code mainClass} with {@code args} in a JVM of its own, on this class path and with the
+   * cluster's secret and failure detection: a driver process that a test may kill as a crash
+   * would. Its output is echoed and waited for as a node's ({@link Node#line}); it is killed with
+   * the nodes after the class, if the test has not.
+   */
+  Node startProcess(Class<?> mainClass, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-Duser.home=" + home,
+        "-D" + ClusterConfigs.HEARTBEAT_TIMEOUT_PROPERTY + "=" + FAILURE_DETECTION_SECONDS,
+        "-D" + ClusterConfigs.SECRET_PROPERTY + "=" + SECRET,
+        "-cp", System.getProperty("java.class.path"),
+        mainClass.getName()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().remove("RAYLITE_ADDRESS");
+    Node process = new Node(builder.start(), 0, mainClass.getSimpleName());
+    processes.add(process);
+    Thread.ofPlatform().daemon().name("loopback-" + mainClass.getSimpleName()).start(process::read);
+    return process;
+  }
+
   /** The nodes, the head first. */
   List<Node> nodes() {
     return nodes;
@@ -214,14 +247,16 @@ final class LoopbackCluster implements BeforeAllCallback, AfterAllCallback {
   }
 
   private void killAll() {
-    for (Node n : nodes) {
+    List<Node> all = new ArrayList<>(processes);
+    all.addAll(nodes);
+    for (Node n : all) {
       n.process.destroyForcibly();
     }
-    for (Node n : nodes) {
+    for (Node n : all) {
       try {
         n.process.onExit().get(60, TimeUnit.SECONDS);
       } catch (Exception e) {
-        throw new IllegalStateException("node " + n.port + " did not end after being killed", e);
+        throw new IllegalStateException(n.label + " did not end after being killed", e);
       }
     }
     if (home != null) {
