@@ -288,7 +288,7 @@ final class ClusterNode implements AutoCloseable {
       return;
     }
     if (attempt.cancelled() || fateSharing.gone(replyTopic)) {
-      Wire.TaskDone cancelled = new Wire.TaskDone(spec.id(), failure(new TaskCancelledException("task '"
+      Wire.TaskDone cancelled = new Wire.TaskDone(spec.id(), failure(new io.raylite.spi.CancelledThereException("task '"
           + spec.name() + "' (" + spec.taskId() + ") was cancelled before it started on node " + nodeId)));
       answered.put(key, cancelled);
       attempts.close(key, attempt);
@@ -472,6 +472,11 @@ final class ClusterNode implements AutoCloseable {
   private Wire.TaskDone answer(Wire.TaskSpec spec, ObjectRef<Object> ref, Object value, Throwable error) {
     if (error != null) {
       Throwable t = error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error;
+      if (t instanceof TaskCancelledException && !(t instanceof io.raylite.spi.CancelledThereException)) {
+        // This runtime cancelled it (its body's own TaskCancelledException arrives wrapped in a
+        // TaskFailedException): the submitter finishes its task as cancelled.
+        return new Wire.TaskDone(spec.id(), failure(new io.raylite.spi.CancelledThereException(t.getMessage())));
+      }
       return new Wire.TaskDone(spec.id(), failure(t instanceof TaskFailedException && t.getCause() != null
           ? t.getCause() : t));
     }

@@ -469,6 +469,10 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
       argsReady();
       return null;
     }
+    if (failure instanceof io.raylite.spi.CancelledThereException && runtime.backend != null
+        && runtime.backend.placesTasks()) {
+      cancelled = true;  // cancelled by the runtime that ran it: finished as cancelled, never retried
+    }
     // A node that died is a system failure: retried whatever retryExceptions says, as in Ray.
     if (failure != null && !cancelled && !runtime.isClosed()
         && (isRetryable(failure) || failure instanceof NodeDiedException)
@@ -508,6 +512,8 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
       }
     } else if (outcome == FAILED) {
       result.fail(new TaskFailedException(name, idString(), failure));
+    } else if (failure instanceof TaskCancelledException there) {
+      result.fail(there);  // cancelled on its node; a no-op when a cancel here failed it first
     }
     return next;
   }
