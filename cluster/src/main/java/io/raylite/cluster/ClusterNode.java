@@ -731,19 +731,7 @@ final class ClusterNode implements AutoCloseable {
    * within the timeout. For tests that watch borrowers let go.
    */
   boolean awaitSharedAtMost(int count, Duration timeout) throws InterruptedException {
-    long left = timeout.toNanos();
-    ownedLock.lock();
-    try {
-      while (shared.size() > count) {
-        if (left <= 0) {
-          return false;
-        }
-        left = ownedDropped.awaitNanos(left);
-      }
-      return true;
-    } finally {
-      ownedLock.unlock();
-    }
+    return awaitDroppedTo(shared::size, count, timeout);
   }
 
   /** Drops the object, or a borrower's hold of a shared ref; whether it was still here. */
@@ -775,10 +763,16 @@ final class ClusterNode implements AutoCloseable {
    * that within the timeout. For tests that watch remote releases.
    */
   boolean awaitOwnedAtMost(int count, Duration timeout) throws InterruptedException {
+    return awaitDroppedTo(owned::size, count, timeout);
+  }
+
+  /** Waits on ownedDropped until {@code size} is at most {@code count}; whether it was within the timeout. */
+  private boolean awaitDroppedTo(java.util.function.IntSupplier size, int count, Duration timeout)
+      throws InterruptedException {
     long left = timeout.toNanos();
     ownedLock.lock();
     try {
-      while (owned.size() > count) {
+      while (size.getAsInt() > count) {
         if (left <= 0) {
           return false;
         }
