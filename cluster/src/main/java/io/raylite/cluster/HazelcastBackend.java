@@ -529,7 +529,7 @@ final class HazelcastBackend implements TaskBackend {
       return answer;  // held until a node has room: see Backlog
     }
     dispatch(held, slot);
-    CompletableFuture<?> hold = HOLD_AFTER_DISPATCH.remove(task.name());
+    CompletableFuture<?> hold = HOLD_AFTER_DISPATCH.isEmpty() ? null : HOLD_AFTER_DISPATCH.remove(task.name());
     if (hold != null) {
       hold.join();  // the fault hook: the submitter is slow to hear that its task was sent
     }
