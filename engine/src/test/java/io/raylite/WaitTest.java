@@ -87,6 +87,52 @@ class WaitTest {
   }
 
   @Test
+  void repeatedRefsInALongListAreRejectedNamingBothPositions() {
+    List<ObjectRef<Integer>> refs = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      refs.add(ray.put(i));
+    }
+    refs.set(700, refs.get(333));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ray.wait(refs, 1, null));
+    assertTrue(e.getMessage().contains("refs[333] and refs[700]"), e.getMessage());
+  }
+
+  @Test
+  void aLongListSplitsIntoReadyAndUnreadyInInputOrder() {
+    List<ObjectRef<Integer>> refs = new ArrayList<>();
+    List<ObjectRef<Integer>> expectedReady = new ArrayList<>();
+    List<ObjectRef<Integer>> expectedUnready = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      boolean open = i % 3 == 0;
+      ObjectRef<Integer> ref = open ? ray.task(() -> gate.get(10, TimeUnit.SECONDS)).numCpus(0).remote() : ray.put(i);
+      refs.add(ref);
+      (open || expectedReady.size() == 150 ? expectedUnready : expectedReady).add(ref);
+    }
+    WaitResult<Integer> result = ray.wait(refs, 150, Duration.ofSeconds(10));
+    assertEquals(expectedReady, result.ready());
+    assertEquals(expectedUnready, result.unready());
+    assertThrows(UnsupportedOperationException.class, () -> result.unready().add(refs.get(0)));
+  }
+
+  @Test
+  void waitForOneOfManyReturnsTheOneThatBecameReady() {
+    List<ObjectRef<Integer>> refs = new ArrayList<>();
+    CompletableFuture<Integer> never = new CompletableFuture<>();
+    for (int i = 0; i < 100; i++) {
+      CompletableFuture<Integer> until = i == 42 ? gate : never;
+      refs.add(ray.task(() -> until.get(10, TimeUnit.SECONDS)).numCpus(0).remote());
+    }
+    CompletableFuture<WaitResult<Integer>> waiting =
+        CompletableFuture.supplyAsync(() -> ray.wait(refs, 1, Duration.ofSeconds(30)));
+    gate.complete(7);
+    WaitResult<Integer> result = waiting.join();
+    never.complete(0);
+    assertEquals(List.of(refs.get(42)), result.ready());
+    assertEquals(99, result.unready().size());
+    assertFalse(result.unready().contains(refs.get(42)));
+  }
+
+  @Test
   void nullRefIsRejectedNamingItsPosition() {
     List<ObjectRef<Integer>> refs = new ArrayList<>();
     refs.add(ray.put(1));

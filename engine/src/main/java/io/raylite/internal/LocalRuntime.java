@@ -41,12 +41,13 @@ import java.io.IOException;
 import java.lang.ref.Reference;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 /**
  * The implementation behind {@link Raylite}: it builds the ledger, the {@link Engine} (scheduler,
@@ -433,54 +434,142 @@ public final class LocalRuntime {
     }
   }
 
+  /**
+   * See {@link io.raylite.Raylite#wait}. One pass finds each ref's entry, refuses repeats and
+   * counts the ready ones, with no allocation per ref: a list that is ready enough (the common case
+   * of a wait loop) costs a scan and the two result lists.
+   *
+   * <p>While too few are ready, the caller blocks on a future that completes when enough are (see
+   * {@link #enough}). Whatever it registered on the entries is unlinked from them when the wait
+   * ends, also by a timeout, so a loop of timed waits on refs that stay unready for hours leaves
+   * nothing behind on them.
+   */
   public <T> WaitResult<T> waitFor(List<ObjectRef<T>> refs, int numReturns, long timeoutNanos) {
     checkOpen();
-    ObjectEntry[] entries = new ObjectEntry[refs.size()];
+    int n = refs.size();
+    ObjectEntry[] entries = new ObjectEntry[n];
+    // Ray's wait refuses repeats (which of two equal refs would be "ready"?); equal refs share an
+    // entry. An open-addressed set keyed by the entry's id, at most half full.
+    ObjectEntry[] seen = n > 8 ? new ObjectEntry[Integer.highestOneBit(n - 1) << 2] : null;
     int ready = 0;
-    boolean[] counted = new boolean[entries.length];
-    // Ray's wait refuses repeats (which of two equal refs would be "ready"?); equal refs share an entry.
-    Map<ObjectEntry, Integer> seen = entries.length > 1 ? new IdentityHashMap<>(entries.length) : null;
-    for (int i = 0; i < entries.length; i++) {
+    for (int i = 0; i < n; i++) {
       ObjectRef<T> ref = refs.get(i);
       if (ref == null) {
         throw new NullPointerException("refs[" + i + "] is null");
       }
-      entries[i] = entryAt(ref, i);
-      Integer first = seen == null ? null : seen.putIfAbsent(entries[i], i);
-      if (first != null) {
-        throw new IllegalArgumentException("refs must be unique, but refs[" + first + "] and refs[" + i
-            + "] are both " + ref);
+      ObjectEntry entry = entryAt(ref, i);
+      if (seen == null ? indexOf(entries, entry, i) >= 0 : !addTo(seen, entry)) {
+        throw new IllegalArgumentException("refs must be unique, but refs[" + indexOf(entries, entry, i)
+            + "] and refs[" + i + "] are both " + ref);
       }
-      if (entries[i].isDone()) {
-        counted[i] = true;
+      entries[i] = entry;
+      if (entry.isDone()) {
         ready++;
       }
     }
     if (ready < numReturns && timeoutNanos != 0) {
-      AtomicInteger missing = new AtomicInteger(numReturns - ready);
-      CompletableFuture<Void> enough = new CompletableFuture<>();
-      for (int i = 0; i < entries.length; i++) {
-        // Every entry not counted above, even one done since: its callback then runs at once.
-        if (!counted[i]) {
-          entries[i].ready.whenComplete((v, e) -> {
-            if (missing.decrementAndGet() == 0) {
-              enough.complete(null);
-            }
-          });
-        }
+      CompletableFuture<Void> over = new CompletableFuture<>();
+      try {
+        Blocking.blockWaiting(engine, TaskRun.current(), enough(entries, numReturns, over), timeoutNanos, entries);
+      } finally {
+        over.complete(null);  // unlinks what enough registered on entries that are still not ready
       }
-      Blocking.blockWaiting(engine, TaskRun.current(), enough, timeoutNanos, entries);
     }
-    List<ObjectRef<T>> readyRefs = new ArrayList<>();
-    List<ObjectRef<T>> unready = new ArrayList<>();
-    for (int i = 0; i < entries.length; i++) {
-      if (entries[i].isDone() && readyRefs.size() < numReturns) {
-        readyRefs.add(refs.get(i));
+    // Decided on one reading of each entry, so that a ref completing meanwhile is in one list only.
+    int[] taken = new int[Math.min(numReturns, n)];
+    int r = 0;
+    for (int i = 0; i < n && r < taken.length; i++) {
+      if (entries[i].isDone()) {
+        taken[r++] = i;
+      }
+    }
+    Object[] readyRefs = new Object[r];
+    Object[] unready = new Object[n - r];
+    for (int i = 0, t = 0, u = 0; i < n; i++) {
+      if (t < r && taken[t] == i) {
+        readyRefs[t++] = refs.get(i);
       } else {
-        unready.add(refs.get(i));
+        unready[u++] = refs.get(i);
       }
     }
-    return new WaitResult<>(readyRefs, unready);
+    @SuppressWarnings("unchecked")
+    WaitResult<T> result = new WaitResult<>((List<ObjectRef<T>>) (List<?>) List.of(readyRefs),
+        (List<ObjectRef<T>>) (List<?>) List.of(unready));
+    return result;  // List.of's lists are immutable, so WaitResult keeps them without copying again
+  }
+
+  /**
+   * A future that completes once {@code numReturns} of the entries are ready. Everything it
+   * registers on an entry is a two-source completion whose other source is {@code over}, which the
+   * caller completes when it stops waiting: the JDK unlinks such a completion from the source that
+   * did not fire when the other one does. (A plain callback on an entry that never completes would
+   * stay on it for good, one per wait.)
+   *
+   * <p>For one ref wanted, one {@link CompletableFuture#anyOf} of the unready entries and {@code
+   * over}: one completion per entry, all unlinked when the first source completes. For more, each
+   * unready entry gets {@code runAfterEither(over)}, followed by a counting callback on that
+   * private stage (a failed entry skips the action but fails the stage, so the count is taken
+   * there): an entry done by now counts at once, any other when its stage completes, so each
+   * counts exactly once. Counts that {@code over} triggers after the wait are harmless.
+   */
+  private static CompletableFuture<?> enough(ObjectEntry[] entries, int numReturns, CompletableFuture<Void> over) {
+    if (numReturns == 1) {
+      CompletableFuture<?>[] sources = new CompletableFuture<?>[entries.length + 1];
+      int n = 0;
+      for (ObjectEntry entry : entries) {
+        if (entry.isDone()) {
+          return entry.ready;  // done since the count: nothing to wait for
+        }
+        sources[n++] = entry.ready;
+      }
+      sources[n++] = over;
+      return CompletableFuture.anyOf(n == sources.length ? sources : Arrays.copyOf(sources, n));
+    }
+    AtomicInteger missing = new AtomicInteger(numReturns);
+    CompletableFuture<Void> enough = new CompletableFuture<>();
+    BiConsumer<Object, Throwable> count = (v, e) -> {
+      if (missing.decrementAndGet() == 0) {
+        enough.complete(null);
+      }
+    };
+    for (ObjectEntry entry : entries) {
+      if (enough.isDone()) {
+        break;
+      }
+      if (entry.isDone()) {
+        count.accept(null, null);
+      } else {
+        entry.ready.runAfterEither(over, NOTHING).whenComplete(count);
+      }
+    }
+    return enough;
+  }
+
+  private static final Runnable NOTHING = () -> { };
+
+  /** Adds {@code entry} to the open-addressed {@code set}; false if it was there already. */
+  private static boolean addTo(ObjectEntry[] set, ObjectEntry entry) {
+    int mask = set.length - 1;
+    for (int h = (int) ((entry.id() * 0x9E3779B97F4A7C15L) >>> 40) & mask; ; h = (h + 1) & mask) {
+      ObjectEntry there = set[h];
+      if (there == null) {
+        set[h] = entry;
+        return true;
+      }
+      if (there == entry) {
+        return false;
+      }
+    }
+  }
+
+  /** The first index below {@code end} holding {@code entry}, or -1. */
+  private static int indexOf(ObjectEntry[] entries, ObjectEntry entry, int end) {
+    for (int i = 0; i < end; i++) {
+      if (entries[i] == entry) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   public boolean cancel(ObjectRef<?> ref, boolean force) {

@@ -365,6 +365,11 @@ public final class ObjectEntry {
     }
   }
 
+  /** The entry's number, unique within its store. */
+  public long id() {
+    return id;
+  }
+
   public String idString() {
     return Ids.object(id);
   }
