@@ -2,6 +2,8 @@ package io.raylite.internal.resource;
 
 import io.raylite.InfeasibleResourceException;
 import io.raylite.Resources;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,13 +13,31 @@ import java.util.Map;
  * GPU availability per device, so that fractional requests pack onto one device and fragmentation
  * is seen per device rather than as one scalar.
  *
- * <p>Not thread-safe: every method except {@link #checkFeasible} and the name lookups is called with
- * the {@link Scheduler}'s lock held. Index 0 is CPU, 1 GPU, 2 memory, then custom resources.
+ * <p>Free CPU is not in {@code available} but in one atomic word, {@code cpuWord}: the free CPU units
+ * shifted left by one, or'ed with {@link #GATE}. The {@link Scheduler}'s lock-free path for CPU-only
+ * tasks changes it without the lock (see the Scheduler's overview, "Fast path"); the methods named
+ * {@code *Cpu*} below are safe from any thread. Every other method, and every other resource, is
+ * called or changed with the Scheduler's lock held, except {@link #checkFeasible} and the name
+ * lookups. Index 0 is CPU, 1 GPU, 2 memory, then custom resources.
  */
 public final class ResourceLedger {
   static final int CPU = 0;
   static final int GPU = 1;
   static final int MEMORY = 2;
+  /** The bit of {@code cpuWord} set while something waits under the Scheduler's lock. */
+  static final long GATE = 1L;
+  private static final VarHandle CPU_WORD;
+
+  static {
+    try {
+      CPU_WORD = MethodHandles.lookup().findVarHandle(ResourceLedger.class, "cpuWord", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** Free CPU units shifted left by one, or'ed with GATE; changed only by the methods below. */
+  private volatile long cpuWord;
 
   private final String[] names;
   private final Map<String, Integer> index = new LinkedHashMap<>();
@@ -49,6 +69,8 @@ public final class ResourceLedger {
       index.put(names[k], k);
     }
     available = capacity.clone();
+    available[CPU] = 0;  // lives in cpuWord
+    cpuWord = capacity[CPU] << 1;
     gpuFree = new long[gpus];
     Arrays.fill(gpuFree, FixedPoint.ONE);
     this.noGpuHint = noGpuHint;
@@ -73,6 +95,8 @@ public final class ResourceLedger {
   /** Makes a bundle's reserved resources available: its capacity, on the devices it was granted. */
   void fill(Allocation reserved) {
     System.arraycopy(capacity, 0, available, 0, capacity.length);
+    available[CPU] = 0;  // lives in cpuWord
+    giveCpu(capacity[CPU]);
     for (int d : reserved.gpuIds) {
       gpuFree[d] = reserved.gpuUnitsPerDevice;
     }
@@ -140,20 +164,41 @@ public final class ResourceLedger {
     }
   }
 
-  /** Whether the request fits now, GPU devices included, without taking it. */
+  /**
+   * Whether the request fits now, GPU devices included, without taking it: it never touches the
+   * CPU word, so that a lock-free take racing with it cannot fail for CPU that comes back unseen.
+   */
   boolean fits(ResourceShape request) {
-    Allocation taken = tryAcquire(request);
-    if (taken == null) {
-      return false;
+    long[] u = request.units;
+    for (int k = 1; k < u.length; k++) {
+      if (u[k] > available[k]) {
+        return false;
+      }
     }
-    release(taken);
-    return true;
+    long gpu = u[GPU];
+    if (gpu > 0) {
+      int found = 0;
+      int want = gpu < FixedPoint.ONE ? 1 : (int) (gpu / FixedPoint.ONE);
+      long perDevice = Math.min(gpu, FixedPoint.ONE);
+      for (int d = 0; d < gpuFree.length && found < want; d++) {
+        if (gpuFree[d] >= perDevice) {
+          found++;
+        }
+      }
+      if (found < want) {
+        return false;
+      }
+    }
+    return freeCpu() >= u[CPU];
   }
 
-  /** Takes the request if it fits now, else returns null. */
+  /**
+   * Takes the request if it fits now, else returns null. The lock holder ignores the gate: it
+   * decides itself who is served first.
+   */
   Allocation tryAcquire(ResourceShape request) {
     long[] u = request.units;
-    for (int k = 0; k < u.length; k++) {
+    for (int k = 1; k < u.length; k++) {
       if (u[k] > available[k]) {
         return null;
       }
@@ -190,11 +235,15 @@ public final class ResourceLedger {
         }
         perDevice = FixedPoint.ONE;
       }
-      for (int d : gpuIds) {
-        gpuFree[d] -= perDevice;
-      }
     }
-    for (int k = 0; k < u.length; k++) {
+    // CPU last: it is the one resource that lock-free threads may take meanwhile.
+    if (!tryTakeCpu(u[CPU], true)) {
+      return null;
+    }
+    for (int d : gpuIds) {
+      gpuFree[d] -= perDevice;
+    }
+    for (int k = 1; k < u.length; k++) {
       available[k] -= u[k];
     }
     return new Allocation(request, gpuIds, perDevice);
@@ -226,36 +275,83 @@ public final class ResourceLedger {
     ResourceLedger idle = new ResourceLedger(this, new ResourceShape(capacity.clone()), owner);
     Arrays.fill(idle.gpuFree, FixedPoint.ONE);
     System.arraycopy(capacity, 0, idle.available, 0, capacity.length);
+    idle.available[CPU] = 0;  // lives in cpuWord
+    idle.giveCpu(capacity[CPU]);
     return idle.tryAcquireAll(requests) != null;
   }
 
-  void release(Allocation a) {
+  /**
+   * Gives the whole allocation back (the CPU part only if it is not lent).
+   *
+   * @return cpuWord as it was before the CPU came back
+   */
+  long release(Allocation a) {
     long[] u = a.request.units;
-    for (int k = 0; k < u.length; k++) {
+    for (int k = 1; k < u.length; k++) {
       available[k] += u[k];
-    }
-    if (a.cpuLent) {
-      // The CPU part was already given back while the task was blocked.
-      available[CPU] -= u[CPU];
     }
     for (int d : a.gpuIds) {
       gpuFree[d] += a.gpuUnitsPerDevice;
     }
+    // The CPU part was already given back if it is lent while the task blocks.
+    return giveCpu(a.cpuLent ? 0 : u[CPU]);
   }
 
-  /** Gives back the CPU part of a running task's allocation while it blocks. */
-  void lendCpu(Allocation a) {
-    available[CPU] += a.request.cpu();
-  }
+  /* ---------------- The CPU word (any thread) ---------------- */
 
-  /** Takes the CPU part back if it is free now. */
-  boolean tryReclaimCpu(Allocation a) {
-    long cpu = a.request.cpu();
-    if (available[CPU] < cpu) {
-      return false;
+  /**
+   * Takes {@code units} of CPU if that many are free and, unless {@code ignoreGate} (the lock
+   * holder), the gate is open.
+   */
+  boolean tryTakeCpu(long units, boolean ignoreGate) {
+    for (;;) {
+      long w = cpuWord;
+      if ((!ignoreGate && (w & GATE) != 0) || (w >>> 1) < units) {
+        return false;
+      }
+      if (units == 0 || CPU_WORD.compareAndSet(this, w, w - (units << 1))) {
+        return true;
+      }
     }
-    available[CPU] -= cpu;
-    return true;
+  }
+
+  /**
+   * Gives {@code units} of CPU back.
+   *
+   * @return cpuWord as it was before, so that the caller sees whether the gate was set
+   */
+  long giveCpu(long units) {
+    return units == 0 ? cpuWord : (long) CPU_WORD.getAndAdd(this, units << 1);
+  }
+
+  /** Sets the gate; the lock holder does so before its last attempt to take what would make it wait. */
+  void closeGate() {
+    CPU_WORD.getAndBitwiseOr(this, GATE);
+  }
+
+  /** Clears the gate; the lock holder does so once nothing waits under the lock. */
+  void openGate() {
+    CPU_WORD.getAndBitwiseAnd(this, ~GATE);
+  }
+
+  /** Whether the gate is set now. */
+  boolean gated() {
+    return (cpuWord & GATE) != 0;
+  }
+
+  /** Free CPU units now. */
+  long freeCpu() {
+    return cpuWord >>> 1;
+  }
+
+  /** Gives back the CPU part of a running task's allocation while it blocks; returns cpuWord before. */
+  long lendCpu(Allocation a) {
+    return giveCpu(a.request.cpu());
+  }
+
+  /** Takes the CPU part back if it is free now (and, unless {@code ignoreGate}, the gate is open). */
+  boolean tryReclaimCpu(Allocation a, boolean ignoreGate) {
+    return tryTakeCpu(a.request.cpu(), ignoreGate);
   }
 
   /** Each GPU device's share in use now, 0 to 1, for the state API. */
@@ -272,12 +368,18 @@ public final class ResourceLedger {
   }
 
   Map<String, Double> availableMap() {
-    return toMap(available);
+    long[] now = available.clone();
+    now[CPU] = freeCpu();
+    return toMap(now);
   }
 
   /** For invariant checks: whether no resource and no device is over-allocated. */
   boolean withinCapacity() {
-    for (int k = 0; k < names.length; k++) {
+    long freeCpu = freeCpu();
+    if (freeCpu < 0 || freeCpu > capacity[CPU]) {
+      return false;
+    }
+    for (int k = 1; k < names.length; k++) {
       if (available[k] < 0 || available[k] > capacity[k]) {
         return false;
       }

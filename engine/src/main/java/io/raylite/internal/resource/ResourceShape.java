@@ -13,6 +13,11 @@ public final class ResourceShape {
   final long[] units;
   private final int hash;
   private final boolean cpuOnly;
+  /**
+   * The canonical instance's lock-free wait queue, if the shape is CPU-only; set once by
+   * {@link Scheduler#shapeOf} under its lock, before any task of the shape is submitted.
+   */
+  volatile CpuFifo<?> fifo;
 
   ResourceShape(long[] units) {
     this.units = units;

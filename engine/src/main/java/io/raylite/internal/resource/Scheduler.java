@@ -56,19 +56,67 @@ import java.util.function.Consumer;
  * A bundle is then a Scheduler of its own over a ResourceLedger of the bundle's capacity, which
  * fill() stocks once the bundle is granted here; tasks and actors placed in the bundle queue and
  * are charged there, and never touch this scheduler.
+ *
+ * Fast path: a task whose mayTakeFastPath() holds (a CPU-only shape and nothing that orders it
+ * but its submission) is submitted, and its CPU given back, without the lock.
+ *   [1] Free CPU lives in one atomic word of the ledger, cpuWord = freeUnits << 1 | GATE, which
+ *       both paths change by CAS or getAndAdd; every other resource stays in the ledger's arrays
+ *       under the lock. A take is a CAS that never lets freeUnits go below zero, so allocations
+ *       never exceed capacity, whichever path takes.
+ *   [2] Each CPU-only shape has a lock-free FIFO, its CpuFifo (chunks of slots each written and
+ *       taken once, so no node per task; see its overview), found from the canonical shape.
+ *       A submit with the FIFO empty and the gate open takes its CPU by CAS and dispatches the
+ *       task; otherwise it marks the task QUEUED, offers it, and drains (below). A release of a
+ *       CPU-only allocation, and a lend, is one getAndAdd, then a drain.
+ *   [3] The GATE bit is set exactly while something waits under the lock (a task of a lock-path
+ *       shape, a reclaimer, a reservation) or the scheduler is closed. Only a lock holder sets or
+ *       clears it. A lock holder about to make something wait sets the gate BEFORE its last
+ *       attempt to take what it needs, and clears it (openGateIfIdleLocked) only once nothing
+ *       waits, after draining the FIFOs itself. Lock-free takes require the gate open.
+ *   [4] A drain (drainFifos) takes, for each FIFO while it is non-empty, the shape's CPU by CAS,
+ *       then polls; a polled task that is no longer QUEUED (claimed inline, cancelled) is
+ *       skipped; if the poll finds nothing (another drain took the task), the CPU is given back
+ *       and the FIFO looked at again. When it ends it reads the gate; if set, it takes the lock
+ *       and runs drainLocked, which serves reclaimers, reservations and lock-path queues first
+ *       and then the FIFOs, ignoring the gate (it holds the lock and has served those first).
+ * Why no wake-up is lost: a queued task can stay queued with enough CPU free only if no drain
+ * that comes after both its offer and the give-back of that CPU looked at its FIFO. But every
+ * offer and every give-back is followed by a drain of the same thread, and a drain stops looking
+ * at a FIFO only when (a) the FIFO was empty, so the offer came later and its own drain follows,
+ * (b) too little CPU was free at its CAS, so the give-back came later and its own drain follows,
+ * or (c) the gate was set, and then it drains under the lock, as does every later give-back and
+ * offer, until a lock holder clears the gate after draining the FIFOs with the lock held; a give
+ * or offer racing with that clear either came before the lock holder's drain (which saw it) or
+ * reads the gate after the clear and drains lock-free.
+ * Why capacity holds and reclaimers come first: [1] bounds every take; a reclaimer that cannot
+ * take lock-free waits under the lock, so the gate is set, so no lock-free take succeeds (every
+ * CAS expects the gate clear) and drainLocked serves reclaimers before anything queued.
+ * Placement groups, priorities and deterministic runs: a gang reservation or a task in the
+ * priority lane waits under the lock, so it sets the gate as [3] says; a task with a priority, and
+ * every task of a deterministic run, answers false to mayTakeFastPath and takes the lock path. A
+ * bundle's Scheduler has a CPU word of its own, zero until fill() gives it the bundle's CPUs.
+ * Order: FIFO within a shape holds for tasks submitted from outside the pool, as a submit finding
+ * its FIFO non-empty queues behind it. A task dispatched by a pool worker goes onto that worker's
+ * own ForkJoinPool queue (Workers uses execute, which pushes there, as fork() does), so tasks
+ * forked inside a worker follow the pool's order. Fairness across shapes is as on the lock path:
+ * a head that does not fit stops only its own FIFO.
  */
 public final class Scheduler<T extends Schedulable<T>> {
   private final ReentrantLock lock = new ReentrantLock();
   private final ResourceLedger ledger;
   private final Consumer<T> dispatcher;
+  /** Where a gang reservation granted in a drain is completed, off the lock: a virtual thread each. */
+  private final java.util.concurrent.Executor groupCompletions;
   /** The queues that have waiting tasks, in the order they started waiting. Guarded by lock. */
   private final ArrayList<ShapeQueue<T>> waitingShapes = new ArrayList<>();
   /** One queue per shape, keyed by its canonical request. Guarded by lock. */
   private final Map<ResourceShape, ShapeQueue<T>> queues = new HashMap<>();
   /** Blocked tasks waiting to take their CPUs back, in arrival order. Guarded by lock. */
   private final ArrayDeque<Reclaim> reclaims = new ArrayDeque<>();
-  /** Set once by close; afterwards nothing is queued. Guarded by lock. */
-  private boolean closed;
+  /** Set once by close, under lock; afterwards nothing is queued. Read lock-free by the fast path. */
+  private volatile boolean closed;
+  /** The FIFOs of the CPU-only shapes, in the order the shapes were first seen; copy-on-write under lock. */
+  private volatile CpuFifo<T>[] fifos = newFifos(0);
 
   /** Queued tasks with a priority other than the default, of every shape. Guarded by lock. */
   private final PriorityLane<T> prioritized = new PriorityLane<>();
@@ -116,8 +164,18 @@ public final class Scheduler<T extends Schedulable<T>> {
   }
 
   public Scheduler(ResourceLedger ledger, Consumer<T> dispatcher) {
+    this(ledger, dispatcher, Thread::startVirtualThread);
+  }
+
+  /**
+   * As above, completing granted gang reservations through {@code groupCompletions} instead of a
+   * virtual thread each; for a model checker that must see every thread (its reservations have no
+   * callbacks, so completing them under the lock is safe there).
+   */
+  Scheduler(ResourceLedger ledger, Consumer<T> dispatcher, java.util.concurrent.Executor groupCompletions) {
     this.ledger = ledger;
     this.dispatcher = dispatcher;
+    this.groupCompletions = groupCompletions;
   }
 
   public ResourceLedger ledger() {
@@ -134,10 +192,23 @@ public final class Scheduler<T extends Schedulable<T>> {
     ResourceShape request = ledger.toRequest(amounts, who);
     lock.lock();
     try {
-      return queues.computeIfAbsent(request, ShapeQueue::new).shape;
+      ResourceShape shape = queues.computeIfAbsent(request, ShapeQueue::new).shape;
+      if (shape.isCpuOnly() && shape.fifo == null) {
+        CpuFifo<T> fifo = new CpuFifo<>(shape);
+        CpuFifo<T>[] grown = java.util.Arrays.copyOf(fifos, fifos.length + 1);
+        grown[fifos.length] = fifo;
+        fifos = grown;
+        shape.fifo = fifo;
+      }
+      return shape;
     } finally {
       lock.unlock();
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> CpuFifo<T>[] newFifos(int n) {
+    return (CpuFifo<T>[]) new CpuFifo<?>[n];
   }
 
   /**
@@ -147,6 +218,10 @@ public final class Scheduler<T extends Schedulable<T>> {
    * @return false if the scheduler is closed (the caller cancels the task)
    */
   public boolean submit(T task) {
+    CpuFifo<T> fifo = fastQueueOf(task);
+    if (fifo != null) {
+      return submitFast(task, fifo);
+    }
     if (task.priority() != 0) {
       return submitPrioritized(task);
     }
@@ -158,8 +233,17 @@ public final class Scheduler<T extends Schedulable<T>> {
       }
       ResourceShape shape = task.shape();
       ShapeQueue<T> queue = queues.get(shape);
-      allocation = (queue.isEmpty() && reclaims.isEmpty()) ? ledger.tryAcquire(shape) : null;
+      boolean mayStart = queue.isEmpty() && reclaims.isEmpty() && (shape.fifo == null || shape.fifo.isEmpty());
+      allocation = mayStart ? ledger.tryAcquire(shape) : null;
+      if (allocation == null && mayStart) {
+        ledger.closeGate();  // [3] before the last attempt: CPU given back from now on comes here
+        allocation = ledger.tryAcquire(shape);
+        if (allocation != null) {
+          openGateIfIdleLocked();
+        }
+      }
       if (allocation == null) {
+        ledger.closeGate();
         if (queue.isEmpty()) {
           waitingShapes.add(queue);
         }
@@ -182,6 +266,7 @@ public final class Scheduler<T extends Schedulable<T>> {
   private boolean submitPrioritized(T task) {
     int priority = task.priority();
     Allocation allocation;
+    T ready;
     lock.lock();
     try {
       if (closed) {
@@ -189,15 +274,25 @@ public final class Scheduler<T extends Schedulable<T>> {
       }
       ResourceShape shape = task.shape();
       boolean behind = !reclaims.isEmpty() || prioritized.holdsBack(shape, priority)
-          || (priority < 0 && !queues.get(shape).isEmpty());
+          || (priority < 0 && (!queues.get(shape).isEmpty() || (shape.fifo != null && !shape.fifo.isEmpty())));
+      ledger.closeGate();  // [3] before the last attempt: CPU given back from now on comes here
       allocation = behind ? null : ledger.tryAcquire(shape);
       if (allocation == null) {
         task.markQueued();
         prioritized.add(task, priority);
-        return true;
+        // What it waits behind may be a lock-free FIFO's stale entries, or CPU given back before the
+        // gate was set: one drain under the lock settles it in priority order.
+        ready = drainLocked();
+      } else {
+        openGateIfIdleLocked();
+        ready = null;
       }
     } finally {
       lock.unlock();
+    }
+    if (allocation == null) {
+      dispatchAll(ready);
+      return true;
     }
     start(task, allocation);
     return true;
@@ -212,6 +307,28 @@ public final class Scheduler<T extends Schedulable<T>> {
     }
   }
 
+  /** The lock-free FIFO of the task's shape if it may take the fast path, else null. */
+  @SuppressWarnings("unchecked")
+  private CpuFifo<T> fastQueueOf(T task) {
+    return task.mayTakeFastPath() ? (CpuFifo<T>) task.shape().fifo : null;
+  }
+
+  /** Submit without the lock ([2] in the overview). */
+  private boolean submitFast(T task, CpuFifo<T> fifo) {
+    if (closed) {
+      return false;
+    }
+    if (fifo.isEmpty() && ledger.tryTakeCpu(fifo.cpu, false)) {
+      start(task, new Allocation(fifo.shape, Allocation.NO_GPUS, 0));
+      return true;
+    }
+    task.markQueued();
+    fifo.offer(task);
+    dispatchAll(drainFifos());
+    // close() may have emptied the FIFOs just before this task joined: its caller cancels it.
+    return !(closed && task.isQueued());
+  }
+
   /** Returns a finished task's resources and starts whatever now fits. */
   public void release(Allocation allocation) {
     dispatchAll(releaseAndDrain(allocation));
@@ -219,6 +336,13 @@ public final class Scheduler<T extends Schedulable<T>> {
 
   /** Returns {@code allocation} to the ledger and collects the tasks that now fit. */
   private T releaseAndDrain(Allocation allocation) {
+    if (allocation.request.isCpuOnly()) {
+      if (allocation.cpuLent || allocation.request.cpu() == 0) {
+        return null;  // nothing comes back: its CPU was lent already, or it had none
+      }
+      ledger.giveCpu(allocation.request.cpu());
+      return drainFifos();
+    }
     lock.lock();
     try {
       ledger.release(allocation);
@@ -249,16 +373,9 @@ public final class Scheduler<T extends Schedulable<T>> {
 
   /** Lends a blocked task's CPUs to others until {@link #reclaimCpu}. */
   public void lendCpu(Allocation allocation) {
-    T ready;
-    lock.lock();
-    try {
-      ledger.lendCpu(allocation);
-      allocation.cpuLent = true;
-      ready = drainLocked();
-    } finally {
-      lock.unlock();
-    }
-    dispatchAll(ready);
+    allocation.cpuLent = true;
+    ledger.lendCpu(allocation);
+    dispatchAll(drainFifos());  // under the lock if something waits there ([4])
   }
 
   /**
@@ -266,14 +383,22 @@ public final class Scheduler<T extends Schedulable<T>> {
    * blocks on it). Reclaimers are served before queued tasks.
    */
   public CompletableFuture<Void> reclaimCpu(Allocation allocation) {
+    if (ledger.tryReclaimCpu(allocation, false)) {
+      allocation.cpuLent = false;  // the gate was open: no reclaimer waits ahead of this one
+      return null;
+    }
     lock.lock();
     try {
       if (closed) {
-        return null;  // as close() grants every waiting reclaim
+        return null;  // as close() grants every waiting reclaim; stays lent, so release gives nothing back
       }
-      if (reclaims.isEmpty() && ledger.tryReclaimCpu(allocation)) {
-        allocation.cpuLent = false;
-        return null;
+      if (reclaims.isEmpty()) {
+        ledger.closeGate();  // [3]
+        if (ledger.tryReclaimCpu(allocation, true)) {
+          allocation.cpuLent = false;
+          openGateIfIdleLocked();
+          return null;
+        }
       }
       Reclaim r = new Reclaim(allocation, new CompletableFuture<>());
       reclaims.addLast(r);
@@ -288,6 +413,7 @@ public final class Scheduler<T extends Schedulable<T>> {
     lock.lock();
     try {
       reclaims.removeIf(r -> r.allocation == allocation);
+      openGateIfIdleLocked();
     } finally {
       lock.unlock();
     }
@@ -299,11 +425,19 @@ public final class Scheduler<T extends Schedulable<T>> {
     lock.lock();
     try {
       Allocation allocation = closed || !reclaims.isEmpty() ? null : ledger.tryAcquire(request);
+      if (allocation == null && !closed && reclaims.isEmpty()) {
+        ledger.closeGate();  // [3]
+        allocation = ledger.tryAcquire(request);
+        if (allocation != null) {
+          openGateIfIdleLocked();
+        }
+      }
       if (closed) {
         reservation.complete(null);
       } else if (allocation != null) {
         reservation.complete(allocation);
       } else {
+        ledger.closeGate();
         reservations.addLast(reservation);
       }
     } finally {
@@ -321,6 +455,7 @@ public final class Scheduler<T extends Schedulable<T>> {
     lock.lock();
     try {
       if (reservations.remove(reservation)) {
+        openGateIfIdleLocked();
         return null;
       }
     } finally {
@@ -334,7 +469,13 @@ public final class Scheduler<T extends Schedulable<T>> {
     GroupReservation reservation = new GroupReservation(bundles);
     lock.lock();
     try {
+      if (!closed) {
+        ledger.closeGate();  // [3]: tryAcquireAll may take CPU and give it back
+      }
       Allocation[] taken = closed || !reclaims.isEmpty() ? null : ledger.tryAcquireAll(bundles);
+      if (taken != null) {
+        openGateIfIdleLocked();
+      }
       if (closed) {
         reservation.complete(null);
       } else if (taken != null) {
@@ -358,6 +499,7 @@ public final class Scheduler<T extends Schedulable<T>> {
     lock.lock();
     try {
       groupReservations.remove(reservation);
+      openGateIfIdleLocked();
       Allocation[] taken = reservation.granted;
       reservation.granted = null;
       return taken;
@@ -390,7 +532,8 @@ public final class Scheduler<T extends Schedulable<T>> {
     lock.lock();
     try {
       ShapeQueue<T> queue = queues.get(shape);
-      return (queue == null || queue.isEmpty()) && reclaims.isEmpty() && ledger.fits(shape);
+      return (queue == null || queue.isEmpty()) && (shape.fifo == null || shape.fifo.isEmpty())
+          && reclaims.isEmpty() && ledger.fits(shape);
     } finally {
       lock.unlock();
     }
@@ -443,6 +586,19 @@ public final class Scheduler<T extends Schedulable<T>> {
           }
         }
       }
+      CpuFifo<?> fifo = task.shape().fifo;
+      if (!found && fifo != null) {
+        ahead = 0;
+        for (Object queued : fifo) {  // weakly consistent: a snapshot as good as any for diagnosis
+          if (queued == task) {
+            found = true;
+            break;
+          }
+          if (((Schedulable<?>) queued).isQueued()) {
+            ahead++;
+          }
+        }
+      }
       if (!found) {
         ahead = prioritized.ahead(task);
         found = ahead >= 0;
@@ -464,6 +620,14 @@ public final class Scheduler<T extends Schedulable<T>> {
     lock.lock();
     try {
       closed = true;
+      ledger.closeGate();  // for good: a late fast-path submit drains under the lock and sees closed
+      for (CpuFifo<T> fifo : fifos) {
+        for (T task; (task = fifo.poll()) != null; ) {
+          if (task.isQueued()) {
+            queued.add(task);
+          }
+        }
+      }
       for (ShapeQueue<T> queue : waitingShapes) {
         queued.addAll(queue);
         queue.clear();
@@ -498,8 +662,8 @@ public final class Scheduler<T extends Schedulable<T>> {
   private T drainLocked() {
     while (!reclaims.isEmpty()) {
       Reclaim head = reclaims.peekFirst();
-      if (!ledger.tryReclaimCpu(head.allocation)) {
-        return null;  // a reclaimer waits: nothing new starts before it
+      if (!ledger.tryReclaimCpu(head.allocation, true)) {
+        return null;  // a reclaimer waits: nothing new starts before it (the gate stays set)
       }
       head.allocation.cpuLent = false;
       reclaims.pollFirst();
@@ -524,14 +688,11 @@ public final class Scheduler<T extends Schedulable<T>> {
         if (taken != null) {
           waiting.remove();
           r.granted = taken;
-          Thread.startVirtualThread(() -> r.complete(taken));
+          groupCompletions.execute(() -> r.complete(taken));
         }
       }
     }
     boolean lane = !prioritized.isEmpty();
-    if (waitingShapes.isEmpty() && !lane) {
-      return null;
-    }
     T first = null;
     T last = null;
     if (lane) {
@@ -576,6 +737,19 @@ public final class Scheduler<T extends Schedulable<T>> {
         i++;
       }
     }
+    if (!closed) {
+      for (CpuFifo<T> fifo : fifos) {
+        T started = drainFifo(fifo, true);
+        if (started != null) {
+          if (first == null) {
+            first = started;
+          } else {
+            last.nextReady(started);
+          }
+          last = tail(started);
+        }
+      }
+    }
     if (lane) {
       ArrayList<T> started = new ArrayList<>();
       prioritized.drain(ledger, false, started);  // negative priorities after them
@@ -587,8 +761,116 @@ public final class Scheduler<T extends Schedulable<T>> {
         }
         last = t;
       }
+      // A lane task that was cancelled as it started gave its CPUs back after the FIFOs were seen.
+      if (!closed) {
+        for (CpuFifo<T> fifo : fifos) {
+          T more = drainFifo(fifo, true);
+          if (more != null) {
+            if (first == null) {
+              first = more;
+            } else {
+              last.nextReady(more);
+            }
+            last = tail(more);
+          }
+        }
+      }
+    }
+    openGateIfIdleLocked();
+    return first;
+  }
+
+  /** Clears the gate if nothing waits under the lock any more ([3]); with the lock held. */
+  private void openGateIfIdleLocked() {
+    if (!closed && reclaims.isEmpty() && reservations.isEmpty() && waitingShapes.isEmpty()
+        && prioritized.isEmpty() && groupReservations.isEmpty() && ledger.gated()) {
+      ledger.openGate();
+    }
+  }
+
+  /* ---------------- Fast path ---------------- */
+
+  /**
+   * Starts the queued tasks of every CPU-only FIFO that free CPU allows, lock-free while the gate
+   * is open, and under the lock (drainLocked) if it is set when the FIFOs are done ([4]).
+   *
+   * @return the started tasks, linked as drainLocked links them
+   */
+  private T drainFifos() {
+    T first = null;
+    T last = null;
+    for (CpuFifo<T> fifo : fifos) {
+      T started = drainFifo(fifo, false);
+      if (started != null) {
+        if (first == null) {
+          first = started;
+        } else {
+          last.nextReady(started);
+        }
+        last = tail(started);
+      }
+    }
+    if (ledger.gated()) {
+      T locked;
+      lock.lock();
+      try {
+        locked = drainLocked();
+      } finally {
+        lock.unlock();
+      }
+      if (first == null) {
+        first = locked;
+      } else {
+        last.nextReady(locked);
+      }
     }
     return first;
+  }
+
+  /**
+   * Takes CPU for, and marks dispatched, as many queued tasks of {@code fifo} as fit, in order;
+   * {@code locked}: the caller holds the lock and takes regardless of the gate.
+   */
+  private T drainFifo(CpuFifo<T> fifo, boolean locked) {
+    T first = null;
+    T last = null;
+    Allocation spare = null;
+    while (!fifo.isEmpty() && ledger.tryTakeCpu(fifo.cpu, locked)) {
+      T started = null;
+      for (T task; (task = fifo.poll()) != null; ) {
+        if (!task.isQueued()) {
+          continue;  // claimed inline or cancelled since it was queued
+        }
+        if (spare == null) {
+          spare = new Allocation(fifo.shape, Allocation.NO_GPUS, 0);
+        }
+        if (task.markDispatched(spare)) {
+          spare = null;
+          started = task;
+          break;
+        }
+      }
+      if (started == null) {
+        // Another drain took what this CPU was taken for: give it back and look again.
+        ledger.giveCpu(fifo.cpu);
+        continue;
+      }
+      if (first == null) {
+        first = started;
+      } else {
+        last.nextReady(started);
+      }
+      last = started;
+    }
+    return first;
+  }
+
+  private T tail(T chain) {
+    T t = chain;
+    for (T next; (next = t.nextReady()) != null; ) {
+      t = next;
+    }
+    return t;
   }
 
   private void dispatchAll(T ready) {

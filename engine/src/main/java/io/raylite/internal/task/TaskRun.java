@@ -48,6 +48,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * owns the allocation: run() releases it if cancellation won. Cancelling a RUNNING task also cancels
  * the tasks it submitted that have not finished (TaskChildren), as Ray's recursive cancel does.
  *
+ * Ownership of a dispatch: markDispatched writes the allocation into `grant` before its CAS into
+ * DISPATCHED, and whoever wins the CAS out of DISPATCHED owns it: the worker (run), which moves it
+ * into `allocation`; cancel, which releases it; or a task blocked in get on this one, which claims
+ * it (as ForkJoinTask.join un-forks a task), runs it inline with its own resources and releases
+ * the grant at once. The worker that later takes a claimed or cancelled run from its queue finds
+ * the CAS lost and does nothing. Two markDispatched calls on one task can race only for a
+ * CPU-only task whose FIFO holds it twice (an inline-claimed task retried); their grants are then
+ * equal CPU-only allocations of one shape, so whichever lands in `grant` is released once and the
+ * count stays right.
+ *
  * Threads: the submitting thread writes every field before the run is published to the
  * Scheduler or a dependency callback (both through locks or CompletableFuture, which order the
  * writes). Timestamps are written by whichever thread makes the transition and read by the thread
@@ -65,7 +75,29 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
   public static final int FAILED = 1;
   public static final int CANCELLED = 2;
 
-  private static final ScopedValue<TaskRun> CURRENT = ScopedValue.newInstance();
+  /**
+   * The task running on a thread, as a frame bound once per run on a worker. A task run inline in
+   * a nested get (see Blocking) swaps itself into the frame of the task that waits, and back when
+   * it ends, so that an inline run binds nothing and allocates nothing. Only the thread that bound
+   * a frame changes its field; another thread that inherits the binding (a StructuredTaskScope
+   * fork) reads the task that bound it. A pool worker keeps one frame and rebinds it for each task
+   * it starts (see Workers.WorkerThread#frame), so that a run allocates no frame either: the
+   * fields change only while the frame is not bound, or, for `task`, by its own thread.
+   */
+  private static final ScopedValue<Frame> CURRENT = ScopedValue.newInstance();
+
+  static final class Frame {
+    final Thread thread = Thread.currentThread();
+    /** The task that bound the frame. */
+    TaskRun owner;
+    /** The task running on {@code thread} now: the owner or one it runs inline. */
+    TaskRun task;
+
+    Frame(TaskRun owner) {
+      this.owner = owner;
+      this.task = owner;
+    }
+  }
   private static final VarHandle STATE;
 
   static {
@@ -98,8 +130,10 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
   /** Whether a cancel asked to interrupt; written before `cancelled`, for placeOnNode's late cancel. */
   private volatile boolean forceCancelled;
   private volatile Thread runner;
-  /** The resources held while dispatched or running; borrowed from the waiter when run inline. */
+  /** The resources held while running; borrowed from the waiter when run inline. */
   Allocation allocation;
+  /** The resources granted at dispatch, owned by whoever moves the task out of DISPATCHED. */
+  private Allocation grant;
   private boolean borrowed;
   int attempt;
   int outcome;
@@ -157,7 +191,11 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
 
   /** The task running on this thread, or null. */
   public static TaskRun current() {
-    return CURRENT.isBound() ? CURRENT.get() : null;
+    if (!CURRENT.isBound()) {
+      return null;
+    }
+    Frame frame = CURRENT.get();
+    return frame.thread == Thread.currentThread() ? frame.task : frame.owner;
   }
 
   /* ---------------- Arguments ---------------- */
@@ -288,6 +326,16 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
     return options.priority();
   }
 
+  /**
+   * A priority orders the task by more than its submission, and a deterministic run draws every
+   * dispatch itself (its hook in Workers must see them in the order it chose): either keeps the
+   * task on the Scheduler's lock path.
+   */
+  @Override
+  public boolean mayTakeFastPath() {
+    return options.priority() == 0 && runtime.schedule == null && request.isCpuOnly();
+  }
+
   @Override
   public TaskRun nextReady() {
     return nextReady;
@@ -312,18 +360,24 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
   @Override
   public boolean markDispatched(Allocation granted) {
     int s = state;
-    if ((s == PENDING || s == QUEUED) && STATE.compareAndSet(this, s, DISPATCHED)) {
-      allocation = granted;
-      dispatchedNanos = runtime.now();
-      return true;
+    if (s == PENDING || s == QUEUED) {
+      grant = granted;  // published by the CAS; see "Ownership of a dispatch"
+      if (STATE.compareAndSet(this, s, DISPATCHED)) {
+        dispatchedNanos = runtime.now();
+        return true;
+      }
     }
     return false;
   }
 
   /** Whether a task blocked with {@code held} resources could run this one inline on its thread. */
   boolean canRunInline(Allocation held) {
-    return state == QUEUED && !onVirtualThread && request.isCpuOnly()
-        && request.fitsWithin(held.request) && scheduler == runtime.scheduler;  // a bundle's task runs on its resources
+    int s = state;
+    // A dispatched child is claimed only outside a deterministic run: there the schedule decides
+    // when the thread it was handed starts, and a claim would run it before the schedule drew it.
+    return (s == QUEUED || (s == DISPATCHED && runtime.schedule == null)) && !onVirtualThread
+        && request.isCpuOnly() && request.fitsWithin(held.request)
+        && scheduler == runtime.scheduler;  // a bundle's task runs on its resources
   }
 
   /**
@@ -339,12 +393,23 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
     return false;
   }
 
-  /** Claims a queued task for inline execution with borrowed resources. */
+  /**
+   * Claims a queued, or dispatched but not started, task for inline execution with borrowed
+   * resources; a dispatched one's grant goes back to the scheduler at once.
+   */
   boolean claimInline(Allocation held) {
     if (STATE.compareAndSet(this, QUEUED, RUNNING)) {
       allocation = held;
       borrowed = true;
       dispatchedNanos = runtime.now();
+      return true;
+    }
+    if (STATE.compareAndSet(this, DISPATCHED, RUNNING)) {
+      Allocation granted = grant;
+      grant = null;
+      allocation = held;
+      borrowed = true;
+      scheduler.release(granted);
       return true;
     }
     return false;
@@ -377,9 +442,10 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
       cancelForClose();  // moves DISPATCHED to DONE, so the CAS below fails
     }
     if (!STATE.compareAndSet(this, DISPATCHED, RUNNING)) {
-      scheduler.release(allocation);  // cancelled after dispatch: the allocation is ours
-      return null;
+      return null;  // cancelled, or claimed inline by a waiter, after dispatch: the grant is theirs
     }
+    allocation = grant;
+    grant = null;
     return execute(mayChain);
   }
 
@@ -402,24 +468,49 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
     if (worker != null) {
       worker.running = this;
     }
-    ThreadState before = ThreadState.capture(thread);
+    // What the task may change on its thread, captured field by field so that nothing is allocated.
+    ClassLoader loaderBefore = thread.getContextClassLoader();
+    String nameBefore = thread.getName();
+    int priorityBefore = thread.getPriority();
+    Thread.UncaughtExceptionHandler handlerBefore = ThreadState.handlerOf(thread);
     startedNanos = runtime.now();
     Object value = null;
     Throwable failure = null;
+    Frame frame = CURRENT.isBound() ? CURRENT.get() : null;
+    if (frame != null && frame.thread != thread) {
+      frame = null;
+    }
+    TaskRun framed = frame == null ? null : frame.task;
     try {
       Object[] values = argumentValues();
-      value = runtime.backend == null
-          ? ScopedValue.where(CURRENT, this).call(() -> Invoker.invoke(function, values))
-          : runtime.backend.execute(function, values, backendInfo());
+      if (runtime.backend != null) {
+        value = runtime.backend.execute(function, values, backendInfo());
+      } else if (frame != null) {
+        frame.task = this;  // inline in the get of the task that bound the frame: see CURRENT
+        value = Invoker.invoke(function, values);
+      } else {
+        Frame fresh = worker != null ? worker.frame(this) : new Frame(this);
+        try {
+          value = ScopedValue.where(CURRENT, fresh).call(() -> Invoker.invoke(function, values));
+        } finally {
+          fresh.owner = null;  // a worker's frame outlives the run: it must not keep this task reachable
+          fresh.task = null;
+        }
+      }
     } catch (Throwable t) {
       failure = t;
+    } finally {
+      if (frame != null) {
+        frame.task = framed;
+      }
     }
     if (endActions != null) {
       List<Runnable> actions = endActions;
       endActions = null;
       EndActions.run(actions, this);
     }
-    before.restore(thread);  // nothing the task set on its thread leaks into the next task
+    // Nothing the task set on its thread leaks into the next task.
+    ThreadState.restore(thread, loaderBefore, nameBefore, priorityBefore, handlerBefore);
     if (worker != null) {
       worker.running = outer;
     }
@@ -624,6 +715,11 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
         return won;
       }
       if (STATE.compareAndSet(this, s, DONE)) {
+        if (s == DISPATCHED) {
+          Allocation granted = grant;  // ours: see "Ownership of a dispatch"
+          grant = null;
+          scheduler.release(granted);
+        }
         cancelled = true;
         outcome = CANCELLED;
         finishedNanos = runtime.now();

@@ -10,11 +10,26 @@ public record ThreadState(ClassLoader contextLoader, String name, int priority, 
 
   public static ThreadState capture(Thread thread) {
     return new ThreadState(thread.getContextClassLoader(), thread.getName(), thread.getPriority(),
-        thread.getUncaughtExceptionHandler() == thread.getThreadGroup() ? null : thread.getUncaughtExceptionHandler());
+        handlerOf(thread));
+  }
+
+  /** The thread's own uncaught-exception handler, or null when it defers to its group. */
+  public static Thread.UncaughtExceptionHandler handlerOf(Thread thread) {
+    Thread.UncaughtExceptionHandler handler = thread.getUncaughtExceptionHandler();
+    return handler == thread.getThreadGroup() ? null : handler;
   }
 
   /** Puts back what user code changed on {@code thread}. */
   public void restore(Thread thread) {
+    restore(thread, contextLoader, name, priority, handler);
+  }
+
+  /**
+   * As {@link #restore(Thread)}, from values captured one by one: for a path that must not allocate
+   * (a task run inline in a nested get).
+   */
+  public static void restore(Thread thread, ClassLoader contextLoader, String name, int priority,
+      Thread.UncaughtExceptionHandler handler) {
     if (thread.getContextClassLoader() != contextLoader) {
       thread.setContextClassLoader(contextLoader);
     }

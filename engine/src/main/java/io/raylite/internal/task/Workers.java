@@ -52,12 +52,28 @@ public final class Workers {
      * task that ran just before, and the report also shows the stack).
      */
     TaskRun running;
+    /** The frame each task started on this thread binds; touched by this thread only. */
+    private TaskRun.Frame frame;
 
     WorkerThread(ForkJoinPool pool, String name, int index) {
       super(null, pool, true);
       this.index = index;
       this.label = Integer.toString(index);
       setName(name);
+    }
+
+    /**
+     * This thread's frame, made over to {@code owner}; called by this thread, only when no frame of
+     * its own is bound on it.
+     */
+    TaskRun.Frame frame(TaskRun owner) {
+      if (frame == null) {
+        frame = new TaskRun.Frame(owner);
+      } else {
+        frame.owner = owner;
+        frame.task = owner;
+      }
+      return frame;
     }
   }
 
