@@ -1,5 +1,6 @@
 package io.raylite;
 
+import io.raylite.internal.object.RefList;
 import java.util.List;
 
 /**
@@ -13,7 +14,7 @@ import java.util.List;
 public record WaitResult<T>(List<ObjectRef<T>> ready, List<ObjectRef<T>> unready) {
   /** Copies both lists, which are immutable from then on. */
   public WaitResult {
-    ready = List.copyOf(ready);
-    unready = List.copyOf(unready);
+    ready = ready instanceof RefList<ObjectRef<T>> built ? built : List.copyOf(ready);  // wait's own: immutable
+    unready = unready instanceof RefList<ObjectRef<T>> built ? built : List.copyOf(unready);
   }
 }

@@ -20,6 +20,7 @@ import io.raylite.internal.actor.ActorRegistry;
 import io.raylite.internal.object.ObjectEntry;
 import io.raylite.internal.object.ObjectRefImpl;
 import io.raylite.internal.object.ObjectStore;
+import io.raylite.internal.object.RefList;
 import io.raylite.internal.object.Timeouts;
 import io.raylite.internal.object.SpillDirectories;
 import io.raylite.internal.object.Producer;
@@ -437,7 +438,7 @@ public final class LocalRuntime {
   /**
    * See {@link io.raylite.Raylite#wait}. One pass finds each ref's entry, refuses repeats and
    * counts the ready ones, with no allocation per ref: a list that is ready enough (the common case
-   * of a wait loop) costs a scan and the two result lists.
+   * of a wait loop) costs two scans and one array for both result lists.
    *
    * <p>While too few are ready, the caller blocks on a future that completes when enough are (see
    * {@link #enough}). Whatever it registered on the entries is unlinked from them when the wait
@@ -449,8 +450,11 @@ public final class LocalRuntime {
     int n = refs.size();
     ObjectEntry[] entries = new ObjectEntry[n];
     // Ray's wait refuses repeats (which of two equal refs would be "ready"?); equal refs share an
-    // entry. An open-addressed set keyed by the entry's id, at most half full.
-    ObjectEntry[] seen = n > 8 ? new ObjectEntry[Integer.highestOneBit(n - 1) << 2] : null;
+    // entry, and entries of one store have distinct ids. Ids that only grow along the list (refs in
+    // the order they were made, as a wait loop's unready list keeps them) cannot repeat; the first
+    // id out of order switches to an open-addressed set of the entries, at most half full.
+    ObjectEntry[] seen = null;
+    long lastId = Long.MIN_VALUE;
     int ready = 0;
     for (int i = 0; i < n; i++) {
       ObjectRef<T> ref = refs.get(i);
@@ -458,7 +462,15 @@ public final class LocalRuntime {
         throw new NullPointerException("refs[" + i + "] is null");
       }
       ObjectEntry entry = entryAt(ref, i);
-      if (seen == null ? indexOf(entries, entry, i) >= 0 : !addTo(seen, entry)) {
+      long id = entry.id();
+      if (seen == null && id <= lastId) {
+        seen = new ObjectEntry[Integer.highestOneBit(n) << 2];
+        for (int j = 0; j < i; j++) {
+          addTo(seen, entries[j]);
+        }
+      }
+      lastId = id;
+      if (seen != null && !addTo(seen, entry)) {
         throw new IllegalArgumentException("refs must be unique, but refs[" + indexOf(entries, entry, i)
             + "] and refs[" + i + "] are both " + ref);
       }
@@ -483,19 +495,16 @@ public final class LocalRuntime {
         taken[r++] = i;
       }
     }
-    Object[] readyRefs = new Object[r];
-    Object[] unready = new Object[n - r];
-    for (int i = 0, t = 0, u = 0; i < n; i++) {
+    // One array: the ready refs first, then the others, each part in input order.
+    Object[] split = new Object[n];
+    for (int i = 0, t = 0, u = r; i < n; i++) {
       if (t < r && taken[t] == i) {
-        readyRefs[t++] = refs.get(i);
+        split[t++] = refs.get(i);
       } else {
-        unready[u++] = refs.get(i);
+        split[u++] = refs.get(i);
       }
     }
-    @SuppressWarnings("unchecked")
-    WaitResult<T> result = new WaitResult<>((List<ObjectRef<T>>) (List<?>) List.of(readyRefs),
-        (List<ObjectRef<T>>) (List<?>) List.of(unready));
-    return result;  // List.of's lists are immutable, so WaitResult keeps them without copying again
+    return new WaitResult<>(new RefList<>(split, 0, r), new RefList<>(split, r, n - r));
   }
 
   /**
