@@ -8,6 +8,12 @@ package io.raylite.spi;
  */
 public final class RemoteAttempt {
   private static final ScopedValue<Integer> ATTEMPT = ScopedValue.newInstance();
+  /**
+   * Whether {@link #submitAs} was ever called in this JVM (only cluster nodes call it). Until then
+   * {@link #current} answers 0 without looking the value up: a lookup that misses searches the
+   * thread's bindings on every submit, and a submit from a task's thread always has some.
+   */
+  private static volatile boolean used;
 
   private RemoteAttempt() {}
 
@@ -21,11 +27,12 @@ public final class RemoteAttempt {
     if (attempt < 0) {
       throw new IllegalArgumentException("attempt must be >= 0, got " + attempt);
     }
+    used = true;
     return ScopedValue.where(ATTEMPT, attempt).call(submit);
   }
 
   /** The attempt number a task submitted now on this thread starts at: 0 outside {@link #submitAs}. */
   public static int current() {
-    return ATTEMPT.orElse(0);
+    return used ? ATTEMPT.orElse(0) : 0;
   }
 }
