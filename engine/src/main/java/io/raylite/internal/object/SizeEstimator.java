@@ -111,29 +111,49 @@ final class SizeEstimator {
     return leaf >= 0 ? leaf : walk(value);
   }
 
-  /** The exact size of a value that refers to nothing the walk would follow, or -1. */
+  /**
+   * The exact size of a value that refers to nothing the walk would follow, or -1. Plain type
+   * tests, the commonest results first: each is one class compare once compiled, where a pattern
+   * switch over these types went through its bootstrap's chain of tests for every result stored.
+   */
   private static long leafSize(Object value) {
-    return switch (value) {
-      case byte[] a -> array(1, a.length);
-      case int[] a -> array(4, a.length);
-      case long[] a -> array(8, a.length);
-      case double[] a -> array(8, a.length);
-      case float[] a -> array(4, a.length);
-      case char[] a -> array(2, a.length);
-      case short[] a -> array(2, a.length);
-      case boolean[] a -> array(1, a.length);
-      case String s -> string(s);
-      case Integer i -> FOUR_BYTE_BOX;
-      case Long l -> EIGHT_BYTE_BOX;
-      case Double d -> EIGHT_BYTE_BOX;
-      case Float f -> FOUR_BYTE_BOX;
-      case Boolean b -> ONE_BYTE_BOX;
-      case Character c -> ONE_BYTE_BOX;
-      case Short s -> ONE_BYTE_BOX;
-      case Byte b -> ONE_BYTE_BOX;
-      case Sized s -> reported(s);
-      default -> -1;
-    };
+    if (value instanceof Integer || value instanceof Float) {
+      return FOUR_BYTE_BOX;
+    }
+    if (value instanceof Long || value instanceof Double) {
+      return EIGHT_BYTE_BOX;
+    }
+    if (value instanceof String s) {
+      return string(s);
+    }
+    if (value instanceof byte[] a) {
+      return array(1, a.length);
+    }
+    if (value instanceof Boolean || value instanceof Character || value instanceof Short || value instanceof Byte) {
+      return ONE_BYTE_BOX;
+    }
+    if (value instanceof int[] a) {
+      return array(4, a.length);
+    }
+    if (value instanceof long[] a) {
+      return array(8, a.length);
+    }
+    if (value instanceof double[] a) {
+      return array(8, a.length);
+    }
+    if (value instanceof float[] a) {
+      return array(4, a.length);
+    }
+    if (value instanceof char[] a) {
+      return array(2, a.length);
+    }
+    if (value instanceof short[] a) {
+      return array(2, a.length);
+    }
+    if (value instanceof boolean[] a) {
+      return array(1, a.length);
+    }
+    return value instanceof Sized s ? reported(s) : -1;
   }
 
   /** The size of an array of {@code length} elements of {@code elementBytes} each. */
