@@ -115,6 +115,41 @@ class TaskTest {
     }
   }
 
+  static final java.util.Queue<ObjectRef<Integer>> SUBMITTED = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  /** Submits a child that finishes, then five that wait for {@code gate}, and waits for them. */
+  static int parentOfSix(CompletableFuture<Integer> gate, java.util.concurrent.CountDownLatch submitted) {
+    Raylite r = Raylite.current();
+    ObjectRef<Integer> quick = r.task(TaskTest::two, 1, 1).remote();
+    r.get(quick);
+    List<ObjectRef<Integer>> waiting = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      ObjectRef<Integer> child = r.task(() -> gate.get(30, TimeUnit.SECONDS)).numCpus(0).remote();
+      SUBMITTED.add(child);
+      waiting.add(child);
+    }
+    submitted.countDown();
+    return r.get(waiting).size();
+  }
+
+  @Test
+  void cancellingAParent_cancelsEveryUnfinishedChild_beyondTheFirstTwo() throws Exception {
+    SUBMITTED.clear();
+    CompletableFuture<Integer> gate = new CompletableFuture<>();
+    java.util.concurrent.CountDownLatch submitted = new java.util.concurrent.CountDownLatch(1);
+    try {
+      ObjectRef<Integer> parent = ray.task(TaskTest::parentOfSix, gate, submitted).remote();
+      assertTrue(submitted.await(30, TimeUnit.SECONDS));
+      assertEquals(5, SUBMITTED.size());
+      assertTrue(ray.cancel(parent, true));
+      for (ObjectRef<Integer> child : SUBMITTED) {
+        assertThrows(TaskCancelledException.class, () -> ray.get(child, java.time.Duration.ofSeconds(30)));
+      }
+    } finally {
+      gate.complete(0);
+    }
+  }
+
   @Test
   void nestedSubmissionFromManyTasks() {
     List<ObjectRef<Integer>> outer = new ArrayList<>();

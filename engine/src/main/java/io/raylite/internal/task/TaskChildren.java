@@ -12,12 +12,17 @@ import java.util.ArrayList;
  * Only the parent's own thread adds (submission records the task running on the submitting
  * thread; a thread the task starts itself has no task), while any thread may cancel. Both hold
  * this object's monitor, so a child added after the parent was cancelled is cancelled at once
- * instead of being missed. Finished children are pruned whenever the list has doubled since the
- * last pruning, so a long-running task that submits many short ones keeps only those unfinished.
- * The list lives as long as the parent's TaskRun, which nothing keeps once the parent has ended.
+ * instead of being missed. The first two children sit in fields (a recursive task usually has
+ * one or two, and then no list is made); a slot whose child has finished is reused. Further
+ * children go to a list whose finished ones are pruned whenever it has doubled since the last
+ * pruning, so a long-running task that submits many short ones keeps only those unfinished. All
+ * of it lives as long as the parent's TaskRun, which nothing keeps once the parent has ended.
  */
 final class TaskChildren {
-  private final ArrayList<TaskRun> runs = new ArrayList<>();
+  private TaskRun first;
+  private TaskRun second;
+  /** Children beyond the two slots; null until there are some. */
+  private ArrayList<TaskRun> runs;
   /** The size at which finished children are pruned next. */
   private int pruneAt = 16;
   /** Set by the parent's cancel: children added later are cancelled at once. */
@@ -31,11 +36,19 @@ final class TaskChildren {
     synchronized (this) {
       cancelNow = cancelled;
       if (!cancelNow) {
-        if (runs.size() >= pruneAt) {
-          runs.removeIf(run -> run.stateNow() == TaskRun.DONE);
-          pruneAt = Math.max(16, runs.size() * 2);
+        if (first == null || first.stateNow() == TaskRun.DONE) {
+          first = child;
+        } else if (second == null || second.stateNow() == TaskRun.DONE) {
+          second = child;
+        } else {
+          if (runs == null) {
+            runs = new ArrayList<>();
+          } else if (runs.size() >= pruneAt) {
+            runs.removeIf(run -> run.stateNow() == TaskRun.DONE);
+            pruneAt = Math.max(16, runs.size() * 2);
+          }
+          runs.add(child);
         }
-        runs.add(child);
       }
     }
     if (cancelNow) {
@@ -53,11 +66,20 @@ final class TaskChildren {
       cancelled = true;
       force = forced;
       parent = parentName;
-      children = runs.toArray(new TaskRun[0]);
-      runs.clear();
+      int more = runs == null ? 0 : runs.size();
+      children = new TaskRun[2 + more];
+      children[0] = first;
+      children[1] = second;
+      for (int i = 0; i < more; i++) {
+        children[2 + i] = runs.get(i);
+      }
+      first = second = null;
+      runs = null;
     }
     for (TaskRun child : children) {
-      cancel(child);
+      if (child != null) {
+        cancel(child);
+      }
     }
   }
 
