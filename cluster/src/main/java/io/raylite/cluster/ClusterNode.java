@@ -385,6 +385,14 @@ final class ClusterNode implements AutoCloseable {
     cancelHold.set(new CompletableFuture<>());
   }
 
+  /** Ends the fault hook above: a cancel held now applies at once, and the next one is not held. */
+  void stopHoldingCancels() {
+    CompletableFuture<Void> held = cancelHold.getAndSet(null);
+    if (held != null) {
+      held.complete(null);
+    }
+  }
+
   /** The fault hook's release: a task starts here after a forced cancel while a cancel is held. */
   private void releaseHeldCancel() {
     if (forcedWhileHeld) {

@@ -123,6 +123,11 @@ final class HazelcastBackend implements TaskBackend {
   /** Tasks held because every node that could run them has a full queue (a driver's only). */
   private final Backlog backlog;
   private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
+  /** Attempts whose submit has not returned yet, by task id and attempt: see cancelWhilePlaced. */
+  private final java.util.concurrent.ConcurrentMap<String, Attempt> placing = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Cancels that came before their attempt was made (true: forced): see cancelWhilePlaced. */
+  private final java.util.concurrent.ConcurrentMap<String, Boolean> cancelledWhilePlaced =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
   /** Each node's task requests on their way, batched while one is in flight. */
   private final Map<String, BatchingSender<Wire.TaskSpec>> outboxes = new ConcurrentHashMap<>();
@@ -507,8 +512,34 @@ final class HazelcastBackend implements TaskBackend {
       preferred = home.localUuid();  // a nested task stays on its parent's node while it fits there
     }
     byte[] f = encodedFunctions.get(function, fn -> codec.encodeFunction(task.name(), fn));
+    Hold hold = HOLD_BEFORE_ATTEMPT.isEmpty() ? null : HOLD_BEFORE_ATTEMPT.remove(task.name());
+    if (hold != null) {
+      hold.reached().complete(null);
+      hold.release().join();  // the fault hook: the submitting thread is descheduled here
+    }
     long id = ids.incrementAndGet();
-    CompletableFuture<Object> answer = new Attempt(id);
+    Attempt answer = new Attempt(id);
+    String placingKey = placingKey(task);
+    placing.put(placingKey, answer);
+    try {
+      Boolean cancelledEarly = cancelledWhilePlaced.remove(placingKey);  // after the put: see cancelWhilePlaced
+      if (cancelledEarly != null) {
+        answer.cancelRequest = cancelledEarly ? FORCE : CANCEL;
+      }
+      return submitAttempt(id, answer, task, args, f, wire, exported, preferred);
+    } finally {
+      placing.remove(placingKey);
+    }
+  }
+
+  /** The rest of submit, once the attempt exists and a cancel can find it (see cancelWhilePlaced). */
+  private CompletableFuture<Object> submitAttempt(long id, Attempt answer, TaskInfo task, Object[] args, byte[] f,
+      Object[] wire, java.util.List<String> exported, String preferred) {
+    if (answer.cancelRequest != NOT_CANCELLED) {  // cancelled before submit began: never sent
+      answer.completeExceptionally(new io.raylite.TaskCancelledException("task '" + task.name() + "' ("
+          + task.taskId() + ") was cancelled before it was placed on a node"));
+      return answer;
+    }
     if (!exported.isEmpty() && home != null) {
       // Read once per attempt, by a node that takes its own hold before the attempt can end.
       answer.whenComplete((value, failure) -> exported.forEach(home::free));
@@ -542,6 +573,15 @@ final class HazelcastBackend implements TaskBackend {
    * would.
    */
   static final Map<String, CompletableFuture<?>> HOLD_AFTER_DISPATCH = new ConcurrentHashMap<>();
+
+  /**
+   * Fault hook for tests: submit() of the next task named as a key completes {@code reached} and
+   * waits for {@code release} before it makes the attempt, as a submitting thread descheduled
+   * before it could would.
+   */
+  static final Map<String, Hold> HOLD_BEFORE_ATTEMPT = new ConcurrentHashMap<>();
+
+  record Hold(CompletableFuture<Void> reached, CompletableFuture<Void> release) {}
 
   /**
    * Sends an attempt placed in a placement group to the node holding its bundle, once the group
@@ -619,8 +659,36 @@ final class HazelcastBackend implements TaskBackend {
     if (f != null) {
       sendCancel(a.id, f, force);
     }
-    // Else answered meanwhile, or taken from the backlog and not yet in flight: dispatch() sees the
-    // mark once it has registered the attempt, and sends the cancel then.
+    // Else answered meanwhile, or taken from the backlog (or still in submit) and not yet in flight:
+    // dispatch() sees the mark once it has registered the attempt, and drops it unsent.
+  }
+
+  /**
+   * A cancel of an attempt whose submit has not returned to the engine. The attempt is found in
+   * {@code placing} once submit has made it, and cancelled as any other, in order with this
+   * submitter's other cancels; before that, the request waits in {@code cancelledWhilePlaced} for
+   * submit, which marks its attempt, and a marked attempt is never sent (submitAttempt, dispatch).
+   * Each side writes its map before it reads the other's, so at least one of them sees the other
+   * (both may: the second cancel is harmless). A request made after submit has returned finds
+   * neither and stays in the map (a few bytes, until close): the engine then cancels the attempt it
+   * has by then.
+   */
+  @Override
+  public void cancelWhilePlaced(TaskInfo task, boolean force) {
+    String key = placingKey(task);
+    Attempt a = placing.get(key);
+    if (a == null) {
+      cancelledWhilePlaced.merge(key, force, Boolean::logicalOr);
+      a = placing.get(key);
+      if (a == null) {
+        return;  // submit has not made it yet, and will find the request
+      }
+    }
+    cancel(a, force);
+  }
+
+  private static String placingKey(TaskInfo task) {
+    return task.taskId() + "#" + task.attempt();
   }
 
   private static final byte NOT_CANCELLED = 0;
@@ -767,11 +835,19 @@ final class HazelcastBackend implements TaskBackend {
       fail(id, closing ? new RuntimeClosedException(why) : new RayliteException(why));
       return;
     }
+    if (held.answer() instanceof Attempt a && a.cancelRequest != NOT_CANCELLED) {
+      // Cancelled before it was sent (taken from the backlog, or still being submitted): it is never
+      // sent, so no later cancel to this node can overtake its own. (A cancel that found it registered
+      // above has sent a cancel too, which the node keeps as a tombstone.)
+      fail(id, new io.raylite.TaskCancelledException("task '" + spec.name() + "' (" + spec.taskId()
+          + ") was cancelled before it was sent to its node"));
+      return;
+    }
     outboxes.computeIfAbsent(slot.uuid, uuid -> new BatchingSender<Wire.TaskSpec>(MAX_BATCH,
             batch -> send(slot, batch), (batch, failure) -> notSent(slot, batch, failure)))
         .offer(spec);
     if (held.answer() instanceof Attempt a && a.cancelRequest != NOT_CANCELLED) {
-      sendCancel(id, registered, a.cancelRequest == FORCE);  // cancelled while neither held nor in flight
+      sendCancel(id, registered, a.cancelRequest == FORCE);  // cancelled while it was being offered
     }
   }
 

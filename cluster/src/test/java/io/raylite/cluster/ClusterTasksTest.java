@@ -308,6 +308,45 @@ class ClusterTasksTest {
   }
 
   @Test
+  void cancel_ofATaskWhoseSubmitterHasNotMadeItsAttemptYet_staysAheadOfALaterForcedCancel() throws Exception {
+    // The node holds the next plain cancel (10 s): a plain cancel sent only once the submitter has
+    // made the attempt, after the forced one below, would reach a task that had started on the
+    // disk the forced one freed, and a plain cancel does not stop a running task.
+    ray.get(ray.task(() -> {
+      ClusterNode.current().holdNextCancelUntilAForcedOne();
+      return true;
+    }).resource("disk", 1).remote(), java.time.Duration.ofMinutes(2));
+    var parked = CLUSTER.node(1).line("parked ahead-of-late");
+    ObjectRef<String> ahead = ray.task(() -> parkTagged("ahead-of-late")).resource("disk", 1).remote();
+    var hold = new HazelcastBackend.Hold(new java.util.concurrent.CompletableFuture<>(),
+        new java.util.concurrent.CompletableFuture<>());
+    ObjectRef<String> late = null;
+    try {
+      parked.get(2, java.util.concurrent.TimeUnit.MINUTES);
+      HazelcastBackend.HOLD_BEFORE_ATTEMPT.put("late-to-place", hold);
+      late = ray.task(() -> parkTagged("late-to-place")).name("late-to-place").resource("disk", 1).remote();
+      hold.reached().get(2, java.util.concurrent.TimeUnit.MINUTES);
+      assertTrue(ray.cancel(late, false));
+      ray.cancel(ahead, true);
+      assertThrows(io.raylite.TaskCancelledException.class, () -> ray.get(ahead, java.time.Duration.ofMinutes(2)));
+      hold.release().complete(null);  // the submitter goes on only now, after the forced cancel applied
+      ObjectRef<String> cancelled = late;
+      assertThrows(io.raylite.TaskCancelledException.class, () -> ray.get(cancelled, java.time.Duration.ofMinutes(2)));
+      // Had the task been sent after all, it would park on the disk and keep it.
+      assertEquals(disk(), ray.get(ray.task(() -> Raylite.context().nodeId()).resource("disk", 1).remote(),
+          java.time.Duration.ofMinutes(2)));
+    } finally {
+      HazelcastBackend.HOLD_BEFORE_ATTEMPT.remove("late-to-place");
+      hold.release().complete(null);
+      ray.cancel(ahead, true);
+      ray.get(ray.task(() -> {
+        ClusterNode.current().stopHoldingCancels();
+        return true;
+      }).resource("disk", 1).remote(), java.time.Duration.ofMinutes(2));
+    }
+  }
+
+  @Test
   void cancel_ofTasksQueuedOnANode_dropsThemThere_evenWhenTheTaskAheadIsCancelledRightAfter() throws Exception {
     // The node holds the first cancel until the forced one has applied: a submitter whose cancels
     // could overtake each other would let the forced one free the disk first.
@@ -331,7 +370,7 @@ class ClusterTasksTest {
       // would start on the disk this frees, and park there.
       ray.cancel(ahead, true);
       for (ObjectRef<String> q : queued) {
-        assertThrows(io.raylite.TaskCancelledException.class, () -> ray.get(q));
+        assertThrows(io.raylite.TaskCancelledException.class, () -> ray.get(q, java.time.Duration.ofMinutes(2)));
       }
       // Had a queued task stayed on the node, or started there, it would keep the disk for ever.
       assertEquals(disk(), ray.get(ray.task(() -> Raylite.context().nodeId()).resource("disk", 1).remote(),

@@ -76,6 +76,15 @@ public interface TaskBackend extends AutoCloseable {
   default void cancel(CompletionStage<Object> attempt, boolean force) {}
 
   /**
+   * Cancels the attempt {@code task} names while its {@link #submit} has not returned (the caller
+   * has no stage to pass to {@link #cancel} yet), in the order of this runtime's other cancels: an
+   * attempt not sent yet is never sent, and one already sent is cancelled as {@link #cancel} would.
+   * Returns at once. By default nothing is done here, and the caller cancels the stage once submit
+   * returns it.
+   */
+  default void cancelWhilePlaced(TaskInfo task, boolean force) {}
+
+  /**
    * What the nodes have not been given yet, by name, for a backend that {@link #placesTasks}:
    * each node's capacity less what runs or waits there for this runtime, summed.
    */

@@ -711,6 +711,10 @@ public final class TaskRun implements Runnable, RuntimeContext, Schedulable<Task
         CompletionStage<Object> onNode = placedAttempt;
         if (onNode != null) {
           runtime.backend.cancel(onNode, force);  // the node cancels it there; its answer finishes it here
+        } else if (runtime.backend != null && runtime.backend.placesTasks()) {
+          // Being placed (placeOnNode has not heard back from submit): cancelled now, in order with
+          // this runtime's later cancels, instead of only by the late cancel once submit returns.
+          runtime.backend.cancelWhilePlaced(backendInfo(), force);
         }
         return won;
       }
