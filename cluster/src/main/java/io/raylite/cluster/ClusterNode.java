@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastException;
 import com.hazelcast.core.HazelcastInstance;
 import io.raylite.ObjectLostException;
 import io.raylite.ObjectRef;
@@ -23,6 +24,7 @@ import io.raylite.spi.NestedTasks;
 import io.raylite.spi.RemoteAttempt;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -94,6 +96,8 @@ final class ClusterNode implements AutoCloseable {
   private static volatile ClusterNode current;
 
   final String nodeId;
+  /** The port its member bound. */
+  final int port;
   final Raylite ray;
   final ValueCodec codec;
   private final byte[] token;
@@ -147,11 +151,18 @@ final class ClusterNode implements AutoCloseable {
   private final java.util.concurrent.CompletableFuture<Raylite> submitter = new java.util.concurrent.CompletableFuture<>();
 
   /**
-   * Starts a node: its local runtime, then its member, which joins the cluster.
+   * Starts a node: its local runtime, then its member, which joins the cluster. Port 0 takes any
+   * free port (NodePorts); {@link #nodeId} and {@link #port} say which.
    *
-   * @throws RayliteException if it could not join the head, or the cluster runs another version
+   * @throws RayliteException if it could not join the head, or the cluster runs another version,
+   *     or its explicit port is in use (a {@link NodePorts.PortInUseException} naming the port)
    */
   static ClusterNode start(NodeOptions options) {
+    return NodePorts.start(options.bindHost(), options.port(), port -> startOn(options.withPort(port)));
+  }
+
+  /** Starts a node on {@code options.port()}, which is not 0. */
+  private static ClusterNode startOn(NodeOptions options) {
     String nodeId = options.bindHost() + ":" + options.port();
     Raylite.Builder builder = Raylite.builder().name("node " + nodeId).nodeId(nodeId).cpus(options.cpus())
         .logStream(TaskOutput.install());
@@ -170,6 +181,7 @@ final class ClusterNode implements AutoCloseable {
 
   private ClusterNode(NodeOptions options, String nodeId, Raylite ray) {
     this.nodeId = nodeId;
+    this.port = options.port();
     this.ray = ray;
     this.bundles = new NodeBundles(nodeId, ray);
     this.shared = new SharedRefs(nodeId);
@@ -185,7 +197,14 @@ final class ClusterNode implements AutoCloseable {
     ConcurrentMap<String, Object> context = new ConcurrentHashMap<>();
     context.put(USER_CONTEXT_KEY, this);
     config.setUserContext(context);
-    this.hz = Hazelcast.newHazelcastInstance(config);
+    try {
+      this.hz = Hazelcast.newHazelcastInstance(config);
+    } catch (HazelcastException e) {
+      if (e.getCause() instanceof BindException) {
+        throw new NodePorts.PortInUseException(options.bindHost(), options.port(), e);
+      }
+      throw e;
+    }
     this.localUuid = hz.getCluster().getLocalMember().getUuid().toString();
     try {
       checkJoin(options);

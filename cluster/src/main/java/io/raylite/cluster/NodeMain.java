@@ -27,14 +27,16 @@ import java.util.stream.Stream;
  * <pre>
  * java -jar raylite-cluster.jar start --head [--port 5801] [--bind 127.0.0.1] [--cpus 4] [--gpus 1]
  *                                        [--resource disk=2] [--secret S] [--classpath app.jar:lib.jar]
- * java -jar raylite-cluster.jar start --address head:5801 --secret S [--port 5802] ...
+ * java -jar raylite-cluster.jar start --address head:5801 --secret S [--port 5802 | --port 0] ...
  * java -jar raylite-cluster.jar status [--address head:5801] [--secret S]
  * java -jar raylite-cluster.jar stop [--port 5802]
  * </pre>
  *
  * {@code start} runs the node in the foreground until it is stopped (Ctrl-C, {@code stop}, or a
  * signal); it prints what to put in {@code RAYLITE_ADDRESS} and {@code RAYLITE_SECRET}, then the
- * line {@value #READY} followed by the node id once the node takes tasks. Each started node writes
+ * line {@value #READY} followed by the node id once the node takes tasks. The node id is the
+ * {@code host:port} its member bound: {@code --port 0} takes any free port, which the id names; an
+ * explicit port that is in use fails the start naming it. Each started node writes
  * its process id under {@code ~/.raylite/nodes}, where {@code stop} finds the nodes of this machine.
  */
 public final class NodeMain {
@@ -108,7 +110,7 @@ public final class NodeMain {
       throw new IllegalArgumentException("start needs exactly one of --head and --address host:port");
     }
     String bind = one(options, "bind").orElse("127.0.0.1");
-    int port = one(options, "port").map(p -> parseInt("port", p)).orElse(head ? DEFAULT_PORT : DEFAULT_PORT + 1);
+    int port = one(options, "port").map(NodeMain::parsePort).orElse(head ? DEFAULT_PORT : DEFAULT_PORT + 1);
     double cpus = one(options, "cpus").map(c -> parseDouble("cpus", c)).orElse((double) Runtime.getRuntime().availableProcessors());
     Integer gpus = one(options, "gpus").map(g -> parseInt("gpus", g)).orElse(null);
     Map<String, Double> resources = new LinkedHashMap<>();
@@ -129,7 +131,7 @@ public final class NodeMain {
     NodeOptions node = new NodeOptions(head, bind, port, headAddress.orElse(null), cpus, gpus, resources, secret, loader);
     Thread.currentThread().setContextClassLoader(loader);
     ClusterNode started = ClusterNode.start(node);
-    Path pidFile = writePidFile(port);
+    Path pidFile = writePidFile(started.port);
     Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
       started.close();
       try {
@@ -138,7 +140,7 @@ public final class NodeMain {
         System.err.println("could not delete " + pidFile + ": " + e);
       }
     }));
-    String address = head ? bind + ":" + port : headAddress.get();
+    String address = head ? started.nodeId : headAddress.get();
     out.println("Raylite node " + started.nodeId + (head ? " (head)" : "") + " started with " + started.ray.totalResources());
     out.println("Nodes: " + started.describeMembers());
     out.println("Traffic is not encrypted: keep the cluster on a private network.");
@@ -230,6 +232,14 @@ public final class NodeMain {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("--" + name + " must be an integer, got '" + value + "'");
     }
+  }
+
+  private static int parsePort(String value) {
+    int port = parseInt("port", value);
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("--port must be between 0 and 65535 (0: any free port), got " + port);
+    }
+    return port;
   }
 
   private static double parseDouble(String name, String value) {

@@ -5,8 +5,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,10 +24,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * A JUnit extension that starts one loopback cluster per test class: node JVMs started with
  * ProcessBuilder from this JVM's class path (so the tests' own classes are on every node, as a
  * user's jar would be), bound to 127.0.0.1 with small heaps, multicast, auto-detection and
- * phone-home off (ClusterConfigs), and a failure-detection timeout of a few seconds. The head
- * starts first; the others join it in parallel. Each node's output is read by its own thread,
- * echoed with the node's port, and matched against waiters (the ready line, or any line a test
- * waits for), so nothing polls or sleeps.
+ * phone-home off (ClusterConfigs), and a failure-detection timeout of a few seconds. Every node
+ * starts with --port 0 and takes a free port itself (NodePorts): the harness never picks one, so
+ * no other process can take it between the pick and the bind. A node's id (its host:port, the
+ * address to reach it) is what its ready line reports. The head starts first; the others join it
+ * at its reported address, in parallel. Each node's output is read by its own thread, echoed with
+ * the node's label (its id once known), and matched against waiters (the ready line, or any line
+ * a test waits for), so nothing polls or sleeps.
  *
  * Every process is killed in afterAll and, should the test JVM end first, by a shutdown hook.
  */
@@ -51,27 +52,28 @@ final class LoopbackCluster implements BeforeAllCallback, AfterAllCallback {
   private final Thread killer = Thread.ofPlatform().unstarted(this::killAll);
   private Path home;
 
-  /** One node: its process, port and output waiters. */
+  /** One node: its process, id and output waiters. */
   static final class Node {
     final Process process;
-    final int port;
-    final String nodeId;
+    /** The host:port it reported when ready; null before, and for a process that is not a node. */
+    volatile String nodeId;
     /** How its echoed lines are prefixed. */
-    private final String label;
+    private volatile String label;
     private final List<Waiter> waiters = new CopyOnWriteArrayList<>();
     private final List<String> lines = new CopyOnWriteArrayList<>();
 
     private record Waiter(String text, CompletableFuture<String> line) {}
 
-    Node(Process process, int port) {
-      this(process, port, "node " + port);
+    Node(Process process, String label) {
+      this.process = process;
+      this.label = label;
     }
 
-    Node(Process process, int port, String label) {
-      this.process = process;
-      this.port = port;
-      this.nodeId = "127.0.0.1:" + port;
-      this.label = label;
+    /** Waits for the node's ready line, and takes its id from it. */
+    private void awaitReady() throws Exception {
+      String ready = line(NodeMain.READY).get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      nodeId = ready.substring(ready.indexOf(NodeMain.READY) + NodeMain.READY.length()).strip();
+      label = "node " + nodeId;
     }
 
     /** A future of the first line of output (from now or earlier) that contains {@code text}. */
@@ -136,19 +138,18 @@ final class LoopbackCluster implements BeforeAllCallback, AfterAllCallback {
     System.setProperty(ClusterConfigs.SECRET_PROPERTY, SECRET);
     System.setProperty(ClusterConfigs.HEARTBEAT_TIMEOUT_PROPERTY, FAILURE_DETECTION_SECONDS);
     home = Files.createTempDirectory("raylite-loopback");
-    int headPort = freePort();
-    Node head = start(headPort, nodeArgs.getFirst(), List.of("--head"));
-    head.line(NodeMain.READY).get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    Node head = start(nodeArgs.getFirst(), List.of("--head"));
+    head.awaitReady();
     List<Node> others = new ArrayList<>();
     for (List<String> args : nodeArgs.subList(1, nodeArgs.size())) {
-      others.add(start(freePort(), args, List.of("--address", head.nodeId)));
+      others.add(start(args, List.of("--address", head.nodeId)));
     }
     for (Node n : others) {
-      n.line(NodeMain.READY).get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      n.awaitReady();
     }
   }
 
-  private Node start(int port, List<String> options, List<String> role) throws IOException {
+  private Node start(List<String> options, List<String> role) throws IOException {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
@@ -157,20 +158,15 @@ final class LoopbackCluster implements BeforeAllCallback, AfterAllCallback {
         "-cp", System.getProperty("java.class.path"),
         NodeMain.class.getName(), "start"));
     command.addAll(role);
-    command.addAll(List.of("--port", String.valueOf(port), "--bind", "127.0.0.1", "--secret", SECRET));
+    command.addAll(List.of("--port", "0", "--bind", "127.0.0.1", "--secret", SECRET));
     command.addAll(options);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().remove("RAYLITE_ADDRESS");
-    Node node = new Node(builder.start(), port);
+    String label = "node #" + nodes.size();
+    Node node = new Node(builder.start(), label);
     nodes.add(node);
-    Thread.ofPlatform().daemon().name("loopback-node-" + port).start(node::read);
+    Thread.ofPlatform().daemon().name("loopback-" + label).start(node::read);
     return node;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 
   /**
@@ -178,9 +174,9 @@ final class LoopbackCluster implements BeforeAllCallback, AfterAllCallback {
    * is killed with the others after the class. Returns once it takes tasks.
    */
   Node addNode(String options) throws Exception {
-    Node node = start(freePort(), options.isBlank() ? List.of() : Arrays.asList(options.strip().split("\\s+")),
+    Node node = start(options.isBlank() ? List.of() : Arrays.asList(options.strip().split("\\s+")),
         List.of("--address", nodes.getFirst().nodeId));
-    node.line(NodeMain.READY).get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    node.awaitReady();
     return node;
   }
 
@@ -202,7 +198,7 @@ final class LoopbackCluster implements BeforeAllCallback, AfterAllCallback {
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().remove("RAYLITE_ADDRESS");
-    Node process = new Node(builder.start(), 0, mainClass.getSimpleName());
+    Node process = new Node(builder.start(), mainClass.getSimpleName());
     processes.add(process);
     Thread.ofPlatform().daemon().name("loopback-" + mainClass.getSimpleName()).start(process::read);
     return process;

@@ -73,20 +73,16 @@ public class ClusterBenchmark {
     public void start() throws Exception {
       Runtime.getRuntime().addShutdownHook(killer);
       home = Files.createTempDirectory("raylite-bench");
-      int port;
-      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        port = s.getLocalPort();
-      }
       node = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-Xmx1g", "-Duser.home=" + home, "-cp", System.getProperty("java.class.path"),
-          NodeMain.class.getName(), "start", "--head", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+          NodeMain.class.getName(), "start", "--head", "--port", "0", "--bind", "127.0.0.1",
           "--cpus", "2", "--secret", SECRET).redirectErrorStream(true).start();
-      CompletableFuture<Void> ready = new CompletableFuture<>();
+      CompletableFuture<String> ready = new CompletableFuture<>();  // the node's address
       Thread.ofPlatform().daemon().start(() -> {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
           for (String l = in.readLine(); l != null; l = in.readLine()) {
             if (l.startsWith(NodeMain.READY)) {
-              ready.complete(null);
+              ready.complete(l.substring(NodeMain.READY.length()).strip());
             }
           }
         } catch (IOException e) {
@@ -94,10 +90,10 @@ public class ClusterBenchmark {
         }
         ready.completeExceptionally(new IllegalStateException("the node exited before it was ready"));
       });
-      ready.get(180, TimeUnit.SECONDS);
+      String address = ready.get(180, TimeUnit.SECONDS);
       System.setProperty(ClusterConfigs.SECRET_PROPERTY, SECRET);
-      ray = Raylite.builder().address("127.0.0.1:" + port).build();
-      bare = HazelcastClient.newHazelcastClient(ClusterConfigs.client(SECRET, "127.0.0.1:" + port,
+      ray = Raylite.builder().address(address).build();
+      bare = HazelcastClient.newHazelcastClient(ClusterConfigs.client(SECRET, address,
           ClusterBenchmark.class.getClassLoader()));
       member = bare.getCluster().getMembers().iterator().next();
       int size = objectBytes;
