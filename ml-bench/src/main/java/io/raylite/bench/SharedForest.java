@@ -114,8 +114,12 @@ final class SharedForest {
   RandomForest grow() throws InterruptedException {
     if (Thread.currentThread() instanceof ForkJoinWorkerThread worker) {
       int others = worker.getPool().getParallelism() - 1;
+      // A helper holds the forest weakly: one that no worker takes while the forest grows stays on
+      // its worker's deque until that worker returns to it, and must not keep the forest's trees
+      // and data reachable meanwhile (up to hundreds of MB over 20 forests).
+      java.lang.ref.WeakReference<SharedForest> forest = new java.lang.ref.WeakReference<>(this);
       for (int i = 0; i < others; i++) {
-        ForkJoinTask.adapt(this::help).fork();
+        ForkJoinTask.adapt(() -> helpIfAlive(forest)).fork();
       }
     }
     Thread owner = Thread.currentThread();
@@ -145,6 +149,14 @@ final class SharedForest {
   /** How many trees no participant has claimed yet. */
   int unclaimed() {
     return Math.max(0, models.length - nextTree.get());
+  }
+
+  /** A forked helper's work: nothing once the forest is gone (grown, built and dropped). */
+  private static void helpIfAlive(java.lang.ref.WeakReference<SharedForest> forest) {
+    SharedForest f = forest.get();
+    if (f != null) {
+      f.help();
+    }
   }
 
   /** A helper's work: claims trees until none is left; does nothing when every tree is claimed. */
