@@ -536,8 +536,7 @@ final class HazelcastBackend implements TaskBackend {
   private CompletableFuture<Object> submitAttempt(long id, Attempt answer, TaskInfo task, Object[] args, byte[] f,
       Object[] wire, java.util.List<String> exported, String preferred) {
     if (answer.cancelRequest != NOT_CANCELLED) {  // cancelled before submit began: never sent
-      answer.completeExceptionally(new io.raylite.TaskCancelledException("task '" + task.name() + "' ("
-          + task.taskId() + ") was cancelled before it was placed on a node"));
+      answer.completeExceptionally(cancelledUnsent(task.name(), task.taskId()));
       return answer;
     }
     if (!exported.isEmpty() && home != null) {
@@ -645,8 +644,7 @@ final class HazelcastBackend implements TaskBackend {
       a.cancelRequest = force ? FORCE : CANCEL;  // before the look below: see dispatch()
     }
     for (Backlog.Held h : backlog.remove(h -> h.spec().id() == a.id)) {
-      h.answer().completeExceptionally(new io.raylite.TaskCancelledException("task '" + h.spec().name() + "' ("
-          + h.spec().taskId() + ") was cancelled before it was placed on a node"));
+      h.answer().completeExceptionally(cancelledUnsent(h.spec().name(), h.spec().taskId()));
       return;
     }
     CompletableFuture<Object> waiting = waitingForBundle.remove(a.id);
@@ -685,6 +683,12 @@ final class HazelcastBackend implements TaskBackend {
       }
     }
     cancel(a, force);
+  }
+
+  /** The answer of an attempt cancelled before it was sent to any node. */
+  private static io.raylite.TaskCancelledException cancelledUnsent(String name, String taskId) {
+    return new io.raylite.TaskCancelledException("task '" + name + "' (" + taskId
+        + ") was cancelled before it was placed on a node");
   }
 
   private static String placingKey(TaskInfo task) {
@@ -839,8 +843,7 @@ final class HazelcastBackend implements TaskBackend {
       // Cancelled before it was sent (taken from the backlog, or still being submitted): it is never
       // sent, so no later cancel to this node can overtake its own. (A cancel that found it registered
       // above has sent a cancel too, which the node keeps as a tombstone.)
-      fail(id, new io.raylite.TaskCancelledException("task '" + spec.name() + "' (" + spec.taskId()
-          + ") was cancelled before it was sent to its node"));
+      fail(id, cancelledUnsent(spec.name(), spec.taskId()));
       return;
     }
     outboxes.computeIfAbsent(slot.uuid, uuid -> new BatchingSender<Wire.TaskSpec>(MAX_BATCH,

@@ -693,18 +693,12 @@ public final class Scheduler<T extends Schedulable<T>> {
       }
     }
     boolean lane = !prioritized.isEmpty();
-    T first = null;
-    T last = null;
+    Chain<T> ready = new Chain<>();
     if (lane) {
       ArrayList<T> started = new ArrayList<>();
       prioritized.drain(ledger, true, started);  // positive priorities before the shape queues
       for (T t : started) {
-        if (first == null) {
-          first = t;
-        } else {
-          last.nextReady(t);
-        }
-        last = t;
+        ready.add(t);
       }
     }
     for (int i = 0; i < waitingShapes.size(); ) {
@@ -721,12 +715,7 @@ public final class Scheduler<T extends Schedulable<T>> {
         }
         queue.pollFirst();
         if (head.markDispatched(allocation)) {
-          if (first == null) {
-            first = head;
-          } else {
-            last.nextReady(head);
-          }
-          last = head;
+          ready.add(head);
         } else {
           ledger.release(allocation);
         }
@@ -738,46 +727,21 @@ public final class Scheduler<T extends Schedulable<T>> {
       }
     }
     if (!closed) {
-      for (CpuFifo<T> fifo : fifos) {
-        T started = drainFifo(fifo, true);
-        if (started != null) {
-          if (first == null) {
-            first = started;
-          } else {
-            last.nextReady(started);
-          }
-          last = tail(started);
-        }
-      }
+      drainFifosInto(ready);
     }
     if (lane) {
       ArrayList<T> started = new ArrayList<>();
       prioritized.drain(ledger, false, started);  // negative priorities after them
       for (T t : started) {
-        if (first == null) {
-          first = t;
-        } else {
-          last.nextReady(t);
-        }
-        last = t;
+        ready.add(t);
       }
       // A lane task that was cancelled as it started gave its CPUs back after the FIFOs were seen.
       if (!closed) {
-        for (CpuFifo<T> fifo : fifos) {
-          T more = drainFifo(fifo, true);
-          if (more != null) {
-            if (first == null) {
-              first = more;
-            } else {
-              last.nextReady(more);
-            }
-            last = tail(more);
-          }
-        }
+        drainFifosInto(ready);
       }
     }
     openGateIfIdleLocked();
-    return first;
+    return ready.first;
   }
 
   /** Clears the gate if nothing waits under the lock any more ([3]); with the lock held. */
@@ -863,6 +827,37 @@ public final class Scheduler<T extends Schedulable<T>> {
       last = started;
     }
     return first;
+  }
+
+  /** Appends what every CPU FIFO can start now, each FIFO's chain as drainFifo links it. */
+  private void drainFifosInto(Chain<T> ready) {
+    for (CpuFifo<T> fifo : fifos) {
+      T started = drainFifo(fifo, true);
+      if (started != null) {
+        ready.addChain(started, tail(started));
+      }
+    }
+  }
+
+  /** The tasks one drain dispatched, linked through nextReady in the order they were taken. */
+  private static final class Chain<T extends Schedulable<T>> {
+    T first;
+    T last;
+
+    /** Appends one task. */
+    void add(T task) {
+      addChain(task, task);
+    }
+
+    /** Appends a chain already linked from {@code head} to {@code tail}. */
+    void addChain(T head, T tail) {
+      if (first == null) {
+        first = head;
+      } else {
+        last.nextReady(head);
+      }
+      last = tail;
+    }
   }
 
   private T tail(T chain) {
